@@ -1,0 +1,61 @@
+import { Hono } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import { compress } from 'hono/compress'
+import { secureHeaders } from 'hono/secure-headers'
+import type { Runtime } from './kernel/boot.ts'
+import { readSession } from './kernel/auth/session.ts'
+import type { AppEnv } from './kernel/http/context.ts'
+import { csrfProtection } from './kernel/http/csrf.ts'
+import { errorPage, handleError } from './kernel/http/errors.tsx'
+import { staticFiles } from './kernel/http/static.ts'
+import { auth } from './features/auth/auth.routes.tsx'
+import { home } from './features/home/home.routes.tsx'
+import { orgTree } from './features/org-tree/org-tree.routes.tsx'
+import { members } from './features/members/members.routes.tsx'
+import { reports } from './features/reports/reports.routes.tsx'
+
+const MAX_UPLOAD = 12 * 1024 * 1024
+
+/** The table of contents: kernel middleware, then one line per feature. */
+export function createApp(runtime: Pick<Runtime, 'config' | 'data' | 'signer'>) {
+  const app = new Hono<AppEnv>()
+
+  app.use(compress())
+  app.use(
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'self'"],
+        objectSrc: ["'none'"],
+      },
+      referrerPolicy: 'same-origin',
+    }),
+  )
+  app.use(async (c, next) => {
+    c.set('config', runtime.config)
+    c.set('data', runtime.data)
+    c.set('signer', runtime.signer)
+    await next()
+  })
+  app.use(bodyLimit({ maxSize: MAX_UPLOAD, onError: (c) => errorPage(c as never, 413, 'Tệp gửi lên vượt quá 12 MB. Hãy chia nhỏ tệp rồi thử lại.') }))
+  app.use(readSession)
+  app.use(csrfProtection)
+  app.onError(handleError)
+  app.notFound((c) => errorPage(c, 404))
+
+  app.route('/static', staticFiles())
+  app.route('/', auth)
+  app.route('/', home)
+  app.route('/orgs', orgTree)
+  app.route('/members', members)
+  app.route('/reports', reports)
+  return app
+}
+
+export type App = ReturnType<typeof createApp>

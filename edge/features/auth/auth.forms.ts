@@ -1,0 +1,44 @@
+import { z } from 'zod'
+
+/** Phone numbers are stored as 0xxxxxxxxx; card numbers uppercase. */
+export function normalizeLogin(raw: string): string {
+  const compact = raw.normalize('NFC').replace(/[\s.]/g, '')
+  if (/^\+?84\d{9,10}$/.test(compact)) return `0${compact.replace(/^\+?84/, '')}`
+  return /^\d+$/.test(compact) ? compact : raw.normalize('NFC').trim().toUpperCase()
+}
+
+export const loginForm = z.object({
+  login: z
+    .string({ error: 'Nhập số điện thoại hoặc số thẻ đảng viên.' })
+    .trim()
+    .min(1, 'Nhập số điện thoại hoặc số thẻ đảng viên.')
+    .max(40, 'Số điện thoại hoặc số thẻ quá dài.')
+    .transform(normalizeLogin),
+  password: z.string({ error: 'Nhập mật khẩu.' }).min(1, 'Nhập mật khẩu.').max(200, 'Mật khẩu quá dài.'),
+  next: z.string().max(500).optional(),
+})
+
+export const passwordForm = z
+  .object({
+    current: z.string({ error: 'Nhập mật khẩu hiện tại.' }).min(1, 'Nhập mật khẩu hiện tại.').max(200),
+    password: z
+      .string({ error: 'Nhập mật khẩu mới.' })
+      .min(8, 'Mật khẩu mới phải có ít nhất 8 ký tự.')
+      .max(200, 'Mật khẩu mới tối đa 200 ký tự.'),
+    confirm: z.string({ error: 'Nhập lại mật khẩu mới.' }).max(200),
+  })
+  .refine((v) => v.password === v.confirm, { path: ['confirm'], message: 'Hai lần nhập mật khẩu mới không khớp.' })
+  .refine((v) => v.password !== v.current, { path: ['password'], message: 'Mật khẩu mới phải khác mật khẩu hiện tại.' })
+
+/** Only our own relative paths: never an open redirect. */
+export function safeNext(next: string | undefined): string {
+  return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/'
+}
+
+export const messages = {
+  badLogin: 'Số điện thoại/số thẻ hoặc mật khẩu không đúng.',
+  throttled: 'Đăng nhập sai quá 5 lần trong 15 phút. Vui lòng đợi 15 phút rồi thử lại, hoặc nhờ bí thư chi bộ đặt lại mật khẩu.',
+  wrongCurrent: 'Mật khẩu hiện tại không đúng.',
+  changed: 'Đã đổi mật khẩu.',
+  mustChange: 'Đây là lần đăng nhập đầu tiên với mật khẩu tạm. Hãy đặt mật khẩu mới của riêng bạn.',
+}

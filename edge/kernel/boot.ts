@@ -1,0 +1,33 @@
+import { readConfig, processEnv, type Config } from './config.ts'
+import { dataAccess, type DataAccess } from './db/access.ts'
+import { migrate } from './db/migrate.ts'
+import { openDatabase } from './db/open.ts'
+import { TokenSigner } from './auth/token.ts'
+
+export interface Runtime {
+  config: Config
+  data: DataAccess
+  signer: TokenSigner
+  close(): Promise<void>
+}
+
+/** Reads a stored secret, creating it on first start; every process on one database shares it. */
+async function storedSecret(data: DataAccess, key: string): Promise<string> {
+  return data.asSystem(`load ${key} at start-up`, async (tx) => {
+    const random = Array.from(crypto.getRandomValues(new Uint8Array(32)), (b) => b.toString(16).padStart(2, '0')).join('')
+    await tx.query(`insert into app.settings (key, value) values ($1, $2) on conflict (key) do nothing`, [key, random])
+    const [row] = await tx.query<{ value: string }>(`select value from app.settings where key = $1`, [key])
+    return row.value
+  })
+}
+
+/** Config → database (migrated) → secrets. `memory` keeps PGlite in memory (tests). */
+export async function boot(env: Record<string, string | undefined> = processEnv(), options: { memory?: boolean } = {}): Promise<Runtime> {
+  const config = readConfig(env)
+  const db = await openDatabase(config, options.memory)
+  await migrate(db)
+  const log = config.LOG_LEVEL === 'debug' ? (line: string) => console.log(line) : () => {}
+  const data = dataAccess(db, log)
+  const signer = await TokenSigner.create(config.SESSION_SECRET ?? (await storedSecret(data, 'session.secret')))
+  return { config, data, signer, close: () => db.close() }
+}

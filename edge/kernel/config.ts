@@ -1,0 +1,31 @@
+import { z } from 'zod'
+
+/** Every environment variable the app reads, in one place (documented in README.md). */
+const schema = z.object({
+  PORT: z.coerce.number().int().min(1).max(65535).default(8000),
+  DATA_DIR: z.string().min(1).default('.data'),
+  DATABASE_URL: z.string().url().optional(),
+  SUPABASE_DB_URL: z.string().url().optional(),
+  SESSION_SECRET: z.string().min(32).optional(),
+  DEMO: z.enum(['auto', 'on', 'off']).default('auto'),
+  DEMO_PASSWORD: z.string().min(8).optional(),
+  COOKIE_SECURE: z.enum(['auto', 'on', 'off']).default('auto'),
+  LOG_LEVEL: z.enum(['silent', 'info', 'debug']).default('info'),
+})
+
+export type Config = z.infer<typeof schema> & { databaseUrl?: string }
+
+export function readConfig(env: Record<string, string | undefined>): Config {
+  const parsed = schema.safeParse(env)
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')
+    throw new Error(`Invalid configuration: ${issues}`)
+  }
+  return { ...parsed.data, databaseUrl: parsed.data.DATABASE_URL ?? parsed.data.SUPABASE_DB_URL }
+}
+
+/** Works on Node and Deno without touching `Deno` types at compile time. */
+export function processEnv(): Record<string, string | undefined> {
+  const deno = (globalThis as { Deno?: { env: { toObject(): Record<string, string> } } }).Deno
+  return deno ? deno.env.toObject() : process.env
+}

@@ -1,0 +1,32 @@
+import postgres from 'postgres'
+import type { Db, Tx } from './types.ts'
+
+/** A Postgres server (local, CI, Supabase's SUPABASE_DB_URL). */
+export function openPostgres(url: string, max = 10): Db {
+  const sql = postgres(url, {
+    max,
+    onnotice: () => {},
+    prepare: true,
+    types: {
+      date: { to: 1082, from: [1082], serialize: (v: string) => v, parse: (v: string) => v },
+      bigint: { to: 20, from: [20], serialize: (v: number) => String(v), parse: (v: string) => Number(v) },
+    },
+  })
+  const wrap = (tx: postgres.TransactionSql): Tx => ({
+    async query<T>(text: string, params: unknown[] = []) {
+      const rows = await tx.unsafe(text, params as postgres.ParameterOrJSON<never>[])
+      return rows as unknown as T[]
+    },
+    async exec(text: string) {
+      await tx.unsafe(text)
+    },
+  })
+  return {
+    engine: 'postgres',
+    transaction: (fn) => sql.begin((tx) => fn(wrap(tx))) as Promise<never>,
+    exec: async (text) => {
+      await sql.unsafe(text)
+    },
+    close: () => sql.end({ timeout: 5 }),
+  }
+}

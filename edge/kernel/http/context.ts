@@ -1,0 +1,24 @@
+import type { Context } from 'hono'
+import type { Config } from '../config.ts'
+import type { DataAccess } from '../db/access.ts'
+import type { SessionClaims, TokenSigner } from '../auth/token.ts'
+
+/** What every request carries. Features read these; only the kernel sets them. */
+export type AppEnv = {
+  Variables: {
+    data: DataAccess
+    signer: TokenSigner
+    config: Config
+    session: SessionClaims | null
+    csrf: string
+  }
+}
+
+export type AppContext = Context<AppEnv>
+
+/** The signed-in user's claims; requireUser guarantees them on protected routes. */
+export function sessionOf(c: AppContext): SessionClaims {
+  const session = c.get('session')
+  if (!session) throw new Error('sessionOf called on a route without requireUser')
+  return session
+}

@@ -1,0 +1,32 @@
+import { readFile } from 'node:fs/promises'
+import { Hono } from 'hono'
+
+const ROOT = new URL('../../../', import.meta.url)
+
+/** URL path under /static → file in the repository (htmx straight from its npm package). */
+const FILES: Record<string, { path: string; type: string }> = {
+  'css/app.css': { path: 'static/css/app.css', type: 'text/css; charset=utf-8' },
+  'js/htmx.min.js': { path: 'node_modules/htmx.org/dist/htmx.min.js', type: 'text/javascript; charset=utf-8' },
+  'icons/icon.svg': { path: 'static/icons/icon.svg', type: 'image/svg+xml' },
+  'manifest.webmanifest': { path: 'static/manifest.webmanifest', type: 'application/manifest+json' },
+}
+
+/** Static files, read once and cached forever by browsers (URLs carry ?v=ASSET_VERSION). */
+export function staticFiles() {
+  const cache = new Map<string, Uint8Array>()
+  const app = new Hono()
+  app.get('/:file{.+}', async (c) => {
+    const name = c.req.param('file')
+    const entry = FILES[name]
+    if (!entry) return c.notFound()
+    let body = cache.get(name)
+    if (!body) {
+      body = new Uint8Array(await readFile(new URL(entry.path, ROOT)))
+      cache.set(name, body)
+    }
+    c.header('Content-Type', entry.type)
+    c.header('Cache-Control', c.req.query('v') ? 'public, max-age=31536000, immutable' : 'public, max-age=3600')
+    return c.body(body as unknown as ArrayBuffer)
+  })
+  return app
+}

@@ -1,0 +1,80 @@
+import { z } from 'zod'
+import { cleanMultiline, cleanText } from './text.ts'
+
+/** Field name → first Vietnamese message, ready to render beside the field. */
+export type FieldErrors = Record<string, string>
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; errors: FieldErrors }
+
+export function parseForm<S extends z.ZodType>(schema: S, input: unknown): Parsed<z.infer<S>> {
+  const result = schema.safeParse(input)
+  if (result.success) return { ok: true, value: result.data }
+  const errors: FieldErrors = {}
+  for (const issue of result.error.issues) {
+    const key = String(issue.path[0] ?? '_form')
+    errors[key] ??= issue.message
+  }
+  return { ok: false, errors }
+}
+
+const MAX_TEXT = 10_000
+
+/** Building blocks with Vietnamese messages, shared by every form. */
+export const field = {
+  text: (label: string, max = 200) =>
+    z.preprocess(
+      cleanText,
+      z.string({ error: `${label}: bắt buộc nhập.` }).min(1, `${label}: bắt buộc nhập.`).max(max, `${label}: tối đa ${max} ký tự.`),
+    ),
+  optionalText: (label: string, max = 200) =>
+    z.preprocess(
+      (v) => (cleanText(v) === '' ? undefined : cleanText(v)),
+      z.string({ error: `${label}: không hợp lệ.` }).max(max, `${label}: tối đa ${max} ký tự.`).optional(),
+    ),
+  optionalLongText: (label: string, max = MAX_TEXT) =>
+    z.preprocess(
+      (v) => (cleanMultiline(v) === '' ? undefined : cleanMultiline(v)),
+      z.string({ error: `${label}: không hợp lệ.` }).max(max, `${label}: tối đa ${max} ký tự.`).optional(),
+    ),
+  optionalDate: (label: string) =>
+    z.preprocess(
+      (v) => (typeof v === 'string' && v.trim() === '' ? undefined : typeof v === 'string' ? v.trim() : v),
+      z
+        .string({ error: `${label}: không hợp lệ.` })
+        .refine(isRealDate, `${label}: ngày không hợp lệ (dd/mm/yyyy).`)
+        .transform(toIsoDate)
+        .refine((d) => d >= '1900-01-01' && d <= today(), `${label}: phải từ năm 1900 đến hôm nay.`)
+        .optional(),
+    ),
+  uuid: (label: string) => z.string({ error: `${label}: không hợp lệ.` }).uuid(`${label}: không hợp lệ.`),
+  optionalEnum: <T extends readonly [string, ...string[]]>(label: string, values: T) =>
+    z.preprocess((v) => (v === '' ? undefined : v), z.enum(values, { error: `${label}: giá trị không hợp lệ.` }).optional()),
+  checkbox: () => z.preprocess((v) => v === 'on' || v === 'true' || v === true || v === '1', z.boolean()),
+}
+
+/** Accepts ISO yyyy-mm-dd (from <input type=date>) and dd/mm/yyyy (typed or imported). */
+export function toIsoDate(value: string): string {
+  const dmy = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(value)
+  if (dmy) return `${dmy[3]}-${dmy[2].padStart(2, '0')}-${dmy[1].padStart(2, '0')}`
+  return value
+}
+
+export function isRealDate(value: string): boolean {
+  const iso = toIsoDate(value)
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso)
+  if (!m) return false
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])]
+  const date = new Date(Date.UTC(y, mo - 1, d))
+  return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d
+}
+
+/** Today in Vietnam (UTC+7, no daylight saving). */
+export function today(now = Date.now()): string {
+  return new Date(now + 7 * 3600_000).toISOString().slice(0, 10)
+}
+
+export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+export function isUuid(value: string | undefined): value is string {
+  return !!value && UUID_PATTERN.test(value)
+}

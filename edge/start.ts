@@ -1,0 +1,20 @@
+import { createApp } from './app.ts'
+import { boot, type Runtime } from './kernel/boot.ts'
+import { processEnv } from './kernel/config.ts'
+import { seedDemo } from './demo/seed.ts'
+
+/** Shared by the Node and Deno entries: boot, seed the demo on an empty database, build the app. */
+export async function start(env: Record<string, string | undefined> = processEnv()) {
+  const runtime: Runtime = await boot(env)
+  const { config } = runtime
+  if (config.DEMO !== 'off') {
+    const logins = await seedDemo(runtime.data, { password: config.DEMO_PASSWORD })
+    if (logins) printLogins(logins)
+  }
+  return { runtime, app: createApp(runtime) }
+}
+
+function printLogins(logins: { login: string; role: string; password?: string }[]) {
+  console.log('Demo committee created. Demo logins (phone number + password):')
+  for (const l of logins) console.log(`  ${l.login.padEnd(12)} ${l.password ?? '(DEMO_PASSWORD)'}  ${l.role}`)
+}

@@ -1,0 +1,194 @@
+/*
+ * Kernel: the private schema "app" (not exposed through Supabase's API) for helper
+ * functions and system-only tables, the extensions every feature relies on, and the
+ * audit log that records every change to personal data (Decree 356/2025/NĐ-CP).
+ */
+
+-- extensions -------------------------------------------------------------------------
+create extension if not exists ltree with schema extensions;
+create extension if not exists pg_trgm with schema extensions;
+create extension if not exists unaccent with schema extensions;
+create extension if not exists pgcrypto with schema extensions;
+
+create schema if not exists app;
+grant usage on schema app to authenticated, service_role;
+
+-- helper functions ---------------------------------------------------------------------
+
+/* Accent- and case-insensitive search key. unaccent() is only stable, so we pin the
+   dictionary to make the wrapper immutable and usable in indexes. */
+create or replace function app.search_key(value text) returns text
+language sql immutable parallel safe
+set search_path = ''
+as $$
+  select lower(extensions.unaccent('extensions.unaccent'::regdictionary,
+                replace(replace(coalesce(value, ''), 'Đ', 'D'), 'đ', 'd')))
+$$;
+grant execute on function app.search_key(text) to authenticated, service_role;
+
+-- tables -------------------------------------------------------------------------------
+
+/*
+ * Who changed what, when. Rows are written by security definer triggers and by
+ * app.write_audit(); nobody updates or deletes them. org_id lets committee staff read
+ * the trail of their own subtree.
+ */
+create table if not exists public.audit_log (
+  id bigint generated always as identity primary key,
+  at timestamptz not null default now(),
+  actor_id uuid,
+  action text not null check (length(action) <= 60),
+  entity text not null check (length(entity) <= 60),
+  entity_id uuid,
+  org_id uuid,
+  details jsonb not null default '{}'
+);
+create index if not exists audit_log_entity_idx on public.audit_log (entity, entity_id, at desc);
+create index if not exists audit_log_org_idx on public.audit_log (org_id, at desc);
+
+alter table public.audit_log enable row level security;
+
+/* Writes an audit row as the current user. Security definer so that users need no
+   insert grant on the log and cannot forge the actor. */
+create or replace function app.write_audit(p_action text, p_entity text, p_entity_id uuid, p_org_id uuid, p_details jsonb)
+returns void
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+begin
+  insert into public.audit_log (actor_id, action, entity, entity_id, org_id, details)
+  values (auth.uid(), p_action, p_entity, p_entity_id, p_org_id, coalesce(p_details, '{}'::jsonb));
+end
+$$;
+revoke all on function app.write_audit(text, text, uuid, uuid, jsonb) from public;
+grant execute on function app.write_audit(text, text, uuid, uuid, jsonb) to authenticated, service_role;
+
+/* Changed columns of a row as {"column": {"from": old, "to": new}}. */
+create or replace function app.row_diff(old_row jsonb, new_row jsonb) returns jsonb
+language sql immutable
+set search_path = ''
+as $$
+  select coalesce(jsonb_object_agg(key, jsonb_build_object('from', old_row -> key, 'to', new_row -> key)), '{}'::jsonb)
+  from jsonb_object_keys(coalesce(new_row, old_row)) as key
+  where key not in ('updated_at', 'search_name')
+    and (old_row -> key) is distinct from (new_row -> key)
+$$;
+
+-- visibility helpers -----------------------------------------------------------------
+/*
+ * Who sees what is decided here and only here. Every helper is security definer with an
+ * empty search_path (so it reads the role tables regardless of their RLS and cannot be
+ * hijacked), is plpgsql (tables are created by later migrations), and is called from
+ * policies as (select app.fn()) so Postgres evaluates it once per statement, not per row.
+ */
+
+/* The member record linked to the signed-in account, if any. */
+create or replace function app.current_member_id() returns uuid
+language plpgsql stable security definer
+set search_path = ''
+as $$
+declare result uuid;
+begin
+  select a.member_id into result from public.accounts a where a.user_id = auth.uid();
+  return result;
+end
+$$;
+
+/* The single system administrator of a deployment (and any added later). */
+create or replace function app.is_admin() returns boolean
+language plpgsql stable security definer
+set search_path = ''
+as $$
+declare result boolean;
+begin
+  select coalesce(bool_or(a.is_admin), false) into result from public.accounts a where a.user_id = auth.uid();
+  return coalesce(result, false);
+end
+$$;
+
+/*
+ * Ids of every active organization in the subtrees the user manages through a current
+ * role (secretary, deputy secretary, committee member, staff). With p_structural only
+ * roles held at a committee count: those may restructure the tree; a cell secretary
+ * manages the members of the cell but not the tree. Admins manage everything.
+ */
+create or replace function app.managed_org_ids(p_structural boolean default false) returns uuid[]
+language plpgsql stable security definer
+set search_path = ''
+as $$
+declare result uuid[];
+begin
+  if app.is_admin() then
+    select coalesce(array_agg(o.id), '{}') into result from public.organizations o;
+    return result;
+  end if;
+  select coalesce(array_agg(distinct o.id), '{}') into result
+  from public.org_roles r
+  join public.organizations scope on scope.id = r.org_id
+  join public.organizations o on o.path operator(extensions.<@) scope.path
+  where r.member_id = app.current_member_id()
+    and r.valid_from <= current_date
+    and (r.valid_to is null or r.valid_to >= current_date)
+    and (not p_structural or scope.kind not in ('cell', 'party_group', 'grassroots_cell'));
+  return result;
+end
+$$;
+
+/* What the user may read about organizations: managed subtrees, plus the home cell and
+   its ancestors (a member sees which committee his/her cell belongs to). */
+create or replace function app.readable_org_ids() returns uuid[]
+language plpgsql stable security definer
+set search_path = ''
+as $$
+declare result uuid[];
+begin
+  select coalesce(array_agg(distinct id), '{}') into result from (
+    select unnest(app.managed_org_ids()) as id
+    union
+    select anc.id
+    from public.members m
+    join public.organizations home on home.id = m.org_id
+    join public.organizations anc on home.path operator(extensions.<@) anc.path
+    where m.id = app.current_member_id()
+  ) ids;
+  return result;
+end
+$$;
+
+grant execute on function app.current_member_id(), app.is_admin(), app.managed_org_ids(boolean), app.readable_org_ids()
+  to authenticated, service_role;
+
+-- audit log policies -------------------------------------------------------------------
+/* Committee staff read the trail of their subtree; a member reads what was done to his/her
+   own record; admins read everything. Nobody writes directly: see app.write_audit(). */
+drop policy if exists "Managers can read the audit trail of their subtree" on public.audit_log;
+create policy "Managers can read the audit trail of their subtree" on public.audit_log
+  for select to authenticated
+  using (org_id = any ((select app.managed_org_ids())::uuid[]));
+
+drop policy if exists "Members can read the audit trail of their own record" on public.audit_log;
+create policy "Members can read the audit trail of their own record" on public.audit_log
+  for select to authenticated
+  using (entity = 'member' and entity_id = (select app.current_member_id()));
+
+drop policy if exists "Admins can read the whole audit trail" on public.audit_log;
+create policy "Admins can read the whole audit trail" on public.audit_log
+  for select to authenticated
+  using ((select app.is_admin()));
+
+grant select on public.audit_log to authenticated;
+
+-- system settings --------------------------------------------------------------------------
+/* Secrets generated on first start in local mode (session signing key, VAPID keys), shared
+   by every app process on the same database. Never readable by users. */
+create table if not exists app.settings (
+  key text primary key check (key ~ '^[a-z_.]{1,60}$'),
+  value text not null,
+  created_at timestamptz not null default now()
+);
+alter table app.settings enable row level security;
+drop policy if exists "No user reads or writes system settings" on app.settings;
+create policy "No user reads or writes system settings" on app.settings
+  for all to authenticated
+  using (false)
+  with check (false);

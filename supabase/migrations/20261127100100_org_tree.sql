@@ -1,0 +1,125 @@
+/*
+ * The Party organization tree: province → commune → grassroots → sub-committee → cell →
+ * party group, of unlimited depth. Each node carries an ltree path (labels are the codes
+ * of its ancestors) so a subtree is one index range. Nodes are never deleted: a merge or
+ * dissolution closes them (valid_to, merged_into), keeping history.
+ */
+
+-- tables -------------------------------------------------------------------------------
+create table if not exists public.organizations (
+  id uuid primary key default gen_random_uuid(),
+  parent_id uuid references public.organizations (id),
+  path extensions.ltree not null,
+  code text not null check (code ~ '^[a-z0-9_]{1,60}$'),
+  name text not null check (length(name) between 1 and 200),
+  kind text not null check (kind in ('province_committee', 'commune_committee', 'grassroots_committee',
+                                     'grassroots_cell', 'sub_committee', 'cell', 'party_group')),
+  valid_from date not null default current_date,
+  valid_to date,
+  merged_into uuid references public.organizations (id),
+  created_at timestamptz not null default now(),
+  updated_at timestamptz not null default now(),
+  check (valid_to is null or valid_to >= valid_from)
+);
+
+-- indexes ------------------------------------------------------------------------------
+create unique index if not exists organizations_active_path_key on public.organizations (path) where valid_to is null;
+create index if not exists organizations_path_gist on public.organizations using gist (path);
+create index if not exists organizations_parent_idx on public.organizations (parent_id);
+
+-- triggers -------------------------------------------------------------------------------
+
+/* A new node's path is its parent's path plus its own code; callers never set it. */
+create or replace function app.organizations_set_path() returns trigger
+language plpgsql security definer
+set search_path = ''
+as $$
+declare parent_path extensions.ltree;
+begin
+  if new.parent_id is null then
+    new.path := new.code::extensions.ltree;
+  else
+    select p.path into parent_path from public.organizations p where p.id = new.parent_id;
+    if parent_path is null then
+      raise exception 'parent organization not found' using errcode = '23503';
+    end if;
+    new.path := parent_path operator(extensions.||) new.code::extensions.ltree;
+  end if;
+  return new;
+end
+$$;
+drop trigger if exists organizations_set_path on public.organizations;
+create trigger organizations_set_path before insert on public.organizations
+  for each row execute function app.organizations_set_path();
+
+/* Moving a node under another parent is allowed only into a subtree the user may
+   restructure, and never under its own descendant. Admins may do anything. */
+create or replace function app.organizations_guard_move() returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
+  if new.parent_id is distinct from old.parent_id then
+    if new.parent_id is null and not app.is_admin() then
+      raise exception 'only an administrator can make a root organization' using errcode = '42501';
+    end if;
+    if new.parent_id is not null and not (new.parent_id = any (app.managed_org_ids(true))) then
+      raise exception 'target parent is outside your scope' using errcode = '42501';
+    end if;
+  end if;
+  new.updated_at := now();
+  return new;
+end
+$$;
+drop trigger if exists organizations_guard_move on public.organizations;
+create trigger organizations_guard_move before update on public.organizations
+  for each row execute function app.organizations_guard_move();
+
+/* Every change to the tree is audited. */
+create or replace function app.organizations_audit() returns trigger
+language plpgsql security definer
+set search_path = ''
+as $$
+declare diff jsonb;
+begin
+  if tg_op = 'INSERT' then
+    perform app.write_audit('organization.create', 'organization', new.id, new.id,
+      jsonb_build_object('name', new.name, 'kind', new.kind, 'parent_id', new.parent_id));
+    return null;
+  end if;
+  -- descendants of a moved node only change path: their move is recorded on the node itself
+  diff := app.row_diff(to_jsonb(old) - 'path', to_jsonb(new) - 'path');
+  if diff <> '{}'::jsonb then
+    perform app.write_audit('organization.update', 'organization', new.id, new.id, diff);
+  end if;
+  return null;
+end
+$$;
+drop trigger if exists organizations_audit on public.organizations;
+create trigger organizations_audit after insert or update on public.organizations
+  for each row execute function app.organizations_audit();
+
+-- row-level security -----------------------------------------------------------------------
+alter table public.organizations enable row level security;
+
+/* Readers: members see their cell and its ancestors; managers their subtrees. */
+drop policy if exists "Users can read the organizations in their scope" on public.organizations;
+create policy "Users can read the organizations in their scope" on public.organizations
+  for select to authenticated
+  using (id = any ((select app.readable_org_ids())::uuid[]));
+
+/* Committee members and staff (not cell secretaries) create nodes inside their subtree. */
+drop policy if exists "Committee managers can create organizations in their subtree" on public.organizations;
+create policy "Committee managers can create organizations in their subtree" on public.organizations
+  for insert to authenticated
+  with check (parent_id = any ((select app.managed_org_ids(true))::uuid[]));
+
+/* ...and rename, move, or close them. Nothing is ever deleted: there is no delete policy. */
+drop policy if exists "Committee managers can update organizations in their subtree" on public.organizations;
+create policy "Committee managers can update organizations in their subtree" on public.organizations
+  for update to authenticated
+  using (id = any ((select app.managed_org_ids(true))::uuid[]))
+  with check (id = any ((select app.managed_org_ids(true))::uuid[]));
+
+-- grants ---------------------------------------------------------------------------------
+grant select, insert, update on public.organizations to authenticated;

@@ -1,0 +1,202 @@
+/*
+ * Members (đảng viên) and the roles they hold in organizations. A member belongs to
+ * exactly one home cell (org_id). Records are sensitive personal data: list pages show
+ * few fields, the full profile is visible only in scope, and every change is audited.
+ */
+
+-- tables -------------------------------------------------------------------------------
+create table if not exists public.members (
+  id uuid primary key default gen_random_uuid(),
+  org_id uuid not null references public.organizations (id),
+  full_name text not null check (length(full_name) between 1 and 120),
+  other_names text check (length(other_names) <= 200),
+  birth_date date check (birth_date >= '1900-01-01'),
+  gender text check (gender in ('male', 'female')),
+  ethnicity text check (length(ethnicity) <= 60),
+  religion text check (length(religion) <= 60),
+  hometown text check (length(hometown) <= 300),
+  birthplace text check (length(birthplace) <= 300),
+  permanent_address text check (length(permanent_address) <= 300),
+  current_address text check (length(current_address) <= 300),
+  phone text check (phone ~ '^0[0-9]{9,10}$'),
+  email text check (length(email) <= 200),
+  citizen_id text check (citizen_id ~ '^[0-9]{12}$'),
+  card_number text check (card_number ~ '^[0-9A-Z.\-]{4,20}$'),
+  admitted_on date,
+  official_on date,
+  education text check (length(education) <= 120),
+  theory_level text check (length(theory_level) <= 120),
+  occupation text check (length(occupation) <= 200),
+  position text check (length(position) <= 200),
+  rewards text check (length(rewards) <= 2000),
+  discipline text check (length(discipline) <= 2000),
+  status text not null default 'probationary' check (status in ('probationary', 'official')),
+  exempt boolean not null default false,
+  exempt_reason text check (length(exempt_reason) <= 500),
+  deceased_on date,
+  left_on date,
+  registered_at timestamptz,
+  search_name text generated always as (app.search_key(full_name || ' ' || coalesce(other_names, ''))) stored,
+  created_at timestamptz not null default now(),
+  updated_at timestamptz not null default now(),
+  check (official_on is null or admitted_on is null or official_on >= admitted_on)
+);
+
+/* Roles of members in organizations, with dates: who may manage which subtree. */
+create table if not exists public.org_roles (
+  id uuid primary key default gen_random_uuid(),
+  org_id uuid not null references public.organizations (id),
+  member_id uuid not null references public.members (id),
+  role text not null check (role in ('secretary', 'deputy_secretary', 'committee_member', 'staff')),
+  valid_from date not null default current_date,
+  valid_to date,
+  created_at timestamptz not null default now(),
+  check (valid_to is null or valid_to >= valid_from)
+);
+
+-- indexes ------------------------------------------------------------------------------
+create index if not exists members_org_name_idx on public.members (org_id, full_name);
+create index if not exists members_name_idx on public.members (full_name, id);
+create index if not exists members_search_trgm on public.members using gin (search_name extensions.gin_trgm_ops);
+create unique index if not exists members_card_number_key on public.members (card_number) where card_number is not null;
+create unique index if not exists members_citizen_id_key on public.members (citizen_id) where citizen_id is not null;
+create index if not exists org_roles_member_idx on public.org_roles (member_id);
+create index if not exists org_roles_org_idx on public.org_roles (org_id);
+
+-- triggers -------------------------------------------------------------------------------
+
+/* Every change to a member record is audited: who, when, which fields. Inserts list the
+   fields set rather than their values, so the log does not become a second register. */
+create or replace function app.members_audit() returns trigger
+language plpgsql security definer
+set search_path = ''
+as $$
+declare diff jsonb;
+begin
+  if tg_op = 'INSERT' then
+    perform app.write_audit('member.create', 'member', new.id, new.org_id,
+      jsonb_build_object('fields', (select jsonb_agg(key) from jsonb_each(to_jsonb(new))
+                                     where value <> 'null'::jsonb and key not in ('id', 'search_name', 'created_at', 'updated_at'))));
+  elsif tg_op = 'UPDATE' then
+    diff := app.row_diff(to_jsonb(old), to_jsonb(new));
+    if diff <> '{}'::jsonb then
+      perform app.write_audit('member.update', 'member', new.id, new.org_id, diff);
+    end if;
+  else
+    perform app.write_audit('member.delete', 'member', old.id, old.org_id, jsonb_build_object('full_name', old.full_name));
+  end if;
+  return null;
+end
+$$;
+drop trigger if exists members_audit on public.members;
+create trigger members_audit after insert or update or delete on public.members
+  for each row execute function app.members_audit();
+
+create or replace function app.touch_updated_at() returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
+  new.updated_at := now();
+  return new;
+end
+$$;
+drop trigger if exists members_touch on public.members;
+create trigger members_touch before update on public.members
+  for each row execute function app.touch_updated_at();
+
+/* Role changes decide who sees what: audit them too. */
+create or replace function app.org_roles_audit() returns trigger
+language plpgsql security definer
+set search_path = ''
+as $$
+declare r public.org_roles;
+begin
+  r := coalesce(new, old);
+  perform app.write_audit('org_role.' || lower(tg_op), 'org_role', r.id, r.org_id,
+    jsonb_build_object('member_id', r.member_id, 'role', r.role, 'valid_from', r.valid_from, 'valid_to', r.valid_to));
+  return null;
+end
+$$;
+drop trigger if exists org_roles_audit on public.org_roles;
+create trigger org_roles_audit after insert or update or delete on public.org_roles
+  for each row execute function app.org_roles_audit();
+
+-- row-level security -----------------------------------------------------------------------
+alter table public.members enable row level security;
+alter table public.org_roles enable row level security;
+
+/* A member reads his/her own full record. */
+drop policy if exists "Members can read their own record" on public.members;
+create policy "Members can read their own record" on public.members
+  for select to authenticated
+  using (id = (select app.current_member_id()));
+
+/* Secretaries, deputies, committee members and staff read the members of their subtree. */
+drop policy if exists "Managers can read members of their subtree" on public.members;
+create policy "Managers can read members of their subtree" on public.members
+  for select to authenticated
+  using (org_id = any ((select app.managed_org_ids())::uuid[]));
+
+drop policy if exists "Managers can add members to their subtree" on public.members;
+create policy "Managers can add members to their subtree" on public.members
+  for insert to authenticated
+  with check (org_id = any ((select app.managed_org_ids())::uuid[]));
+
+/* Updates must stay inside the subtree: moving a member out is a transfer, not an edit. */
+drop policy if exists "Managers can update members of their subtree" on public.members;
+create policy "Managers can update members of their subtree" on public.members
+  for update to authenticated
+  using (org_id = any ((select app.managed_org_ids())::uuid[]))
+  with check (org_id = any ((select app.managed_org_ids())::uuid[]));
+
+drop policy if exists "Managers can delete members of their subtree" on public.members;
+create policy "Managers can delete members of their subtree" on public.members
+  for delete to authenticated
+  using (org_id = any ((select app.managed_org_ids())::uuid[]));
+
+/* Roles are public within the readable tree (who is the secretary of my cell). */
+drop policy if exists "Users can read roles in organizations they can read" on public.org_roles;
+create policy "Users can read roles in organizations they can read" on public.org_roles
+  for select to authenticated
+  using (org_id = any ((select app.readable_org_ids())::uuid[]));
+
+/* Only committee managers appoint: a cell secretary cannot appoint himself/herself. */
+drop policy if exists "Committee managers can assign roles in their subtree" on public.org_roles;
+create policy "Committee managers can assign roles in their subtree" on public.org_roles
+  for insert to authenticated
+  with check (org_id = any ((select app.managed_org_ids(true))::uuid[]));
+
+drop policy if exists "Committee managers can change roles in their subtree" on public.org_roles;
+create policy "Committee managers can change roles in their subtree" on public.org_roles
+  for update to authenticated
+  using (org_id = any ((select app.managed_org_ids(true))::uuid[]))
+  with check (org_id = any ((select app.managed_org_ids(true))::uuid[]));
+
+drop policy if exists "Committee managers can remove roles in their subtree" on public.org_roles;
+create policy "Committee managers can remove roles in their subtree" on public.org_roles
+  for delete to authenticated
+  using (org_id = any ((select app.managed_org_ids(true))::uuid[]));
+
+-- functions ------------------------------------------------------------------------------
+
+/* The roster of the caller's own cell: names, positions and statuses only. Security
+   definer because an ordinary member may not read cell-mates' full records. */
+create or replace function public.my_cell_roster()
+returns table (id uuid, full_name text, "position" text, status text, exempt boolean)
+language sql stable security definer
+set search_path = ''
+as $$
+  select m.id, m.full_name, m.position, m.status, m.exempt
+  from public.members m
+  where m.org_id = (select me.org_id from public.members me where me.id = app.current_member_id())
+    and m.deceased_on is null and m.left_on is null
+  order by m.full_name
+  limit 500
+$$;
+revoke all on function public.my_cell_roster() from public, anon;
+grant execute on function public.my_cell_roster() to authenticated;
+
+-- grants ---------------------------------------------------------------------------------
+grant select, insert, update, delete on public.members to authenticated;
+grant select, insert, update, delete on public.org_roles to authenticated;

@@ -1,0 +1,58 @@
+import { Layout } from '../layout/Layout.tsx'
+import { Field, FormErrors } from '../components/Field.tsx'
+
+export interface DemoLogin {
+  login: string
+  role: string
+  password?: string
+}
+
+export function LoginPage(props: { login?: string; next?: string; errors?: Record<string, string>; demo?: DemoLogin[] }) {
+  const errors = props.errors ?? {}
+  return (
+    <Layout title="Đăng nhập">
+      <h1>Đăng nhập</h1>
+      <form method="post" action="/login" class="card" novalidate>
+        <FormErrors errors={errors} />
+        <Field
+          name="login"
+          label="Số điện thoại hoặc số thẻ đảng viên"
+          value={props.login}
+          error={errors.login}
+          required
+          autocomplete="username"
+          maxlength={40}
+        />
+        <Field name="password" label="Mật khẩu" type="password" error={errors.password} required autocomplete="current-password" maxlength={200} />
+        <input type="hidden" name="next" value={props.next ?? ''} />
+        <button type="submit">Đăng nhập</button>
+        <p class="muted">Quên mật khẩu? Hãy nhờ bí thư chi bộ đặt lại mật khẩu cho bạn.</p>
+      </form>
+      {props.demo && props.demo.length > 0 && (
+        <section class="card" aria-labelledby="demo-h">
+          <h2 id="demo-h">Tài khoản dùng thử</h2>
+          <table>
+            <thead>
+              <tr>
+                <th>Vai trò</th>
+                <th>Đăng nhập</th>
+                <th>Mật khẩu</th>
+              </tr>
+            </thead>
+            <tbody>
+              {props.demo.map((d) => (
+                <tr>
+                  <td>{d.role}</td>
+                  <td>
+                    <code>{d.login}</code>
+                  </td>
+                  <td>{d.password ? <code>{d.password}</code> : <span class="muted">DEMO_PASSWORD</span>}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      )}
+    </Layout>
+  )
+}

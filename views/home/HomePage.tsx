@@ -1,0 +1,79 @@
+import { Layout, type Viewer } from '../layout/Layout.tsx'
+import { EmptyState } from '../components/Field.tsx'
+import { ROLE_LABELS } from '../components/labels.ts'
+
+export interface HomeProps {
+  viewer: Viewer
+  isAdmin: boolean
+  fullName: string | null
+  cell: { id: string; name: string } | null
+  ancestors: { id: string; name: string }[]
+  roles: { role: string; org_id: string; org_name: string }[]
+  cellSize: number
+}
+
+const UPCOMING = [
+  ['Sinh hoạt chi bộ', 'Lịch họp, tài liệu và ý kiến trước kỳ họp sẽ hiện ở đây.'],
+  ['Nhiệm vụ được giao', 'Các việc được giao và hạn hoàn thành sẽ hiện ở đây.'],
+  ['Tài liệu, tin tức', 'Văn bản, nghị quyết mới sẽ hiện ở đây.'],
+  ['Học tập nghị quyết', 'Các đợt học tập và bài kiểm tra sẽ hiện ở đây.'],
+] as const
+
+export function HomePage(props: HomeProps) {
+  const managing = props.roles.length > 0 || props.isAdmin
+  return (
+    <Layout title="Trang chủ" viewer={props.viewer} current="/">
+      <h1>Xin chào, {props.fullName ?? props.viewer.name}</h1>
+      <div class="grid two">
+        <section class="card" aria-labelledby="my-org">
+          <h2 id="my-org">Tổ chức của tôi</h2>
+          {props.cell ? (
+            <>
+              <p>
+                <strong>{props.cell.name}</strong> · {props.cellSize} đảng viên
+              </p>
+              {props.ancestors.length > 0 && <p class="muted">{[...props.ancestors].reverse().map((a) => a.name).join(' › ')}</p>}
+            </>
+          ) : (
+            <p class="muted">{props.isAdmin ? 'Tài khoản quản trị hệ thống, không gắn với hồ sơ đảng viên.' : 'Tài khoản chưa gắn với hồ sơ đảng viên.'}</p>
+          )}
+        </section>
+        <section class="card" aria-labelledby="my-roles">
+          <h2 id="my-roles">Nhiệm vụ quản lý</h2>
+          {managing ? (
+            <ul>
+              {props.isAdmin && <li>Quản trị hệ thống</li>}
+              {props.roles.map((r) => (
+                <li>
+                  {ROLE_LABELS[r.role] ?? r.role} — <a href={`/orgs/${r.org_id}`}>{r.org_name}</a>
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <p class="muted">Bạn là đảng viên, không giữ chức vụ quản lý.</p>
+          )}
+          {managing && (
+            <p class="actions">
+              <a class="button" href="/members">
+                Danh sách đảng viên
+              </a>
+              <a class="button secondary" href="/reports/registration">
+                Thống kê đăng ký
+              </a>
+            </p>
+          )}
+        </section>
+      </div>
+      <div class="grid two">
+        {UPCOMING.map(([title, text]) => (
+          <section class="card">
+            <h2>{title}</h2>
+            <EmptyState title="Chưa có nội dung">
+              <p>{text}</p>
+            </EmptyState>
+          </section>
+        ))}
+      </div>
+    </Layout>
+  )
+}
