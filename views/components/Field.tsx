@@ -1,6 +1,7 @@
 import type { Child } from 'hono/jsx'
 
 interface FieldProps {
+  id?: string
   name: string
   label: string
   value?: string | null
@@ -15,7 +16,7 @@ interface FieldProps {
 
 /** A labelled input with its error beside it; the user's input is always kept. */
 export function Field(props: FieldProps) {
-  const id = `f-${props.name}`
+  const id = props.id ?? `f-${props.name}`
   const describedBy = [props.hint && `${id}-hint`, props.error && `${id}-err`].filter(Boolean).join(' ') || undefined
   return (
     <div class={props.error ? 'field invalid' : 'field'}>

@@ -1,0 +1,121 @@
+import { Hono } from 'hono'
+import { sessionOf, type AppContext, type AppEnv } from '../../kernel/http/context.ts'
+import { notFound } from '../../kernel/http/errors.tsx'
+import { isUuid } from '../../kernel/http/validation.ts'
+import { CsvError, parseCsv } from '../../kernel/files/csv.ts'
+import { XlsxError, readXlsx } from '../../kernel/files/xlsx.ts'
+import type { Tx } from '../../kernel/db/types.ts'
+import { ImportPage, type ImportReport } from '../../../views/members/ImportPage.tsx'
+import { checkSheet, describeKey, duplicateKeys, type SheetRow } from './members.sheet.ts'
+import * as q from './members.queries.ts'
+
+export const memberImport = new Hono<AppEnv>()
+
+const viewerOf = (c: AppContext) => ({ name: sessionOf(c).name, csrf: c.get('csrf') })
+
+class FileProblem extends Error {}
+
+/** Bytes → table of strings; the format is decided by content, not by the file name. */
+function readTable(bytes: Uint8Array, name: string): { table: string[][]; fromExcel: boolean } {
+  const isZip = bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04
+  if (isZip) return { table: readXlsx(bytes), fromExcel: true }
+  if (/\.xlsx$/i.test(name)) throw new FileProblem('Tệp có đuôi .xlsx nhưng không phải là bảng tính Excel hợp lệ.')
+  let text: string
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes)
+  } catch {
+    throw new FileProblem('Tệp không phải CSV dạng UTF-8. Trong Excel hãy chọn “Lưu thành” → “CSV UTF-8”.')
+  }
+  if (text.includes('\u0000')) throw new FileProblem('Tệp không phải là tệp văn bản CSV.')
+  return { table: parseCsv(text), fromExcel: false }
+}
+
+/** Marks rows that clash with records already stored, and places each row in an organization. */
+async function checkAgainstDatabase(tx: Tx, rows: SheetRow[], orgs: { id: string; path: string }[], defaultOrg: string | undefined) {
+  const valid = rows.filter((r) => r.errors.length === 0)
+  const existing = await q.existingDuplicateKeys(
+    tx,
+    valid.map((r) => r.values.card_number).filter(Boolean) as string[],
+    valid.map((r) => r.values.citizen_id).filter(Boolean) as string[],
+    valid.flatMap((r) => duplicateKeys(r.values).filter((k) => k.startsWith('name_birth:')).map((k) => k.slice(11))),
+  )
+  const byPath = new Map(orgs.map((o) => [o.path, o.id]))
+  for (const row of valid) {
+    for (const key of duplicateKeys(row.values)) if (existing.has(key)) row.errors.push(`Đã có trong hệ thống (${describeKey(key)}).`)
+    const path = row.values.org_path as string | undefined
+    const orgId = path ? byPath.get(path) : defaultOrg
+    if (!orgId) row.errors.push(path ? `Mã tổ chức "${path}" không có hoặc ngoài phạm vi bạn quản lý.` : 'Chưa chọn chi bộ nhận.')
+    row.values.org_id = orgId
+    row.values.status = row.values.official_on ? 'official' : 'probationary'
+    delete row.values.org_path
+  }
+}
+
+memberImport.get('/', async (c) => {
+  const orgs = await c.get('data').withUser(sessionOf(c), q.assignableOrgs)
+  if (!orgs.length) notFound()
+  return c.html(<ImportPage viewer={viewerOf(c)} orgs={orgs} orgId={orgs.length === 1 ? orgs[0].id : undefined} />)
+})
+
+memberImport.post('/', async (c) => {
+  const body = await c.req.parseBody()
+  const file = body.file
+  const orgId = typeof body.org_id === 'string' && isUuid(body.org_id) ? body.org_id : undefined
+  const data = c.get('data')
+  const orgs = await data.withUser(sessionOf(c), q.assignableOrgs)
+  if (!orgs.length) notFound()
+  const page = (status: 200 | 400, extra: { errors?: Record<string, string>; report?: ImportReport }) =>
+    c.html(<ImportPage viewer={viewerOf(c)} orgs={orgs} orgId={orgId} {...extra} />, status)
+  if (!(file instanceof File) || file.size === 0) return page(400, { errors: { file: 'Chọn một tệp CSV hoặc Excel để nhập.' } })
+  if (orgId && !orgs.some((o) => o.id === orgId)) return page(400, { errors: { org_id: 'Chi bộ không thuộc phạm vi bạn quản lý.' } })
+
+  let sheet
+  try {
+    const { table, fromExcel } = readTable(new Uint8Array(await file.arrayBuffer()), file.name)
+    sheet = checkSheet(table, fromExcel)
+  } catch (error) {
+    if (error instanceof FileProblem || error instanceof CsvError || error instanceof XlsxError) {
+      return page(400, { errors: { file: error.message } })
+    }
+    throw error
+  }
+  const fileName = file.name.normalize('NFC').slice(0, 255)
+  const report: ImportReport = { fileName, total: sheet.rows.length, valid: 0, fileErrors: sheet.fileErrors, ignoredColumns: sheet.ignoredColumns, rowErrors: [] }
+  if (sheet.fileErrors.length) return page(400, { report })
+
+  report.importId = await data.withUser(sessionOf(c), async (tx) => {
+    await checkAgainstDatabase(tx, sheet.rows, orgs, orgId)
+    const good = sheet.rows.filter((r) => r.errors.length === 0)
+    report.valid = good.length
+    report.rowErrors = sheet.rows.filter((r) => r.errors.length).map((r) => ({ line: r.line, name: String(r.values.full_name ?? ''), errors: r.errors }))
+    const placement = orgId ?? good[0]?.values.org_id ?? orgs[0].id
+    return good.length ? q.stageImport(tx, String(placement), fileName, good.map((r) => r.values), report.rowErrors.length) : undefined
+  })
+  return page(200, { report })
+})
+
+memberImport.post('/:id/commit', async (c) => {
+  const id = c.req.param('id')
+  if (!isUuid(id)) notFound()
+  const data = c.get('data')
+  const outcome = await data
+    .withUser(sessionOf(c), async (tx) => {
+      const staged = await q.stagedImport(tx, id)
+      if (!staged) return 'not-found' as const
+      if (staged.committed_at) return 'already' as const
+      return q.commitImport(tx, id)
+    })
+    .catch((error) => {
+      if ((error as { code?: string }).code === '23505') return 'conflict' as const
+      throw error
+    })
+  if (outcome === 'not-found') notFound()
+  const orgs = await data.withUser(sessionOf(c), q.assignableOrgs)
+  const notice =
+    outcome === 'already'
+      ? 'Tệp này đã được nhập trước đó; không nhập lại.'
+      : outcome === 'conflict'
+        ? 'Không nhập được: có hồ sơ trùng số thẻ hoặc CCCD vừa được thêm. Không dòng nào được lưu; hãy kiểm tra lại tệp.'
+        : `Đã nhập ${outcome} đảng viên.`
+  return c.html(<ImportPage viewer={viewerOf(c)} orgs={orgs} notice={notice} />, outcome === 'conflict' ? 409 : 200)
+})

@@ -1,0 +1,253 @@
+import type { Tx } from '../../kernel/db/types.ts'
+import type { ListQuery, MemberInput, StatusChange } from './members.forms.ts'
+
+export const PAGE_SIZE = 50
+
+export interface MemberRow {
+  id: string
+  full_name: string
+  birth_date: string | null
+  gender: string | null
+  status: string
+  exempt: boolean
+  deceased_on: string | null
+  left_on: string | null
+  org_name: string
+}
+
+const AGE_RANGES: Record<string, [number, number]> = {
+  under30: [0, 29],
+  '30to45': [30, 45],
+  '46to60': [46, 60],
+  '61to75': [61, 75],
+  over75: [76, 200],
+}
+
+/** The where-clause of the list, shared by the page, its count and the export. */
+function listFilter(f: Omit<ListQuery, 'page'>): { where: string; params: unknown[] } {
+  const params: unknown[] = []
+  const clauses: string[] = []
+  const param = (v: unknown) => `$${params.push(v)}`
+  if (f.org) {
+    clauses.push(`m.org_id = any (array(select o.id from public.organizations o
+      where o.path <@ (select s.path from public.organizations s where s.id = ${param(f.org)})))`)
+  }
+  if (f.q) clauses.push(`m.search_name like '%' || app.search_key(${param(f.q)}) || '%'`)
+  if (f.status === 'current') clauses.push('m.deceased_on is null and m.left_on is null')
+  if (f.status === 'official' || f.status === 'probationary') {
+    clauses.push(`m.status = ${param(f.status)} and m.deceased_on is null and m.left_on is null`)
+  }
+  if (f.status === 'deceased') clauses.push('m.deceased_on is not null')
+  if (f.status === 'left') clauses.push('m.left_on is not null')
+  if (f.exempt) clauses.push(`m.exempt = ${param(f.exempt === 'yes')}`)
+  if (f.gender) clauses.push(`m.gender = ${param(f.gender)}`)
+  if (f.age) {
+    const [min, max] = AGE_RANGES[f.age]
+    clauses.push(`m.birth_date > current_date - make_interval(years => ${param(max + 1)})
+                  and m.birth_date <= current_date - make_interval(years => ${param(min)})`)
+  }
+  return { where: clauses.length ? `where ${clauses.join(' and ')}` : '', params }
+}
+
+export async function listMembers(tx: Tx, f: ListQuery): Promise<{ rows: MemberRow[]; total: number }> {
+  const { where, params } = listFilter(f)
+  const [rows, [{ total }]] = [
+    await tx.query<MemberRow>(
+      `select m.id, m.full_name, m.birth_date, m.gender, m.status, m.exempt, m.deceased_on, m.left_on, o.name as org_name
+         from public.members m join public.organizations o on o.id = m.org_id
+         ${where}
+        order by m.full_name, m.id
+        limit ${PAGE_SIZE} offset ${(f.page - 1) * PAGE_SIZE}`,
+      params,
+    ),
+    await tx.query<{ total: number }>(`select count(*)::int as total from public.members m ${where}`, params),
+  ]
+  return { rows, total }
+}
+
+export const EXPORT_COLUMNS = [
+  'full_name', 'birth_date', 'gender', 'ethnicity', 'religion', 'hometown', 'phone', 'card_number', 'citizen_id',
+  'admitted_on', 'official_on', 'status', 'exempt', 'education', 'theory_level', 'occupation', 'position', 'org_name', 'org_path',
+] as const
+
+export async function exportMembers(tx: Tx, f: Omit<ListQuery, 'page'>): Promise<Record<string, unknown>[]> {
+  const { where, params } = listFilter(f)
+  return tx.query(
+    `select m.full_name, m.birth_date, m.gender, m.ethnicity, m.religion, m.hometown, m.phone, m.card_number, m.citizen_id,
+            m.admitted_on, m.official_on, m.status, m.exempt, m.education, m.theory_level, m.occupation, m.position,
+            o.name as org_name, o.path::text as org_path
+       from public.members m join public.organizations o on o.id = m.org_id
+       ${where}
+      order by o.path, m.full_name
+      limit 200000`,
+    params,
+  )
+}
+
+export async function recordExport(tx: Tx, format: string, count: number, filter: object) {
+  await tx.query(`select app.write_audit('member.export', 'member_list', null, null, $1::jsonb)`, [
+    JSON.stringify({ format, count, filter }),
+  ])
+}
+
+export interface MemberProfile extends MemberRow {
+  [field: string]: unknown
+  org_id: string
+  org_path: string
+  can_manage: boolean
+  has_account: boolean
+}
+
+export async function getMember(tx: Tx, id: string): Promise<MemberProfile | undefined> {
+  const [row] = await tx.query<MemberProfile>(
+    `select m.*, o.name as org_name, o.path::text as org_path,
+            m.org_id = any (app.managed_org_ids()) as can_manage,
+            m.registered_at is not null as has_account
+       from public.members m join public.organizations o on o.id = m.org_id
+      where m.id = $1`,
+    [id],
+  )
+  return row
+}
+
+export interface AuditEntry {
+  at: Date
+  action: string
+  details: Record<string, unknown>
+  actor_name: string | null
+}
+
+export async function auditTrail(tx: Tx, memberId: string): Promise<AuditEntry[]> {
+  return tx.query<AuditEntry>(
+    `select l.at, l.action, l.details,
+            coalesce((select coalesce(am.full_name, a.display_name) from public.accounts a
+                        left join public.members am on am.id = a.member_id where a.user_id = l.actor_id), null) as actor_name
+       from public.audit_log l
+      where l.entity = 'member' and l.entity_id = $1
+      order by l.at desc, l.id desc
+      limit 100`,
+    [memberId],
+  )
+}
+
+const PROFILE_COLUMNS = [
+  'org_id', 'full_name', 'other_names', 'birth_date', 'gender', 'ethnicity', 'religion', 'hometown', 'birthplace',
+  'permanent_address', 'current_address', 'phone', 'email', 'citizen_id', 'card_number', 'admitted_on', 'official_on',
+  'education', 'theory_level', 'occupation', 'position', 'rewards', 'discipline', 'status',
+] as const
+
+export async function createMember(tx: Tx, input: MemberInput): Promise<string> {
+  const values = PROFILE_COLUMNS.map((c) => input[c] ?? null)
+  const [row] = await tx.query<{ id: string }>(
+    `insert into public.members (${PROFILE_COLUMNS.join(', ')})
+     values (${PROFILE_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')}) returning id`,
+    values,
+  )
+  return row.id
+}
+
+export async function updateMember(tx: Tx, id: string, input: MemberInput): Promise<boolean> {
+  const values = PROFILE_COLUMNS.map((c) => input[c] ?? null)
+  const rows = await tx.query(
+    `update public.members set ${PROFILE_COLUMNS.map((c, i) => `${c} = $${i + 2}`).join(', ')}
+      where id = $1 returning id`,
+    [id, ...values],
+  )
+  return rows.length === 1
+}
+
+export async function changeStatus(tx: Tx, id: string, change: StatusChange): Promise<boolean> {
+  const statements: Record<StatusChange['change'], string> = {
+    official: `update public.members set status = 'official', official_on = $2 where id = $1 and status = 'probationary' returning id`,
+    exempt: `update public.members set exempt = true, exempt_reason = $2 where id = $1 returning id`,
+    unexempt: `update public.members set exempt = false, exempt_reason = null where id = $1 returning id`,
+    deceased: `update public.members set deceased_on = $2 where id = $1 returning id`,
+    left: `update public.members set left_on = $2 where id = $1 returning id`,
+  }
+  const arg = 'date' in change ? change.date : 'reason' in change ? change.reason : undefined
+  const rows = await tx.query(statements[change.change], arg === undefined ? [id] : [id, arg])
+  return rows.length === 1
+}
+
+/** Organizations the user may put members into, for the form's select. */
+export async function assignableOrgs(tx: Tx): Promise<{ id: string; name: string; path: string; kind: string }[]> {
+  return tx.query(
+    `select o.id, o.name, o.path::text as path, o.kind
+       from public.organizations o
+      where o.id = any (app.managed_org_ids()) and o.valid_to is null
+        and o.kind in ('cell', 'grassroots_cell', 'party_group')
+      order by o.path
+      limit 2000`,
+  )
+}
+
+/** Subtrees to filter the list by: the committees (not every cell) of the user's scope. */
+export async function filterOrgs(tx: Tx): Promise<{ id: string; name: string; depth: number }[]> {
+  return tx.query(
+    `select o.id, o.name, nlevel(o.path) as depth
+       from public.organizations o
+      where o.id = any (app.managed_org_ids()) and o.valid_to is null
+        and o.kind not in ('cell', 'party_group')
+      order by o.path
+      limit 500`,
+  )
+}
+
+export async function issueLogin(tx: Tx, memberId: string, passwordHash: string): Promise<void> {
+  await tx.query(`select public.issue_member_login($1, $2)`, [memberId, passwordHash])
+}
+
+// --- spreadsheet import -----------------------------------------------------------------
+
+export async function existingDuplicateKeys(tx: Tx, cards: string[], citizenIds: string[], nameBirths: string[]): Promise<Set<string>> {
+  const rows = await tx.query<{ kind: string; key: string }>(`select kind, key from public.member_duplicate_keys($1::text[], $2::text[], $3::text[])`, [
+    cards,
+    citizenIds,
+    nameBirths,
+  ])
+  return new Set(rows.map((r) => `${r.kind}:${r.key}`))
+}
+
+export async function stageImport(tx: Tx, orgId: string, fileName: string, rows: object[], errorCount: number): Promise<string> {
+  const [row] = await tx.query<{ id: string }>(
+    `insert into public.member_imports (org_id, file_name, rows, row_count, error_count)
+     values ($1, $2, $3::jsonb, $4, $5) returning id`,
+    [orgId, fileName, JSON.stringify(rows), rows.length, errorCount],
+  )
+  return row.id
+}
+
+export interface StagedImport {
+  id: string
+  file_name: string
+  row_count: number
+  error_count: number
+  committed_at: string | null
+}
+
+export async function stagedImport(tx: Tx, id: string): Promise<StagedImport | undefined> {
+  const [row] = await tx.query<StagedImport>(
+    `select id, file_name, row_count, error_count, committed_at from public.member_imports where id = $1`,
+    [id],
+  )
+  return row
+}
+
+const IMPORT_COLUMNS = PROFILE_COLUMNS.join(', ')
+
+/** All staged rows in one statement, under the uploader's RLS (each row must land in scope). */
+export async function commitImport(tx: Tx, id: string): Promise<number> {
+  const inserted = await tx.query<{ n: number }>(
+    `with staged as (
+       update public.member_imports set committed_at = now()
+        where id = $1 and committed_at is null returning rows
+     ), ins as (
+       insert into public.members (${IMPORT_COLUMNS})
+       select ${IMPORT_COLUMNS} from staged, jsonb_populate_recordset(null::public.members, staged.rows)
+       returning 1
+     )
+     select count(*)::int as n from ins`,
+    [id],
+  )
+  return inserted[0].n
+}

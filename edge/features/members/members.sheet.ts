@@ -1,0 +1,102 @@
+import { foldAccents } from '../../kernel/http/text.ts'
+import { parseForm } from '../../kernel/http/validation.ts'
+import { excelSerialToIso } from '../../kernel/files/xlsx.ts'
+import { memberFields } from './members.forms.ts'
+
+/** Spreadsheet headers (accent- and case-insensitive) → profile fields. */
+const HEADERS: Record<string, string> = {
+  'ho va ten': 'full_name', 'ho ten': 'full_name', 'ten': 'full_name',
+  'ten goi khac': 'other_names', 'ngay sinh': 'birth_date', 'gioi tinh': 'gender',
+  'dan toc': 'ethnicity', 'ton giao': 'religion', 'que quan': 'hometown', 'noi sinh': 'birthplace',
+  'noi thuong tru': 'permanent_address', 'thuong tru': 'permanent_address', 'noi o hien nay': 'current_address', 'cho o hien nay': 'current_address',
+  'dien thoai': 'phone', 'so dien thoai': 'phone', 'email': 'email',
+  'so cccd': 'citizen_id', 'cccd': 'citizen_id', 'can cuoc cong dan': 'citizen_id', 'so can cuoc': 'citizen_id',
+  'so the': 'card_number', 'so the dang vien': 'card_number', 'the dang vien': 'card_number',
+  'ngay vao dang': 'admitted_on', 'ngay chinh thuc': 'official_on',
+  'trinh do hoc van': 'education', 'hoc van': 'education', 'ly luan chinh tri': 'theory_level', 'trinh do ly luan chinh tri': 'theory_level',
+  'nghe nghiep': 'occupation', 'chuc vu': 'position', 'khen thuong': 'rewards', 'ky luat': 'discipline',
+  'ma to chuc': 'org_path', 'ma chi bo': 'org_path',
+}
+
+const DATE_FIELDS = new Set(['birth_date', 'admitted_on', 'official_on'])
+export const MAX_ROWS = 20_000
+
+export interface SheetRow {
+  line: number
+  values: Record<string, unknown>
+  errors: string[]
+}
+
+export interface SheetCheck {
+  fileErrors: string[]
+  ignoredColumns: string[]
+  rows: SheetRow[]
+}
+
+function headerKey(text: string): string {
+  return foldAccents(text.normalize('NFC')).toLowerCase().replace(/[^a-z0-9 ]/g, ' ').replace(/\s+/g, ' ').trim()
+}
+
+function genderOf(value: string): string | undefined {
+  const v = headerKey(value)
+  if (v === 'nam' || v === 'male') return 'male'
+  if (v === 'nu' || v === 'female') return 'female'
+  return value === '' ? undefined : 'invalid'
+}
+
+/** Maps headers, validates each row with the same rules as the form, and marks duplicates inside the file. */
+export function checkSheet(table: string[][], fromExcel: boolean): SheetCheck {
+  const [header = [], ...body] = table
+  const columns = header.map((h) => HEADERS[headerKey(h)])
+  const ignoredColumns = header.filter((h, i) => h.trim() && !columns[i])
+  const fileErrors: string[] = []
+  if (!columns.includes('full_name')) fileErrors.push('Thiếu cột "Họ và tên" ở dòng tiêu đề.')
+  if (!columns.includes('birth_date')) fileErrors.push('Thiếu cột "Ngày sinh" ở dòng tiêu đề.')
+  if (body.length === 0) fileErrors.push('Tệp không có dòng dữ liệu nào.')
+  if (body.length > MAX_ROWS) fileErrors.push(`Tệp có ${body.length} dòng; mỗi lần nhập tối đa ${MAX_ROWS} dòng.`)
+  if (fileErrors.length) return { fileErrors, ignoredColumns, rows: [] }
+
+  const seen = new Map<string, number>()
+  const rows = body.map((cells, index): SheetRow => {
+    const line = index + 2
+    const raw: Record<string, string> = {}
+    columns.forEach((field, i) => {
+      if (!field) return
+      let value = (cells[i] ?? '').normalize('NFC').trim()
+      if (fromExcel && DATE_FIELDS.has(field)) value = excelSerialToIso(value)
+      raw[field] = value
+    })
+    const errors: string[] = []
+    const gender = genderOf(raw.gender ?? '')
+    if (gender === 'invalid') errors.push('Giới tính: ghi "Nam" hoặc "Nữ".')
+    if (cells.length > header.length && cells.slice(header.length).some((c) => c.trim())) errors.push('Dòng có nhiều ô hơn dòng tiêu đề.')
+    const parsed = parseForm(memberFields, { ...raw, gender: gender === 'invalid' ? undefined : gender })
+    if (!parsed.ok) errors.push(...Object.values(parsed.errors))
+    const values: Record<string, unknown> = parsed.ok ? { ...parsed.value, org_path: raw.org_path || undefined } : raw
+    for (const key of duplicateKeys(values)) {
+      const first = seen.get(key)
+      if (first) errors.push(`Trùng với dòng ${first} trong tệp (${describeKey(key)}).`)
+      else seen.set(key, line)
+    }
+    return { line, values, errors }
+  })
+  return { fileErrors, ignoredColumns, rows }
+}
+
+export function nameBirthKey(fullName: string, birthDate: string): string {
+  return `${foldAccents(fullName).toLowerCase()}|${birthDate}`
+}
+
+export function duplicateKeys(v: Record<string, unknown>): string[] {
+  const keys: string[] = []
+  if (v.card_number) keys.push(`card_number:${v.card_number}`)
+  if (v.citizen_id) keys.push(`citizen_id:${v.citizen_id}`)
+  if (v.full_name && v.birth_date) keys.push(`name_birth:${nameBirthKey(String(v.full_name), String(v.birth_date))}`)
+  return keys
+}
+
+export function describeKey(key: string): string {
+  if (key.startsWith('card_number:')) return `số thẻ ${key.slice(12)}`
+  if (key.startsWith('citizen_id:')) return `số CCCD ${key.slice(11)}`
+  return 'cùng họ tên và ngày sinh'
+}

@@ -1,0 +1,104 @@
+import postgres from 'postgres'
+import { createApp } from '../edge/app.ts'
+import { boot, type Runtime } from '../edge/kernel/boot.ts'
+import { seedDemo } from '../edge/demo/seed.ts'
+
+export const DEMO_PASSWORD = 'demo-pass-2026'
+export const LOGINS = {
+  admin: '0900000000',
+  staff: '0901000001',
+  grassroots: '0901000002',
+  cellSecretary: '0901000003',
+  member: '0901000004',
+} as const
+
+const ORIGIN = 'http://localhost'
+
+/** A fresh, seeded database per test file: in-memory PGlite, or a new database on the server. */
+export async function testApp(options: { members?: number } = {}) {
+  const env: Record<string, string | undefined> = {
+    SESSION_SECRET: 'test-secret-test-secret-test-secret-0123',
+    DEMO_PASSWORD,
+    LOG_LEVEL: 'silent',
+  }
+  let dropDatabase = async () => {}
+  if (process.env.DATABASE_URL) {
+    const name = `sotay_t_${crypto.randomUUID().replace(/-/g, '').slice(0, 16)}`
+    const admin = postgres(process.env.DATABASE_URL, { max: 1, onnotice: () => {} })
+    await admin.unsafe(`create database "${name}"`)
+    await admin.end()
+    const url = new URL(process.env.DATABASE_URL)
+    url.pathname = `/${name}`
+    env.DATABASE_URL = url.toString()
+    dropDatabase = async () => {
+      const again = postgres(process.env.DATABASE_URL!, { max: 1, onnotice: () => {} })
+      await again.unsafe(`drop database if exists "${name}" with (force)`)
+      await again.end()
+    }
+  }
+  const runtime: Runtime = await boot(env, { memory: true })
+  await seedDemo(runtime.data, { members: options.members ?? 300, password: DEMO_PASSWORD })
+  const app = createApp(runtime)
+  return {
+    app,
+    runtime,
+    anonymous: () => new Agent(app),
+    signIn: async (login: string, password = DEMO_PASSWORD) => {
+      const agent = new Agent(app)
+      const res = await agent.post('/login', { login, password })
+      if (res.status !== 303) throw new Error(`sign-in of ${login} failed: ${res.status}`)
+      await agent.loadCsrf()
+      return agent
+    },
+    close: async () => {
+      await runtime.close()
+      await dropDatabase()
+    },
+  }
+}
+
+export type TestApp = Awaited<ReturnType<typeof testApp>>
+
+/** A browser-like client: keeps cookies, sends Origin and the CSRF token like our pages do. */
+export class Agent {
+  cookies = new Map<string, string>()
+  csrf = ''
+  // Each agent is its own client address (TEST-NET, never contacted): throttling counts per address.
+  address = `192.0.2.${Math.floor(Math.random() * 250) + 1}`
+  constructor(private app: ReturnType<typeof createApp>) {}
+
+  async request(path: string, init: RequestInit & { htmx?: boolean } = {}) {
+    const headers = new Headers(init.headers)
+    headers.set('Origin', ORIGIN)
+    if (this.cookies.size) headers.set('Cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '))
+    if (init.htmx) headers.set('HX-Request', 'true')
+    const res = await this.app.request(`${ORIGIN}${path}`, { ...init, headers }, { remoteAddr: { hostname: this.address } })
+    for (const line of res.headers.getSetCookie()) {
+      const [pair] = line.split(';')
+      const [name, ...value] = pair.split('=')
+      if (/max-age=0/i.test(line) || value.join('=') === '') this.cookies.delete(name)
+      else this.cookies.set(name, value.join('='))
+    }
+    return res
+  }
+
+  get(path: string, init: { htmx?: boolean } = {}) {
+    return this.request(path, init)
+  }
+
+  post(path: string, form: Record<string, string> | FormData, init: { htmx?: boolean; csrf?: boolean } = {}) {
+    const body = form instanceof FormData ? form : new URLSearchParams(form)
+    if (init.csrf !== false && this.csrf) body.set('_csrf', this.csrf)
+    return this.request(path, { method: 'POST', body, htmx: init.htmx })
+  }
+
+  async loadCsrf() {
+    const res = await this.get('/account/password')
+    const html = await res.text()
+    this.csrf = /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? ''
+  }
+}
+
+export async function html(res: Response): Promise<string> {
+  return res.text()
+}

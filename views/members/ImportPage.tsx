@@ -1,0 +1,113 @@
+import { Layout, type Viewer } from '../layout/Layout.tsx'
+import { CsrfField, FormErrors, SelectField } from '../components/Field.tsx'
+
+export interface ImportReport {
+  importId?: string
+  fileName: string
+  total: number
+  valid: number
+  fileErrors: string[]
+  ignoredColumns: string[]
+  rowErrors: { line: number; name: string; errors: string[] }[]
+}
+
+const SHOWN_ERRORS = 500
+
+export function ImportPage(props: {
+  viewer: Viewer
+  orgs: { id: string; name: string; path: string }[]
+  orgId?: string
+  errors?: Record<string, string>
+  report?: ImportReport
+  notice?: string
+}) {
+  const r = props.report
+  return (
+    <Layout title="Nhập đảng viên từ tệp" viewer={props.viewer} current="/members">
+      <p>
+        <a href="/members">‹ Danh sách đảng viên</a>
+      </p>
+      <h1>Nhập đảng viên từ tệp</h1>
+      {props.notice && (
+        <p class="notice" role="status">
+          {props.notice}
+        </p>
+      )}
+      <form method="post" action="/members/import" enctype="multipart/form-data" class="card">
+        <FormErrors errors={props.errors ?? {}} />
+        <CsrfField token={props.viewer.csrf} />
+        <SelectField
+          name="org_id"
+          label="Chi bộ nhận (khi tệp không có cột “Mã tổ chức”)"
+          value={props.orgId}
+          error={props.errors?.org_id}
+          blank="— Chọn chi bộ —"
+          options={props.orgs.map((o) => [o.id, `${o.name} (${o.path})`] as const)}
+        />
+        <div class={props.errors?.file ? 'field invalid' : 'field'}>
+          <label for="f-file">Tệp CSV hoặc Excel (.xlsx), tối đa 12 MB</label>
+          <input id="f-file" type="file" name="file" accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" required />
+          {props.errors?.file && <p class="error">{props.errors.file}</p>}
+          <small>
+            Dòng đầu là tiêu đề: Họ và tên, Ngày sinh (bắt buộc); Giới tính, Số thẻ đảng viên, Số CCCD, Điện thoại, Ngày vào Đảng, Ngày chính thức, Dân tộc,
+            Tôn giáo, Quê quán, Mã tổ chức… Ngày ghi dạng dd/mm/yyyy.
+          </small>
+        </div>
+        <button type="submit">Kiểm tra tệp (chưa lưu)</button>
+      </form>
+      {r && <Report report={r} csrf={props.viewer.csrf} />}
+    </Layout>
+  )
+}
+
+function Report(props: { report: ImportReport; csrf: string }) {
+  const r = props.report
+  return (
+    <section class="card" aria-labelledby="report-h" id="import-report">
+      <h2 id="report-h">Kết quả kiểm tra: {r.fileName}</h2>
+      {r.fileErrors.length > 0 ? (
+        <div class="alert" role="alert">
+          <ul>
+            {r.fileErrors.map((e) => (
+              <li>{e}</li>
+            ))}
+          </ul>
+        </div>
+      ) : (
+        <p>
+          {r.total} dòng: <strong>{r.valid} hợp lệ</strong>, <strong>{r.total - r.valid} có lỗi</strong>.
+        </p>
+      )}
+      {r.ignoredColumns.length > 0 && <p class="muted">Các cột không dùng: {r.ignoredColumns.join(', ')}.</p>}
+      {r.rowErrors.length > 0 && (
+        <table class="stack">
+          <thead>
+            <tr>
+              <th>Dòng</th>
+              <th>Họ và tên</th>
+              <th>Lỗi</th>
+            </tr>
+          </thead>
+          <tbody>
+            {r.rowErrors.slice(0, SHOWN_ERRORS).map((e) => (
+              <tr>
+                <td>{e.line}</td>
+                <td>{e.name}</td>
+                <td>{e.errors.join(' ')}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {r.rowErrors.length > SHOWN_ERRORS && <p class="muted">… và {r.rowErrors.length - SHOWN_ERRORS} dòng lỗi khác.</p>}
+      {r.importId && r.valid > 0 && (
+        <form method="post" action={`/members/import/${r.importId}/commit`} class="actions">
+          <input type="hidden" name="_csrf" value={props.csrf} />
+          <button type="submit">
+            Nhập {r.valid} dòng hợp lệ{r.valid < r.total ? `, bỏ qua ${r.total - r.valid} dòng lỗi` : ''}
+          </button>
+        </form>
+      )}
+    </section>
+  )
+}

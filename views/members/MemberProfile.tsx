@@ -1,0 +1,186 @@
+import { Layout, type Viewer } from '../layout/Layout.tsx'
+import { CsrfField, Field } from '../components/Field.tsx'
+import { GENDER_LABELS, STATUS_LABELS, formatDate } from '../components/labels.ts'
+
+type Profile = Record<string, unknown> & {
+  id: string
+  full_name: string
+  org_name: string
+  org_path: string
+  status: string
+  exempt: boolean
+  can_manage: boolean
+  has_account: boolean
+}
+
+const ROWS: [string, string, 'date' | 'text' | 'gender'][] = [
+  ['other_names', 'Tên gọi khác', 'text'],
+  ['birth_date', 'Ngày sinh', 'date'],
+  ['gender', 'Giới tính', 'gender'],
+  ['ethnicity', 'Dân tộc', 'text'],
+  ['religion', 'Tôn giáo', 'text'],
+  ['hometown', 'Quê quán', 'text'],
+  ['birthplace', 'Nơi sinh', 'text'],
+  ['permanent_address', 'Nơi thường trú', 'text'],
+  ['current_address', 'Nơi ở hiện nay', 'text'],
+  ['phone', 'Điện thoại', 'text'],
+  ['email', 'Email', 'text'],
+  ['citizen_id', 'Số CCCD', 'text'],
+  ['card_number', 'Số thẻ đảng viên', 'text'],
+  ['admitted_on', 'Ngày vào Đảng', 'date'],
+  ['official_on', 'Ngày chính thức', 'date'],
+  ['education', 'Trình độ học vấn', 'text'],
+  ['theory_level', 'Lý luận chính trị', 'text'],
+  ['occupation', 'Nghề nghiệp', 'text'],
+  ['position', 'Chức vụ', 'text'],
+  ['rewards', 'Khen thưởng', 'text'],
+  ['discipline', 'Kỷ luật', 'text'],
+  ['exempt_reason', 'Lý do miễn sinh hoạt', 'text'],
+  ['deceased_on', 'Ngày mất', 'date'],
+  ['left_on', 'Ngày ra khỏi Đảng', 'date'],
+]
+
+const ACTION_LABELS: Record<string, string> = {
+  'member.create': 'Tạo hồ sơ',
+  'member.update': 'Sửa hồ sơ',
+  'member.delete': 'Xóa hồ sơ',
+  'member.login_issued': 'Cấp/đặt lại mật khẩu tạm',
+}
+
+function show(value: unknown, kind: string): string {
+  if (value === null || value === undefined || value === '') return ''
+  if (kind === 'date') return formatDate(String(value))
+  if (kind === 'gender') return GENDER_LABELS[String(value)] ?? ''
+  return String(value)
+}
+
+export interface AuditView {
+  at: Date | string
+  action: string
+  details: Record<string, unknown>
+  actor_name: string | null
+}
+
+export function MemberProfile(props: { viewer: Viewer; member: Profile; audit: AuditView[]; notice?: string; errors?: Record<string, string> }) {
+  const m = props.member
+  const errors = props.errors ?? {}
+  return (
+    <Layout title={m.full_name} viewer={props.viewer} current="/members">
+      <p>
+        <a href="/members">‹ Danh sách đảng viên</a>
+      </p>
+      <h1>{m.full_name}</h1>
+      {props.notice && (
+        <p class="notice" role="status">
+          {props.notice}
+        </p>
+      )}
+      {errors._form && (
+        <p class="alert" role="alert">
+          {errors._form}
+        </p>
+      )}
+      <p>
+        <span class="badge">{STATUS_LABELS[m.status] ?? m.status}</span> {m.exempt && <span class="badge">Miễn sinh hoạt</span>}{' '}
+        <span class="badge">{m.has_account ? 'Đã có tài khoản' : 'Chưa có tài khoản'}</span>
+      </p>
+      <p class="muted">
+        {m.org_name} <small>({m.org_path})</small>
+      </p>
+      {m.can_manage && (
+        <p class="actions">
+          <a class="button" href={`/members/${m.id}/edit`}>
+            Sửa hồ sơ
+          </a>
+          <form method="post" action={`/members/${m.id}/login`}>
+            <CsrfField token={props.viewer.csrf} />
+            <button type="submit" class="secondary">
+              {m.has_account ? 'Đặt lại mật khẩu' : 'Cấp tài khoản'}
+            </button>
+          </form>
+        </p>
+      )}
+      <section class="card">
+        <h2>Thông tin</h2>
+        <dl class="profile">
+          {ROWS.filter(([key, , kind]) => show(m[key], kind)).map(([key, label, kind]) => (
+            <>
+              <dt>{label}</dt>
+              <dd>{show(m[key], kind)}</dd>
+            </>
+          ))}
+        </dl>
+      </section>
+      {m.can_manage && <StatusForms id={m.id} csrf={props.viewer.csrf} status={m.status} exempt={m.exempt} errors={errors} />}
+      <section class="card">
+        <h2>Lịch sử thay đổi</h2>
+        {props.audit.length === 0 ? (
+          <p class="muted">Chưa có thay đổi nào được ghi nhận.</p>
+        ) : (
+          <ul>
+            {props.audit.map((a) => (
+              <li>
+                {new Date(a.at).toLocaleString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh' })} — {ACTION_LABELS[a.action] ?? a.action}
+                {a.actor_name ? ` — ${a.actor_name}` : ''}
+                {a.action === 'member.update' && <small> ({Object.keys(a.details).join(', ')})</small>}
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+    </Layout>
+  )
+}
+
+function StatusForms(props: { id: string; csrf: string; status: string; exempt: boolean; errors: Record<string, string> }) {
+  const action = `/members/${props.id}/status`
+  return (
+    <section class="card">
+      <h2>Thay đổi tình trạng</h2>
+      <div class="grid two">
+        {props.status === 'probationary' && (
+          <form method="post" action={action}>
+            <CsrfField token={props.csrf} />
+            <input type="hidden" name="change" value="official" />
+            <Field id="f-official-date" name="date" label="Công nhận chính thức từ ngày" type="date" error={props.errors.official} />
+            <button type="submit">Công nhận đảng viên chính thức</button>
+          </form>
+        )}
+        {props.exempt ? (
+          <form method="post" action={action}>
+            <CsrfField token={props.csrf} />
+            <input type="hidden" name="change" value="unexempt" />
+            <button type="submit" class="secondary">
+              Thôi miễn sinh hoạt
+            </button>
+          </form>
+        ) : (
+          <form method="post" action={action}>
+            <CsrfField token={props.csrf} />
+            <input type="hidden" name="change" value="exempt" />
+            <Field name="reason" label="Lý do miễn sinh hoạt" error={props.errors.exempt} maxlength={500} />
+            <button type="submit" class="secondary">
+              Miễn sinh hoạt
+            </button>
+          </form>
+        )}
+        <form method="post" action={action}>
+          <CsrfField token={props.csrf} />
+          <input type="hidden" name="change" value="deceased" />
+          <Field id="f-deceased-date" name="date" label="Ngày mất" type="date" error={props.errors.deceased} />
+          <button type="submit" class="secondary">
+            Ghi nhận đã mất
+          </button>
+        </form>
+        <form method="post" action={action}>
+          <CsrfField token={props.csrf} />
+          <input type="hidden" name="change" value="left" />
+          <Field id="f-left-date" name="date" label="Ngày ra khỏi Đảng" type="date" error={props.errors.left} />
+          <button type="submit" class="secondary">
+            Ghi nhận ra khỏi Đảng
+          </button>
+        </form>
+      </div>
+    </section>
+  )
+}

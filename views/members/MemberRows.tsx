@@ -1,0 +1,63 @@
+import { EmptyState } from '../components/Field.tsx'
+import { Pagination } from '../components/Pagination.tsx'
+import { GENDER_LABELS, STATUS_LABELS } from '../components/labels.ts'
+
+export interface MemberRowView {
+  id: string
+  full_name: string
+  birth_date: string | null
+  gender: string | null
+  status: string
+  exempt: boolean
+  deceased_on: string | null
+  left_on: string | null
+  org_name: string
+}
+
+function statusText(m: MemberRowView): string {
+  if (m.deceased_on) return 'Đã mất'
+  if (m.left_on) return 'Đã ra khỏi Đảng'
+  return `${STATUS_LABELS[m.status] ?? m.status}${m.exempt ? ' · miễn sinh hoạt' : ''}`
+}
+
+/** The swappable result list: table, count and pager (id="member-rows"). */
+export function MemberRows(props: { rows: MemberRowView[]; total: number; page: number; pageSize: number; href: (page: number) => string }) {
+  return (
+    <section id="member-rows" aria-live="polite">
+      <p class="muted">
+        {props.total.toLocaleString('vi-VN')} đảng viên{props.total > 0 && ` · trang ${props.page}`}
+      </p>
+      {props.rows.length === 0 ? (
+        <EmptyState title="Không có đảng viên nào khớp điều kiện tìm.">
+          <p>Thử bỏ bớt bộ lọc, hoặc tìm theo một phần của tên (không cần gõ dấu).</p>
+        </EmptyState>
+      ) : (
+        <table class="stack">
+          <thead>
+            <tr>
+              <th>Họ và tên</th>
+              <th>Năm sinh</th>
+              <th>Giới tính</th>
+              <th>Tình trạng</th>
+              <th>Chi bộ</th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.rows.map((m) => (
+              <tr>
+                <td>
+                  <a href={`/members/${m.id}`}>{m.full_name}</a>
+                </td>
+                <td>{m.birth_date?.slice(0, 4)}</td>
+                <td>{m.gender ? GENDER_LABELS[m.gender] : ''}</td>
+                <td>{statusText(m)}</td>
+                <td>{m.org_name}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <Pagination page={props.page} pageSize={props.pageSize} total={props.total} href={props.href} target="#member-rows" />
+    </section>
+  )
+}
