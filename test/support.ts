@@ -102,3 +102,22 @@ export class Agent {
 export async function html(res: Response): Promise<string> {
   return res.text()
 }
+
+/** Claims for a demo login, to run SQL as that user through withUser (exactly as requests do). */
+export async function claimsOf(t: TestApp, login: string) {
+  const sub = await t.runtime.data.asSystem('test: resolve a login to its user id', async (tx) => {
+    const [row] = await tx.query<{ user_id: string }>(`select user_id from app.credentials where login_phone = $1`, [login])
+    return row.user_id
+  })
+  const now = Math.floor(Date.now() / 1000)
+  return { sub, role: 'authenticated' as const, iat: now, exp: now + 600 }
+}
+
+/** The id of an organization by its path, read on the system path (test fixtures only). */
+export async function orgIdByPath(t: TestApp, path: string): Promise<string> {
+  return t.runtime.data.asSystem('test: find an organization', async (tx) => {
+    const [row] = await tx.query<{ id: string }>(`select id from public.organizations where path = $1::ltree`, [path])
+    if (!row) throw new Error(`no organization at ${path}`)
+    return row.id
+  })
+}

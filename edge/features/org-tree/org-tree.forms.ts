@@ -1,0 +1,21 @@
+import { z } from 'zod'
+import { field } from '../../kernel/http/validation.ts'
+
+export const ORG_KINDS = ['province_committee', 'commune_committee', 'grassroots_committee', 'grassroots_cell', 'sub_committee', 'cell', 'party_group'] as const
+
+export const nameForm = z.object({ name: field.text('Tên tổ chức', 200) })
+export const childForm = z.object({
+  name: field.text('Tên tổ chức', 200),
+  kind: z.enum(ORG_KINDS, { error: 'Chọn loại tổ chức.' }),
+})
+export const targetForm = z.object({ target: field.uuid('Tổ chức đích') })
+
+export const messages = {
+  created: 'Đã tạo tổ chức.',
+  renamed: 'Đã đổi tên.',
+  moved: 'Đã chuyển tổ chức (cùng toàn bộ tổ chức trực thuộc).',
+  merged: (n: number) => `Đã hợp nhất; ${n} đảng viên được chuyển sang tổ chức mới. Tổ chức cũ được lưu trong lịch sử.`,
+  badTarget: 'Không chuyển được: nơi đến không hợp lệ hoặc nằm trong chính tổ chức này.',
+  sameCode: 'Nơi đến đã có tổ chức trùng mã.',
+  mergeSelf: 'Không thể hợp nhất một tổ chức vào chính nó.',
+}

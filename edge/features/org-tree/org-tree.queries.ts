@@ -1,0 +1,145 @@
+import type { Tx } from '../../kernel/db/types.ts'
+
+export interface OrgNode {
+  id: string
+  parent_id: string | null
+  name: string
+  kind: string
+  path: string
+  valid_from: string
+  valid_to: string | null
+  child_count: number
+}
+
+const NODE_COLUMNS = `o.id, o.parent_id, o.name, o.kind, o.path::text as path, o.valid_from, o.valid_to,
+  (select count(*)::int from public.organizations ch where ch.parent_id = o.id and ch.valid_to is null) as child_count`
+
+/** The top of what the user can read: nodes whose parent is out of sight (or none). */
+export async function roots(tx: Tx): Promise<OrgNode[]> {
+  return tx.query<OrgNode>(
+    `select ${NODE_COLUMNS}
+       from public.organizations o
+      where o.valid_to is null
+        and (o.parent_id is null or not exists (select 1 from public.organizations p where p.id = o.parent_id))
+        and o.id = any (app.managed_org_ids())
+      order by o.path`,
+  )
+}
+
+export async function children(tx: Tx, parentId: string): Promise<OrgNode[]> {
+  return tx.query<OrgNode>(
+    `select ${NODE_COLUMNS} from public.organizations o
+      where o.parent_id = $1 and o.valid_to is null
+      order by o.kind, o.name limit 1000`,
+    [parentId],
+  )
+}
+
+export interface OrgDetail extends OrgNode {
+  parent_name: string | null
+  merged_into: string | null
+  can_restructure: boolean
+  can_manage: boolean
+  member_count: number
+}
+
+export async function getOrg(tx: Tx, id: string): Promise<OrgDetail | undefined> {
+  const [row] = await tx.query<OrgDetail>(
+    `select ${NODE_COLUMNS}, p.name as parent_name, o.merged_into,
+            o.id = any (app.managed_org_ids(true)) as can_restructure,
+            o.id = any (app.managed_org_ids()) as can_manage,
+            (select count(*)::int from public.members m
+              where m.org_id = any (array(select d.id from public.organizations d where d.path <@ o.path))
+                and m.deceased_on is null and m.left_on is null) as member_count
+       from public.organizations o left join public.organizations p on p.id = o.parent_id
+      where o.id = $1`,
+    [id],
+  )
+  return row
+}
+
+export async function rolesOf(tx: Tx, orgId: string): Promise<{ role: string; member_id: string; full_name: string | null }[]> {
+  return tx.query(
+    `select r.role, r.member_id, m.full_name
+       from public.org_roles r left join public.members m on m.id = r.member_id
+      where r.org_id = $1 and r.valid_from <= current_date and (r.valid_to is null or r.valid_to >= current_date)
+      order by r.role`,
+    [orgId],
+  )
+}
+
+/** Where a node may go: nodes the user restructures, outside the node's own subtree. */
+export async function moveTargets(tx: Tx, id: string): Promise<{ id: string; name: string; path: string }[]> {
+  return tx.query(
+    `select o.id, o.name, o.path::text as path
+       from public.organizations o, public.organizations self
+      where self.id = $1 and o.valid_to is null
+        and o.id = any (app.managed_org_ids(true))
+        and not (o.path <@ self.path)
+        and o.kind not in ('party_group')
+      order by o.path limit 2000`,
+    [id],
+  )
+}
+
+function slug(name: string): string {
+  const folded = name.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[đĐ]/g, 'd').toLowerCase()
+  const words = folded.replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 40)
+  const suffix = Array.from(crypto.getRandomValues(new Uint8Array(2)), (b) => b.toString(16).padStart(2, '0')).join('')
+  return `${words || 'org'}_${suffix}`
+}
+
+/** No RETURNING: the select policy's scope was computed before the row existed. */
+export async function createChild(tx: Tx, parentId: string, name: string, kind: string): Promise<string> {
+  const id = crypto.randomUUID()
+  await tx.query(`insert into public.organizations (id, parent_id, code, name, kind) values ($1, $2, $3, $4, $5)`, [id, parentId, slug(name), name, kind])
+  return id
+}
+
+export async function rename(tx: Tx, id: string, name: string): Promise<boolean> {
+  const rows = await tx.query(`update public.organizations set name = $2 where id = $1 and valid_to is null returning id`, [id, name])
+  return rows.length === 1
+}
+
+/** Re-parents a node and rewrites the paths of its whole subtree in the same transaction. */
+export async function move(tx: Tx, id: string, newParentId: string): Promise<boolean> {
+  const [check] = await tx.query<{ node_path: string; inside: boolean }>(
+    `select n.path::text as node_path, t.path <@ n.path as inside
+       from public.organizations n, public.organizations t
+      where n.id = $1 and t.id = $2 and n.valid_to is null and t.valid_to is null`,
+    [id, newParentId],
+  )
+  if (!check || check.inside) return false
+  const reparented = await tx.query(`update public.organizations set parent_id = $2 where id = $1 returning id`, [id, newParentId])
+  if (reparented.length !== 1) return false
+  await tx.query(
+    `update public.organizations o
+        set path = (select t.path from public.organizations t where t.id = $2) || subpath(o.path, nlevel($1::ltree) - 1)
+      where o.path <@ $1::ltree`,
+    [check.node_path, newParentId],
+  )
+  return true
+}
+
+/**
+ * Merges `sourceId` into `targetId`: members and child units move to the target, the
+ * source's roles end today, and the source is closed (kept, with merged_into) for history.
+ */
+export async function merge(tx: Tx, sourceId: string, targetId: string): Promise<number> {
+  const kids = await tx.query<{ id: string }>(`select id from public.organizations where parent_id = $1 and valid_to is null`, [sourceId])
+  for (const kid of kids) if (!(await move(tx, kid.id, targetId))) throw Object.assign(new Error('child move refused'), { code: '42501' })
+  const moved = await tx.query(`update public.members set org_id = $2 where org_id = $1 returning id`, [sourceId, targetId])
+  await tx.query(`update public.org_roles set valid_to = current_date where org_id = $1 and (valid_to is null or valid_to > current_date)`, [sourceId])
+  const closed = await tx.query(
+    `update public.organizations set valid_to = greatest(current_date, valid_from), merged_into = $2
+      where id = $1 and valid_to is null returning id`,
+    [sourceId, targetId],
+  )
+  if (closed.length !== 1) throw Object.assign(new Error('merge source not closable'), { code: '42501' })
+  await tx.query(`select app.write_audit('organization.merge', 'organization', $1, $1, jsonb_build_object('into', $2::uuid, 'members_moved', $3::int))`, [
+    sourceId,
+    targetId,
+    moved.length,
+  ])
+  return moved.length
+}

@@ -1,0 +1,128 @@
+import { Layout, type Viewer } from '../layout/Layout.tsx'
+import { CsrfField, Field, SelectField } from '../components/Field.tsx'
+import { ORG_KIND_LABELS, ROLE_LABELS, formatDate } from '../components/labels.ts'
+import { OrgChildren, type OrgNodeView } from './OrgChildren.tsx'
+
+export interface OrgPageProps {
+  viewer: Viewer
+  org: OrgNodeView & {
+    parent_id: string | null
+    parent_name: string | null
+    valid_from: string
+    valid_to: string | null
+    merged_into: string | null
+    can_restructure: boolean
+    can_manage: boolean
+    member_count: number
+  }
+  children: OrgNodeView[]
+  roles: { role: string; member_id: string; full_name: string | null }[]
+  targets: { id: string; name: string; path: string }[]
+  notice?: string
+  errors?: Record<string, string>
+}
+
+const KIND_OPTIONS = Object.entries(ORG_KIND_LABELS) as [string, string][]
+
+export function OrgPage(props: OrgPageProps) {
+  const o = props.org
+  const e = props.errors ?? {}
+  const csrf = props.viewer.csrf
+  const targets = props.targets.map((t) => [t.id, `${t.name} (${t.path})`] as const)
+  return (
+    <Layout title={o.name} viewer={props.viewer} current="/orgs">
+      <p>
+        <a href="/orgs">‹ Cây tổ chức</a>
+        {o.parent_id && o.parent_name && (
+          <>
+            {' '}
+            · <a href={`/orgs/${o.parent_id}`}>{o.parent_name}</a>
+          </>
+        )}
+      </p>
+      <h1>{o.name}</h1>
+      {props.notice && (
+        <p class="notice" role="status">
+          {props.notice}
+        </p>
+      )}
+      {e._form && (
+        <p class="alert" role="alert">
+          {e._form}
+        </p>
+      )}
+      <p>
+        <span class="badge">{ORG_KIND_LABELS[o.kind] ?? o.kind}</span> <small>Mã: {o.path}</small>
+      </p>
+      <p class="muted">
+        Hiệu lực từ {formatDate(o.valid_from)}
+        {o.valid_to && ` đến ${formatDate(o.valid_to)}`}
+        {o.merged_into && (
+          <>
+            {' '}
+            — đã hợp nhất vào <a href={`/orgs/${o.merged_into}`}>tổ chức khác</a>
+          </>
+        )}
+      </p>
+      {o.can_manage && (
+        <p class="actions">
+          <a class="button" href={`/members?org=${o.id}`}>
+            {o.member_count} đảng viên
+          </a>
+        </p>
+      )}
+      <section class="card">
+        <h2>Cấp ủy, chức vụ</h2>
+        {props.roles.length === 0 ? (
+          <p class="muted">Chưa ghi nhận chức vụ.</p>
+        ) : (
+          <ul>
+            {props.roles.map((r) => (
+              <li>
+                {ROLE_LABELS[r.role] ?? r.role}: {r.full_name ?? '—'}
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+      <section class="card tree">
+        <h2>Tổ chức trực thuộc</h2>
+        <OrgChildren nodes={props.children} />
+      </section>
+      {o.can_restructure && !o.valid_to && (
+        <div class="grid two">
+          <form method="post" action={`/orgs/${o.id}/children`} class="card">
+            <h2>Thêm tổ chức trực thuộc</h2>
+            <CsrfField token={csrf} />
+            <Field id="f-child-name" name="name" label="Tên" error={e.child_name} required maxlength={200} />
+            <SelectField name="kind" label="Loại" value="cell" error={e.kind} options={KIND_OPTIONS} />
+            <button type="submit">Thêm</button>
+          </form>
+          <form method="post" action={`/orgs/${o.id}/rename`} class="card">
+            <h2>Đổi tên</h2>
+            <CsrfField token={csrf} />
+            <Field name="name" label="Tên mới" value={o.name} error={e.name} required maxlength={200} />
+            <button type="submit">Đổi tên</button>
+          </form>
+          {targets.length > 0 && (
+            <form method="post" action={`/orgs/${o.id}/move`} class="card">
+              <h2>Chuyển sang tổ chức cấp trên khác</h2>
+              <CsrfField token={csrf} />
+              <SelectField name="target" label="Cấp trên mới" error={e.move} blank="— Chọn —" options={targets} />
+              <button type="submit">Chuyển</button>
+            </form>
+          )}
+          {targets.length > 0 && (
+            <form method="post" action={`/orgs/${o.id}/merge`} class="card">
+              <h2>Hợp nhất vào tổ chức khác</h2>
+              <p class="muted">Đảng viên và tổ chức trực thuộc chuyển sang tổ chức đích; tổ chức này đóng lại và được lưu trong lịch sử.</p>
+              <CsrfField token={csrf} />
+              <SelectField name="target" label="Tổ chức đích" error={e.merge} blank="— Chọn —" options={targets} />
+              <button type="submit">Hợp nhất</button>
+            </form>
+          )}
+        </div>
+      )}
+    </Layout>
+  )
+}
