@@ -27,8 +27,8 @@ function cell(key: string, value: unknown): unknown {
 /** Exports what the list shows (same filters, same RLS); every export is audited. */
 export const memberExport = new Hono<AppEnv>()
 
-memberExport.get('/export.:format{csv|xlsx}', async (c) => {
-  const format = c.req.param('format') as 'csv' | 'xlsx'
+memberExport.get('/:file{export\\.(csv|xlsx)}', async (c) => {
+  const format = c.req.param('file').endsWith('.csv') ? 'csv' : 'xlsx'
   const { page: _page, ...filter } = listQuery.parse(c.req.query())
   const rows = await c.get('data').withUser(sessionOf(c), async (tx) => {
     const rows = await q.exportMembers(tx, filter)

@@ -14,14 +14,14 @@ export interface OrgNode {
 const NODE_COLUMNS = `o.id, o.parent_id, o.name, o.kind, o.path::text as path, o.valid_from, o.valid_to,
   (select count(*)::int from public.organizations ch where ch.parent_id = o.id and ch.valid_to is null) as child_count`
 
-/** The top of what the user can read: nodes whose parent is out of sight (or none). */
+/** The top of what the user manages: nodes whose parent is outside the managed set (or none). */
 export async function roots(tx: Tx): Promise<OrgNode[]> {
   return tx.query<OrgNode>(
     `select ${NODE_COLUMNS}
        from public.organizations o
       where o.valid_to is null
-        and (o.parent_id is null or not exists (select 1 from public.organizations p where p.id = o.parent_id))
         and o.id = any (app.managed_org_ids())
+        and (o.parent_id is null or not (o.parent_id = any (app.managed_org_ids())))
       order by o.path`,
   )
 }

@@ -1,0 +1,30 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { LOGINS, testApp, type TestApp } from '../../../test/support.ts'
+
+let t: TestApp
+beforeAll(async () => {
+  t = await testApp({ members: 100 })
+})
+afterAll(() => t.close())
+
+describe('home', () => {
+  it("shows a member's cell, its committees and placeholders for later modules", async () => {
+    const member = await t.signIn(LOGINS.member)
+    const html = await (await member.get('/')).text()
+    expect(html).toContain('Chi bộ khu phố 1')
+    expect(html).toContain('Đảng bộ phường Minh Khai')
+    expect(html).toContain('Bạn là đảng viên, không giữ chức vụ quản lý.')
+    expect(html).toContain('Sinh hoạt chi bộ')
+  })
+
+  it("shows a secretary's roles with links", async () => {
+    const secretary = await t.signIn(LOGINS.grassroots)
+    const html = await (await secretary.get('/')).text()
+    expect(html).toMatch(/Bí thư — <a href="\/orgs\/[0-9a-f-]+">Đảng bộ phường Minh Khai<\/a>/)
+  })
+
+  it('the administrator has no member record and says so', async () => {
+    const admin = await t.signIn(LOGINS.admin)
+    expect(await (await admin.get('/')).text()).toContain('Tài khoản quản trị hệ thống')
+  })
+})

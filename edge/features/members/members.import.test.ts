@@ -1,0 +1,138 @@
+import { strToU8, zipSync } from 'fflate'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { writeXlsx } from '../../kernel/files/xlsx.ts'
+import { LOGINS, orgIdByPath, testApp, type Agent, type TestApp } from '../../../test/support.ts'
+
+let t: TestApp
+let secretary: Agent
+let cellId: string
+
+beforeAll(async () => {
+  t = await testApp({ members: 100 })
+  secretary = await t.signIn(LOGINS.cellSecretary)
+  cellId = await orgIdByPath(t, 'ns.tp1.g1.c1')
+})
+afterAll(() => t.close())
+
+function upload(content: BlobPart, name: string, orgId = cellId) {
+  const form = new FormData()
+  form.set('org_id', orgId)
+  form.set('file', new File([content], name))
+  return secretary.post('/members/import', form)
+}
+
+const count = (name: string) =>
+  t.runtime.data.asSystem('test: count by name', async (tx) => (await tx.query<{ n: number }>(`select count(*)::int as n from public.members where full_name = $1`, [name]))[0].n)
+
+describe('CSV import', () => {
+  it('previews with a per-row report, then commits only the valid rows in one go', async () => {
+    const csv = [
+      'Họ và tên,Ngày sinh,Giới tính,Số thẻ đảng viên,Điện thoại,Ngày vào Đảng,Ghi chú',
+      'Bùi Văn Nhập,12/05/1975,Nam,77000001,0911000001,03/02/2000,x',
+      'Bùi Thị Lỗi,31/02/1980,Nữ,77000002,,,',
+      '"Bùi Văn, Phẩy",01/01/1960,nam,77000003,,,',
+      'Bùi Văn Nhập,12/05/1975,Nam,,,,',
+    ].join('\n')
+    const res = await upload(csv, 'danh-sach.csv')
+    expect(res.status).toBe(200)
+    const html = await res.text()
+    expect(html).toContain('4 dòng: <strong>2 hợp lệ</strong>')
+    expect(html).toMatch(/<td>3<\/td><td>Bùi Thị Lỗi<\/td><td>Ngày sinh: ngày không hợp lệ/)
+    expect(html).toMatch(/<td>5<\/td>.*Trùng với dòng 2 trong tệp/)
+    expect(html).toContain('Các cột không dùng: Ghi chú.')
+    expect(await count('Bùi Văn Nhập')).toBe(0)
+
+    const commitUrl = /action="(\/members\/import\/[0-9a-f-]+\/commit)"/.exec(html)![1]
+    const committed = await secretary.post(commitUrl, {})
+    expect(await committed.text()).toContain('Đã nhập 2 đảng viên.')
+    expect(await count('Bùi Văn Nhập')).toBe(1)
+    expect(await count('Bùi Văn, Phẩy')).toBe(1)
+    const again = await secretary.post(commitUrl, {})
+    expect(await again.text()).toContain('đã được nhập trước đó')
+    expect(await count('Bùi Văn Nhập')).toBe(1)
+  })
+
+  it('flags rows that duplicate a stored record by card number, citizen id, or name and birth date', async () => {
+    const csv = 'Họ và tên;Ngày sinh;Số thẻ\nBùi Văn Nhập;12/05/1975;\nKhác Tên;01/01/1970;77000001\n'
+    const html = await (await upload(csv, 'trung.csv')).text()
+    expect(html).toContain('Đã có trong hệ thống (cùng họ tên và ngày sinh)')
+    expect(html).toContain('Đã có trong hệ thống (số thẻ 77000001)')
+    expect(html).toContain('<strong>0 hợp lệ</strong>')
+  })
+
+  it('reports broken quoting with its line number and stores nothing', async () => {
+    const res = await upload('Họ và tên,Ngày sinh\n"Đặng Văn Hỏng,01/01/1970\n', 'hong.csv')
+    expect(res.status).toBe(400)
+    expect(await res.text()).toContain('Dòng 2: dấu ngoặc kép mở nhưng không đóng.')
+  })
+
+  it('reports missing required columns', async () => {
+    const res = await upload('Tên đệm,Địa chỉ\nA,B\n', 'sai-cot.csv')
+    expect(res.status).toBe(400)
+    const html = await res.text()
+    expect(html).toContain('Thiếu cột &quot;Họ và tên&quot;')
+    expect(html).toContain('Thiếu cột &quot;Ngày sinh&quot;')
+  })
+
+  it('refuses a file that is not UTF-8 text', async () => {
+    const res = await upload(new Uint8Array([0xff, 0xfe, 0x00, 0x41, 0x00, 0x42]), 'utf16.csv')
+    expect(res.status).toBe(400)
+    expect(await res.text()).toContain('CSV UTF-8')
+  })
+
+  it('places rows by the "Mã tổ chức" column, refusing organizations outside the scope', async () => {
+    const csv = 'Họ và tên,Ngày sinh,Mã tổ chức\nLý Văn Đúng,01/01/1971,ns.tp1.g1.c1\nLý Văn Sai,01/01/1972,ns.tp1.g2.c1\n'
+    const html = await (await upload(csv, 'ma.csv')).text()
+    expect(html).toContain('Mã tổ chức &quot;ns.tp1.g2.c1&quot; không có hoặc ngoài phạm vi bạn quản lý.')
+    expect(html).toContain('<strong>1 hợp lệ</strong>')
+  })
+})
+
+describe('XLSX import', () => {
+  it('reads the first sheet, including Excel date serials', async () => {
+    const sheet = `<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>
+      <row r="1"><c r="A1" t="inlineStr"><is><t>Họ và tên</t></is></c><c r="B1" t="inlineStr"><is><t>Ngày sinh</t></is></c></row>
+      <row r="2"><c r="A2" t="s"><v>0</v></c><c r="B2"><v>27000</v></c></row></sheetData></worksheet>`
+    const zip = zipSync({
+      '[Content_Types].xml': strToU8('<Types/>'),
+      'xl/workbook.xml': strToU8('<workbook><sheets><sheet name="A" sheetId="1" r:id="rId1"/></sheets></workbook>'),
+      'xl/_rels/workbook.xml.rels': strToU8('<Relationships><Relationship Id="rId1" Target="worksheets/sheet1.xml"/></Relationships>'),
+      'xl/worksheets/sheet1.xml': strToU8(sheet),
+      'xl/sharedStrings.xml': strToU8('<sst><si><t>Tạ Thị Excel</t></si></sst>'),
+    })
+    const html = await (await upload(zip, 'excel.xlsx')).text()
+    expect(html).toContain('1 dòng: <strong>1 hợp lệ</strong>')
+    const commit = /action="(\/members\/import\/[0-9a-f-]+\/commit)"/.exec(html)![1]
+    await secretary.post(commit, {})
+    const birth = await t.runtime.data.asSystem('test: read birth date', async (tx) => (await tx.query<{ birth_date: string }>(`select birth_date from public.members where full_name = 'Tạ Thị Excel'`))[0].birth_date)
+    expect(birth).toBe('1973-12-02')
+  })
+
+  it('round-trips our own export format', async () => {
+    const bytes = writeXlsx('Đảng viên', ['Họ và tên', 'Ngày sinh', 'Giới tính'], [['Mai Văn Vòng', '05/06/1977', 'Nam']])
+    const html = await (await upload(bytes, 'vong.xlsx')).text()
+    expect(html).toContain('<strong>1 hợp lệ</strong>')
+  })
+
+  it('refuses a non-spreadsheet uploaded as .xlsx, and a broken zip', async () => {
+    const png = await upload(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), 'anh.xlsx')
+    expect(png.status).toBe(400)
+    expect(await png.text()).toContain('không phải là bảng tính Excel hợp lệ')
+    const broken = await upload(new Uint8Array([0x50, 0x4b, 0x03, 0x04, 1, 2, 3, 4, 5]), 'hong.xlsx')
+    expect(broken.status).toBe(400)
+    expect(await broken.text()).toContain('không phải là bảng tính Excel (.xlsx) hợp lệ')
+  })
+})
+
+describe('limits', () => {
+  it('a 50 MB upload is refused with a clear message, before it is read', async () => {
+    const res = await upload(new Uint8Array(50 * 1024 * 1024), 'lon.csv')
+    expect(res.status).toBe(413)
+    expect(await res.text()).toContain('vượt quá 12 MB')
+  })
+
+  it('an ordinary member cannot open the import page', async () => {
+    const member = await t.signIn(LOGINS.member)
+    expect((await member.get('/members/import')).status).toBe(404)
+  })
+})
