@@ -5,7 +5,7 @@ let t: TestApp
 beforeAll(async () => {
   t = await testApp()
 })
-afterAll(() => t.close())
+afterAll(() => t?.close())
 
 describe('sign-in', () => {
   it('a member signs in with phone number and gets an HttpOnly, SameSite session cookie', async () => {

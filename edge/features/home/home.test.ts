@@ -5,7 +5,7 @@ let t: TestApp
 beforeAll(async () => {
   t = await testApp({ members: 100 })
 })
-afterAll(() => t.close())
+afterAll(() => t?.close())
 
 describe('home', () => {
   it("shows a member's cell, its committees and placeholders for later modules", async () => {

@@ -12,7 +12,7 @@ beforeAll(async () => {
   secretary = await t.signIn(LOGINS.cellSecretary)
   cellId = await orgIdByPath(t, 'ns.tp1.g1.c1')
 })
-afterAll(() => t.close())
+afterAll(() => t?.close())
 
 function upload(content: BlobPart, name: string, orgId = cellId) {
   const form = new FormData()

@@ -74,7 +74,7 @@ beforeAll(async () => {
   })
   target.own = { id: own.id, org: own.org_id }
 })
-afterAll(() => t.close())
+afterAll(() => t?.close())
 
 const matrix: [Role, string, string, boolean, boolean][] = [
   // role, inside target, outside target, may create/update/delete inside, may read inside

@@ -12,7 +12,7 @@ beforeAll(async () => {
   secretary = await t.signIn(LOGINS.cellSecretary)
   cellId = await orgIdByPath(t, 'ns.tp1.g1.c1')
 })
-afterAll(() => t.close())
+afterAll(() => t?.close())
 
 describe('member list', () => {
   it('finds a member by an unaccented, lower-case query', async () => {

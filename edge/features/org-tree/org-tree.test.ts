@@ -5,7 +5,7 @@ let t: TestApp
 beforeAll(async () => {
   t = await testApp({ members: 200 })
 })
-afterAll(() => t.close())
+afterAll(() => t?.close())
 
 const pathOf = (id: string) =>
   t.runtime.data.asSystem('test: read a path', async (tx) => (await tx.query<{ path: string }>(`select path::text as path from public.organizations where id = $1`, [id]))[0]?.path)

@@ -5,7 +5,7 @@ let t: TestApp
 beforeAll(async () => {
   t = await testApp({ members: 300 })
 })
-afterAll(() => t.close())
+afterAll(() => t?.close())
 
 async function expected(path: string) {
   return t.runtime.data.asSystem('test: count registrations', async (tx) =>

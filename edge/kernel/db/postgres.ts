@@ -10,6 +10,13 @@ export function openPostgres(url: string, max = 10): Db {
     types: {
       date: { to: 1082, from: [1082], serialize: (v: string) => v, parse: (v: string) => v },
       bigint: { to: 20, from: [20], serialize: (v: number) => String(v), parse: (v: string) => Number(v) },
+      // Same contract as PGlite: a string bound to a json parameter is already JSON text.
+      json: {
+        to: 3802,
+        from: [114, 3802],
+        serialize: (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v)),
+        parse: (v: string) => JSON.parse(v),
+      },
     },
   })
   const wrap = (tx: postgres.TransactionSql): Tx => ({

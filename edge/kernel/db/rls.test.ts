@@ -6,7 +6,7 @@ let t: TestApp
 beforeAll(async () => {
   t = await testApp({ members: 50 })
 })
-afterAll(() => t.close())
+afterAll(() => t?.close())
 
 describe('default deny', () => {
   it('every table in the app schemas has row-level security enabled and at least one policy', async () => {
