@@ -110,7 +110,7 @@ describe('XLSX import', () => {
 
   it('round-trips our own export format', async () => {
     const bytes = writeXlsx('Đảng viên', ['Họ và tên', 'Ngày sinh', 'Giới tính'], [['Mai Văn Vòng', '05/06/1977', 'Nam']])
-    const html = await (await upload(bytes, 'vong.xlsx')).text()
+    const html = await (await upload(bytes as Uint8Array<ArrayBuffer>, "vong.xlsx")).text()
     expect(html).toContain('<strong>1 hợp lệ</strong>')
   })
 

@@ -1,0 +1,46 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+export const DEMO_PASSWORD = 'e2e-demo-pass'
+
+/** Starts the app (Node via tsx, or Deno) on a fresh PGlite folder and waits until it answers. */
+export async function startServer(runtime: 'node' | 'deno' = 'node', port = 8100 + Math.floor(Math.random() * 800)) {
+  const dataDir = await mkdtemp(join(tmpdir(), 'sotay-e2e-'))
+  const env = { ...process.env, PORT: String(port), DATA_DIR: dataDir, DEMO_PASSWORD, DATABASE_URL: '', LOG_LEVEL: 'silent' }
+  delete (env as Record<string, string | undefined>).DATABASE_URL
+  const child: ChildProcess =
+    runtime === 'node'
+      ? spawn('npx', ['tsx', 'edge/main.node.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+      : spawn('npx', ['deno', 'run', '--allow-net', '--allow-env', '--allow-read', '--allow-write', '--allow-sys', 'edge/main.deno.ts'], {
+          env,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        })
+  let output = ''
+  child.stdout?.on('data', (d) => (output += d))
+  child.stderr?.on('data', (d) => (output += d))
+  const url = `http://127.0.0.1:${port}`
+  const deadline = Date.now() + 90_000
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited early:\n${output}`)
+    try {
+      const res = await fetch(`${url}/login`)
+      if (res.ok) break
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`server did not start in 90 s:\n${output}`)
+    await new Promise((r) => setTimeout(r, 300))
+  }
+  return {
+    url,
+    output: () => output,
+    async stop() {
+      child.kill('SIGTERM')
+      await new Promise((r) => setTimeout(r, 500))
+      if (child.exitCode === null) child.kill('SIGKILL')
+      await rm(dataDir, { recursive: true, force: true })
+    },
+  }
+}
