@@ -12,10 +12,11 @@ export async function startServer(runtime: 'node' | 'deno' = 'node', port = 8100
   delete (env as Record<string, string | undefined>).DATABASE_URL
   const child: ChildProcess =
     runtime === 'node'
-      ? spawn('npx', ['tsx', 'edge/main.node.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+      ? spawn('npx', ['tsx', 'edge/main.node.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
       : spawn('npx', ['deno', 'run', '--allow-net', '--allow-env', '--allow-read', '--allow-write', '--allow-sys', 'edge/main.deno.ts'], {
           env,
           stdio: ['ignore', 'pipe', 'pipe'],
+          detached: true,
         })
   let output = ''
   child.stdout?.on('data', (d) => (output += d))
@@ -37,9 +38,15 @@ export async function startServer(runtime: 'node' | 'deno' = 'node', port = 8100
     url,
     output: () => output,
     async stop() {
-      child.kill('SIGTERM')
-      await new Promise((r) => setTimeout(r, 500))
-      if (child.exitCode === null) child.kill('SIGKILL')
+      // npx → tsx/deno → node: signal the whole process group, not only npx
+      const group = -(child.pid as number)
+      try {
+        process.kill(group, 'SIGTERM')
+        await new Promise((r) => setTimeout(r, 700))
+        process.kill(group, 'SIGKILL')
+      } catch {
+        // already gone
+      }
       await rm(dataDir, { recursive: true, force: true })
     },
   }

@@ -89,7 +89,7 @@ export async function seedDemo(data: DataAccess, options: { members?: number; pa
 
     const office = leaves[0]
     const demoCell = leaves.find((o) => o.path === 'ns.tp1.g1.c1')!
-    const members: (DemoMember & { registered_at?: string | null })[] = []
+    const members: (DemoMember & { org_path?: string; registered_at?: string | null })[] = []
     for (let i = 0; i < total - DEMO_PEOPLE.length; i++) members.push(demoMember(rand, i, leaves[i % leaves.length].id))
     const demo = DEMO_PEOPLE.map((p, i) => ({
       ...demoMember(rand, total + i, p.key === 'staff' ? office.id : demoCell.id),
@@ -106,7 +106,11 @@ export async function seedDemo(data: DataAccess, options: { members?: number; pa
     const registered = members.filter((m, i) => demo.includes(m as never) || (i * 7919) % 100 < 80)
     const now = new Date().toISOString()
     const isRegistered = new Set(registered)
-    for (const m of members) m.registered_at = isRegistered.has(m) ? now : null
+    const pathOf = new Map(orgs.map((o) => [o.id, o.path]))
+    for (const m of members) {
+      m.registered_at = isRegistered.has(m) ? now : null
+      m.org_path = pathOf.get(m.org_id)
+    }
     await insertJson(tx, 'public.members', members)
 
     // Every leaf has a secretary (its first member); the demo people hold their demo roles.

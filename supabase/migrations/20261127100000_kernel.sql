@@ -107,25 +107,26 @@ end
 $$;
 
 /*
- * Ids of every active organization in the subtrees the user manages through a current
- * role (secretary, deputy secretary, committee member, staff). With p_structural only
- * roles held at a committee count: those may restructure the tree; a cell secretary
- * manages the members of the cell but not the tree. Admins manage everything.
+ * The roots of the subtrees the user manages through a current role (secretary, deputy
+ * secretary, committee member, staff), as ltree paths: usually one or two. Policies test
+ * `path <@ any(scope)`, a few cheap comparisons per row, so the cost does not grow with the
+ * size of the scope (an array of every visible id would be searched linearly per row).
+ * With p_structural only roles held at a committee count: those may restructure the tree;
+ * a cell secretary manages the members of the cell but not the tree. Admins: every root.
  */
-create or replace function app.managed_org_ids(p_structural boolean default false) returns uuid[]
+create or replace function app.managed_scope(p_structural boolean default false) returns extensions.ltree[]
 language plpgsql stable security definer
 set search_path = ''
 as $$
-declare result uuid[];
+declare result extensions.ltree[];
 begin
   if app.is_admin() then
-    select coalesce(array_agg(o.id), '{}') into result from public.organizations o;
+    select coalesce(array_agg(o.path), '{}') into result from public.organizations o where o.parent_id is null;
     return result;
   end if;
-  select coalesce(array_agg(distinct o.id), '{}') into result
+  select coalesce(array_agg(distinct scope.path), '{}') into result
   from public.org_roles r
   join public.organizations scope on scope.id = r.org_id
-  join public.organizations o on o.path operator(extensions.<@) scope.path
   where r.member_id = app.current_member_id()
     and r.valid_from <= current_date
     and (r.valid_to is null or r.valid_to >= current_date)
@@ -134,49 +135,22 @@ begin
 end
 $$;
 
-/* What the user may read about organizations: managed subtrees, plus the home cell and
-   its ancestors (a member sees which committee his/her cell belongs to). */
-create or replace function app.readable_org_ids() returns uuid[]
+/* The path of the signed-in member's home cell: a member reads it and its ancestors. */
+create or replace function app.home_path() returns extensions.ltree
 language plpgsql stable security definer
 set search_path = ''
 as $$
-declare result uuid[];
+declare result extensions.ltree;
 begin
-  select coalesce(array_agg(distinct id), '{}') into result from (
-    select unnest(app.managed_org_ids()) as id
-    union
-    select anc.id
-    from public.members m
-    join public.organizations home on home.id = m.org_id
-    join public.organizations anc on home.path operator(extensions.<@) anc.path
-    where m.id = app.current_member_id()
-  ) ids;
+  select o.path into result
+  from public.members m join public.organizations o on o.id = m.org_id
+  where m.id = app.current_member_id();
   return result;
 end
 $$;
 
-grant execute on function app.current_member_id(), app.is_admin(), app.managed_org_ids(boolean), app.readable_org_ids()
+grant execute on function app.current_member_id(), app.is_admin(), app.managed_scope(boolean), app.home_path()
   to authenticated, service_role;
-
--- audit log policies -------------------------------------------------------------------
-/* Committee staff read the trail of their subtree; a member reads what was done to his/her
-   own record; admins read everything. Nobody writes directly: see app.write_audit(). */
-drop policy if exists "Managers can read the audit trail of their subtree" on public.audit_log;
-create policy "Managers can read the audit trail of their subtree" on public.audit_log
-  for select to authenticated
-  using (org_id = any ((select app.managed_org_ids())::uuid[]));
-
-drop policy if exists "Members can read the audit trail of their own record" on public.audit_log;
-create policy "Members can read the audit trail of their own record" on public.audit_log
-  for select to authenticated
-  using (entity = 'member' and entity_id = (select app.current_member_id()));
-
-drop policy if exists "Admins can read the whole audit trail" on public.audit_log;
-create policy "Admins can read the whole audit trail" on public.audit_log
-  for select to authenticated
-  using ((select app.is_admin()));
-
-grant select on public.audit_log to authenticated;
 
 -- system settings --------------------------------------------------------------------------
 /* Secrets generated on first start in local mode (session signing key, VAPID keys), shared

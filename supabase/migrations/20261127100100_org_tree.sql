@@ -63,7 +63,9 @@ begin
     if new.parent_id is null and not app.is_admin() then
       raise exception 'only an administrator can make a root organization' using errcode = '42501';
     end if;
-    if new.parent_id is not null and not (new.parent_id = any (app.managed_org_ids(true))) then
+    if new.parent_id is not null and not exists (
+         select 1 from public.organizations p
+          where p.id = new.parent_id and p.path operator(extensions.<@) any (app.managed_scope(true))) then
       raise exception 'target parent is outside your scope' using errcode = '42501';
     end if;
   end if;
@@ -99,27 +101,60 @@ drop trigger if exists organizations_audit on public.organizations;
 create trigger organizations_audit after insert or update on public.organizations
   for each row execute function app.organizations_audit();
 
+/* Members carry their cell's path (see members); keep it right when a subtree moves. */
+create or replace function app.organizations_sync_member_paths() returns trigger
+language plpgsql security definer
+set search_path = ''
+as $$
+begin
+  update public.members set org_path = new.path where org_id = new.id;
+  return null;
+end
+$$;
+
 -- row-level security -----------------------------------------------------------------------
 alter table public.organizations enable row level security;
 
-/* Readers: members see their cell and its ancestors; managers their subtrees. */
+/* Readers: managers see their subtrees; members see their cell and its ancestors. */
 drop policy if exists "Users can read the organizations in their scope" on public.organizations;
 create policy "Users can read the organizations in their scope" on public.organizations
   for select to authenticated
-  using (id = any ((select app.readable_org_ids())::uuid[]));
+  using (path operator(extensions.<@) any ((select app.managed_scope())::extensions.ltree[])
+         or path operator(extensions.@>) (select app.home_path()));
 
 /* Committee members and staff (not cell secretaries) create nodes inside their subtree. */
 drop policy if exists "Committee managers can create organizations in their subtree" on public.organizations;
 create policy "Committee managers can create organizations in their subtree" on public.organizations
   for insert to authenticated
-  with check (parent_id = any ((select app.managed_org_ids(true))::uuid[]));
+  with check (path operator(extensions.<@) any ((select app.managed_scope(true))::extensions.ltree[]));
 
 /* ...and rename, move, or close them. Nothing is ever deleted: there is no delete policy. */
 drop policy if exists "Committee managers can update organizations in their subtree" on public.organizations;
 create policy "Committee managers can update organizations in their subtree" on public.organizations
   for update to authenticated
-  using (id = any ((select app.managed_org_ids(true))::uuid[]))
-  with check (id = any ((select app.managed_org_ids(true))::uuid[]));
+  using (path operator(extensions.<@) any ((select app.managed_scope(true))::extensions.ltree[]))
+  with check (path operator(extensions.<@) any ((select app.managed_scope(true))::extensions.ltree[]));
 
 -- grants ---------------------------------------------------------------------------------
 grant select, insert, update on public.organizations to authenticated;
+
+-- audit log policies (the log is the kernel's; its scope needs the tree) -------------------------------------------------------------------
+/* Committee staff read the trail of their subtree; a member reads what was done to his/her
+   own record; admins read everything. Nobody writes directly: see app.write_audit(). */
+drop policy if exists "Managers can read the audit trail of their subtree" on public.audit_log;
+create policy "Managers can read the audit trail of their subtree" on public.audit_log
+  for select to authenticated
+  using (org_id in (select o.id from public.organizations o where o.path operator(extensions.<@) any ((select app.managed_scope())::extensions.ltree[])));
+
+drop policy if exists "Members can read the audit trail of their own record" on public.audit_log;
+create policy "Members can read the audit trail of their own record" on public.audit_log
+  for select to authenticated
+  using (entity = 'member' and entity_id = (select app.current_member_id()));
+
+drop policy if exists "Admins can read the whole audit trail" on public.audit_log;
+create policy "Admins can read the whole audit trail" on public.audit_log
+  for select to authenticated
+  using ((select app.is_admin()));
+
+grant select on public.audit_log to authenticated;
+

@@ -8,6 +8,7 @@
 create table if not exists public.members (
   id uuid primary key default gen_random_uuid(),
   org_id uuid not null references public.organizations (id),
+  org_path extensions.ltree not null,
   full_name text not null check (length(full_name) between 1 and 120),
   other_names text check (length(other_names) <= 200),
   birth_date date check (birth_date >= '1900-01-01'),
@@ -56,6 +57,7 @@ create table if not exists public.org_roles (
 
 -- indexes ------------------------------------------------------------------------------
 create index if not exists members_org_name_idx on public.members (org_id, full_name);
+create index if not exists members_org_path_gist on public.members using gist (org_path);
 create index if not exists members_name_idx on public.members (full_name, id);
 create index if not exists members_search_trgm on public.members using gin (search_name extensions.gin_trgm_ops);
 create unique index if not exists members_card_number_key on public.members (card_number) where card_number is not null;
@@ -64,6 +66,28 @@ create index if not exists org_roles_member_idx on public.org_roles (member_id);
 create index if not exists org_roles_org_idx on public.org_roles (org_id);
 
 -- triggers -------------------------------------------------------------------------------
+
+/* A member row carries its cell's path so that policies check scope with a few ltree
+   comparisons per row; callers never set it. */
+create or replace function app.members_set_org_path() returns trigger
+language plpgsql security definer
+set search_path = ''
+as $$
+begin
+  select o.path into new.org_path from public.organizations o where o.id = new.org_id;
+  if new.org_path is null then
+    raise exception 'organization not found' using errcode = '23503';
+  end if;
+  return new;
+end
+$$;
+drop trigger if exists members_set_org_path on public.members;
+create trigger members_set_org_path before insert or update of org_id on public.members
+  for each row execute function app.members_set_org_path();
+
+drop trigger if exists organizations_sync_member_paths on public.organizations;
+create trigger organizations_sync_member_paths after update of path on public.organizations
+  for each row when (old.path is distinct from new.path) execute function app.organizations_sync_member_paths();
 
 /* Every change to a member record is audited: who, when, which fields. Inserts list the
    fields set rather than their values, so the log does not become a second register. */
@@ -76,7 +100,7 @@ begin
   if tg_op = 'INSERT' then
     perform app.write_audit('member.create', 'member', new.id, new.org_id,
       jsonb_build_object('fields', (select jsonb_agg(key) from jsonb_each(to_jsonb(new))
-                                     where value <> 'null'::jsonb and key not in ('id', 'search_name', 'created_at', 'updated_at'))));
+                                     where value <> 'null'::jsonb and key not in ('id', 'search_name', 'org_path', 'created_at', 'updated_at'))));
   elsif tg_op = 'UPDATE' then
     diff := app.row_diff(to_jsonb(old), to_jsonb(new));
     if diff <> '{}'::jsonb then
@@ -136,47 +160,47 @@ create policy "Members can read their own record" on public.members
 drop policy if exists "Managers can read members of their subtree" on public.members;
 create policy "Managers can read members of their subtree" on public.members
   for select to authenticated
-  using (org_id = any ((select app.managed_org_ids())::uuid[]));
+  using (org_path operator(extensions.<@) any ((select app.managed_scope())::extensions.ltree[]));
 
 drop policy if exists "Managers can add members to their subtree" on public.members;
 create policy "Managers can add members to their subtree" on public.members
   for insert to authenticated
-  with check (org_id = any ((select app.managed_org_ids())::uuid[]));
+  with check (org_path operator(extensions.<@) any ((select app.managed_scope())::extensions.ltree[]));
 
 /* Updates must stay inside the subtree: moving a member out is a transfer, not an edit. */
 drop policy if exists "Managers can update members of their subtree" on public.members;
 create policy "Managers can update members of their subtree" on public.members
   for update to authenticated
-  using (org_id = any ((select app.managed_org_ids())::uuid[]))
-  with check (org_id = any ((select app.managed_org_ids())::uuid[]));
+  using (org_path operator(extensions.<@) any ((select app.managed_scope())::extensions.ltree[]))
+  with check (org_path operator(extensions.<@) any ((select app.managed_scope())::extensions.ltree[]));
 
 drop policy if exists "Managers can delete members of their subtree" on public.members;
 create policy "Managers can delete members of their subtree" on public.members
   for delete to authenticated
-  using (org_id = any ((select app.managed_org_ids())::uuid[]));
+  using (org_path operator(extensions.<@) any ((select app.managed_scope())::extensions.ltree[]));
 
 /* Roles are public within the readable tree (who is the secretary of my cell). */
 drop policy if exists "Users can read roles in organizations they can read" on public.org_roles;
 create policy "Users can read roles in organizations they can read" on public.org_roles
   for select to authenticated
-  using (org_id = any ((select app.readable_org_ids())::uuid[]));
+  using (org_id in (select o.id from public.organizations o));
 
 /* Only committee managers appoint: a cell secretary cannot appoint himself/herself. */
 drop policy if exists "Committee managers can assign roles in their subtree" on public.org_roles;
 create policy "Committee managers can assign roles in their subtree" on public.org_roles
   for insert to authenticated
-  with check (org_id = any ((select app.managed_org_ids(true))::uuid[]));
+  with check (org_id in (select o.id from public.organizations o where o.path operator(extensions.<@) any ((select app.managed_scope(true))::extensions.ltree[])));
 
 drop policy if exists "Committee managers can change roles in their subtree" on public.org_roles;
 create policy "Committee managers can change roles in their subtree" on public.org_roles
   for update to authenticated
-  using (org_id = any ((select app.managed_org_ids(true))::uuid[]))
-  with check (org_id = any ((select app.managed_org_ids(true))::uuid[]));
+  using (org_id in (select o.id from public.organizations o where o.path operator(extensions.<@) any ((select app.managed_scope(true))::extensions.ltree[])))
+  with check (org_id in (select o.id from public.organizations o where o.path operator(extensions.<@) any ((select app.managed_scope(true))::extensions.ltree[])));
 
 drop policy if exists "Committee managers can remove roles in their subtree" on public.org_roles;
 create policy "Committee managers can remove roles in their subtree" on public.org_roles
   for delete to authenticated
-  using (org_id = any ((select app.managed_org_ids(true))::uuid[]));
+  using (org_id in (select o.id from public.organizations o where o.path operator(extensions.<@) any ((select app.managed_scope(true))::extensions.ltree[])));
 
 -- functions ------------------------------------------------------------------------------
 

@@ -110,7 +110,7 @@ declare
   uid uuid;
 begin
   select * into m from public.members where id = p_member_id;
-  if m.id is null or not (m.org_id = any (app.managed_org_ids())) then
+  if m.id is null or not (m.org_path operator(extensions.<@) any (app.managed_scope())) then
     raise exception 'member not found' using errcode = 'P0002';
   end if;
   if m.phone is null and m.card_number is null then

@@ -30,7 +30,8 @@ create policy "Uploaders can read their own imports" on public.member_imports
 drop policy if exists "Managers can stage imports into their subtree" on public.member_imports;
 create policy "Managers can stage imports into their subtree" on public.member_imports
   for insert to authenticated
-  with check (created_by = (select auth.uid()) and org_id = any ((select app.managed_org_ids())::uuid[]));
+  with check (created_by = (select auth.uid())
+              and org_id in (select o.id from public.organizations o where o.path operator(extensions.<@) any ((select app.managed_scope())::extensions.ltree[])));
 
 drop policy if exists "Uploaders can mark their own imports committed" on public.member_imports;
 create policy "Uploaders can mark their own imports committed" on public.member_imports
@@ -62,7 +63,7 @@ as $$
   union all
   select 'name_birth', app.search_key(m.full_name) || '|' || m.birth_date
     from public.members m
-   where m.org_id = any (app.managed_org_ids())
+   where m.org_path operator(extensions.<@) any ((select app.managed_scope())::extensions.ltree[])
      and (app.search_key(m.full_name) || '|' || m.birth_date) = any (p_name_births)
 $$;
 revoke all on function public.member_duplicate_keys(text[], text[], text[]) from public, anon;

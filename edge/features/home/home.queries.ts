@@ -15,7 +15,7 @@ export interface HomeSummary {
 export async function homeSummary(tx: Tx): Promise<HomeSummary> {
   const [row] = await tx.query<HomeSummary>(
     `with me as (
-       select m.id, m.full_name, m.org_id from public.members m where m.id = app.current_member_id()
+       select m.id, m.full_name, m.org_id from public.members m where m.id = (select app.current_member_id())
      )
      select coalesce((select a.is_admin from public.accounts a where a.user_id = auth.uid()), false) as is_admin,
             (select id from me) as member_id,
@@ -27,7 +27,7 @@ export async function homeSummary(tx: Tx): Promise<HomeSummary> {
                        where home.id = me.org_id and home.path <@ anc.path and anc.id <> home.id), '[]'::jsonb) as ancestors,
             coalesce((select jsonb_agg(jsonb_build_object('role', r.role, 'org_id', o.id, 'org_name', o.name) order by nlevel(o.path))
                         from public.org_roles r join public.organizations o on o.id = r.org_id
-                       where r.member_id = app.current_member_id()
+                       where r.member_id = (select app.current_member_id())
                          and r.valid_from <= current_date and (r.valid_to is null or r.valid_to >= current_date)), '[]'::jsonb) as roles,
             (select count(*)::int from public.my_cell_roster()) as cell_size`,
   )

@@ -29,8 +29,7 @@ function listFilter(f: Omit<ListQuery, 'page'>): { where: string; params: unknow
   const clauses: string[] = []
   const param = (v: unknown) => `$${params.push(v)}`
   if (f.org) {
-    clauses.push(`m.org_id = any (array(select o.id from public.organizations o
-      where o.path <@ (select s.path from public.organizations s where s.id = ${param(f.org)})))`)
+    clauses.push(`m.org_path <@ (select s.path from public.organizations s where s.id = ${param(f.org)})`)
   }
   if (f.q) clauses.push(`m.search_name like '%' || app.search_key(${param(f.q)}) || '%'`)
   if (f.status === 'current') clauses.push('m.deceased_on is null and m.left_on is null')
@@ -101,7 +100,7 @@ export interface MemberProfile extends MemberRow {
 export async function getMember(tx: Tx, id: string): Promise<MemberProfile | undefined> {
   const [row] = await tx.query<MemberProfile>(
     `select m.*, o.name as org_name, o.path::text as org_path,
-            m.org_id = any (app.managed_org_ids()) as can_manage,
+            m.org_path <@ any ((select app.managed_scope())::ltree[]) as can_manage,
             m.registered_at is not null as has_account
        from public.members m join public.organizations o on o.id = m.org_id
       where m.id = $1`,
@@ -174,7 +173,7 @@ export async function assignableOrgs(tx: Tx): Promise<{ id: string; name: string
   return tx.query(
     `select o.id, o.name, o.path::text as path, o.kind
        from public.organizations o
-      where o.id = any (app.managed_org_ids()) and o.valid_to is null
+      where o.path <@ any ((select app.managed_scope())::ltree[]) and o.valid_to is null
         and o.kind in ('cell', 'grassroots_cell', 'party_group')
       order by o.path
       limit 2000`,
@@ -186,7 +185,7 @@ export async function filterOrgs(tx: Tx): Promise<{ id: string; name: string; de
   return tx.query(
     `select o.id, o.name, nlevel(o.path) as depth
        from public.organizations o
-      where o.id = any (app.managed_org_ids()) and o.valid_to is null
+      where o.path <@ any ((select app.managed_scope())::ltree[]) and o.valid_to is null
         and o.kind not in ('cell', 'party_group')
       order by o.path
       limit 500`,

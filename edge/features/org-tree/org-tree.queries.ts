@@ -20,8 +20,8 @@ export async function roots(tx: Tx): Promise<OrgNode[]> {
     `select ${NODE_COLUMNS}
        from public.organizations o
       where o.valid_to is null
-        and o.id = any (app.managed_org_ids())
-        and (o.parent_id is null or not (o.parent_id = any (app.managed_org_ids())))
+        and o.path = any ((select app.managed_scope())::ltree[])
+        and not (o.path <@ any (array(select s from unnest((select app.managed_scope())) s where s <> o.path)))
       order by o.path`,
   )
 }
@@ -46,8 +46,8 @@ export interface OrgDetail extends OrgNode {
 export async function getOrg(tx: Tx, id: string): Promise<OrgDetail | undefined> {
   const [row] = await tx.query<OrgDetail>(
     `select ${NODE_COLUMNS}, p.name as parent_name, o.merged_into,
-            o.id = any (app.managed_org_ids(true)) as can_restructure,
-            o.id = any (app.managed_org_ids()) as can_manage,
+            o.path <@ any ((select app.managed_scope(true))::ltree[]) as can_restructure,
+            o.path <@ any ((select app.managed_scope())::ltree[]) as can_manage,
             (select count(*)::int from public.members m
               where m.org_id = any (array(select d.id from public.organizations d where d.path <@ o.path))
                 and m.deceased_on is null and m.left_on is null) as member_count
@@ -74,7 +74,7 @@ export async function moveTargets(tx: Tx, id: string): Promise<{ id: string; nam
     `select o.id, o.name, o.path::text as path
        from public.organizations o, public.organizations self
       where self.id = $1 and o.valid_to is null
-        and o.id = any (app.managed_org_ids(true))
+        and o.path <@ any ((select app.managed_scope(true))::ltree[])
         and not (o.path <@ self.path)
         and o.kind not in ('party_group')
       order by o.path limit 2000`,

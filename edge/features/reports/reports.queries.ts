@@ -16,9 +16,9 @@ export async function registration(tx: Tx, orgId: string): Promise<{ total: Regi
        union all
        select c.id, c.name, c.kind, c.path, false from public.organizations c where c.parent_id = $1 and c.valid_to is null
      ), counted as (
-       select m.registered_at, o.path
-         from public.members m join public.organizations o on o.id = m.org_id
-        where o.path <@ (select path from scope where is_total)
+       select m.registered_at, m.org_path as path
+         from public.members m
+        where m.org_path <@ (select path from scope where is_total)
           and m.deceased_on is null and m.left_on is null
      )
      select s.id, s.name, s.kind, s.is_total,
@@ -36,13 +36,13 @@ export async function registration(tx: Tx, orgId: string): Promise<{ total: Regi
 export async function topOrgs(tx: Tx): Promise<{ id: string; name: string }[]> {
   return tx.query(
     `select o.id, o.name from public.organizations o
-      where o.id = any (app.managed_org_ids()) and o.valid_to is null
-        and (o.parent_id is null or not (o.parent_id = any (app.managed_org_ids())))
+      where o.valid_to is null and o.path = any ((select app.managed_scope())::ltree[])
+        and not (o.path <@ any (array(select s from unnest((select app.managed_scope())) s where s <> o.path)))
       order by o.path limit 50`,
   )
 }
 
 export async function canSee(tx: Tx, orgId: string): Promise<boolean> {
-  const rows = await tx.query(`select 1 from public.organizations where id = $1 and id = any (app.managed_org_ids())`, [orgId])
+  const rows = await tx.query(`select 1 from public.organizations where id = $1 and path <@ any ((select app.managed_scope())::ltree[])`, [orgId])
   return rows.length === 1
 }

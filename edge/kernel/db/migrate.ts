@@ -20,6 +20,8 @@ export async function migrate(db: Db): Promise<string[]> {
   const migrations = await sqlFiles('migrations')
   return db.transaction(async (tx) => {
     await tx.query(`select pg_advisory_xact_lock(${LOCK_KEY})`)
+    // as on Supabase, where migrations run with extensions on the search path
+    await tx.query(`select set_config('search_path', 'public, extensions', true)`)
     await tx.query(`create schema if not exists migrations`)
     await tx.query(`create table if not exists migrations.applied (
       name text primary key, applied_at timestamptz not null default now())`)

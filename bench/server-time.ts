@@ -1,0 +1,72 @@
+import { createApp } from '../edge/app.ts'
+import { boot } from '../edge/kernel/boot.ts'
+import { seedDemo } from '../edge/demo/seed.ts'
+import { listMembers } from '../edge/features/members/members.queries.ts'
+import { percentile, report, round, timeIt, type Result } from './lib.ts'
+
+/**
+ * Server time of the member list, org tree and home pages with 100k members on the Postgres
+ * server, as the widest committee user (staff of the province committee), and the RLS overhead
+ * of the member-list query: that user under RLS vs the same query on the system path.
+ */
+const url = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/sotay_bench'
+const members = Number(process.env.BENCH_MEMBERS ?? 100_000)
+const runs = Number(process.env.BENCH_RUNS ?? 200)
+const password = 'bench-password-1'
+
+const runtime = await boot({ DATABASE_URL: url, SESSION_SECRET: 'bench-secret-bench-secret-bench-secret-00', LOG_LEVEL: 'silent', DEMO: 'on' })
+const seeded = await seedDemo(runtime.data, { members, password })
+const { total, staff } = await runtime.data.asSystem('bench: give the demo staff member the province scope', async (tx) => {
+  const [{ total }] = await tx.query<{ total: number }>(`select count(*)::int as total from public.members`)
+  const [staff] = await tx.query<{ user_id: string; member_id: string }>(
+    `select a.user_id, a.member_id from app.credentials c join public.accounts a on a.user_id = c.user_id where c.login_phone = '0901000001'`,
+  )
+  await tx.query(
+    `insert into public.org_roles (org_id, member_id, role)
+     select o.id, $1, 'staff' from public.organizations o
+      where o.path = 'ns' and not exists (select 1 from public.org_roles r where r.org_id = o.id and r.member_id = $1)`,
+    [staff.member_id],
+  )
+  if (seeded) await tx.exec('analyze')
+  return { total, staff }
+})
+if (!seeded) console.log(`(using the existing data in ${url.replace(/\/\/[^@]*@/, '//')}: ${total} members)`)
+
+const app = createApp(runtime)
+const now = Math.floor(Date.now() / 1000)
+const claims = { sub: staff.user_id, role: 'authenticated' as const, iat: now, exp: now + 3600 }
+const token = await runtime.signer.sign({ ...claims, sid: crypto.randomUUID(), name: 'bench' })
+const headers = { Cookie: `sotay_session=${token}` }
+const get = async (path: string) => {
+  const res = await app.request(`http://localhost${path}`, { headers })
+  if (res.status !== 200) throw new Error(`${path}: ${res.status}`)
+  await res.arrayBuffer()
+}
+
+const pages: [string, string][] = [
+  ['member-list', '/members'],
+  ['member-search', '/members?q=nguyen%20van'],
+  ['org-tree', '/orgs'],
+  ['home', '/'],
+]
+const results: Result[] = []
+for (const [name, path] of pages) {
+  const times = await timeIt(runs, () => get(path))
+  const p95 = round(percentile(times, 95))
+  results.push({ name: `${name}-p95`, value: p95, unit: 'ms', budget: 50, ok: p95 <= 50, note: `p50 ${round(percentile(times, 50))} ms, ${total} members, province staff` })
+}
+
+const filter = { status: 'current' as const, page: 1 }
+const asUser = await timeIt(runs, () => runtime.data.withUser(claims, (tx) => listMembers(tx, filter)))
+const asSystem = await timeIt(runs, () => runtime.data.asSystem('bench: the same query without RLS', (tx) => listMembers(tx, filter)))
+const ratio = round(percentile(asUser, 50) / percentile(asSystem, 50), 2)
+results.push({
+  name: 'member-list-rls-overhead',
+  value: ratio,
+  unit: '×',
+  budget: 1.5,
+  ok: ratio <= 1.5,
+  note: `p50 ${round(percentile(asUser, 50), 2)} ms under RLS vs ${round(percentile(asSystem, 50), 2)} ms as system`,
+})
+await report(results)
+await runtime.close()
