@@ -37,6 +37,7 @@ create table if not exists public.audit_log (
   id bigint generated always as identity primary key,
   at timestamptz not null default now(),
   actor_id uuid,
+  actor_name text,
   action text not null check (length(action) <= 60),
   entity text not null check (length(entity) <= 60),
   entity_id uuid,
@@ -56,8 +57,12 @@ language plpgsql volatile security definer
 set search_path = ''
 as $$
 begin
-  insert into public.audit_log (actor_id, action, entity, entity_id, org_id, details)
-  values (auth.uid(), p_action, p_entity, p_entity_id, p_org_id, coalesce(p_details, '{}'::jsonb));
+  -- the actor's name is kept with the entry: the trail stays readable after accounts change
+  insert into public.audit_log (actor_id, actor_name, action, entity, entity_id, org_id, details)
+  select auth.uid(),
+         (select coalesce(m.full_name, a.display_name) from public.accounts a
+            left join public.members m on m.id = a.member_id where a.user_id = auth.uid()),
+         p_action, p_entity, p_entity_id, p_org_id, coalesce(p_details, '{}'::jsonb);
 end
 $$;
 revoke all on function app.write_audit(text, text, uuid, uuid, jsonb) from public;

@@ -224,3 +224,25 @@ grant execute on function public.my_cell_roster() to authenticated;
 -- grants ---------------------------------------------------------------------------------
 grant select, insert, update, delete on public.members to authenticated;
 grant select, insert, update, delete on public.org_roles to authenticated;
+
+/*
+ * Accent-insensitive name search inside the caller's scope. Under RLS a LIKE on the name
+ * cannot use the trigram index (it is not leakproof, so it must run after the policy, row
+ * by row); this function uses the index first and applies the same scope rule as the
+ * policies, returning at most p_limit ids. The list then reads those rows under RLS.
+ */
+create or replace function public.member_ids_matching(p_query text, p_limit int default 10000)
+returns uuid[]
+language sql stable security definer
+set search_path = ''
+as $$
+  select coalesce(array_agg(id), '{}') from (
+    select m.id from public.members m
+     where m.search_name like '%' || app.search_key(p_query) || '%'
+       and (m.org_path operator(extensions.<@) any ((select app.managed_scope())::extensions.ltree[])
+            or m.id = (select app.current_member_id()))
+     limit least(p_limit, 10000)
+  ) found
+$$;
+revoke all on function public.member_ids_matching(text, int) from public, anon;
+grant execute on function public.member_ids_matching(text, int) to authenticated;

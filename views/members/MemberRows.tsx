@@ -21,11 +21,13 @@ function statusText(m: MemberRowView): string {
 }
 
 /** The swappable result list: table, count and pager (id="member-rows"). */
-export function MemberRows(props: { rows: MemberRowView[]; total: number; page: number; pageSize: number; href: (page: number) => string }) {
+export function MemberRows(props: { rows: MemberRowView[]; total: number; capped?: boolean; page: number; pageSize: number; href: (page: number) => string }) {
   return (
     <section id="member-rows" aria-live="polite">
       <p class="muted">
+        {props.capped ? 'Hơn ' : ''}
         {props.total.toLocaleString('vi-VN')} đảng viên{props.total > 0 && ` · trang ${props.page}`}
+        {props.capped && ' · hãy thu hẹp bằng tìm kiếm hoặc bộ lọc'}
       </p>
       {props.rows.length === 0 ? (
         <EmptyState title="Không có đảng viên nào khớp điều kiện tìm.">
@@ -57,7 +59,7 @@ export function MemberRows(props: { rows: MemberRowView[]; total: number; page: 
           </tbody>
         </table>
       )}
-      <Pagination page={props.page} pageSize={props.pageSize} total={props.total} href={props.href} target="#member-rows" />
+      <Pagination page={props.page} pageSize={props.pageSize} total={props.total} open={props.capped} href={props.href} target="#member-rows" />
     </section>
   )
 }

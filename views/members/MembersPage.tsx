@@ -47,6 +47,7 @@ export function MembersPage(props: {
   orgs: { id: string; name: string; depth: number }[]
   rows: MemberRowView[]
   total: number
+  capped: boolean
   page: number
   pageSize: number
   href: (page: number) => string
@@ -106,7 +107,7 @@ export function MembersPage(props: {
           Xuất Excel
         </a>
       </p>
-      <MemberRows rows={props.rows} total={props.total} page={props.page} pageSize={props.pageSize} href={props.href} />
+      <MemberRows rows={props.rows} total={props.total} capped={props.capped} page={props.page} pageSize={props.pageSize} href={props.href} />
     </Layout>
   )
 }

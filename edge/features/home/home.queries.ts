@@ -17,7 +17,7 @@ export async function homeSummary(tx: Tx): Promise<HomeSummary> {
     `with me as (
        select m.id, m.full_name, m.org_id from public.members m where m.id = (select app.current_member_id())
      )
-     select coalesce((select a.is_admin from public.accounts a where a.user_id = auth.uid()), false) as is_admin,
+     select app.is_admin() as is_admin,
             (select id from me) as member_id,
             (select full_name from me) as full_name,
             (select org_id from me) as cell_id,

@@ -2,6 +2,9 @@ import type { Tx } from '../../kernel/db/types.ts'
 import type { ListQuery, MemberInput, StatusChange } from './members.forms.ts'
 
 export const PAGE_SIZE = 50
+/** Lists count exactly up to this many rows; beyond, "more than" (exact totals: reports). */
+export const COUNT_LIMIT = 10_000
+const SEARCH_LIMIT = 10_000
 
 export interface MemberRow {
   id: string
@@ -31,7 +34,12 @@ function listFilter(f: Omit<ListQuery, 'page'>): { where: string; params: unknow
   if (f.org) {
     clauses.push(`m.org_path <@ (select s.path from public.organizations s where s.id = ${param(f.org)})`)
   }
-  if (f.q) clauses.push(`m.search_name like '%' || app.search_key(${param(f.q)}) || '%'`)
+  // ids from the trigram index first (see member_ids_matching), then the same LIKE under RLS
+  if (f.q) {
+    const q = param(f.q)
+    clauses.push(`m.id = any ((select public.member_ids_matching(${q}, ${SEARCH_LIMIT}))::uuid[])`)
+    clauses.push(`m.search_name like '%' || app.search_key(${q}) || '%'`)
+  }
   if (f.status === 'current') clauses.push('m.deceased_on is null and m.left_on is null')
   if (f.status === 'official' || f.status === 'probationary') {
     clauses.push(`m.status = ${param(f.status)} and m.deceased_on is null and m.left_on is null`)
@@ -48,7 +56,7 @@ function listFilter(f: Omit<ListQuery, 'page'>): { where: string; params: unknow
   return { where: clauses.length ? `where ${clauses.join(' and ')}` : '', params }
 }
 
-export async function listMembers(tx: Tx, f: ListQuery): Promise<{ rows: MemberRow[]; total: number }> {
+export async function listMembers(tx: Tx, f: ListQuery): Promise<{ rows: MemberRow[]; total: number; capped: boolean }> {
   const { where, params } = listFilter(f)
   const [rows, [{ total }]] = [
     await tx.query<MemberRow>(
@@ -59,9 +67,12 @@ export async function listMembers(tx: Tx, f: ListQuery): Promise<{ rows: MemberR
         limit ${PAGE_SIZE} offset ${(f.page - 1) * PAGE_SIZE}`,
       params,
     ),
-    await tx.query<{ total: number }>(`select count(*)::int as total from public.members m ${where}`, params),
+    await tx.query<{ total: number }>(
+      `select count(*)::int as total from (select 1 from public.members m ${where} limit ${COUNT_LIMIT + 1}) capped`,
+      params,
+    ),
   ]
-  return { rows, total }
+  return { rows, total: Math.min(total, COUNT_LIMIT), capped: total > COUNT_LIMIT }
 }
 
 export const EXPORT_COLUMNS = [
@@ -118,9 +129,7 @@ export interface AuditEntry {
 
 export async function auditTrail(tx: Tx, memberId: string): Promise<AuditEntry[]> {
   return tx.query<AuditEntry>(
-    `select l.at, l.action, l.details,
-            coalesce((select coalesce(am.full_name, a.display_name) from public.accounts a
-                        left join public.members am on am.id = a.member_id where a.user_id = l.actor_id), null) as actor_name
+    `select l.at, l.action, l.details, l.actor_name
        from public.audit_log l
       where l.entity = 'member' and l.entity_id = $1
       order by l.at desc, l.id desc
@@ -180,16 +189,23 @@ export async function assignableOrgs(tx: Tx): Promise<{ id: string; name: string
   )
 }
 
-/** Subtrees to filter the list by: the committees (not every cell) of the user's scope. */
+/** Subtrees to filter the list by: the top two levels of the user's scope (deeper: via the tree). */
 export async function filterOrgs(tx: Tx): Promise<{ id: string; name: string; depth: number }[]> {
   return tx.query(
-    `select o.id, o.name, nlevel(o.path) as depth
+    `with scope as (select unnest((select app.managed_scope())::ltree[]) as root)
+     select o.id, o.name, nlevel(o.path) as depth
        from public.organizations o
-      where o.path <@ any ((select app.managed_scope())::ltree[]) and o.valid_to is null
-        and o.kind not in ('cell', 'party_group')
+      where o.valid_to is null and o.kind not in ('cell', 'party_group')
+        and exists (select 1 from scope where o.path <@ scope.root and nlevel(o.path) <= nlevel(scope.root) + 1)
       order by o.path
-      limit 500`,
+      limit 300`,
   )
+}
+
+/** Whether the user may add members anywhere (shows the buttons). */
+export async function canAddMembers(tx: Tx): Promise<boolean> {
+  const [row] = await tx.query<{ ok: boolean }>(`select cardinality((select app.managed_scope())) > 0 as ok`)
+  return row.ok
 }
 
 export async function issueLogin(tx: Tx, memberId: string, passwordHash: string): Promise<void> {

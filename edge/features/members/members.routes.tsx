@@ -31,15 +31,15 @@ function listUrl(f: ListQuery, page: number): string {
 members.get('/', async (c) => {
   const f = listQuery.parse(c.req.query())
   const href = (page: number) => listUrl(f, page)
-  const { rows, total, orgs, canCreate } = await c.get('data').withUser(sessionOf(c), async (tx) => ({
+  const { rows, total, capped, orgs, canCreate } = await c.get('data').withUser(sessionOf(c), async (tx) => ({
     ...(await q.listMembers(tx, f)),
     orgs: isHtmx(c) ? [] : await q.filterOrgs(tx),
-    canCreate: isHtmx(c) ? false : (await q.assignableOrgs(tx)).length > 0,
+    canCreate: isHtmx(c) ? false : await q.canAddMembers(tx),
   }))
-  if (isHtmx(c)) return c.html(<MemberRows rows={rows} total={total} page={f.page} pageSize={q.PAGE_SIZE} href={href} />)
+  if (isHtmx(c)) return c.html(<MemberRows rows={rows} total={total} capped={capped} page={f.page} pageSize={q.PAGE_SIZE} href={href} />)
   const exportQuery = listUrl({ ...f, page: 1 }, 1).split('?')[1] ?? ''
   return c.html(
-    <MembersPage viewer={viewerOf(c)} filters={f} orgs={orgs} rows={rows} total={total} page={f.page} pageSize={q.PAGE_SIZE} href={href} exportQuery={exportQuery} canCreate={canCreate} />,
+    <MembersPage viewer={viewerOf(c)} filters={f} orgs={orgs} rows={rows} total={total} capped={capped} page={f.page} pageSize={q.PAGE_SIZE} href={href} exportQuery={exportQuery} canCreate={canCreate} />,
   )
 })
 
