@@ -1,5 +1,6 @@
 import { createApp } from '../edge/app.ts'
 import { boot } from '../edge/kernel/boot.ts'
+import { ensureDatabase } from '../edge/kernel/db/admin.ts'
 import { seedDemo } from '../edge/demo/seed.ts'
 import { listMembers } from '../edge/features/members/members.queries.ts'
 import { percentile, report, round, timeIt, type Result } from './lib.ts'
@@ -14,6 +15,7 @@ const members = Number(process.env.BENCH_MEMBERS ?? 100_000)
 const runs = Number(process.env.BENCH_RUNS ?? 200)
 const password = 'bench-password-1'
 
+await ensureDatabase(url)
 const runtime = await boot({ DATABASE_URL: url, SESSION_SECRET: 'bench-secret-bench-secret-bench-secret-00', LOG_LEVEL: 'silent', DEMO: 'on' })
 const seeded = await seedDemo(runtime.data, { members, password })
 const { total, staff } = await runtime.data.asSystem('bench: give the demo staff member the province scope', async (tx) => {

@@ -1,4 +1,4 @@
-import postgres from 'postgres'
+import { ensureDatabase } from '../edge/kernel/db/admin.ts'
 import { boot } from '../edge/kernel/boot.ts'
 import { seedDemo } from '../edge/demo/seed.ts'
 
@@ -17,15 +17,7 @@ if (!Number.isInteger(members) || members < 10 || members > 6_000_000) {
   process.exit(2)
 }
 const url = arg('database') ?? process.env.DATABASE_URL
-if (url) {
-  const target = new URL(url)
-  const name = target.pathname.slice(1)
-  const admin = postgres({ ...Object.fromEntries([]), host: target.hostname, port: Number(target.port || 5432), user: decodeURIComponent(target.username || 'postgres'), password: decodeURIComponent(target.password) || undefined, database: 'postgres', max: 1, onnotice: () => {} })
-  if (process.argv.includes('--reset')) await admin.unsafe(`drop database if exists "${name}" with (force)`)
-  const [exists] = await admin`select 1 from pg_database where datname = ${name}`
-  if (!exists) await admin.unsafe(`create database "${name}"`)
-  await admin.end()
-}
+if (url) await ensureDatabase(url, { reset: process.argv.includes('--reset') })
 const started = Date.now()
 const runtime = await boot({ ...process.env, DATABASE_URL: url, DEMO: 'on' })
 const logins = await seedDemo(runtime.data, { members, password: process.env.DEMO_PASSWORD })

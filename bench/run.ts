@@ -1,0 +1,25 @@
+import { spawnSync } from 'node:child_process'
+import { readFile, rm } from 'node:fs/promises'
+
+/**
+ * npm run bench [-- <name>]: runs each benchmark in its own process and prints the budgets.
+ * server-time needs the Postgres server (BENCH_DATABASE_URL, default 127.0.0.1:5432/sotay_bench);
+ * it seeds 100,000 members there on first use.
+ */
+const ALL = ['page-weight', 'import', 'server-time']
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'))
+const chosen = wanted.length ? ALL.filter((n) => wanted.includes(n)) : ALL
+if (!chosen.length) {
+  console.error(`unknown benchmark; choose from: ${ALL.join(', ')}`)
+  process.exit(2)
+}
+if (!wanted.length) await rm(new URL('./results.json', import.meta.url), { force: true })
+let failedRuns = 0
+for (const name of chosen) {
+  console.log(`\n--- ${name}`)
+  const run = spawnSync('npx', ['tsx', `bench/${name}.ts`], { stdio: 'inherit', timeout: 15 * 60_000 })
+  if (run.status !== 0) failedRuns++
+}
+const results = JSON.parse(await readFile(new URL('./results.json', import.meta.url), 'utf8').catch(() => '[]')) as { name: string; ok: boolean }[]
+const over = results.filter((r) => !r.ok).map((r) => r.name)
+console.log(`\n${results.length} figures, ${over.length} over budget${over.length ? `: ${over.join(', ')}` : ''}${failedRuns ? `, ${failedRuns} benchmark(s) failed to run` : ''}`)

@@ -1,0 +1,17 @@
+import postgres from 'postgres'
+
+/** For tooling (seed, benchmarks): create the database of `url` if it does not exist, or recreate it. */
+export async function ensureDatabase(url: string, options: { reset?: boolean } = {}) {
+  const target = new URL(url)
+  const name = decodeURIComponent(target.pathname.slice(1))
+  if (!/^[a-z0-9_]+$/.test(name)) throw new Error(`unexpected database name: ${name}`)
+  target.pathname = '/postgres'
+  const admin = postgres(target.toString(), { max: 1, onnotice: () => {} })
+  try {
+    if (options.reset) await admin.unsafe(`drop database if exists "${name}" with (force)`)
+    const [exists] = await admin`select 1 from pg_database where datname = ${name}`
+    if (!exists) await admin.unsafe(`create database "${name}"`)
+  } finally {
+    await admin.end()
+  }
+}
