@@ -164,23 +164,22 @@ function StatusForms(props: { id: string; csrf: string; status: string; exempt: 
             </button>
           </form>
         )}
-        <form method="post" action={action}>
-          <CsrfField token={props.csrf} />
-          <input type="hidden" name="change" value="deceased" />
-          <Field id="f-deceased-date" name="date" label="Ngày mất" type="date" error={props.errors.deceased} />
-          <button type="submit" class="secondary">
-            Ghi nhận đã mất
-          </button>
-        </form>
-        <form method="post" action={action}>
-          <CsrfField token={props.csrf} />
-          <input type="hidden" name="change" value="left" />
-          <Field id="f-left-date" name="date" label="Ngày ra khỏi Đảng" type="date" error={props.errors.left} />
-          <button type="submit" class="secondary">
-            Ghi nhận ra khỏi Đảng
-          </button>
-        </form>
+        <DatedChange action={action} csrf={props.csrf} change="deceased" label="Ngày mất" button="Ghi nhận đã mất" error={props.errors.deceased} />
+        <DatedChange action={action} csrf={props.csrf} change="left" label="Ngày ra khỏi Đảng" button="Ghi nhận ra khỏi Đảng" error={props.errors.left} />
       </div>
     </section>
+  )
+}
+
+function DatedChange(props: { action: string; csrf: string; change: string; label: string; button: string; error?: string }) {
+  return (
+    <form method="post" action={props.action}>
+      <CsrfField token={props.csrf} />
+      <input type="hidden" name="change" value={props.change} />
+      <Field id={`f-${props.change}-date`} name="date" label={props.label} type="date" error={props.error} />
+      <button type="submit" class="secondary">
+        {props.button}
+      </button>
+    </form>
   )
 }

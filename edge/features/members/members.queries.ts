@@ -1,22 +1,14 @@
 import type { Tx } from '../../kernel/db/types.ts'
 import type { ListQuery, MemberInput, StatusChange } from './members.forms.ts'
+import type { MemberRowView } from '../../../views/members/MemberRows.tsx'
 
 export const PAGE_SIZE = 50
 /** Lists count exactly up to this many rows; beyond, "more than" (exact totals: reports). */
 export const COUNT_LIMIT = 10_000
 const SEARCH_LIMIT = 10_000
 
-export interface MemberRow {
-  id: string
-  full_name: string
-  birth_date: string | null
-  gender: string | null
-  status: string
-  exempt: boolean
-  deceased_on: string | null
-  left_on: string | null
-  org_name: string
-}
+/** The list row is exactly what the list view shows. */
+export type MemberRow = MemberRowView
 
 const AGE_RANGES: Record<string, [number, number]> = {
   under30: [0, 29],

@@ -5,11 +5,12 @@ import { sessionOf, type AppContext, type AppEnv } from '../../kernel/http/conte
 import { notFound } from '../../kernel/http/errors.tsx'
 import { isHtmx } from '../../kernel/http/htmx.ts'
 import { isUuid, parseForm, type FieldErrors } from '../../kernel/http/validation.ts'
+import type { Tx } from '../../kernel/db/types.ts'
 import { MembersPage } from '../../../views/members/MembersPage.tsx'
 import { MemberRows } from '../../../views/members/MemberRows.tsx'
 import { MemberForm, type FormValues } from '../../../views/members/MemberForm.tsx'
 import { MemberProfile } from '../../../views/members/MemberProfile.tsx'
-import { listQuery, memberForm, messages, statusChange, type ListQuery } from './members.forms.ts'
+import { listQuery, memberForm, messages, statusChange, type ListQuery, type MemberInput } from './members.forms.ts'
 import * as q from './members.queries.ts'
 import { memberImport } from './members.import.tsx'
 import { memberExport } from './members.export.ts'
@@ -66,24 +67,39 @@ members.get('/new', async (c) => {
   return formPage(c, { action: '/members', title: 'Thêm đảng viên', values: { org_id: orgs.length === 1 ? orgs[0].id : undefined }, errors: {}, orgs, cancelHref: '/members' })
 })
 
-members.post('/', async (c) => {
+/** Validates the form and saves it under RLS: to the profile when saved, else the form again with its errors. */
+async function saveMember(
+  c: AppContext,
+  page: { action: string; title: string; cancelHref: string },
+  save: (tx: Tx, value: MemberInput) => Promise<string | null>,
+) {
   const body = (await c.req.parseBody()) as FormValues
   const form = parseForm(memberForm, body)
   const data = c.get('data')
-  const result = await data.withUser(sessionOf(c), async (tx) => {
-    const orgs = await q.assignableOrgs(tx)
-    if (!form.ok) return { errors: form.errors, orgs }
-    if (!orgs.some((o) => o.id === form.value.org_id)) return { errors: { org_id: messages.orgOutOfScope }, orgs }
-    return { id: await q.createMember(tx, form.value), orgs }
-  }).catch((error) => {
-    const errors = uniqueViolation(error)
-    if (!errors) throw error
-    return { errors, orgs: null }
-  })
-  if ('id' in result && result.id) return c.redirect(`/members/${result.id}?saved=1`, 303)
+  const result = await data
+    .withUser(sessionOf(c), async (tx) => {
+      const orgs = await q.assignableOrgs(tx)
+      if (!form.ok) return { errors: form.errors, orgs }
+      if (!orgs.some((o) => o.id === form.value.org_id)) return { errors: { org_id: messages.orgOutOfScope }, orgs }
+      return { id: await save(tx, form.value), orgs }
+    })
+    .catch((error) => {
+      const errors = uniqueViolation(error)
+      if (!errors) throw error
+      return { errors, orgs: null }
+    })
+  if ('id' in result) {
+    if (!result.id) notFound()
+    return c.redirect(`/members/${result.id}?saved=1`, 303)
+  }
   const orgs = result.orgs ?? (await data.withUser(sessionOf(c), q.assignableOrgs))
-  return formPage(c, { action: '/members', title: 'Thêm đảng viên', values: body, errors: result.errors ?? {}, orgs, cancelHref: '/members' }, 400)
-})
+  if (!orgs.length) notFound()
+  return formPage(c, { ...page, values: body, errors: result.errors ?? {}, orgs }, 400)
+}
+
+members.post('/', (c) =>
+  saveMember(c, { action: '/members', title: 'Thêm đảng viên', cancelHref: '/members' }, (tx, value) => q.createMember(tx, value)),
+)
 
 async function profilePage(c: AppContext, id: string, extra: { notice?: string; errors?: FieldErrors } = {}, status: 200 | 400 = 200) {
   if (!isUuid(id)) notFound()
@@ -112,29 +128,12 @@ members.get('/:id/edit', async (c) => {
   return formPage(c, { action: `/members/${id}`, title: `Sửa hồ sơ: ${member.full_name}`, values: toFormValues(member), errors: {}, orgs, cancelHref: `/members/${id}` })
 })
 
-members.post('/:id', async (c) => {
+members.post('/:id', (c) => {
   const id = c.req.param('id')
   if (!isUuid(id)) notFound()
-  const body = (await c.req.parseBody()) as FormValues
-  const form = parseForm(memberForm, body)
-  const data = c.get('data')
-  const result = await data.withUser(sessionOf(c), async (tx) => {
-    const orgs = await q.assignableOrgs(tx)
-    if (!form.ok) return { errors: form.errors, orgs }
-    if (!orgs.some((o) => o.id === form.value.org_id)) return { errors: { org_id: messages.orgOutOfScope }, orgs }
-    return { updated: await q.updateMember(tx, id, form.value), orgs }
-  }).catch((error) => {
-    const errors = uniqueViolation(error)
-    if (!errors) throw error
-    return { errors, orgs: null }
-  })
-  if ('updated' in result) {
-    if (!result.updated) notFound()
-    return c.redirect(`/members/${id}?saved=1`, 303)
-  }
-  const orgs = result.orgs ?? (await data.withUser(sessionOf(c), q.assignableOrgs))
-  if (!orgs.length) notFound()
-  return formPage(c, { action: `/members/${id}`, title: 'Sửa hồ sơ', values: body, errors: result.errors ?? {}, orgs, cancelHref: `/members/${id}` }, 400)
+  return saveMember(c, { action: `/members/${id}`, title: 'Sửa hồ sơ', cancelHref: `/members/${id}` }, async (tx, value) =>
+    (await q.updateMember(tx, id, value)) ? id : null,
+  )
 })
 
 members.post('/:id/status', async (c) => {
