@@ -1,7 +1,7 @@
 import postgres from 'postgres'
 
-/** For tooling (seed, benchmarks): create the database of `url` if it does not exist, or recreate it. */
-export async function ensureDatabase(url: string, options: { reset?: boolean } = {}) {
+/** For tooling (seed, benchmarks, tests): create the database of `url` if missing; reset recreates it, drop only drops it. */
+export async function ensureDatabase(url: string, options: { reset?: boolean; drop?: boolean } = {}) {
   const target = new URL(url)
   const name = decodeURIComponent(target.pathname.slice(1))
   if (!/^[a-z0-9_]+$/.test(name)) throw new Error(`unexpected database name: ${name}`)
@@ -9,6 +9,7 @@ export async function ensureDatabase(url: string, options: { reset?: boolean } =
   const admin = postgres(target.toString(), { max: 1, onnotice: () => {} })
   try {
     if (options.reset) await admin.unsafe(`drop database if exists "${name}" with (force)`)
+    if (options.drop) return
     const [exists] = await admin`select 1 from pg_database where datname = ${name}`
     if (!exists) await admin.unsafe(`create database "${name}"`)
   } finally {
