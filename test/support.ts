@@ -59,12 +59,15 @@ export async function testApp(options: { members?: number } = {}) {
 
 export type TestApp = Awaited<ReturnType<typeof testApp>>
 
+let nextAddress = 1
+
 /** A browser-like client: keeps cookies, sends Origin and the CSRF token like our pages do. */
 export class Agent {
   cookies = new Map<string, string>()
   csrf = ''
-  // Each agent is its own client address (TEST-NET, never contacted): throttling counts per address.
-  address = `192.0.2.${Math.floor(Math.random() * 250) + 1}`
+  // Each agent is its own client address (documentation prefix, never contacted): sign-in
+  // throttling counts failures per address, so agents must not share one by chance.
+  address = `2001:db8::${(nextAddress++).toString(16)}`
   constructor(private app: ReturnType<typeof createApp>) {}
 
   async request(path: string, init: RequestInit & { htmx?: boolean } = {}) {

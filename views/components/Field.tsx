@@ -99,3 +99,21 @@ export function EmptyState(props: { title: string; children?: Child }) {
     </div>
   )
 }
+
+/** The outcome of the last action: a confirmation, or a problem not tied to one field. */
+export function Flash(props: { notice?: string; error?: string }) {
+  return (
+    <>
+      {props.notice && (
+        <p class="notice" role="status">
+          {props.notice}
+        </p>
+      )}
+      {props.error && (
+        <p class="alert" role="alert">
+          {props.error}
+        </p>
+      )}
+    </>
+  )
+}

@@ -1,5 +1,5 @@
 import { Layout, type Viewer } from '../layout/Layout.tsx'
-import { CsrfField, Field } from '../components/Field.tsx'
+import { CsrfField, Field, Flash } from '../components/Field.tsx'
 import { GENDER_LABELS, STATUS_LABELS, formatDate } from '../components/labels.ts'
 
 type Profile = Record<string, unknown> & {
@@ -70,16 +70,7 @@ export function MemberProfile(props: { viewer: Viewer; member: Profile; audit: A
         <a href="/members">‹ Danh sách đảng viên</a>
       </p>
       <h1>{m.full_name}</h1>
-      {props.notice && (
-        <p class="notice" role="status">
-          {props.notice}
-        </p>
-      )}
-      {errors._form && (
-        <p class="alert" role="alert">
-          {errors._form}
-        </p>
-      )}
+      <Flash notice={props.notice} error={errors._form} />
       <p>
         <span class="badge">{STATUS_LABELS[m.status] ?? m.status}</span> {m.exempt && <span class="badge">Miễn sinh hoạt</span>}{' '}
         <span class="badge">{m.has_account ? 'Đã có tài khoản' : 'Chưa có tài khoản'}</span>

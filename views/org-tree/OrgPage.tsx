@@ -1,5 +1,5 @@
 import { Layout, type Viewer } from '../layout/Layout.tsx'
-import { CsrfField, Field, SelectField } from '../components/Field.tsx'
+import { CsrfField, Field, SelectField, Flash } from '../components/Field.tsx'
 import { ORG_KIND_LABELS, ROLE_LABELS, formatDate } from '../components/labels.ts'
 import { OrgChildren, type OrgNodeView } from './OrgChildren.tsx'
 
@@ -41,16 +41,7 @@ export function OrgPage(props: OrgPageProps) {
         )}
       </p>
       <h1>{o.name}</h1>
-      {props.notice && (
-        <p class="notice" role="status">
-          {props.notice}
-        </p>
-      )}
-      {e._form && (
-        <p class="alert" role="alert">
-          {e._form}
-        </p>
-      )}
+      <Flash notice={props.notice} error={e._form} />
       <p>
         <span class="badge">{ORG_KIND_LABELS[o.kind] ?? o.kind}</span> <small>Mã: {o.path}</small>
       </p>
