@@ -75,7 +75,7 @@ set search_path = ''
 as $$
   select coalesce(jsonb_object_agg(key, jsonb_build_object('from', old_row -> key, 'to', new_row -> key)), '{}'::jsonb)
   from jsonb_object_keys(coalesce(new_row, old_row)) as key
-  where key not in ('updated_at', 'search_name')
+  where key not in ('updated_at', 'search_name', 'org_path', 'org_key')
     and (old_row -> key) is distinct from (new_row -> key)
 $$;
 
@@ -140,6 +140,31 @@ begin
 end
 $$;
 
+/*
+ * The managed scope as one contiguous key range for an ordinary btree index: with codes
+ * limited to [a-z0-9_], the subtree of path r is exactly the "C"-collated texts in
+ * [r, r || '/') ('/' follows '.' and precedes every code character). Several roots become
+ * the range from the smallest start to the largest end, and [3] says whether that range is
+ * exact (one root) or policies must also check `<@ any(scope)`. No role: an empty range.
+ * A range lets Postgres stop early on large scopes and use the index on small ones.
+ */
+create or replace function app.scope_bounds(p_structural boolean default false) returns text[]
+language plpgsql stable security definer
+set search_path = ''
+as $$
+declare
+  roots extensions.ltree[] := app.managed_scope(p_structural);
+  lo text;
+  hi text;
+begin
+  if cardinality(roots) = 0 then
+    return array['', '', '1'];
+  end if;
+  select min(r::text collate "C"), max((r::text || '/') collate "C") into lo, hi from unnest(roots) r;
+  return array[lo, hi, case when cardinality(roots) = 1 then '1' else '0' end];
+end
+$$;
+
 /* The path of the signed-in member's home cell: a member reads it and its ancestors. */
 create or replace function app.home_path() returns extensions.ltree
 language plpgsql stable security definer
@@ -154,7 +179,7 @@ begin
 end
 $$;
 
-grant execute on function app.current_member_id(), app.is_admin(), app.managed_scope(boolean), app.home_path()
+grant execute on function app.current_member_id(), app.is_admin(), app.managed_scope(boolean), app.scope_bounds(boolean), app.home_path()
   to authenticated, service_role;
 
 -- system settings --------------------------------------------------------------------------

@@ -9,6 +9,7 @@ create table if not exists public.members (
   id uuid primary key default gen_random_uuid(),
   org_id uuid not null references public.organizations (id),
   org_path extensions.ltree not null,
+  org_key text collate "C" generated always as (org_path::text) stored,
   full_name text not null check (length(full_name) between 1 and 120),
   other_names text check (length(other_names) <= 200),
   birth_date date check (birth_date >= '1900-01-01'),
@@ -57,7 +58,7 @@ create table if not exists public.org_roles (
 
 -- indexes ------------------------------------------------------------------------------
 create index if not exists members_org_name_idx on public.members (org_id, full_name);
-create index if not exists members_org_path_gist on public.members using gist (org_path);
+create index if not exists members_org_key_idx on public.members (org_key);
 create index if not exists members_name_idx on public.members (full_name, id);
 create index if not exists members_search_trgm on public.members using gin (search_name extensions.gin_trgm_ops);
 create unique index if not exists members_card_number_key on public.members (card_number) where card_number is not null;
@@ -100,7 +101,7 @@ begin
   if tg_op = 'INSERT' then
     perform app.write_audit('member.create', 'member', new.id, new.org_id,
       jsonb_build_object('fields', (select jsonb_agg(key) from jsonb_each(to_jsonb(new))
-                                     where value <> 'null'::jsonb and key not in ('id', 'search_name', 'org_path', 'created_at', 'updated_at'))));
+                                     where value <> 'null'::jsonb and key not in ('id', 'search_name', 'org_path', 'org_key', 'created_at', 'updated_at'))));
   elsif tg_op = 'UPDATE' then
     diff := app.row_diff(to_jsonb(old), to_jsonb(new));
     if diff <> '{}'::jsonb then
@@ -160,24 +161,29 @@ create policy "Members can read their own record" on public.members
 drop policy if exists "Managers can read members of their subtree" on public.members;
 create policy "Managers can read members of their subtree" on public.members
   for select to authenticated
-  using (org_path operator(extensions.<@) any ((select app.managed_scope())::extensions.ltree[]));
+  using (org_key >= ((select app.scope_bounds())[1]) and org_key < ((select app.scope_bounds())[2])
+         and (((select app.scope_bounds())[3]) = '1' or org_path operator(extensions.<@) any ((select app.managed_scope())::extensions.ltree[])));
 
 drop policy if exists "Managers can add members to their subtree" on public.members;
 create policy "Managers can add members to their subtree" on public.members
   for insert to authenticated
-  with check (org_path operator(extensions.<@) any ((select app.managed_scope())::extensions.ltree[]));
+  with check (org_key >= ((select app.scope_bounds())[1]) and org_key < ((select app.scope_bounds())[2])
+         and (((select app.scope_bounds())[3]) = '1' or org_path operator(extensions.<@) any ((select app.managed_scope())::extensions.ltree[])));
 
 /* Updates must stay inside the subtree: moving a member out is a transfer, not an edit. */
 drop policy if exists "Managers can update members of their subtree" on public.members;
 create policy "Managers can update members of their subtree" on public.members
   for update to authenticated
-  using (org_path operator(extensions.<@) any ((select app.managed_scope())::extensions.ltree[]))
-  with check (org_path operator(extensions.<@) any ((select app.managed_scope())::extensions.ltree[]));
+  using (org_key >= ((select app.scope_bounds())[1]) and org_key < ((select app.scope_bounds())[2])
+         and (((select app.scope_bounds())[3]) = '1' or org_path operator(extensions.<@) any ((select app.managed_scope())::extensions.ltree[])))
+  with check (org_key >= ((select app.scope_bounds())[1]) and org_key < ((select app.scope_bounds())[2])
+         and (((select app.scope_bounds())[3]) = '1' or org_path operator(extensions.<@) any ((select app.managed_scope())::extensions.ltree[])));
 
 drop policy if exists "Managers can delete members of their subtree" on public.members;
 create policy "Managers can delete members of their subtree" on public.members
   for delete to authenticated
-  using (org_path operator(extensions.<@) any ((select app.managed_scope())::extensions.ltree[]));
+  using (org_key >= ((select app.scope_bounds())[1]) and org_key < ((select app.scope_bounds())[2])
+         and (((select app.scope_bounds())[3]) = '1' or org_path operator(extensions.<@) any ((select app.managed_scope())::extensions.ltree[])));
 
 /* Roles are public within the readable tree (who is the secretary of my cell). */
 drop policy if exists "Users can read roles in organizations they can read" on public.org_roles;

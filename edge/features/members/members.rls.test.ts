@@ -119,6 +119,29 @@ describe.each(matrix)('%s', (role, inside, outside, canWrite, canRead) => {
   }
 })
 
+describe('several roles', () => {
+  it('a user with roles in two subtrees, one nested in another, sees exactly their union', async () => {
+    const grassrootsSecretary = await t.runtime.data.asSystem('test: the grassroots secretary', async (tx) =>
+      (await tx.query<{ id: string }>(`select id from public.members where phone = $1`, [LOGINS.grassroots]))[0].id)
+    const admin = await claimsOf(t, LOGINS.admin)
+    const appoint = async (path: string) => {
+      const org = await orgIdByPath(t, path)
+      await t.runtime.data.withUser(admin, (tx) => tx.query(`insert into public.org_roles (org_id, member_id, role) values ($1, $2, 'staff')`, [org, grassrootsSecretary]))
+    }
+    // nested: the inner root sorts after the outer one, the outer subtree must stay whole
+    await appoint('ns.tp1.g1.c1')
+    expect(await asRole('grassroots', ops.read(target.sameGrassroots.id))).toBe(true)
+    expect(await asRole('grassroots', ops.read(target.sameCell.id))).toBe(true)
+    // disjoint: g3 is added, g2 between them stays invisible
+    await appoint('ns.tp1.g3')
+    const inG3 = await firstMemberOf('ns.tp1.g3.c1', Object.values(LOGINS))
+    expect(await asRole('grassroots', ops.read(inG3.id))).toBe(true)
+    expect(await asRole('grassroots', ops.read(target.sameGrassroots.id))).toBe(true)
+    expect(await asRole('grassroots', ops.read(target.sameCity.id))).toBe(false)
+    expect(await asRole('grassroots', ops.read(target.outsideCity.id))).toBe(false)
+  })
+})
+
 describe('column-level privacy', () => {
   it('a member sees cell-mates only as names, positions and statuses', async () => {
     const roster = await asRole('member', (tx) => tx.query<Record<string, unknown>>(`select * from public.my_cell_roster()`))
