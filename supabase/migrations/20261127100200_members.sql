@@ -58,7 +58,8 @@ create table if not exists public.org_roles (
 
 -- indexes ------------------------------------------------------------------------------
 create index if not exists members_org_name_idx on public.members (org_id, full_name);
-create index if not exists members_org_key_idx on public.members (org_key);
+create index if not exists members_org_path_gist on public.members using gist (org_path);
+-- org_key (the policies' range) has no index on purpose: see narrowing() in members.queries.ts
 create index if not exists members_name_idx on public.members (full_name, id);
 create index if not exists members_search_trgm on public.members using gin (search_name extensions.gin_trgm_ops);
 create unique index if not exists members_card_number_key on public.members (card_number) where card_number is not null;
