@@ -58,7 +58,7 @@ export function OrgPage(props: OrgPageProps) {
       {o.can_manage && (
         <p class="actions">
           <a class="button" href={`/members?org=${o.id}`}>
-            {o.member_count} đảng viên
+            {o.member_count > 10_000 ? 'Hơn 10.000' : o.member_count.toLocaleString('vi-VN')} đảng viên
           </a>
         </p>
       )}

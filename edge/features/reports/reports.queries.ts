@@ -10,26 +10,31 @@ export interface RegistrationRow {
 
 /** Members and registered accounts of an organization's subtree and of each direct child. */
 export async function registration(tx: Tx, orgId: string): Promise<{ total: RegistrationRow; children: RegistrationRow[] } | null> {
-  const rows = await tx.query<RegistrationRow & { is_total: boolean }>(
-    `with scope as (
-       select o.id, o.name, o.kind, o.path, true as is_total from public.organizations o where o.id = $1
-       union all
-       select c.id, c.name, c.kind, c.path, false from public.organizations c where c.parent_id = $1 and c.valid_to is null
-     ), counted as (
-       select m.registered_at, m.org_path as path
-         from public.members m
-        where m.org_path <@ (select path from scope where is_total)
-          and m.deceased_on is null and m.left_on is null
-     )
-     select s.id, s.name, s.kind, s.is_total,
-            (select count(*)::int from counted c where c.path <@ s.path) as members,
-            (select count(registered_at)::int from counted c where c.path <@ s.path) as registered
-       from scope s
-      order by s.is_total desc, s.name`,
+  const [total] = await tx.query<RegistrationRow & { path: string }>(
+    `select id, name, kind, path::text as path from public.organizations where id = $1`,
     [orgId],
   )
-  const total = rows.find((r) => r.is_total)
-  return total ? { total, children: rows.filter((r) => !r.is_total) } : null
+  if (!total) return null
+  // One pass over the subtree's members, grouped by the child each one sits under.
+  const counts = await tx.query<{ child: string | null; members: number; registered: number }>(
+    `select case when nlevel(m.org_path) > nlevel($1::ltree) then subpath(m.org_path, 0, nlevel($1::ltree) + 1)::text end as child,
+            count(*)::int as members, count(m.registered_at)::int as registered
+       from public.members m
+      where m.org_path <@ $1::ltree and m.deceased_on is null and m.left_on is null
+      group by 1`,
+    [total.path],
+  )
+  const children = await tx.query<RegistrationRow & { path: string }>(
+    `select id, name, kind, path::text as path from public.organizations
+      where parent_id = $1 and valid_to is null order by name`,
+    [orgId],
+  )
+  const byChild = new Map(counts.map((c) => [c.child, c]))
+  const sum = (key: 'members' | 'registered') => counts.reduce((n, c) => n + c[key], 0)
+  return {
+    total: { ...total, members: sum('members'), registered: sum('registered') },
+    children: children.map((c) => ({ ...c, members: byChild.get(c.path)?.members ?? 0, registered: byChild.get(c.path)?.registered ?? 0 })),
+  }
 }
 
 /** The organizations at the top of the user's scope: the default report. */
