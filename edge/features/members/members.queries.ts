@@ -24,6 +24,8 @@ interface Narrowing {
   /** '' when the chosen organization is not visible (the list is empty) */
   subtree: string | null
   smallScope: boolean
+  /** ids whose names match the search, from the trigram index (see member_ids_matching) */
+  matching?: string[]
 }
 
 const SMALL_SCOPE_ORGS = 500
@@ -35,19 +37,21 @@ const SMALL_SCOPE_ORGS = 500
  * a smaller one filters on org_path (GiST); with no subtree chosen, a small scope (a cell, a
  * ward) is spelled out as its organization ids so the (org_id, full_name) index serves it.
  */
-async function narrowing(tx: Tx, orgId: string | undefined): Promise<Narrowing> {
-  const [row] = await tx.query<{ path: string | null; covers: boolean | null; scope_orgs: number }>(
+async function narrowing(tx: Tx, orgId: string | undefined, q?: string): Promise<Narrowing> {
+  const [row] = await tx.query<{ path: string | null; covers: boolean | null; scope_orgs: number; matching: string[] | null }>(
     `select s.path::text as path,
+            case when $2::text is not null then public.member_ids_matching($2, ${SEARCH_LIMIT}) end as matching,
             (select bool_and(root <@ s.path) from unnest((select app.managed_scope())::ltree[]) root) as covers,
             (select count(*)::int from (select 1 from public.organizations o
                where o.path <@ any ((select app.managed_scope())::ltree[]) limit ${SMALL_SCOPE_ORGS + 1}) x) as scope_orgs
        from (select 1) one left join public.organizations s on s.id = $1`,
-    [orgId ?? null],
+    [orgId ?? null, q ?? null],
   )
   const smallScope = row.scope_orgs > 0 && row.scope_orgs <= SMALL_SCOPE_ORGS
-  if (!orgId) return { subtree: null, smallScope }
-  if (!row.path) return { subtree: '', smallScope }
-  return { subtree: row.covers ? null : row.path, smallScope }
+  const matching = row.matching ?? undefined
+  if (!orgId) return { subtree: null, smallScope, matching }
+  if (!row.path) return { subtree: '', smallScope, matching }
+  return { subtree: row.covers ? null : row.path, smallScope, matching }
 }
 
 function listFilter(f: Omit<ListQuery, 'page'>, narrow: Narrowing): { where: string; params: unknown[] } {
@@ -62,7 +66,7 @@ function listFilter(f: Omit<ListQuery, 'page'>, narrow: Narrowing): { where: str
   // ids from the trigram index first (see member_ids_matching), then the same LIKE under RLS
   if (f.q) {
     const q = param(f.q)
-    clauses.push(`m.id = any ((select public.member_ids_matching(${q}, ${SEARCH_LIMIT}))::uuid[])`)
+    clauses.push(`m.id = any (${param(narrow.matching ?? [])}::uuid[])`)
     clauses.push(`m.search_name like '%' || app.search_key(${q}) || '%'`)
   }
   if (f.status === 'current') clauses.push('m.deceased_on is null and m.left_on is null')
@@ -82,7 +86,7 @@ function listFilter(f: Omit<ListQuery, 'page'>, narrow: Narrowing): { where: str
 }
 
 export async function listMembers(tx: Tx, f: ListQuery): Promise<{ rows: MemberRow[]; total: number; capped: boolean }> {
-  const narrow = await narrowing(tx, f.org)
+  const narrow = await narrowing(tx, f.org, f.q)
   const { where, params } = listFilter(f, narrow)
   // A wide scope (a province) passes nearly every row, but the planner guesses 0.5% for the
   // policy's range and sorts the whole table (185 ms); walking the name index finds a page
@@ -111,7 +115,7 @@ export const EXPORT_COLUMNS = [
 ] as const
 
 export async function exportMembers(tx: Tx, f: Omit<ListQuery, 'page'>): Promise<Record<string, unknown>[]> {
-  const { where, params } = listFilter(f, await narrowing(tx, f.org))
+  const { where, params } = listFilter(f, await narrowing(tx, f.org, f.q))
   return tx.query(
     `select m.full_name, m.birth_date, m.gender, m.ethnicity, m.religion, m.hometown, m.phone, m.card_number, m.citizen_id,
             m.admitted_on, m.official_on, m.status, m.exempt, m.education, m.theory_level, m.occupation, m.position,
