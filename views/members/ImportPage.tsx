@@ -91,9 +91,9 @@ function Report(props: { report: ImportReport; csrf: string }) {
           <tbody>
             {r.rowErrors.slice(0, SHOWN_ERRORS).map((e) => (
               <tr>
-                <td>{e.line}</td>
+                <td data-label="Dòng">{e.line}</td>
                 <td>{e.name}</td>
-                <td>{e.errors.join(' ')}</td>
+                <td data-label="Lỗi">{e.errors.join(' ')}</td>
               </tr>
             ))}
           </tbody>

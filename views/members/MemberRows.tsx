@@ -50,10 +50,10 @@ export function MemberRows(props: { rows: MemberRowView[]; total: number; capped
                 <td>
                   <a href={`/members/${m.id}`}>{m.full_name}</a>
                 </td>
-                <td>{m.birth_date?.slice(0, 4)}</td>
-                <td>{m.gender ? GENDER_LABELS[m.gender] : ''}</td>
-                <td>{statusText(m)}</td>
-                <td>{m.org_name}</td>
+                <td data-label="Năm sinh">{m.birth_date?.slice(0, 4)}</td>
+                <td data-label="Giới tính">{m.gender ? GENDER_LABELS[m.gender] : ''}</td>
+                <td data-label="Tình trạng">{statusText(m)}</td>
+                <td data-label="Chi bộ">{m.org_name}</td>
               </tr>
             ))}
           </tbody>

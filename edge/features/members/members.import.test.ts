@@ -37,8 +37,8 @@ describe('CSV import', () => {
     expect(res.status).toBe(200)
     const html = await res.text()
     expect(html).toContain('4 dòng: <strong>2 hợp lệ</strong>')
-    expect(html).toMatch(/<td>3<\/td><td>Bùi Thị Lỗi<\/td><td>Ngày sinh: ngày không hợp lệ/)
-    expect(html).toMatch(/<td>5<\/td>.*Trùng với dòng 2 trong tệp/)
+    expect(html).toMatch(/<td data-label="Dòng">3<\/td><td>Bùi Thị Lỗi<\/td><td data-label="Lỗi">Ngày sinh: ngày không hợp lệ/)
+    expect(html).toMatch(/<td data-label="Dòng">5<\/td>.*Trùng với dòng 2 trong tệp/)
     expect(html).toContain('Các cột không dùng: Ghi chú.')
     expect(await count('Bùi Văn Nhập')).toBe(0)
 
