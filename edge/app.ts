@@ -13,6 +13,7 @@ import { home } from './features/home/home.routes.tsx'
 import { orgTree } from './features/org-tree/org-tree.routes.tsx'
 import { members } from './features/members/members.routes.tsx'
 import { reports } from './features/reports/reports.routes.tsx'
+import { cellMeetings } from './features/cell-meetings/cell-meetings.routes.tsx'
 
 const MAX_UPLOAD = 12 * 1024 * 1024
 
@@ -54,6 +55,7 @@ export function createApp(runtime: Pick<Runtime, 'config' | 'data' | 'signer'>) 
   app.route('/', home)
   app.route('/orgs', orgTree)
   app.route('/members', members)
+  app.route('/meetings', cellMeetings)
   app.route('/reports', reports)
   return app
 }

@@ -9,6 +9,7 @@ export interface Viewer {
 const NAV = [
   { href: '/', label: 'Trang chủ' },
   { href: '/orgs', label: 'Tổ chức đảng' },
+  { href: '/meetings', label: 'Sinh hoạt' },
   { href: '/members', label: 'Đảng viên' },
   { href: '/reports/registration', label: 'Thống kê' },
 ]

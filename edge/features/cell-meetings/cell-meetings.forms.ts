@@ -1,0 +1,46 @@
+import { z } from 'zod'
+import { field, isRealDate, today } from '../../kernel/http/validation.ts'
+
+const optionalMember = (label: string) =>
+  z.preprocess((v) => (v === '' ? undefined : v), z.string().uuid(`${label}: không hợp lệ.`).optional())
+
+function shiftDays(iso: string, days: number): string {
+  return new Date(Date.parse(`${iso}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10)
+}
+
+/** Schedule or edit a meeting. Date and time are Vietnam time (UTC+7, no daylight saving). */
+export const meetingForm = z
+  .object({
+    org_id: field.uuid('Chi bộ'),
+    kind: z.enum(['regular', 'thematic'], { error: 'Chọn loại sinh hoạt.' }),
+    title: field.text('Tiêu đề', 200),
+    date: z
+      .string({ error: 'Ngày họp: bắt buộc nhập.' })
+      .trim()
+      .min(1, 'Ngày họp: bắt buộc nhập.')
+      .refine(isRealDate, 'Ngày họp: ngày không hợp lệ.')
+      .refine((d) => d >= shiftDays(today(), -366) && d <= shiftDays(today(), 366), 'Ngày họp: trong vòng một năm trước hoặc sau hôm nay.'),
+    time: z
+      .string({ error: 'Giờ họp: bắt buộc nhập.' })
+      .trim()
+      .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Giờ họp: nhập dạng giờ:phút, ví dụ 19:30.'),
+    place: field.optionalText('Địa điểm', 300),
+    chair_id: optionalMember('Chủ trì'),
+    note_taker_id: optionalMember('Thư ký'),
+    agenda: field.optionalLongText('Chương trình', 10_000),
+  })
+  .transform(({ date, time, ...rest }) => ({ ...rest, starts_at: `${date}T${time}:00+07:00` }))
+
+export type MeetingInput = z.infer<typeof meetingForm>
+
+export const messages = {
+  saved: 'Đã lưu lịch sinh hoạt.',
+  cancelled: 'Đã hủy buổi sinh hoạt.',
+  notInCell: 'Chủ trì và thư ký phải là đảng viên của chi bộ.',
+  orgOutOfScope: 'Chi bộ không thuộc phạm vi bạn quản lý.',
+}
+
+export function defaultTitle(kind: 'regular' | 'thematic', date = today()): string {
+  const [y, m] = date.split('-')
+  return kind === 'regular' ? `Sinh hoạt chi bộ thường kỳ tháng ${Number(m)}/${y}` : `Sinh hoạt chuyên đề tháng ${Number(m)}/${y}`
+}

@@ -1,0 +1,98 @@
+import type { Tx } from '../../kernel/db/types.ts'
+import type { MeetingInput } from './cell-meetings.forms.ts'
+
+export const PAGE_SIZE = 20
+
+export interface MeetingRow {
+  id: string
+  title: string
+  kind: string
+  starts_at: Date
+  place: string | null
+  status: string
+  org_name: string
+}
+
+/** Upcoming first (soonest first), then past ones (latest first), under RLS. */
+export async function listMeetings(tx: Tx, page: number): Promise<{ rows: MeetingRow[]; total: number }> {
+  const rows = await tx.query<MeetingRow>(
+    `select mt.id, mt.title, mt.kind, mt.starts_at, mt.place, mt.status, o.name as org_name
+       from public.meetings mt join public.organizations o on o.id = mt.org_id
+      order by (mt.starts_at < now() - interval '3 hours'), 
+               case when mt.starts_at >= now() - interval '3 hours' then mt.starts_at end asc,
+               mt.starts_at desc
+      limit ${PAGE_SIZE} offset ${(page - 1) * PAGE_SIZE}`,
+  )
+  const [{ total }] = await tx.query<{ total: number }>(`select count(*)::int as total from public.meetings`)
+  return { rows, total }
+}
+
+export interface MeetingDetail extends MeetingRow {
+  org_id: string
+  agenda: string | null
+  chair_id: string | null
+  note_taker_id: string | null
+  chair_name: string | null
+  note_taker_name: string | null
+  can_manage: boolean
+}
+
+export async function getMeeting(tx: Tx, id: string): Promise<MeetingDetail | undefined> {
+  const [row] = await tx.query<MeetingDetail>(
+    `select mt.id, mt.title, mt.kind, mt.starts_at, mt.place, mt.status, mt.org_id, mt.agenda, mt.chair_id, mt.note_taker_id,
+            o.name as org_name,
+            (select full_name from public.my_cell_roster() r where r.id = mt.chair_id
+              union all select full_name from public.members m where m.id = mt.chair_id limit 1) as chair_name,
+            (select full_name from public.my_cell_roster() r where r.id = mt.note_taker_id
+              union all select full_name from public.members m where m.id = mt.note_taker_id limit 1) as note_taker_name,
+            o.path <@ any ((select app.managed_scope())::ltree[]) as can_manage
+       from public.meetings mt join public.organizations o on o.id = mt.org_id
+      where mt.id = $1`,
+    [id],
+  )
+  return row
+}
+
+/** Cells the user may schedule for. */
+export async function schedulableCells(tx: Tx): Promise<{ id: string; name: string; path: string }[]> {
+  return tx.query(
+    `select o.id, o.name, o.path::text as path from public.organizations o
+      where o.path <@ any ((select app.managed_scope())::ltree[]) and o.valid_to is null
+        and o.kind in ('cell', 'grassroots_cell')
+      order by o.path limit 2000`,
+  )
+}
+
+/** The cell's current members, to pick the chair and the note-taker. */
+export async function cellPeople(tx: Tx, orgId: string): Promise<{ id: string; full_name: string }[]> {
+  return tx.query(
+    `select m.id, m.full_name from public.members m
+      where m.org_id = $1 and m.deceased_on is null and m.left_on is null
+      order by m.full_name limit 1000`,
+    [orgId],
+  )
+}
+
+const COLUMNS = ['org_id', 'kind', 'title', 'starts_at', 'place', 'chair_id', 'note_taker_id', 'agenda'] as const
+
+export async function createMeeting(tx: Tx, input: MeetingInput): Promise<string> {
+  const [row] = await tx.query<{ id: string }>(
+    `insert into public.meetings (${COLUMNS.join(', ')}) values (${COLUMNS.map((_, i) => `$${i + 1}`).join(', ')}) returning id`,
+    COLUMNS.map((c) => input[c] ?? null),
+  )
+  return row.id
+}
+
+export async function updateMeeting(tx: Tx, id: string, input: MeetingInput): Promise<boolean> {
+  const rows = await tx.query(
+    `update public.meetings set ${COLUMNS.map((c, i) => `${c} = $${i + 2}`).join(', ')}
+      where id = $1 and status = 'scheduled' returning id`,
+    [id, ...COLUMNS.map((c) => input[c] ?? null)],
+  )
+  return rows.length === 1
+}
+
+export async function cancelMeeting(tx: Tx, id: string): Promise<boolean> {
+  const rows = await tx.query(`update public.meetings set status = 'cancelled' where id = $1 and status = 'scheduled' returning id`, [id])
+  return rows.length === 1
+}

@@ -1,0 +1,123 @@
+import { Hono } from 'hono'
+import { requireUser } from '../../kernel/auth/session.ts'
+import { sessionOf, type AppContext, type AppEnv } from '../../kernel/http/context.ts'
+import { notFound } from '../../kernel/http/errors.tsx'
+import { isUuid, parseForm, today, type FieldErrors } from '../../kernel/http/validation.ts'
+import type { Tx } from '../../kernel/db/types.ts'
+import { MeetingsPage } from '../../../views/cell-meetings/MeetingsPage.tsx'
+import { MeetingPage } from '../../../views/cell-meetings/MeetingPage.tsx'
+import { MeetingForm, type MeetingFormValues } from '../../../views/cell-meetings/MeetingForm.tsx'
+import { vietnamDateTime } from '../../../views/cell-meetings/labels.ts'
+import { defaultTitle, meetingForm, messages, type MeetingInput } from './cell-meetings.forms.ts'
+import * as q from './cell-meetings.queries.ts'
+
+export const cellMeetings = new Hono<AppEnv>()
+cellMeetings.use(requireUser)
+
+const viewerOf = (c: AppContext) => ({ name: sessionOf(c).name, csrf: c.get('csrf') })
+
+function meetingId(c: AppContext): string {
+  const id = c.req.param('id')
+  if (!isUuid(id)) notFound()
+  return id
+}
+
+cellMeetings.get('/', async (c) => {
+  const page = Math.max(1, Math.min(10_000, Number.parseInt(c.req.query('page') ?? '1', 10) || 1))
+  const { rows, total, cells } = await c.get('data').withUser(sessionOf(c), async (tx) => ({
+    ...(await q.listMeetings(tx, page)),
+    cells: await q.schedulableCells(tx),
+  }))
+  return c.html(<MeetingsPage viewer={viewerOf(c)} rows={rows} total={total} page={page} pageSize={q.PAGE_SIZE} canSchedule={cells.length > 0} />)
+})
+
+/** The form for a cell: the cells in scope, and the chosen cell's members for chair and note-taker. */
+async function formPage(
+  c: AppContext,
+  page: { action: string; title: string; cancelHref: string },
+  values: MeetingFormValues,
+  errors: FieldErrors = {},
+  status: 200 | 400 = 200,
+) {
+  const { cells, people } = await c.get('data').withUser(sessionOf(c), async (tx) => {
+    const cells = await q.schedulableCells(tx)
+    const chosen = cells.find((cell) => cell.id === values.org_id) ?? (cells.length === 1 ? cells[0] : undefined)
+    return { cells, people: chosen ? await q.cellPeople(tx, chosen.id) : [] }
+  })
+  if (!cells.length) notFound()
+  if (!cells.some((cell) => cell.id === values.org_id)) values = { ...values, org_id: cells.length === 1 ? cells[0].id : undefined }
+  return c.html(<MeetingForm viewer={viewerOf(c)} {...page} cells={cells} people={people} values={values} errors={errors} />, status)
+}
+
+cellMeetings.get('/new', (c) => {
+  const org = c.req.query('org')
+  return formPage(c, { action: '/meetings', title: 'Lên lịch sinh hoạt', cancelHref: '/meetings' }, {
+    org_id: isUuid(org) ? org : undefined,
+    kind: 'regular',
+    title: defaultTitle('regular'),
+    date: today(),
+    time: '19:30',
+  })
+})
+
+/** Saves under RLS; a chair or note-taker from another cell, or a cell out of scope, is a field error. */
+async function saveMeeting(c: AppContext, page: { action: string; title: string; cancelHref: string }, save: (tx: Tx, value: MeetingInput) => Promise<string | null>) {
+  const body = (await c.req.parseBody()) as MeetingFormValues
+  const form = parseForm(meetingForm, body)
+  if (!form.ok) return formPage(c, page, body, form.errors, 400)
+  const outcome = await c
+    .get('data')
+    .withUser(sessionOf(c), async (tx) => {
+      const cells = await q.schedulableCells(tx)
+      if (!cells.some((cell) => cell.id === form.value.org_id)) return { errors: { _form: messages.orgOutOfScope } }
+      return { id: await save(tx, form.value) }
+    })
+    .catch((error) => {
+      if ((error as { code?: string }).code === '23514') return { errors: { chair_id: messages.notInCell } }
+      throw error
+    })
+  if ('errors' in outcome) return formPage(c, page, body, outcome.errors, 400)
+  if (!outcome.id) notFound()
+  return c.redirect(`/meetings/${outcome.id}?saved=1`, 303)
+}
+
+cellMeetings.post('/', (c) => saveMeeting(c, { action: '/meetings', title: 'Lên lịch sinh hoạt', cancelHref: '/meetings' }, q.createMeeting))
+
+cellMeetings.get('/:id', async (c) => {
+  const id = meetingId(c)
+  const meeting = await c.get('data').withUser(sessionOf(c), (tx) => q.getMeeting(tx, id))
+  if (!meeting) notFound()
+  return c.html(<MeetingPage viewer={viewerOf(c)} meeting={meeting} notice={c.req.query('saved') ? messages.saved : undefined} />)
+})
+
+cellMeetings.get('/:id/edit', async (c) => {
+  const id = meetingId(c)
+  const meeting = await c.get('data').withUser(sessionOf(c), (tx) => q.getMeeting(tx, id))
+  if (!meeting?.can_manage || meeting.status !== 'scheduled') notFound()
+  const when = vietnamDateTime(meeting.starts_at)
+  return formPage(c, { action: `/meetings/${id}`, title: 'Sửa lịch sinh hoạt', cancelHref: `/meetings/${id}` }, {
+    org_id: meeting.org_id,
+    kind: meeting.kind,
+    title: meeting.title,
+    date: when.date,
+    time: when.time,
+    place: meeting.place ?? undefined,
+    chair_id: meeting.chair_id ?? undefined,
+    note_taker_id: meeting.note_taker_id ?? undefined,
+    agenda: meeting.agenda ?? undefined,
+  })
+})
+
+cellMeetings.post('/:id', (c) => {
+  const id = meetingId(c)
+  return saveMeeting(c, { action: `/meetings/${id}`, title: 'Sửa lịch sinh hoạt', cancelHref: `/meetings/${id}` }, async (tx, value) =>
+    (await q.updateMeeting(tx, id, value)) ? id : null,
+  )
+})
+
+cellMeetings.post('/:id/cancel', async (c) => {
+  const id = meetingId(c)
+  const meeting = await c.get('data').withUser(sessionOf(c), async (tx) => ((await q.cancelMeeting(tx, id)) ? q.getMeeting(tx, id) : undefined))
+  if (!meeting) notFound()
+  return c.html(<MeetingPage viewer={viewerOf(c)} meeting={meeting} notice={messages.cancelled} />)
+})

@@ -1,0 +1,117 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { LOGINS, claimsOf, orgIdByPath, testApp, type Agent, type TestApp } from '../../../test/support.ts'
+
+let t: TestApp
+let secretary: Agent
+let cellId: string
+let meetingUrl: string
+
+const tomorrow = () => new Date(Date.now() + 86_400_000 + 7 * 3600_000).toISOString().slice(0, 10)
+
+async function memberOf(path: string) {
+  const org = await orgIdByPath(t, path)
+  return t.runtime.data.asSystem('test: a member of a cell', async (tx) =>
+    (await tx.query<{ id: string }>(`select id from public.members where org_id = $1 order by full_name limit 1`, [org]))[0].id)
+}
+
+beforeAll(async () => {
+  t = await testApp({ members: 200 })
+  secretary = await t.signIn(LOGINS.cellSecretary)
+  cellId = await orgIdByPath(t, 'ns.tp1.g1.c1')
+  const chair = await memberOf('ns.tp1.g1.c1')
+  const res = await secretary.post('/meetings', {
+    org_id: cellId,
+    kind: 'regular',
+    title: 'Sinh hoạt chi bộ thường kỳ tháng 12',
+    date: tomorrow(),
+    time: '19:30',
+    place: 'Nhà văn hóa khu phố 1',
+    chair_id: chair,
+    agenda: '1. Kiểm điểm tháng 11\n2. Phương hướng tháng 12',
+  })
+  expect(res.status).toBe(303)
+  meetingUrl = res.headers.get('Location')!.split('?')[0]
+})
+afterAll(() => t?.close())
+
+describe('scheduling', () => {
+  it('a cell secretary schedules a meeting; the time is Vietnam time', async () => {
+    const html = await (await secretary.get(meetingUrl)).text()
+    expect(html).toContain('Sinh hoạt chi bộ thường kỳ tháng 12')
+    expect(html).toContain(`19:30,`)
+    expect(html).toContain('Nhà văn hóa khu phố 1')
+    const stored = await t.runtime.data.asSystem('test: read the stored time', async (tx) =>
+      (await tx.query<{ utc: string }>(`select to_char(starts_at at time zone 'UTC', 'HH24:MI') as utc from public.meetings where id = $1`, [meetingUrl.split('/').pop()]))[0].utc)
+    expect(stored).toBe('12:30')
+  })
+
+  it('the form explains bad dates, times and a chair from another cell, keeping the input', async () => {
+    const bad = await secretary.post('/meetings', { org_id: cellId, kind: 'regular', title: 'Họp thử', date: '2026-02-30', time: '25:00', place: 'Hội trường' })
+    expect(bad.status).toBe(400)
+    const html = await bad.text()
+    expect(html).toContain('Ngày họp: ngày không hợp lệ.')
+    expect(html).toContain('Giờ họp: nhập dạng giờ:phút')
+    expect(html).toContain('value="Hội trường"')
+    const stranger = await memberOf('ns.tp1.g2.c1')
+    const wrongChair = await secretary.post('/meetings', { org_id: cellId, kind: 'regular', title: 'Họp thử', date: tomorrow(), time: '19:00', chair_id: stranger })
+    expect(wrongChair.status).toBe(400)
+    expect(await wrongChair.text()).toContain('Chủ trì và thư ký phải là đảng viên của chi bộ.')
+  })
+
+  it('a secretary cannot schedule for another cell', async () => {
+    const other = await orgIdByPath(t, 'ns.tp1.g2.c1')
+    const res = await secretary.post('/meetings', { org_id: other, kind: 'regular', title: 'Họp trộm', date: tomorrow(), time: '19:00' })
+    expect(res.status).toBe(400)
+    expect(await res.text()).toContain('Chi bộ không thuộc phạm vi bạn quản lý.')
+  })
+
+  it('an ordinary member can neither open the form nor schedule', async () => {
+    const member = await t.signIn(LOGINS.member)
+    expect((await member.get('/meetings/new')).status).toBe(404)
+    const claims = await claimsOf(t, LOGINS.member)
+    const attempt = await t.runtime.data
+      .withUser(claims, (tx) => tx.query(`insert into public.meetings (org_id, kind, title, starts_at) values ($1, 'regular', 'x', now())`, [cellId]))
+      .catch((e) => (e as { code?: string }).code)
+    expect(attempt).toBe('42501')
+  })
+
+  it('edits and cancels; a cancelled meeting stays in the list, marked', async () => {
+    const edit = await secretary.post(meetingUrl, { org_id: cellId, kind: 'thematic', title: 'Chuyên đề học tập Nghị quyết', date: tomorrow(), time: '08:00' })
+    expect(edit.status).toBe(303)
+    const cancelled = await (await secretary.post(`${meetingUrl}/cancel`, {})).text()
+    expect(cancelled).toContain('Đã hủy buổi sinh hoạt.')
+    const list = await (await secretary.get('/meetings')).text()
+    expect(list).toContain('Chuyên đề học tập Nghị quyết')
+    expect(list).toContain('Đã hủy')
+    expect((await secretary.get(`${meetingUrl}/edit`)).status).toBe(404)
+  })
+})
+
+describe('who sees a meeting', () => {
+  it('a member of the cell and the committees above see it; a member of a sibling cell gets 404 like a missing id', async () => {
+    const fresh = await secretary.post('/meetings', { org_id: cellId, kind: 'regular', title: 'Buổi họp riêng của chi bộ', date: tomorrow(), time: '19:30' })
+    const url = fresh.headers.get('Location')!.split('?')[0]
+    for (const login of [LOGINS.member, LOGINS.grassroots, LOGINS.staff]) {
+      const agent = await t.signIn(login)
+      expect((await agent.get(url)).status).toBe(200)
+      expect(await (await agent.get('/meetings')).text()).toContain('Buổi họp riêng của chi bộ')
+    }
+    const sibling = await t.runtime.data.asSystem('test: sibling cell member login', async (tx) =>
+      (await tx.query<{ login_phone: string }>(
+        `select c.login_phone from app.credentials c join public.accounts a on a.user_id = c.user_id
+           join public.members m on m.id = a.member_id join public.organizations o on o.id = m.org_id
+          where o.path = 'ns.tp1.g1.c2' and not exists (select 1 from public.org_roles r where r.member_id = m.id) limit 1`,
+      ))[0]?.login_phone)
+    expect(sibling).toBeTruthy()
+    await t.runtime.data.asSystem('test: give the sibling the demo password', (tx) =>
+      tx.query(`update app.credentials set password_hash = (select password_hash from app.credentials where login_phone = $2) where login_phone = $1`, [sibling, LOGINS.member]))
+    const siblingClaims = await claimsOf(t, sibling)
+    const seen = await t.runtime.data.withUser(siblingClaims, (tx) => tx.query(`select id from public.meetings`))
+    expect(seen).toEqual([])
+    const agent = await t.signIn(sibling)
+    const outside = await agent.get(url)
+    const missing = await agent.get(`/meetings/${crypto.randomUUID()}`)
+    expect(outside.status).toBe(404)
+    expect(await outside.text()).toBe(await missing.text())
+  })
+})

@@ -1,0 +1,62 @@
+import { Layout, type Viewer } from '../layout/Layout.tsx'
+import { CsrfField, Flash } from '../components/Field.tsx'
+import { KIND_LABELS, STATUS_LABELS, formatWhen } from './labels.ts'
+
+export interface MeetingView {
+  id: string
+  title: string
+  kind: string
+  starts_at: Date | string
+  place: string | null
+  status: string
+  org_name: string
+  agenda: string | null
+  chair_name: string | null
+  note_taker_name: string | null
+  can_manage: boolean
+}
+
+export function MeetingPage(props: { viewer: Viewer; meeting: MeetingView; notice?: string }) {
+  const m = props.meeting
+  return (
+    <Layout title={m.title} viewer={props.viewer} current="/meetings">
+      <p>
+        <a href="/meetings">‹ Sinh hoạt chi bộ</a>
+      </p>
+      <h1>{m.title}</h1>
+      <Flash notice={props.notice} />
+      <p>
+        <span class="badge">{KIND_LABELS[m.kind]}</span> <span class="badge">{STATUS_LABELS[m.status]}</span>
+      </p>
+      <dl class="profile card">
+        <dt>Chi bộ</dt>
+        <dd>{m.org_name}</dd>
+        <dt>Thời gian</dt>
+        <dd>{formatWhen(m.starts_at)}</dd>
+        <dt>Địa điểm</dt>
+        <dd>{m.place ?? 'Chưa xác định'}</dd>
+        <dt>Chủ trì</dt>
+        <dd>{m.chair_name ?? 'Chưa phân công'}</dd>
+        <dt>Thư ký</dt>
+        <dd>{m.note_taker_name ?? 'Chưa phân công'}</dd>
+      </dl>
+      <section class="card">
+        <h2>Chương trình</h2>
+        {m.agenda ? <p class="agenda">{m.agenda}</p> : <p class="muted">Chưa có chương trình.</p>}
+      </section>
+      {m.can_manage && m.status === 'scheduled' && (
+        <p class="actions">
+          <a class="button" href={`/meetings/${m.id}/edit`}>
+            Sửa lịch
+          </a>
+          <form method="post" action={`/meetings/${m.id}/cancel`}>
+            <CsrfField token={props.viewer.csrf} />
+            <button type="submit" class="secondary">
+              Hủy buổi sinh hoạt
+            </button>
+          </form>
+        </p>
+      )}
+    </Layout>
+  )
+}
