@@ -1,6 +1,7 @@
 import { Layout, type Viewer } from '../layout/Layout.tsx'
 import { CsrfField, Flash } from '../components/Field.tsx'
 import { KIND_LABELS, STATUS_LABELS, formatWhen } from './labels.ts'
+import type { Child } from 'hono/jsx'
 
 export interface MeetingView {
   id: string
@@ -16,7 +17,7 @@ export interface MeetingView {
   can_manage: boolean
 }
 
-export function MeetingPage(props: { viewer: Viewer; meeting: MeetingView; notice?: string }) {
+export function MeetingPage(props: { viewer: Viewer; meeting: MeetingView; notice?: string; attendance?: Child }) {
   const m = props.meeting
   return (
     <Layout title={m.title} viewer={props.viewer} current="/meetings">
@@ -44,6 +45,7 @@ export function MeetingPage(props: { viewer: Viewer; meeting: MeetingView; notic
         <h2>Chương trình</h2>
         {m.agenda ? <p class="agenda">{m.agenda}</p> : <p class="muted">Chưa có chương trình.</p>}
       </section>
+      {props.attendance}
       {m.can_manage && m.status === 'scheduled' && (
         <p class="actions">
           <a class="button" href={`/meetings/${m.id}/edit`}>

@@ -44,3 +44,20 @@ export function defaultTitle(kind: 'regular' | 'thematic', date = today()): stri
   const [y, m] = date.split('-')
   return kind === 'regular' ? `Sinh hoạt chi bộ thường kỳ tháng ${Number(m)}/${y}` : `Sinh hoạt chuyên đề tháng ${Number(m)}/${y}`
 }
+
+/** One member's attendance, as the secretary records it. */
+export const attendanceForm = z
+  .object({
+    member_id: field.uuid('Đảng viên'),
+    status: z.enum(['present', 'absent_excused', 'absent_unexcused'], { error: 'Chọn tình trạng dự họp.' }),
+    reason: field.optionalText('Lý do vắng', 500),
+    by_proxy: field.checkbox(),
+  })
+  .refine((v) => v.status !== 'absent_excused' || !!v.reason, { path: ['reason'], message: 'Vắng có lý do: ghi lý do.' })
+  .transform((v) => ({ ...v, reason: v.status === 'absent_excused' ? v.reason : undefined, by_proxy: v.status === 'present' && v.by_proxy }))
+
+export const attendanceMessages = {
+  checkedIn: 'Đã điểm danh: có mặt.',
+  recorded: 'Đã ghi điểm danh.',
+  notInCell: 'Đảng viên này không thuộc chi bộ.',
+}

@@ -96,3 +96,50 @@ export async function cancelMeeting(tx: Tx, id: string): Promise<boolean> {
   const rows = await tx.query(`update public.meetings set status = 'cancelled' where id = $1 and status = 'scheduled' returning id`, [id])
   return rows.length === 1
 }
+
+// --- attendance ---------------------------------------------------------------------------
+
+export interface AttendanceRow {
+  member_id: string
+  full_name: string
+  status: string | null
+  reason: string | null
+  by_proxy: boolean
+}
+
+/** Everyone of the cell with his/her record for this meeting, if any (names through the roster for members). */
+export async function attendance(tx: Tx, meetingId: string, orgId: string, canManage: boolean): Promise<AttendanceRow[]> {
+  const people = canManage
+    ? `select m.id, m.full_name from public.members m where m.org_id = $2 and m.deceased_on is null and m.left_on is null`
+    : `select r.id, r.full_name from public.my_cell_roster() r`
+  return tx.query<AttendanceRow>(
+    `select p.id as member_id, p.full_name, a.status, a.reason, coalesce(a.by_proxy, false) as by_proxy
+       from (${people}) p
+       left join public.meeting_attendance a on a.meeting_id = $1 and a.member_id = p.id
+      order by p.full_name`,
+    canManage ? [meetingId, orgId] : [meetingId],
+  )
+}
+
+export async function checkIn(tx: Tx, meetingId: string): Promise<void> {
+  await tx.query(
+    `insert into public.meeting_attendance (meeting_id, member_id, status)
+     values ($1, (select app.current_member_id()), 'present')
+     on conflict (meeting_id, member_id) do nothing`,
+    [meetingId],
+  )
+}
+
+export async function recordAttendance(
+  tx: Tx,
+  meetingId: string,
+  entry: { member_id: string; status: string; reason?: string; by_proxy: boolean },
+): Promise<void> {
+  await tx.query(
+    `insert into public.meeting_attendance (meeting_id, member_id, status, reason, by_proxy)
+     values ($1, $2, $3, $4, $5)
+     on conflict (meeting_id, member_id) do update
+       set status = excluded.status, reason = excluded.reason, by_proxy = excluded.by_proxy`,
+    [meetingId, entry.member_id, entry.status, entry.reason ?? null, entry.by_proxy],
+  )
+}

@@ -8,7 +8,9 @@ import { MeetingsPage } from '../../../views/cell-meetings/MeetingsPage.tsx'
 import { MeetingPage } from '../../../views/cell-meetings/MeetingPage.tsx'
 import { MeetingForm, type MeetingFormValues } from '../../../views/cell-meetings/MeetingForm.tsx'
 import { vietnamDateTime } from '../../../views/cell-meetings/labels.ts'
-import { defaultTitle, meetingForm, messages, type MeetingInput } from './cell-meetings.forms.ts'
+import { attendanceForm, attendanceMessages, defaultTitle, meetingForm, messages, type MeetingInput } from './cell-meetings.forms.ts'
+import { Attendance } from '../../../views/cell-meetings/Attendance.tsx'
+import { isHtmx } from '../../kernel/http/htmx.ts'
 import * as q from './cell-meetings.queries.ts'
 
 export const cellMeetings = new Hono<AppEnv>()
@@ -83,11 +85,54 @@ async function saveMeeting(c: AppContext, page: { action: string; title: string;
 
 cellMeetings.post('/', (c) => saveMeeting(c, { action: '/meetings', title: 'Lên lịch sinh hoạt', cancelHref: '/meetings' }, q.createMeeting))
 
-cellMeetings.get('/:id', async (c) => {
+/** The meeting page, or only its attendance block for htmx; notices and errors go to the block. */
+async function meetingPage(c: AppContext, id: string, change?: (tx: Tx) => Promise<void>, extra: { notice?: string; error?: string } = {}) {
+  const loaded = await c.get('data').withUser(sessionOf(c), async (tx) => {
+    if (change) await change(tx)
+    const meeting = await q.getMeeting(tx, id)
+    if (!meeting) return null
+    const [me] = await tx.query<{ id: string | null }>(`select app.current_member_id() as id`)
+    return { meeting, rows: await q.attendance(tx, id, meeting.org_id, meeting.can_manage), myId: me.id }
+  })
+  if (!loaded) notFound()
+  const { meeting, rows, myId } = loaded
+  const block = (
+    <Attendance
+      meetingId={id}
+      rows={rows}
+      myId={myId}
+      canManage={meeting.can_manage && meeting.status === 'scheduled'}
+      open={meeting.status === 'scheduled'}
+      csrf={c.get('csrf')}
+      notice={extra.notice}
+      error={extra.error}
+    />
+  )
+  const status = extra.error ? 400 : 200
+  if (isHtmx(c) && c.req.method === 'POST') return c.html(block, status)
+  const saved = c.req.query('saved') ? messages.saved : undefined
+  return c.html(<MeetingPage viewer={viewerOf(c)} meeting={meeting} notice={saved} attendance={block} />, status)
+}
+
+cellMeetings.get('/:id', (c) => meetingPage(c, meetingId(c)))
+
+cellMeetings.post('/:id/check-in', (c) => {
   const id = meetingId(c)
-  const meeting = await c.get('data').withUser(sessionOf(c), (tx) => q.getMeeting(tx, id))
-  if (!meeting) notFound()
-  return c.html(<MeetingPage viewer={viewerOf(c)} meeting={meeting} notice={c.req.query('saved') ? messages.saved : undefined} />)
+  return meetingPage(c, id, (tx) => q.checkIn(tx, id), { notice: attendanceMessages.checkedIn })
+})
+
+cellMeetings.post('/:id/attendance', async (c) => {
+  const id = meetingId(c)
+  const form = parseForm(attendanceForm, await c.req.parseBody())
+  if (!form.ok) return meetingPage(c, id, undefined, { error: Object.values(form.errors)[0] })
+  try {
+    return await meetingPage(c, id, (tx) => q.recordAttendance(tx, id, form.value), { notice: attendanceMessages.recorded })
+  } catch (error) {
+    const code = (error as { code?: string }).code
+    if (code === '23514') return meetingPage(c, id, undefined, { error: attendanceMessages.notInCell })
+    if (code === '42501') notFound()
+    throw error
+  }
 })
 
 cellMeetings.get('/:id/edit', async (c) => {

@@ -1,0 +1,91 @@
+import { CsrfField } from '../components/Field.tsx'
+
+export interface AttendanceView {
+  member_id: string
+  full_name: string
+  status: string | null
+  reason: string | null
+  by_proxy: boolean
+}
+
+const STATUS = { present: 'Có mặt', absent_excused: 'Vắng có lý do', absent_unexcused: 'Vắng không lý do' } as Record<string, string>
+
+/** The attendance block of a meeting (id="attendance"), swapped whole after each change. */
+export function Attendance(props: {
+  meetingId: string
+  rows: AttendanceView[]
+  myId: string | null
+  canManage: boolean
+  open: boolean
+  csrf: string
+  notice?: string
+  error?: string
+}) {
+  const count = (s: string | null) => props.rows.filter((r) => r.status === s).length
+  const me = props.rows.find((r) => r.member_id === props.myId)
+  const action = `/meetings/${props.meetingId}`
+  return (
+    <section class="card" id="attendance" aria-labelledby="attendance-h">
+      <h2 id="attendance-h">Điểm danh</h2>
+      {props.notice && (
+        <p class="notice" role="status">
+          {props.notice}
+        </p>
+      )}
+      {props.error && (
+        <p class="alert" role="alert">
+          {props.error}
+        </p>
+      )}
+      <p>
+        Có mặt <strong>{count('present')}</strong> · vắng có lý do <strong>{count('absent_excused')}</strong> · vắng không lý do{' '}
+        <strong>{count('absent_unexcused')}</strong> · chưa điểm danh <strong>{count(null)}</strong> / {props.rows.length}
+      </p>
+      {me && !me.status && props.open && (
+        <form method="post" action={`${action}/check-in`} hx-post={`${action}/check-in`} hx-target="#attendance" hx-swap="outerHTML">
+          <CsrfField token={props.csrf} />
+          <button type="submit">Tôi có mặt</button>
+        </form>
+      )}
+      {me?.status && <p>Bạn: {STATUS[me.status]}</p>}
+      {props.canManage && (
+        <table class="stack">
+          <tbody>
+            {props.rows.map((r) => (
+              <tr>
+                <td>
+                  {r.full_name}
+                  {r.by_proxy && <small> (điểm danh hộ)</small>}
+                </td>
+                <td>
+                  <form method="post" action={`${action}/attendance`} hx-post={`${action}/attendance`} hx-target="#attendance" hx-swap="outerHTML" class="inline">
+                    <CsrfField token={props.csrf} />
+                    <input type="hidden" name="member_id" value={r.member_id} />
+                    <label class="sr" for={`st-${r.member_id}`}>
+                      Tình trạng của {r.full_name}
+                    </label>
+                    <select id={`st-${r.member_id}`} name="status">
+                      <option value="">— Chưa điểm danh —</option>
+                      {Object.entries(STATUS).map(([v, l]) => (
+                        <option value={v} selected={r.status === v}>
+                          {l}
+                        </option>
+                      ))}
+                    </select>
+                    <input name="reason" value={r.reason ?? ''} maxlength={500} placeholder="Lý do vắng" aria-label={`Lý do vắng của ${r.full_name}`} />
+                    <label>
+                      <input type="checkbox" name="by_proxy" checked={r.by_proxy} /> Điểm danh hộ
+                    </label>
+                    <button type="submit" class="secondary">
+                      Lưu
+                    </button>
+                  </form>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  )
+}
