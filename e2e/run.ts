@@ -1,7 +1,10 @@
 import { mkdir } from 'node:fs/promises'
 import { chromium } from 'playwright-core'
 import { startServer } from './server.ts'
-import { scenarios } from './members.e2e.ts'
+import { scenarios as members } from './members.e2e.ts'
+import { scenarios as meetings } from './cell-meetings.e2e.ts'
+
+const scenarios = { ...members, ...meetings }
 
 /** Browser tests: Debian's chromium driven by playwright-core (no browser download). */
 const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
