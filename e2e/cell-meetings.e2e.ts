@@ -3,7 +3,7 @@ import type { Browser } from 'playwright-core'
 import { LOGINS, signIn } from './members.e2e.ts'
 
 export const scenarios: Record<string, (browser: Browser, url: string) => Promise<void>> = {
-  async 'secretary schedules a meeting; a member checks in without a reload; the secretary sees it'(browser, url) {
+  async 'secretary schedules a meeting; a member checks in and comments without a reload; the secretary sees both'(browser, url) {
     const secretary = await signIn(browser, url, LOGINS.cellSecretary)
     await secretary.getByRole('link', { name: 'Sinh hoạt', exact: true }).click()
     await secretary.getByRole('link', { name: 'Lên lịch sinh hoạt' }).click()
@@ -19,10 +19,17 @@ export const scenarios: Record<string, (browser: Browser, url: string) => Promis
     await member.getByRole('button', { name: 'Tôi có mặt' }).click()
     await member.getByText('Bạn: Có mặt').waitFor()
     assert.equal(await member.evaluate(() => (window as unknown as { marker: number }).marker), marker, 'no reload')
+    await member.getByLabel('Ý kiến của bạn').fill('Đề nghị bổ sung nội dung <b>học tập</b> nghị quyết.')
+    await member.getByRole('button', { name: 'Gửi ý kiến' }).click()
+    await member.getByText('Đã gửi ý kiến.').waitFor()
+    await member.getByText('Đề nghị bổ sung nội dung <b>học tập</b> nghị quyết.').waitFor()
+    assert.equal(await member.evaluate(() => (window as unknown as { marker: number }).marker), marker, 'no reload')
     await member.screenshot({ path: 'e2e/artifacts/meeting-member-360.png', fullPage: true })
 
     await secretary.reload()
     await secretary.getByText(/Có mặt\s+1/).first().waitFor()
+    await secretary.getByRole('button', { name: 'Tiếp thu vào nghị quyết' }).click()
+    await secretary.getByText('Đã đánh dấu: tiếp thu vào nghị quyết.').waitFor()
     await secretary.screenshot({ path: 'e2e/artifacts/meeting-secretary-360.png', fullPage: true })
     await member.context().close()
     await secretary.context().close()

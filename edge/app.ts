@@ -14,6 +14,7 @@ import { orgTree } from './features/org-tree/org-tree.routes.tsx'
 import { members } from './features/members/members.routes.tsx'
 import { reports } from './features/reports/reports.routes.tsx'
 import { cellMeetings } from './features/cell-meetings/cell-meetings.routes.tsx'
+import { comments } from './features/comments/comments.routes.tsx'
 
 const MAX_UPLOAD = 12 * 1024 * 1024
 
@@ -56,6 +57,7 @@ export function createApp(runtime: Pick<Runtime, 'config' | 'data' | 'signer'>) 
   app.route('/orgs', orgTree)
   app.route('/members', members)
   app.route('/meetings', cellMeetings)
+  app.route('/comments', comments)
   app.route('/reports', reports)
   return app
 }

@@ -124,3 +124,22 @@ export async function orgIdByPath(t: TestApp, path: string): Promise<string> {
     return row.id
   })
 }
+
+/** Signs in as an ordinary registered member of the cell at `path` (given the demo password for the test). */
+export async function signInMemberOf(t: TestApp, path: string): Promise<Agent & { login: string }> {
+  const login = await t.runtime.data.asSystem('test: a registered member of a cell', async (tx) => {
+    const [row] = await tx.query<{ login_phone: string }>(
+      `select c.login_phone from app.credentials c join public.accounts a on a.user_id = c.user_id
+         join public.members m on m.id = a.member_id join public.organizations o on o.id = m.org_id
+        where o.path = $1::ltree and not exists (select 1 from public.org_roles r where r.member_id = m.id)
+        order by m.full_name limit 1`,
+      [path],
+    )
+    await tx.query(
+      `update app.credentials set password_hash = (select password_hash from app.credentials where login_phone = $2) where login_phone = $1`,
+      [row.login_phone, LOGINS.member],
+    )
+    return row.login_phone
+  })
+  return Object.assign(await t.signIn(login), { login })
+}

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { LOGINS, claimsOf, orgIdByPath, testApp, type Agent, type TestApp } from '../../../test/support.ts'
+import { LOGINS, claimsOf, orgIdByPath, signInMemberOf, testApp, type Agent, type TestApp } from '../../../test/support.ts'
 
 let t: TestApp
 let secretary: Agent
@@ -96,19 +96,11 @@ describe('who sees a meeting', () => {
       expect((await agent.get(url)).status).toBe(200)
       expect(await (await agent.get('/meetings')).text()).toContain('Buổi họp riêng của chi bộ')
     }
-    const sibling = await t.runtime.data.asSystem('test: sibling cell member login', async (tx) =>
-      (await tx.query<{ login_phone: string }>(
-        `select c.login_phone from app.credentials c join public.accounts a on a.user_id = c.user_id
-           join public.members m on m.id = a.member_id join public.organizations o on o.id = m.org_id
-          where o.path = 'ns.tp1.g1.c2' and not exists (select 1 from public.org_roles r where r.member_id = m.id) limit 1`,
-      ))[0]?.login_phone)
-    expect(sibling).toBeTruthy()
-    await t.runtime.data.asSystem('test: give the sibling the demo password', (tx) =>
-      tx.query(`update app.credentials set password_hash = (select password_hash from app.credentials where login_phone = $2) where login_phone = $1`, [sibling, LOGINS.member]))
+    const agent = await signInMemberOf(t, 'ns.tp1.g1.c2')
+    const sibling = agent.login
     const siblingClaims = await claimsOf(t, sibling)
     const seen = await t.runtime.data.withUser(siblingClaims, (tx) => tx.query(`select id from public.meetings`))
     expect(seen).toEqual([])
-    const agent = await t.signIn(sibling)
     const outside = await agent.get(url)
     const missing = await agent.get(`/meetings/${crypto.randomUUID()}`)
     expect(outside.status).toBe(404)

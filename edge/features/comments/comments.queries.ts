@@ -1,0 +1,73 @@
+import type { Tx } from '../../kernel/db/types.ts'
+
+export interface CommentRow {
+  id: string
+  body: string
+  author_name: string
+  created_at: Date
+  taken_into_resolution: boolean
+  hidden: boolean
+  hidden_reason: string | null
+  mine: boolean
+}
+
+export interface Thread {
+  meeting_id: string
+  title: string
+  can_comment: boolean
+  can_manage: boolean
+  comments: CommentRow[]
+}
+
+/** The meeting's comments in order, with what the viewer may do; undefined when the meeting is out of sight. */
+export async function thread(tx: Tx, meetingId: string): Promise<Thread | undefined> {
+  const [meeting] = await tx.query<{ meeting_id: string; title: string; can_comment: boolean; can_manage: boolean }>(
+    `select mt.id as meeting_id, mt.title,
+            mt.org_id = (select app.home_org_id()) and mt.status = 'scheduled' as can_comment,
+            o.path <@ any ((select app.managed_scope())::ltree[]) as can_manage
+       from public.meetings mt join public.organizations o on o.id = mt.org_id
+      where mt.id = $1`,
+    [meetingId],
+  )
+  if (!meeting) return undefined
+  const comments = await tx.query<CommentRow>(
+    `select c.id, c.body, c.created_at, c.taken_into_resolution, c.hidden, c.hidden_reason,
+            c.author_id = (select app.current_member_id()) as mine,
+            coalesce((select r.full_name from public.my_cell_roster() r where r.id = c.author_id),
+                     (select m.full_name from public.members m where m.id = c.author_id), 'Đảng viên') as author_name
+       from public.meeting_comments c
+      where c.meeting_id = $1
+      order by c.created_at, c.id
+      limit 1000`,
+    [meetingId],
+  )
+  return { ...meeting, comments }
+}
+
+export async function recentByMe(tx: Tx): Promise<number> {
+  const [row] = await tx.query<{ n: number }>(
+    `select count(*)::int as n from public.meeting_comments
+      where author_id = (select app.current_member_id()) and created_at > now() - interval '1 minute'`,
+  )
+  return row.n
+}
+
+export async function post(tx: Tx, meetingId: string, body: string): Promise<void> {
+  await tx.query(`insert into public.meeting_comments (meeting_id, body) values ($1, $2)`, [meetingId, body])
+}
+
+export async function setTaken(tx: Tx, meetingId: string, commentId: string, taken: boolean): Promise<boolean> {
+  const rows = await tx.query(
+    `update public.meeting_comments set taken_into_resolution = $3 where id = $2 and meeting_id = $1 returning id`,
+    [meetingId, commentId, taken],
+  )
+  return rows.length === 1
+}
+
+export async function hide(tx: Tx, meetingId: string, commentId: string, reason: string): Promise<boolean> {
+  const rows = await tx.query(
+    `update public.meeting_comments set hidden = true, hidden_reason = $3 where id = $2 and meeting_id = $1 returning id`,
+    [meetingId, commentId, reason],
+  )
+  return rows.length === 1
+}

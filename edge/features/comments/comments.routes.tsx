@@ -1,0 +1,88 @@
+import { Hono } from 'hono'
+import { requireUser } from '../../kernel/auth/session.ts'
+import { sessionOf, type AppContext, type AppEnv } from '../../kernel/http/context.ts'
+import { notFound } from '../../kernel/http/errors.tsx'
+import { isHtmx } from '../../kernel/http/htmx.ts'
+import { isUuid, parseForm } from '../../kernel/http/validation.ts'
+import type { Tx } from '../../kernel/db/types.ts'
+import { CommentThread } from '../../../views/comments/CommentThread.tsx'
+import { Layout } from '../../../views/layout/Layout.tsx'
+import { RATE_LIMIT_PER_MINUTE, commentForm, hideForm, messages } from './comments.forms.ts'
+import * as q from './comments.queries.ts'
+
+/** Comments on a meeting. The meeting page loads the thread from here by URL (hx-get). */
+export const comments = new Hono<AppEnv>()
+comments.use(requireUser)
+
+function ids(c: AppContext): { meetingId: string; commentId?: string } {
+  const meetingId = c.req.param('meetingId')
+  const commentId = c.req.param('commentId')
+  if (!isUuid(meetingId) || (commentId !== undefined && !isUuid(commentId))) notFound()
+  return { meetingId, commentId }
+}
+
+type Outcome = { notice?: string; error?: string; draft?: string; status?: 200 | 400 | 429 }
+
+/** Runs a change (if any) and renders the thread: the fragment for htmx, a page otherwise. */
+async function render(c: AppContext, meetingId: string, change?: (tx: Tx) => Promise<Outcome>) {
+  const result = await c.get('data').withUser(sessionOf(c), async (tx) => {
+    const outcome = change ? await change(tx) : {}
+    return { outcome, thread: await q.thread(tx, meetingId) }
+  })
+  if (!result.thread) notFound()
+  const { thread, outcome } = result
+  const block = (
+    <CommentThread
+      meetingId={meetingId}
+      comments={thread.comments}
+      canComment={thread.can_comment}
+      canManage={thread.can_manage}
+      csrf={c.get('csrf')}
+      {...outcome}
+    />
+  )
+  if (isHtmx(c)) return c.html(block, outcome.status ?? 200)
+  return c.html(
+    <Layout title={`Ý kiến: ${thread.title}`} viewer={{ name: sessionOf(c).name, csrf: c.get('csrf') }} current="/meetings">
+      <p>
+        <a href={`/meetings/${meetingId}`}>‹ {thread.title}</a>
+      </p>
+      {block}
+    </Layout>,
+    outcome.status ?? 200,
+  )
+}
+
+comments.get('/meetings/:meetingId', (c) => render(c, ids(c).meetingId))
+
+comments.post('/meetings/:meetingId', async (c) => {
+  const { meetingId } = ids(c)
+  const body = await c.req.parseBody()
+  const form = parseForm(commentForm, body)
+  const draft = typeof body.body === 'string' ? body.body.slice(0, 2000) : undefined
+  if (!form.ok) return render(c, meetingId, async () => ({ error: form.errors.body, draft, status: 400 }))
+  return render(c, meetingId, async (tx) => {
+    if ((await q.recentByMe(tx)) >= RATE_LIMIT_PER_MINUTE) return { error: messages.slowDown, draft, status: 429 }
+    await q.post(tx, meetingId, form.value.body!)
+    return { notice: messages.posted }
+  })
+})
+
+comments.post('/meetings/:meetingId/:commentId/taken', async (c) => {
+  const { meetingId, commentId } = ids(c)
+  const taken = (await c.req.parseBody()).taken === 'true'
+  return render(c, meetingId, async (tx) => {
+    if (!(await q.setTaken(tx, meetingId, commentId!, taken))) notFound()
+    return { notice: taken ? messages.taken : messages.untaken }
+  })
+})
+
+comments.post('/meetings/:meetingId/:commentId/hide', async (c) => {
+  const { meetingId, commentId } = ids(c)
+  const form = parseForm(hideForm, await c.req.parseBody())
+  if (!form.ok) return render(c, meetingId, async () => ({ error: form.errors.reason, status: 400 }))
+  return render(c, meetingId, async (tx) => {
+    if (!(await q.hide(tx, meetingId, commentId!, form.value.reason))) notFound()
+    return { notice: messages.hidden }
+  })
+})

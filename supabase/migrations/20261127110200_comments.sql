@@ -1,0 +1,78 @@
+/*
+ * Comments on a meeting's draft resolution: sent by the cell's members before the meeting
+ * (and, later, live during it). The secretary sees them all, marks those taken into the
+ * resolution, and may hide an improper one with a reason (audited). Never deleted.
+ */
+
+-- tables -------------------------------------------------------------------------------
+create table if not exists public.meeting_comments (
+  id uuid primary key default gen_random_uuid(),
+  meeting_id uuid not null references public.meetings (id),
+  org_key text collate "C" not null default '',
+  author_id uuid not null default app.current_member_id() references public.members (id),
+  body text not null check (length(body) between 1 and 2000),
+  taken_into_resolution boolean not null default false,
+  hidden boolean not null default false,
+  hidden_reason text check (length(hidden_reason) <= 500),
+  created_at timestamptz not null default now(),
+  check (not hidden or hidden_reason is not null)
+);
+
+-- indexes ------------------------------------------------------------------------------
+create index if not exists meeting_comments_meeting_idx on public.meeting_comments (meeting_id, created_at, id);
+
+-- triggers -------------------------------------------------------------------------------
+
+/* Comments take their meeting's key; the author and the text never change after posting. */
+create or replace function app.meeting_comments_prepare() returns trigger
+language plpgsql security definer
+set search_path = ''
+as $$
+begin
+  if tg_op = 'UPDATE' and (new.body is distinct from old.body or new.author_id is distinct from old.author_id
+                           or new.meeting_id is distinct from old.meeting_id) then
+    raise exception 'a comment cannot be rewritten' using errcode = '42501';
+  end if;
+  select mt.org_key into new.org_key from public.meetings mt where mt.id = new.meeting_id;
+  if tg_op = 'UPDATE' and new.hidden is distinct from old.hidden then
+    perform app.write_audit(case when new.hidden then 'comment.hide' else 'comment.unhide' end, 'meeting_comment', new.id,
+      (select mt.org_id from public.meetings mt where mt.id = new.meeting_id), jsonb_build_object('reason', new.hidden_reason));
+  end if;
+  return new;
+end
+$$;
+drop trigger if exists meeting_comments_prepare on public.meeting_comments;
+create trigger meeting_comments_prepare before insert or update on public.meeting_comments
+  for each row execute function app.meeting_comments_prepare();
+
+-- row-level security -----------------------------------------------------------------------
+alter table public.meeting_comments enable row level security;
+
+/* Whoever sees the meeting sees its comments; hidden ones only their author and managers. */
+drop policy if exists "Participants can read the comments of meetings they can see" on public.meeting_comments;
+create policy "Participants can read the comments of meetings they can see" on public.meeting_comments
+  for select to authenticated
+  using (meeting_id in (select mt.id from public.meetings mt)
+         and (not hidden or author_id = (select app.current_member_id())
+              or (org_key >= ((select app.scope_bounds())[1]) and org_key < ((select app.scope_bounds())[2]))));
+
+/* Members of the cell comment, as themselves, on a meeting that is not cancelled. */
+drop policy if exists "Members can comment on their own cell's meetings" on public.meeting_comments;
+create policy "Members can comment on their own cell's meetings" on public.meeting_comments
+  for insert to authenticated
+  with check (author_id = (select app.current_member_id())
+              and meeting_id in (select mt.id from public.meetings mt where mt.org_id = (select app.home_org_id()) and mt.status = 'scheduled'));
+
+/* Managers of the cell mark comments taken into the resolution, or hide them. */
+drop policy if exists "Managers can mark and hide comments in their subtree" on public.meeting_comments;
+create policy "Managers can mark and hide comments in their subtree" on public.meeting_comments
+  for update to authenticated
+  using (org_key >= ((select app.scope_bounds())[1]) and org_key < ((select app.scope_bounds())[2])
+         and (((select app.scope_bounds())[3]) = '1'
+              or org_key::extensions.ltree operator(extensions.<@) any ((select app.managed_scope())::extensions.ltree[])))
+  with check (org_key >= ((select app.scope_bounds())[1]) and org_key < ((select app.scope_bounds())[2])
+              and (((select app.scope_bounds())[3]) = '1'
+                   or org_key::extensions.ltree operator(extensions.<@) any ((select app.managed_scope())::extensions.ltree[])));
+
+-- grants ---------------------------------------------------------------------------------
+grant select, insert, update on public.meeting_comments to authenticated;

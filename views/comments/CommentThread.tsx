@@ -1,0 +1,92 @@
+import { CsrfField } from '../components/Field.tsx'
+
+export interface CommentView {
+  id: string
+  body: string
+  author_name: string
+  created_at: Date | string
+  taken_into_resolution: boolean
+  hidden: boolean
+  hidden_reason: string | null
+  mine: boolean
+}
+
+function time(at: Date | string): string {
+  return new Date(at).toLocaleString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', hour: '2-digit', minute: '2-digit', day: '2-digit', month: '2-digit' })
+}
+
+/** All comments of a meeting with the box to add one (id="comments"); swapped whole by htmx. */
+export function CommentThread(props: {
+  meetingId: string
+  comments: CommentView[]
+  canComment: boolean
+  canManage: boolean
+  csrf: string
+  draft?: string
+  notice?: string
+  error?: string
+}) {
+  const base = `/comments/meetings/${props.meetingId}`
+  const swap = { 'hx-target': '#comments', 'hx-swap': 'outerHTML' }
+  const taken = props.comments.filter((c) => c.taken_into_resolution).length
+  return (
+    <section class="card" id="comments" aria-labelledby="comments-h">
+      <h2 id="comments-h">Ý kiến góp ý dự thảo nghị quyết</h2>
+      {props.notice && (
+        <p class="notice" role="status">
+          {props.notice}
+        </p>
+      )}
+      {props.error && (
+        <p class="alert" role="alert">
+          {props.error}
+        </p>
+      )}
+      <p class="muted">
+        {props.comments.length} ý kiến{taken > 0 && ` · ${taken} được tiếp thu`}
+      </p>
+      {props.comments.length === 0 && <p class="muted">Chưa có ý kiến nào.</p>}
+      <ol class="comments">
+        {props.comments.map((c) => (
+          <li id={`comment-${c.id}`} class={c.hidden ? 'hidden-comment' : undefined}>
+            <p>
+              <strong>{c.author_name}</strong> <small>{time(c.created_at)}</small>
+              {c.taken_into_resolution && <span class="badge">Đã tiếp thu vào nghị quyết</span>}
+            </p>
+            {c.hidden ? <p class="muted">Ý kiến đã bị ẩn: {c.hidden_reason}</p> : <p class="agenda">{c.body}</p>}
+            {props.canManage && !c.hidden && (
+              <div class="actions">
+                <form method="post" action={`${base}/${c.id}/taken`} hx-post={`${base}/${c.id}/taken`} {...swap}>
+                  <CsrfField token={props.csrf} />
+                  <input type="hidden" name="taken" value={c.taken_into_resolution ? 'false' : 'true'} />
+                  <button type="submit" class="secondary">
+                    {c.taken_into_resolution ? 'Bỏ đánh dấu tiếp thu' : 'Tiếp thu vào nghị quyết'}
+                  </button>
+                </form>
+                <form method="post" action={`${base}/${c.id}/hide`} hx-post={`${base}/${c.id}/hide`} {...swap} class="inline">
+                  <CsrfField token={props.csrf} />
+                  <input name="reason" maxlength={500} placeholder="Lý do ẩn" aria-label="Lý do ẩn ý kiến" required />
+                  <button type="submit" class="secondary">
+                    Ẩn
+                  </button>
+                </form>
+              </div>
+            )}
+          </li>
+        ))}
+      </ol>
+      {props.canComment && (
+        <form method="post" action={base} hx-post={base} {...swap}>
+          <CsrfField token={props.csrf} />
+          <div class={props.error ? 'field invalid' : 'field'}>
+            <label for="f-comment">Ý kiến của bạn</label>
+            <textarea id="f-comment" name="body" rows={3} maxlength={2000} required>
+              {props.draft ?? ''}
+            </textarea>
+          </div>
+          <button type="submit">Gửi ý kiến</button>
+        </form>
+      )}
+    </section>
+  )
+}
