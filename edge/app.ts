@@ -19,7 +19,7 @@ import { comments } from './features/comments/comments.routes.tsx'
 const MAX_UPLOAD = 12 * 1024 * 1024
 
 /** The table of contents: kernel middleware, then one line per feature. */
-export function createApp(runtime: Pick<Runtime, 'config' | 'data' | 'signer'>) {
+export function createApp(runtime: Pick<Runtime, 'config' | 'data' | 'signer' | 'realtime'>) {
   const app = new Hono<AppEnv>()
 
   app.use(compress())
@@ -43,6 +43,7 @@ export function createApp(runtime: Pick<Runtime, 'config' | 'data' | 'signer'>) 
     c.set('config', runtime.config)
     c.set('data', runtime.data)
     c.set('signer', runtime.signer)
+    c.set('realtime', runtime.realtime)
     await next()
   })
   app.use(bodyLimit({ maxSize: MAX_UPLOAD, onError: (c) => errorPage(c as never, 413, 'Tệp gửi lên vượt quá 12 MB. Hãy chia nhỏ tệp rồi thử lại.') }))

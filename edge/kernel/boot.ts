@@ -3,11 +3,13 @@ import { dataAccess, type DataAccess } from './db/access.ts'
 import { migrate } from './db/migrate.ts'
 import { openDatabase } from './db/open.ts'
 import { TokenSigner } from './auth/token.ts'
+import type { Realtime } from './realtime/realtime.ts'
 
 export interface Runtime {
   config: Config
   data: DataAccess
   signer: TokenSigner
+  realtime: Realtime
   close(): Promise<void>
 }
 
@@ -29,5 +31,5 @@ export async function boot(env: Record<string, string | undefined> = processEnv(
   const log = config.LOG_LEVEL === 'debug' ? (line: string) => console.log(line) : () => {}
   const data = dataAccess(db, log)
   const signer = await TokenSigner.create(config.SESSION_SECRET ?? (await storedSecret(data, 'session.secret')))
-  return { config, data, signer, close: () => db.close() }
+  return { config, data, signer, realtime: { subscribe: (channel, fn) => db.listen(channel, fn) }, close: () => db.close() }
 }

@@ -76,3 +76,32 @@ create policy "Managers can mark and hide comments in their subtree" on public.m
 
 -- grants ---------------------------------------------------------------------------------
 grant select, insert, update on public.meeting_comments to authenticated;
+
+-- realtime -------------------------------------------------------------------------------
+
+/* After commit, every app process hears {meeting_id, comment_id, op} and fans it out to the
+   open streams of that meeting. */
+create or replace function app.meeting_comments_notify() returns trigger
+language plpgsql security definer
+set search_path = ''
+as $$
+begin
+  perform pg_notify('meeting_comments',
+    json_build_object('meeting_id', new.meeting_id, 'comment_id', new.id, 'op', lower(tg_op))::text);
+  return null;
+end
+$$;
+drop trigger if exists meeting_comments_notify on public.meeting_comments;
+create trigger meeting_comments_notify after insert or update on public.meeting_comments
+  for each row execute function app.meeting_comments_notify();
+
+/* Where a comment sits in the thread, for replay after a reconnect, even when the caller may
+   no longer read it (it was hidden meanwhile). Reveals only a timestamp. */
+create or replace function public.comment_position(p_comment_id uuid) returns timestamptz
+language sql stable security definer
+set search_path = ''
+as $$
+  select c.created_at from public.meeting_comments c where c.id = p_comment_id
+$$;
+revoke all on function public.comment_position(uuid) from public, anon;
+grant execute on function public.comment_position(uuid) to authenticated;

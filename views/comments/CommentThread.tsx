@@ -46,9 +46,37 @@ export function CommentThread(props: {
         {props.comments.length} ý kiến{taken > 0 && ` · ${taken} được tiếp thu`}
       </p>
       {props.comments.length === 0 && <p class="muted">Chưa có ý kiến nào.</p>}
-      <ol class="comments">
+      <ol class="comments" hx-sse:connect={`${base}/stream?after=${props.comments.at(-1)?.id ?? ''}`} hx-swap="beforeend">
         {props.comments.map((c) => (
-          <li id={`comment-${c.id}`} class={c.hidden ? 'hidden-comment' : undefined}>
+          <CommentItem comment={c} base={base} canManage={props.canManage} csrf={props.csrf} />
+        ))}
+      </ol>
+      {props.canComment && (
+        <form method="post" action={base} hx-post={base} {...swap}>
+          <CsrfField token={props.csrf} />
+          <div class={props.error ? 'field invalid' : 'field'}>
+            <label for="f-comment">Ý kiến của bạn</label>
+            <textarea id="f-comment" name="body" rows={3} maxlength={2000} required>
+              {props.draft ?? ''}
+            </textarea>
+          </div>
+          <button type="submit">Gửi ý kiến</button>
+        </form>
+      )}
+    </section>
+  )
+}
+
+/**
+ * One comment: in the thread, and as the data of a live SSE frame (new ones are appended;
+ * a changed one carries oob so it replaces itself in place).
+ */
+export function CommentItem(props: { comment: CommentView; base: string; canManage: boolean; csrf: string; oob?: boolean }) {
+  const c = props.comment
+  const base = props.base
+  const swap = { 'hx-target': '#comments', 'hx-swap': 'outerHTML' }
+  return (
+          <li id={`comment-${c.id}`} class={c.hidden ? 'hidden-comment' : undefined} hx-swap-oob={props.oob ? 'true' : undefined}>
             <p>
               <strong>{c.author_name}</strong> <small>{time(c.created_at)}</small>
               {c.taken_into_resolution && <span class="badge">Đã tiếp thu vào nghị quyết</span>}
@@ -73,20 +101,5 @@ export function CommentThread(props: {
               </div>
             )}
           </li>
-        ))}
-      </ol>
-      {props.canComment && (
-        <form method="post" action={base} hx-post={base} {...swap}>
-          <CsrfField token={props.csrf} />
-          <div class={props.error ? 'field invalid' : 'field'}>
-            <label for="f-comment">Ý kiến của bạn</label>
-            <textarea id="f-comment" name="body" rows={3} maxlength={2000} required>
-              {props.draft ?? ''}
-            </textarea>
-          </div>
-          <button type="submit">Gửi ý kiến</button>
-        </form>
-      )}
-    </section>
   )
 }

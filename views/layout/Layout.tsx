@@ -29,6 +29,7 @@ export function Layout(props: { title: string; viewer?: Viewer | null; current?:
         <link rel="icon" href={`/static/icons/icon.svg?v=${ASSET_VERSION}`} type="image/svg+xml" />
         <link rel="stylesheet" href={`/static/css/app.css?v=${ASSET_VERSION}`} />
         <script src={`/static/js/htmx.min.js?v=${ASSET_VERSION}`} defer></script>
+        {viewer && <script src={`/static/js/hx-sse.min.js?v=${ASSET_VERSION}`} defer></script>}
       </head>
       <body hx-headers:inherited={viewer ? JSON.stringify({ 'X-CSRF-Token': viewer.csrf }) : undefined}>
         <a class="skip" href="#main">Bỏ qua điều hướng</a>

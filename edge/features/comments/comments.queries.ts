@@ -71,3 +71,32 @@ export async function hide(tx: Tx, meetingId: string, commentId: string, reason:
   )
   return rows.length === 1
 }
+
+const ITEM_COLUMNS = `c.id, c.body, c.created_at, c.taken_into_resolution, c.hidden, c.hidden_reason, false as mine,
+  coalesce((select m.full_name from public.members m where m.id = c.author_id), 'Đảng viên') as author_name`
+
+/** What a reconnecting stream missed, under the subscriber's RLS, in thread order. */
+export async function after(tx: Tx, meetingId: string, afterId: string): Promise<CommentRow[]> {
+  return tx.query<CommentRow>(
+    `select c.id, c.body, c.created_at, c.taken_into_resolution, c.hidden, c.hidden_reason, false as mine,
+            coalesce((select r.full_name from public.my_cell_roster() r where r.id = c.author_id),
+                     (select m.full_name from public.members m where m.id = c.author_id), 'Đảng viên') as author_name
+       from public.meeting_comments c
+      where c.meeting_id = $1 and (c.created_at, c.id) > (public.comment_position($2), $2::uuid)
+      order by c.created_at, c.id
+      limit 1000`,
+    [meetingId, afterId],
+  )
+}
+
+/** One comment for the live fan-out. System path: read once, written to streams already authorized. */
+export async function one(tx: Tx, commentId: string): Promise<CommentRow | undefined> {
+  const [row] = await tx.query<CommentRow>(`select ${ITEM_COLUMNS} from public.meeting_comments c where c.id = $1`, [commentId])
+  return row
+}
+
+/** Still allowed to follow this meeting? (re-checked on open streams) */
+export async function canFollow(tx: Tx, meetingId: string): Promise<boolean> {
+  const rows = await tx.query(`select 1 from public.meetings where id = $1`, [meetingId])
+  return rows.length === 1
+}

@@ -30,6 +30,7 @@ export async function openPglite(dataDir?: string): Promise<Db> {
     exec: async (sql) => {
       await pg.exec(sql)
     },
+    listen: (channel, onMessage) => pg.listen(channel, onMessage),
     close: () => pg.close(),
   }
 }

@@ -34,6 +34,11 @@ export function openPostgres(url: string, max = 10): Db {
     exec: async (text) => {
       await sql.unsafe(text)
     },
+    // postgres.js keeps one dedicated connection for LISTEN and re-listens after reconnecting
+    listen: async (channel, onMessage) => {
+      const { unlisten } = await sql.listen(channel, onMessage)
+      return unlisten
+    },
     close: () => sql.end({ timeout: 5 }),
   }
 }

@@ -10,6 +10,8 @@ export interface Db {
   readonly engine: 'pglite' | 'postgres'
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>
   exec(sql: string): Promise<void>
+  /** LISTEN on a channel; notifications arrive after the notifying transaction commits. */
+  listen(channel: string, onMessage: (payload: string) => void): Promise<() => Promise<void>>
   close(): Promise<void>
 }
 

@@ -2,12 +2,14 @@ import type { Context } from 'hono'
 import type { Config } from '../config.ts'
 import type { DataAccess } from '../db/access.ts'
 import type { SessionClaims, TokenSigner } from '../auth/token.ts'
+import type { Realtime } from '../realtime/realtime.ts'
 
 /** What every request carries. Features read these; only the kernel sets them. */
 export type AppEnv = {
   Variables: {
     data: DataAccess
     signer: TokenSigner
+    realtime: Realtime
     config: Config
     session: SessionClaims | null
     csrf: string

@@ -1,0 +1,90 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { LOGINS, orgIdByPath, signInMemberOf, testApp, type Agent, type TestApp } from '../../../test/support.ts'
+
+let t: TestApp
+let secretary: Agent
+let member: Agent
+let base: string
+
+const tomorrow = () => new Date(Date.now() + 86_400_000 + 7 * 3600_000).toISOString().slice(0, 10)
+
+/** Reads SSE frames (id + data) from a streaming response until `count` arrive or time runs out. */
+async function frames(res: Response, count: number, ms = 5000): Promise<{ id: string; data: string }[]> {
+  const reader = res.body!.getReader()
+  const decoder = new TextDecoder()
+  const out: { id: string; data: string }[] = []
+  let buffer = ''
+  const deadline = Date.now() + ms
+  while (out.length < count && Date.now() < deadline) {
+    const chunk = await Promise.race([reader.read(), new Promise<null>((r) => setTimeout(() => r(null), deadline - Date.now()))])
+    if (!chunk || chunk.done) break
+    buffer += decoder.decode(chunk.value, { stream: true })
+    let end: number
+    while ((end = buffer.indexOf('\n\n')) >= 0) {
+      const block = buffer.slice(0, end)
+      buffer = buffer.slice(end + 2)
+      const id = /^id: (.*)$/m.exec(block)?.[1]
+      const data = [...block.matchAll(/^data: ?(.*)$/gm)].map((m) => m[1]).join('\n')
+      if (id) out.push({ id, data })
+    }
+  }
+  await reader.cancel()
+  return out
+}
+
+beforeAll(async () => {
+  t = await testApp({ members: 200 })
+  secretary = await t.signIn(LOGINS.cellSecretary)
+  member = await t.signIn(LOGINS.member)
+  const cellId = await orgIdByPath(t, 'ns.tp1.g1.c1')
+  const res = await secretary.post('/meetings', { org_id: cellId, kind: 'regular', title: 'Họp trực tiếp', date: tomorrow(), time: '19:30' })
+  base = `/comments/meetings/${res.headers.get('Location')!.split('?')[0].split('/').pop()}`
+})
+afterAll(() => t?.close())
+
+describe('live comment stream', () => {
+  it('a comment posted by one participant reaches another open stream, escaped, with its id', async () => {
+    const stream = await secretary.get(`${base}/stream`)
+    expect(stream.headers.get('Content-Type')).toContain('text/event-stream')
+    const received = frames(stream, 1)
+    await new Promise((r) => setTimeout(r, 100))
+    await member.post(base, { body: 'Trực tiếp: <script>alert(1)</script>' }, { htmx: true })
+    const [frame] = await received
+    expect(frame.data).toContain('&lt;script&gt;')
+    expect(frame.data).not.toContain('<script>')
+    expect(frame.data).toContain(`id="comment-${frame.id}"`)
+    expect(frame.data).toContain('Tiếp thu vào nghị quyết')
+  })
+
+  it('a reconnect with Last-Event-ID gets exactly what it missed, in order', async () => {
+    const first = await member.post(base, { body: 'Mốc trước khi mất kết nối' }, { htmx: true })
+    const firstId = [...(await first.text()).matchAll(/id="comment-([0-9a-f-]{36})"/g)].at(-1)![1]
+    for (const n of [1, 2, 3]) await member.post(base, { body: `Khi mất kết nối ${n}` }, { htmx: true })
+    const resumed = await member.request(`${base}/stream`, { headers: { 'Last-Event-ID': firstId } })
+    const missed = await frames(resumed, 3)
+    expect(missed.map((f) => /<p class="agenda">([^<]*)<\/p>/.exec(f.data)?.[1])).toEqual(['Khi mất kết nối 1', 'Khi mất kết nối 2', 'Khi mất kết nối 3'])
+    expect(missed.some((f) => f.data.includes('Tiếp thu vào nghị quyết'))).toBe(false)
+  })
+
+  it('hiding a comment reaches open streams as an in-place replacement', async () => {
+    const posted = await member.post(base, { body: 'Sẽ bị ẩn' }, { htmx: true })
+    const id = [...(await posted.text()).matchAll(/id="comment-([0-9a-f-]{36})"/g)].at(-1)![1]
+    const stream = await member.get(`${base}/stream`)
+    const received = frames(stream, 1)
+    await new Promise((r) => setTimeout(r, 100))
+    await secretary.post(`${base}/${id}/hide`, { reason: 'Lạc đề' }, { htmx: true })
+    const [frame] = await received
+    expect(frame.id).toBe(id)
+    expect(frame.data).toContain('hx-swap-oob="true"')
+    expect(frame.data).toContain('Ý kiến đã bị ẩn: Lạc đề')
+    expect(frame.data).not.toContain('Sẽ bị ẩn')
+  })
+
+  it('the stream answers 404 outside the cell, exactly like a missing meeting', async () => {
+    const sibling = await signInMemberOf(t, 'ns.tp1.g1.c2')
+    const outside = await sibling.get(`${base}/stream`)
+    const missing = await sibling.get(`/comments/meetings/${crypto.randomUUID()}/stream`)
+    expect(outside.status).toBe(404)
+    expect(await outside.text()).toBe(await missing.text())
+  })
+})

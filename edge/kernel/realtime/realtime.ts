@@ -1,0 +1,8 @@
+/**
+ * The publish/subscribe port. Publishing happens in SQL (pg_notify in a trigger, so an event
+ * exists only once its transaction committed); subscribing is here. Locally: Postgres
+ * LISTEN/NOTIFY on PGlite or the server. A Supabase Realtime adapter implements the same shape.
+ */
+export interface Realtime {
+  subscribe(channel: string, onMessage: (payload: string) => void): Promise<() => Promise<void>>
+}
