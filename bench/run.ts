@@ -6,7 +6,7 @@ import { readFile, rm } from 'node:fs/promises'
  * server-time needs the Postgres server (BENCH_DATABASE_URL, default 127.0.0.1:5432/sotay_bench);
  * it seeds 100,000 members there on first use.
  */
-const ALL = ['page-weight', 'import', 'server-time']
+const ALL = ['page-weight', 'import', 'fanout', 'server-time']
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'))
 const chosen = wanted.length ? ALL.filter((n) => wanted.includes(n)) : ALL
 if (!chosen.length) {
@@ -17,7 +17,11 @@ if (!wanted.length) await rm(new URL('./results.json', import.meta.url), { force
 let failedRuns = 0
 for (const name of chosen) {
   console.log(`\n--- ${name}`)
-  const run = spawnSync('npx', ['tsx', `bench/${name}.ts`], { stdio: 'inherit', timeout: 15 * 60_000 })
+  const run = spawnSync('npx', ['tsx', `bench/${name}.ts`], {
+    stdio: 'inherit',
+    timeout: 15 * 60_000,
+    env: { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --expose-gc`.trim() },
+  })
   if (run.status !== 0) failedRuns++
 }
 const results = JSON.parse(await readFile(new URL('./results.json', import.meta.url), 'utf8').catch(() => '[]')) as { name: string; ok: boolean }[]
