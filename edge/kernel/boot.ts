@@ -31,5 +31,5 @@ export async function boot(env: Record<string, string | undefined> = processEnv(
   const log = config.LOG_LEVEL === 'debug' ? (line: string) => console.log(line) : () => {}
   const data = dataAccess(db, log)
   const signer = await TokenSigner.create(config.SESSION_SECRET ?? (await storedSecret(data, 'session.secret')))
-  return { config, data, signer, realtime: { subscribe: (channel, fn) => db.listen(channel, fn) }, close: () => db.close() }
+  return { config, data, signer, realtime: { subscribe: (channel, fn, onReady) => db.listen(channel, fn, onReady) }, close: () => db.close() }
 }

@@ -20,7 +20,12 @@ export interface Follower {
  */
 export class CommentHub {
   private followers = new Map<string, Set<Follower>>()
-  private subscribed?: Promise<unknown>
+  private subscribed?: Promise<() => Promise<void>>
+  /** Deliveries run one at a time, so frames leave in commit order. */
+  private queue: Promise<void> = Promise.resolve()
+  /** Per meeting, the newest comment delivered: after a listener (re)connect, what came since is read and sent. */
+  private delivered = new Map<string, string>()
+  private ready = false
 
   constructor(
     private realtime: Realtime,
@@ -28,7 +33,7 @@ export class CommentHub {
   ) {}
 
   async follow(meetingId: string, follower: Follower): Promise<() => void> {
-    this.subscribed ??= this.realtime.subscribe('meeting_comments', (payload) => void this.deliver(payload))
+    this.subscribed ??= this.subscribe()
     await this.subscribed
     let set = this.followers.get(meetingId)
     if (!set) this.followers.set(meetingId, (set = new Set()))
@@ -45,6 +50,40 @@ export class CommentHub {
     return n
   }
 
+  /** Drops and re-opens the subscription, as a lost database connection would (tests, operations). */
+  async restart() {
+    const unsubscribe = await this.subscribed
+    await unsubscribe?.()
+    this.subscribed = this.subscribe()
+    await this.subscribed
+  }
+
+  private subscribe() {
+    return this.realtime.subscribe(
+      'meeting_comments',
+      (payload) => this.enqueue(() => this.deliver(payload)),
+      () => {
+        if (this.ready) this.enqueue(() => this.catchUp())
+        this.ready = true
+      },
+    )
+  }
+
+  private enqueue(work: () => Promise<void>) {
+    this.queue = this.queue.then(work).catch((error) => console.error('comment fan-out failed:', error))
+  }
+
+  /** Events missed while not listening: every comment after the last delivered one, per followed meeting. */
+  private async catchUp() {
+    for (const [meetingId, lastId] of this.delivered) {
+      if (!this.followers.has(meetingId)) continue
+      const missed = await this.data.asSystem('re-read comments missed while the listener was down, for streams already authorized', (tx) =>
+        q.since(tx, meetingId, lastId),
+      )
+      for (const comment of missed) await this.deliver(JSON.stringify({ meeting_id: meetingId, comment_id: comment.id, op: 'insert' }))
+    }
+  }
+
   private async deliver(payload: string) {
     let event: { meeting_id: string; comment_id: string; op: string }
     try {
@@ -52,6 +91,7 @@ export class CommentHub {
     } catch {
       return
     }
+    if (event.op === 'insert') this.delivered.set(event.meeting_id, event.comment_id)
     const set = this.followers.get(event.meeting_id)
     if (!set?.size) return
     const comment = await this.data.asSystem('fan out one comment to the streams of its meeting, each authorized under its user when opened', (tx) =>

@@ -100,3 +100,13 @@ export async function canFollow(tx: Tx, meetingId: string): Promise<boolean> {
   const rows = await tx.query(`select 1 from public.meetings where id = $1`, [meetingId])
   return rows.length === 1
 }
+
+/** Comment ids after a given one, in thread order (system path: catch-up of the live fan-out). */
+export async function since(tx: Tx, meetingId: string, afterId: string): Promise<{ id: string }[]> {
+  return tx.query(
+    `select c.id from public.meeting_comments c
+      where c.meeting_id = $1 and (c.created_at, c.id) > (public.comment_position($2), $2::uuid)
+      order by c.created_at, c.id limit 10000`,
+    [meetingId, afterId],
+  )
+}

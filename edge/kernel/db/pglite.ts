@@ -30,7 +30,11 @@ export async function openPglite(dataDir?: string): Promise<Db> {
     exec: async (sql) => {
       await pg.exec(sql)
     },
-    listen: (channel, onMessage) => pg.listen(channel, onMessage),
+    listen: async (channel, onMessage, onReady) => {
+      const unlisten = await pg.listen(channel, onMessage)
+      onReady?.()
+      return unlisten
+    },
     close: () => pg.close(),
   }
 }

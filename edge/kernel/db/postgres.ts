@@ -35,8 +35,8 @@ export function openPostgres(url: string, max = 10): Db {
       await sql.unsafe(text)
     },
     // postgres.js keeps one dedicated connection for LISTEN and re-listens after reconnecting
-    listen: async (channel, onMessage) => {
-      const { unlisten } = await sql.listen(channel, onMessage)
+    listen: async (channel, onMessage, onReady) => {
+      const { unlisten } = await sql.listen(channel, onMessage, onReady)
       return unlisten
     },
     close: () => sql.end({ timeout: 5 }),

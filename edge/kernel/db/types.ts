@@ -11,7 +11,7 @@ export interface Db {
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>
   exec(sql: string): Promise<void>
   /** LISTEN on a channel; notifications arrive after the notifying transaction commits. */
-  listen(channel: string, onMessage: (payload: string) => void): Promise<() => Promise<void>>
+  listen(channel: string, onMessage: (payload: string) => void, onReady?: () => void): Promise<() => Promise<void>>
   close(): Promise<void>
 }
 

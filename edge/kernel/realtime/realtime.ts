@@ -4,5 +4,6 @@
  * LISTEN/NOTIFY on PGlite or the server. A Supabase Realtime adapter implements the same shape.
  */
 export interface Realtime {
-  subscribe(channel: string, onMessage: (payload: string) => void): Promise<() => Promise<void>>
+  /** onReady runs when listening starts and again after every reconnect: events in between were missed. */
+  subscribe(channel: string, onMessage: (payload: string) => void, onReady?: () => void): Promise<() => Promise<void>>
 }

@@ -1,0 +1,92 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { hubFor } from './comments.live.tsx'
+import { LOGINS, claimsOf, orgIdByPath, testApp, type Agent, type TestApp } from '../../../test/support.ts'
+
+let t: TestApp
+let base: string
+let meetingId: string
+
+const tomorrow = () => new Date(Date.now() + 86_400_000 + 7 * 3600_000).toISOString().slice(0, 10)
+
+/** A subscriber that keeps reading frames, and can be cut and come back with Last-Event-ID. */
+class Subscriber {
+  ids: string[] = []
+  private reader?: ReadableStreamDefaultReader<Uint8Array>
+  private loop?: Promise<void>
+  constructor(private agent: Agent) {}
+
+  async connect() {
+    const headers: Record<string, string> = this.ids.length ? { 'Last-Event-ID': this.ids.at(-1)! } : {}
+    const res = await this.agent.request(`${base}/stream`, { headers })
+    if (res.status !== 200) throw new Error(`stream answered ${res.status}`)
+    const reader = res.body!.getReader()
+    this.reader = reader
+    this.loop = (async () => {
+      const decoder = new TextDecoder()
+      let buffer = ''
+      for (;;) {
+        const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true as const }))
+        if (done) return
+        buffer += decoder.decode(value, { stream: true })
+        let end: number
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          const id = /^id: (.*)$/m.exec(buffer.slice(0, end))?.[1]
+          buffer = buffer.slice(end + 2)
+          if (id) this.ids.push(id)
+        }
+      }
+    })()
+  }
+
+  async cut() {
+    await this.reader?.cancel()
+    await this.loop
+  }
+}
+
+beforeAll(async () => {
+  t = await testApp({ members: 100 })
+  const secretary = await t.signIn(LOGINS.cellSecretary)
+  const cellId = await orgIdByPath(t, 'ns.tp1.g1.c1')
+  const res = await secretary.post('/meetings', { org_id: cellId, kind: 'regular', title: 'Họp chịu lỗi', date: tomorrow(), time: '19:30' })
+  meetingId = res.headers.get('Location')!.split('?')[0].split('/').pop()!
+  base = `/comments/meetings/${meetingId}`
+})
+afterAll(() => t?.close())
+
+describe('nothing lost, nothing twice', () => {
+  it('200 comments while streams are cut and restored and the database listener restarts: each subscriber gets every comment once, in order', async () => {
+    const a = new Subscriber(await t.signIn(LOGINS.cellSecretary))
+    const b = new Subscriber(await t.signIn(LOGINS.member))
+    await a.connect()
+    await b.connect()
+    await new Promise((r) => setTimeout(r, 100))
+    const author = await claimsOf(t, LOGINS.member)
+    const posted: string[] = []
+    let restarting: Promise<void> = Promise.resolve()
+    for (let i = 1; i <= 200; i++) {
+      const [row] = await t.runtime.data.withUser(author, (tx) =>
+        tx.query<{ id: string }>(`insert into public.meeting_comments (meeting_id, body) values ($1, $2) returning id`, [meetingId, `Ý kiến ${i}`]),
+      )
+      posted.push(row.id)
+      if (i % 40 === 0) {
+        await a.cut()
+        await a.connect()
+      }
+      if (i % 70 === 0) {
+        await b.cut()
+        await new Promise((r) => setTimeout(r, 20))
+        await b.connect()
+      }
+      // the listener goes away while comments keep coming: those must be caught up, not lost
+      if (i === 100 || i === 150) restarting = hubFor(t.runtime.realtime, t.runtime.data).restart()
+      if (i === 105 || i === 155) await restarting
+    }
+    const deadline = Date.now() + 10_000
+    while ((a.ids.length < 200 || b.ids.length < 200) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50))
+    await a.cut()
+    await b.cut()
+    expect(a.ids).toEqual(posted)
+    expect(b.ids).toEqual(posted)
+  })
+})
