@@ -9,7 +9,7 @@ const scenarios = { ...members, ...meetings }
 /** Browser tests: Debian's chromium driven by playwright-core (no browser download). */
 const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 await mkdir('e2e/artifacts', { recursive: true })
-const server = await startServer('node')
+let server = await startServer('node')
 const browser = await chromium.launch({
   executablePath,
   headless: true,
@@ -17,15 +17,29 @@ const browser = await chromium.launch({
 })
 let passed = 0
 let failed = 0
+const describe = (error: unknown) => (error as Error).stack?.split('\n').slice(0, 6).join('\n    ')
 for (const [name, scenario] of Object.entries(scenarios)) {
   const started = Date.now()
   try {
     await scenario(browser, server.url)
     passed++
     console.log(`  ✓ ${name} (${Date.now() - started} ms)`)
+    continue
+  } catch (error) {
+    // Seen once in CI and never reproduced: the server answered 500 for every page after the
+    // first scenario. Show everything, then retry once on a fresh server so one bad state
+    // does not hide the other scenarios; a second failure fails the run.
+    console.log(`  ! ${name} failed once:\n    ${describe(error)}\n--- server output (last 4000 characters)\n${server.output().slice(-4000)}\n---`)
+  }
+  await server.stop()
+  server = await startServer('node')
+  try {
+    await scenario(browser, server.url)
+    passed++
+    console.log(`  ✓ ${name} (passed on a retry with a fresh server: see the output above)`)
   } catch (error) {
     failed++
-    console.log(`  ✗ ${name}\n    ${(error as Error).stack?.split('\n').slice(0, 6).join('\n    ')}`)
+    console.log(`  ✗ ${name}\n    ${describe(error)}\n--- server output\n${server.output().slice(-4000)}\n---`)
   }
 }
 await browser.close()

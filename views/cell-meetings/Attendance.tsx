@@ -1,4 +1,4 @@
-import { CsrfField } from '../components/Field.tsx'
+import { CsrfField, Flash } from '../components/Field.tsx'
 
 export interface AttendanceView {
   member_id: string
@@ -27,16 +27,7 @@ export function Attendance(props: {
   return (
     <section class="card" id="attendance" aria-labelledby="attendance-h">
       <h2 id="attendance-h">Điểm danh</h2>
-      {props.notice && (
-        <p class="notice" role="status">
-          {props.notice}
-        </p>
-      )}
-      {props.error && (
-        <p class="alert" role="alert">
-          {props.error}
-        </p>
-      )}
+      <Flash notice={props.notice} error={props.error} />
       <p>
         Có mặt <strong>{count('present')}</strong> · vắng có lý do <strong>{count('absent_excused')}</strong> · vắng không lý do{' '}
         <strong>{count('absent_unexcused')}</strong> · chưa điểm danh <strong>{count(null)}</strong> / {props.rows.length}

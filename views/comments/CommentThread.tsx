@@ -1,4 +1,4 @@
-import { CsrfField } from '../components/Field.tsx'
+import { CsrfField, Flash } from '../components/Field.tsx'
 
 export interface CommentView {
   id: string
@@ -32,16 +32,7 @@ export function CommentThread(props: {
   return (
     <section class="card" id="comments" aria-labelledby="comments-h">
       <h2 id="comments-h">Ý kiến góp ý dự thảo nghị quyết</h2>
-      {props.notice && (
-        <p class="notice" role="status">
-          {props.notice}
-        </p>
-      )}
-      {props.error && (
-        <p class="alert" role="alert">
-          {props.error}
-        </p>
-      )}
+      <Flash notice={props.notice} error={props.error} />
       <p class="muted">
         {props.comments.length} ý kiến{taken > 0 && ` · ${taken} được tiếp thu`}
       </p>
