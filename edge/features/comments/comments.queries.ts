@@ -11,6 +11,14 @@ export interface CommentRow {
   mine: boolean
 }
 
+/**
+ * Authors' names, read once per statement: cell members know their cell-mates through the
+ * roster (names only), managers through the member records their policy lets them read.
+ */
+const AUTHORS = `with roster as materialized (select r.id, r.full_name from public.my_cell_roster() r)`
+const AUTHOR_JOINS = `left join roster ro on ro.id = c.author_id left join public.members am on am.id = c.author_id`
+const AUTHOR_NAME = `coalesce(ro.full_name, am.full_name, 'Đảng viên') as author_name`
+
 export interface Thread {
   meeting_id: string
   title: string
@@ -31,11 +39,10 @@ export async function thread(tx: Tx, meetingId: string): Promise<Thread | undefi
   )
   if (!meeting) return undefined
   const comments = await tx.query<CommentRow>(
-    `select c.id, c.body, c.created_at, c.taken_into_resolution, c.hidden, c.hidden_reason,
-            c.author_id = (select app.current_member_id()) as mine,
-            coalesce((select r.full_name from public.my_cell_roster() r where r.id = c.author_id),
-                     (select m.full_name from public.members m where m.id = c.author_id), 'Đảng viên') as author_name
-       from public.meeting_comments c
+    `${AUTHORS}
+     select c.id, c.body, c.created_at, c.taken_into_resolution, c.hidden, c.hidden_reason,
+            c.author_id = (select app.current_member_id()) as mine, ${AUTHOR_NAME}
+       from public.meeting_comments c ${AUTHOR_JOINS}
       where c.meeting_id = $1
       order by c.created_at, c.id
       limit 1000`,
@@ -78,10 +85,9 @@ const ITEM_COLUMNS = `c.id, c.body, c.created_at, c.taken_into_resolution, c.hid
 /** What a reconnecting stream missed, under the subscriber's RLS, in thread order. */
 export async function after(tx: Tx, meetingId: string, afterId: string): Promise<CommentRow[]> {
   return tx.query<CommentRow>(
-    `select c.id, c.body, c.created_at, c.taken_into_resolution, c.hidden, c.hidden_reason, false as mine,
-            coalesce((select r.full_name from public.my_cell_roster() r where r.id = c.author_id),
-                     (select m.full_name from public.members m where m.id = c.author_id), 'Đảng viên') as author_name
-       from public.meeting_comments c
+    `${AUTHORS}
+     select c.id, c.body, c.created_at, c.taken_into_resolution, c.hidden, c.hidden_reason, false as mine, ${AUTHOR_NAME}
+       from public.meeting_comments c ${AUTHOR_JOINS}
       where c.meeting_id = $1 and (c.created_at, c.id) > (public.comment_position($2), $2::uuid)
       order by c.created_at, c.id
       limit 1000`,
