@@ -15,6 +15,7 @@ import { members } from './features/members/members.routes.tsx'
 import { reports } from './features/reports/reports.routes.tsx'
 import { cellMeetings } from './features/cell-meetings/cell-meetings.routes.tsx'
 import { comments } from './features/comments/comments.routes.tsx'
+import { votes } from './features/votes/votes.routes.tsx'
 
 const MAX_UPLOAD = 12 * 1024 * 1024
 
@@ -59,6 +60,7 @@ export function createApp(runtime: Pick<Runtime, 'config' | 'data' | 'signer' | 
   app.route('/members', members)
   app.route('/meetings', cellMeetings)
   app.route('/comments', comments)
+  app.route('/votes', votes)
   app.route('/reports', reports)
   return app
 }

@@ -102,6 +102,29 @@ export class Agent {
   }
 }
 
+/** Reads SSE messages (id, if any, and data) from a streaming response until `count` arrive or time runs out; pings are skipped. */
+export async function sseFrames(res: Response, count: number, ms = 5000): Promise<{ id?: string; data: string }[]> {
+  const reader = res.body!.getReader()
+  const decoder = new TextDecoder()
+  const out: { id?: string; data: string }[] = []
+  let buffer = ''
+  const deadline = Date.now() + ms
+  while (out.length < count && Date.now() < deadline) {
+    const chunk = await Promise.race([reader.read(), new Promise<null>((r) => setTimeout(() => r(null), deadline - Date.now()))])
+    if (!chunk || chunk.done) break
+    buffer += decoder.decode(chunk.value, { stream: true })
+    let end: number
+    while ((end = buffer.indexOf('\n\n')) >= 0) {
+      const block = buffer.slice(0, end)
+      buffer = buffer.slice(end + 2)
+      const data = [...block.matchAll(/^data: ?(.*)$/gm)].map((m) => m[1])
+      if (data.length) out.push({ id: /^id: (.*)$/m.exec(block)?.[1], data: data.join('\n') })
+    }
+  }
+  await reader.cancel()
+  return out
+}
+
 export async function html(res: Response): Promise<string> {
   return res.text()
 }
@@ -125,15 +148,16 @@ export async function orgIdByPath(t: TestApp, path: string): Promise<string> {
   })
 }
 
-/** Signs in as an ordinary registered member of the cell at `path` (given the demo password for the test). */
+/** Signs in as an ordinary registered member of the cell at `path` other than the demo logins (given the demo password for the test). */
 export async function signInMemberOf(t: TestApp, path: string): Promise<Agent & { login: string }> {
   const login = await t.runtime.data.asSystem('test: a registered member of a cell', async (tx) => {
     const [row] = await tx.query<{ login_phone: string }>(
       `select c.login_phone from app.credentials c join public.accounts a on a.user_id = c.user_id
          join public.members m on m.id = a.member_id join public.organizations o on o.id = m.org_id
         where o.path = $1::ltree and not exists (select 1 from public.org_roles r where r.member_id = m.id)
+          and c.login_phone <> all ($2::text[])
         order by m.full_name limit 1`,
-      [path],
+      [path, Object.values(LOGINS)],
     )
     await tx.query(
       `update app.credentials set password_hash = (select password_hash from app.credentials where login_phone = $2) where login_phone = $1`,

@@ -51,6 +51,11 @@ export function MeetingPage(props: { viewer: Viewer; meeting: MeetingView; notic
         </p>
       </div>
       {props.attendance}
+      <div hx-get={`/votes/meetings/${m.id}`} hx-trigger="load" hx-swap="outerHTML">
+        <p class="card">
+          <a href={`/votes/meetings/${m.id}`}>Biểu quyết nghị quyết</a>
+        </p>
+      </div>
       {m.can_manage && m.status === 'scheduled' && (
         <p class="actions">
           <a class="button" href={`/meetings/${m.id}/edit`}>

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { LOGINS, orgIdByPath, signInMemberOf, testApp, type Agent, type TestApp } from '../../../test/support.ts'
+import { LOGINS, orgIdByPath, signInMemberOf, sseFrames as frames, testApp, type Agent, type TestApp } from '../../../test/support.ts'
 
 let t: TestApp
 let secretary: Agent
@@ -7,30 +7,6 @@ let member: Agent
 let base: string
 
 const tomorrow = () => new Date(Date.now() + 86_400_000 + 7 * 3600_000).toISOString().slice(0, 10)
-
-/** Reads SSE frames (id + data) from a streaming response until `count` arrive or time runs out. */
-async function frames(res: Response, count: number, ms = 5000): Promise<{ id: string; data: string }[]> {
-  const reader = res.body!.getReader()
-  const decoder = new TextDecoder()
-  const out: { id: string; data: string }[] = []
-  let buffer = ''
-  const deadline = Date.now() + ms
-  while (out.length < count && Date.now() < deadline) {
-    const chunk = await Promise.race([reader.read(), new Promise<null>((r) => setTimeout(() => r(null), deadline - Date.now()))])
-    if (!chunk || chunk.done) break
-    buffer += decoder.decode(chunk.value, { stream: true })
-    let end: number
-    while ((end = buffer.indexOf('\n\n')) >= 0) {
-      const block = buffer.slice(0, end)
-      buffer = buffer.slice(end + 2)
-      const id = /^id: (.*)$/m.exec(block)?.[1]
-      const data = [...block.matchAll(/^data: ?(.*)$/gm)].map((m) => m[1]).join('\n')
-      if (id) out.push({ id, data })
-    }
-  }
-  await reader.cancel()
-  return out
-}
 
 beforeAll(async () => {
   t = await testApp({ members: 200 })

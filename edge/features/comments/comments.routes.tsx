@@ -9,9 +9,9 @@ import { CommentThread } from '../../../views/comments/CommentThread.tsx'
 import { Layout } from '../../../views/layout/Layout.tsx'
 import { RATE_LIMIT_PER_MINUTE, commentForm, hideForm, messages } from './comments.forms.ts'
 import * as q from './comments.queries.ts'
-import { streamSSE } from 'hono/streaming'
+import { liveStream } from '../../kernel/http/sse.ts'
 import { CommentItem } from '../../../views/comments/CommentThread.tsx'
-import { hubFor, type Frame } from './comments.live.tsx'
+import { hubFor } from './comments.live.tsx'
 
 /** Comments on a meeting. The meeting page loads the thread from here by URL (hx-get). */
 export const comments = new Hono<AppEnv>()
@@ -90,9 +90,6 @@ comments.post('/meetings/:meetingId/:commentId/hide', async (c) => {
   })
 })
 
-const KEEPALIVE_MS = 25_000
-const RECHECK_MS = 3 * 60_000
-
 /**
  * The live stream of a meeting's comments (hx-sse:connect). Authorized under the user's RLS
  * when it opens (404 otherwise) and re-checked every few minutes. A reconnect sends
@@ -111,39 +108,12 @@ comments.get('/meetings/:meetingId/stream', async (c) => {
   })
   if (!opened) notFound()
   const base = `/comments/meetings/${meetingId}`
-  return streamSSE(c, async (stream) => {
-    const sent = new Set<string>()
-    let waiting: Frame[] | null = []
-    const send = (frame: Frame) => {
-      if (waiting) return void waiting.push(frame)
-      if (sent.has(frame.id) && !frame.data.includes('hx-swap-oob')) return
-      sent.add(frame.id)
-      void stream.writeSSE({ id: frame.id, data: frame.data }).catch(() => stream.abort())
-    }
-    const leave = await hubFor(c.get('realtime'), data).follow(meetingId, { canManage: opened.canManage, send })
-    let wake = () => {}
-    const closed = new Promise<void>((resolve) => (wake = resolve))
-    stream.onAbort(() => wake())
-    try {
-      for (const comment of opened.missed) {
-        sent.add(comment.id)
-        await stream.writeSSE({ id: comment.id, data: String(<CommentItem comment={comment} base={base} canManage={opened.canManage} csrf="" />) })
-      }
-      const queued: Frame[] = waiting
-      waiting = null
-      for (const frame of queued) send(frame)
-      let checkedAt = Date.now()
-      while (!stream.aborted) {
-        await Promise.race([stream.sleep(KEEPALIVE_MS), closed])
-        if (stream.aborted) break
-        await stream.write(': ping\n\n')
-        if (Date.now() - checkedAt >= RECHECK_MS) {
-          checkedAt = Date.now()
-          if (!(await data.withUser(session, (tx) => q.canFollow(tx, meetingId)))) break
-        }
-      }
-    } finally {
-      leave()
-    }
+  return liveStream(c, {
+    follow: (send) => hubFor(c.get('realtime'), data).follow(meetingId, { canManage: opened.canManage, send }),
+    first: opened.missed.map((comment) => ({
+      id: comment.id,
+      data: String(<CommentItem comment={comment} base={base} canManage={opened.canManage} csrf="" />),
+    })),
+    stillAllowed: () => data.withUser(session, (tx) => q.canFollow(tx, meetingId)),
   })
 })

@@ -1,0 +1,122 @@
+import { Hono } from 'hono'
+import { requireUser } from '../../kernel/auth/session.ts'
+import { sessionOf, type AppContext, type AppEnv } from '../../kernel/http/context.ts'
+import { notFound } from '../../kernel/http/errors.tsx'
+import { isHtmx } from '../../kernel/http/htmx.ts'
+import { liveStream } from '../../kernel/http/sse.ts'
+import { isUuid, parseForm } from '../../kernel/http/validation.ts'
+import type { Tx } from '../../kernel/db/types.ts'
+import { VoteBlock, VoteControls, VoteForm, VoteTally } from '../../../views/votes/VoteBlock.tsx'
+import { Layout } from '../../../views/layout/Layout.tsx'
+import { castForm, messages } from './votes.forms.ts'
+import { voteHubFor } from './votes.live.tsx'
+import * as q from './votes.queries.ts'
+
+/** The vote on a meeting's resolution. The meeting page loads the block from here by URL (hx-get). */
+export const votes = new Hono<AppEnv>()
+votes.use(requireUser)
+
+function meetingId(c: AppContext): string {
+  const id = c.req.param('meetingId')
+  if (!isUuid(id)) notFound()
+  return id
+}
+
+type Outcome = { notice?: string; error?: string }
+
+/** Runs a change under RLS and reads the ballot after it; 404 when the meeting is out of sight. */
+async function load(c: AppContext, id: string, change?: (tx: Tx, before: q.Ballot) => Promise<Outcome>) {
+  const result = await c.get('data').withUser(sessionOf(c), async (tx) => {
+    const before = await q.ballot(tx, id)
+    if (!before) return undefined
+    const outcome = change ? await change(tx, before) : {}
+    return { outcome, ballot: change ? (await q.ballot(tx, id))! : before }
+  })
+  if (!result) notFound()
+  return result
+}
+
+const formProps = (c: AppContext, b: q.Ballot, outcome: Outcome = {}) => ({
+  meetingId: b.meeting_id,
+  status: b.status,
+  inCell: b.in_cell,
+  canVote: b.can_vote,
+  myChoice: b.my_choice,
+  csrf: c.get('csrf'),
+  ...outcome,
+})
+
+const controlProps = (c: AppContext, b: q.Ballot, outcome: Outcome = {}) => ({
+  meetingId: b.meeting_id,
+  status: b.status,
+  canManage: b.can_manage && b.meeting_open,
+  csrf: c.get('csrf'),
+  ...outcome,
+})
+
+/** After a change: the changed part for htmx (with the tally, so the actor sees it at once), the meeting page otherwise. */
+function answer(c: AppContext, ballot: q.Ballot, part: 'form' | 'controls', outcome: Outcome) {
+  if (!isHtmx(c)) return c.redirect(`/votes/meetings/${ballot.meeting_id}`, 303)
+  const status = outcome.error ? 400 : 200
+  const tally = <VoteTally state={ballot} oob />
+  if (part === 'form') return c.html(<>{<VoteForm {...formProps(c, ballot, outcome)} />}{tally}</>, status)
+  return c.html(<>{<VoteControls {...controlProps(c, ballot, outcome)} />}{tally}</>, status)
+}
+
+votes.get('/meetings/:meetingId', async (c) => {
+  const { ballot } = await load(c, meetingId(c))
+  const block = <VoteBlock meetingId={ballot.meeting_id} state={ballot} form={formProps(c, ballot)} controls={controlProps(c, ballot)} />
+  if (isHtmx(c)) return c.html(block)
+  return c.html(
+    <Layout title="Biểu quyết nghị quyết" viewer={{ name: sessionOf(c).name, csrf: c.get('csrf') }} current="/meetings">
+      <p>
+        <a href={`/meetings/${ballot.meeting_id}`}>‹ Buổi sinh hoạt</a>
+      </p>
+      {block}
+    </Layout>,
+  )
+})
+
+votes.post('/meetings/:meetingId', async (c) => {
+  const id = meetingId(c)
+  const form = parseForm(castForm, await c.req.parseBody())
+  const { ballot, outcome } = await load(c, id, async (tx, before) => {
+    if (!form.ok) return { error: form.errors.choice }
+    if (before.status !== 'open') return { error: messages.notOpen }
+    if (!before.can_vote) return { error: messages.notVoter }
+    await q.cast(tx, id, form.value.choice)
+    return { notice: messages.cast }
+  })
+  return answer(c, ballot, 'form', outcome)
+})
+
+votes.post('/meetings/:meetingId/open', async (c) => {
+  const id = meetingId(c)
+  const { ballot, outcome } = await load(c, id, async (tx, before) => {
+    if (!before.can_manage || !before.meeting_open) notFound()
+    return (await q.open(tx, id)) ? { notice: messages.opened } : { error: messages.alreadyOpen }
+  })
+  return answer(c, ballot, 'controls', outcome)
+})
+
+votes.post('/meetings/:meetingId/close', async (c) => {
+  const id = meetingId(c)
+  const { ballot, outcome } = await load(c, id, async (tx, before) => {
+    if (!before.can_manage) notFound()
+    return (await q.close(tx, id)) ? { notice: messages.closed } : { error: messages.notOpen }
+  })
+  return answer(c, ballot, 'controls', outcome)
+})
+
+/** The live tally (hx-sse:connect): authorized under the user's RLS when it opens (404 otherwise); the first frame is the current state, so a reconnect misses nothing. */
+votes.get('/meetings/:meetingId/stream', async (c) => {
+  const id = meetingId(c)
+  const session = sessionOf(c)
+  const data = c.get('data')
+  const { ballot } = await load(c, id)
+  return liveStream(c, {
+    follow: (send) => voteHubFor(c.get('realtime'), data).follow(id, { memberId: ballot.member_id, inCell: ballot.in_cell, canManage: ballot.can_manage, send }),
+    first: [{ data: String(<VoteTally state={ballot} />) }],
+    stillAllowed: () => data.withUser(session, (tx) => q.canFollow(tx, id)),
+  })
+})

@@ -1,0 +1,64 @@
+import { streamSSE } from 'hono/streaming'
+import type { AppContext } from './context.ts'
+
+/** One SSE message. Frames with an id are sent once per stream unless repeatable (an update of something already shown). */
+export interface Frame {
+  id?: string
+  data: string
+  repeatable?: boolean
+}
+
+const KEEPALIVE_MS = 25_000
+const RECHECK_MS = 3 * 60_000
+
+/**
+ * A live stream for one authorized subscriber: writes the first frames (what a reconnecting
+ * client missed), then live ones; live frames that arrive meanwhile wait their turn. Pings keep
+ * proxies from closing it; the subscriber's right to follow is re-checked every few minutes.
+ */
+export function liveStream(
+  c: AppContext,
+  options: {
+    follow: (send: (frame: Frame) => void) => Promise<() => void>
+    first: Frame[]
+    stillAllowed: () => Promise<boolean>
+  },
+) {
+  return streamSSE(c, async (stream) => {
+    const sent = new Set<string>()
+    let waiting: Frame[] | null = []
+    const write = (frame: Frame) => {
+      if (frame.id) {
+        if (sent.has(frame.id) && !frame.repeatable) return
+        sent.add(frame.id)
+      }
+      return stream.writeSSE({ id: frame.id, data: frame.data })
+    }
+    const send = (frame: Frame) => {
+      if (waiting) return void waiting.push(frame)
+      void write(frame)?.catch(() => stream.abort())
+    }
+    const leave = await options.follow(send)
+    let wake = () => {}
+    const closed = new Promise<void>((resolve) => (wake = resolve))
+    stream.onAbort(() => wake())
+    try {
+      for (const frame of options.first) await write(frame)
+      const queued: Frame[] = waiting
+      waiting = null
+      for (const frame of queued) send(frame)
+      let checkedAt = Date.now()
+      while (!stream.aborted) {
+        await Promise.race([stream.sleep(KEEPALIVE_MS), closed])
+        if (stream.aborted) break
+        await stream.write(': ping\n\n')
+        if (Date.now() - checkedAt >= RECHECK_MS) {
+          checkedAt = Date.now()
+          if (!(await options.stillAllowed())) break
+        }
+      }
+    } finally {
+      leave()
+    }
+  })
+}
