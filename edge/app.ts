@@ -16,6 +16,7 @@ import { reports } from './features/reports/reports.routes.tsx'
 import { cellMeetings } from './features/cell-meetings/cell-meetings.routes.tsx'
 import { comments } from './features/comments/comments.routes.tsx'
 import { votes } from './features/votes/votes.routes.tsx'
+import { minutes } from './features/minutes/minutes.routes.tsx'
 
 const MAX_UPLOAD = 12 * 1024 * 1024
 
@@ -61,6 +62,7 @@ export function createApp(runtime: Pick<Runtime, 'config' | 'data' | 'signer' | 
   app.route('/meetings', cellMeetings)
   app.route('/comments', comments)
   app.route('/votes', votes)
+  app.route('/minutes', minutes)
   app.route('/reports', reports)
   return app
 }

@@ -56,6 +56,9 @@ export function MeetingPage(props: { viewer: Viewer; meeting: MeetingView; notic
           <a href={`/votes/meetings/${m.id}`}>Biểu quyết nghị quyết</a>
         </p>
       </div>
+      <p class="card">
+        <a href={`/minutes/meetings/${m.id}`}>Biên bản buổi sinh hoạt</a>
+      </p>
       {m.can_manage && m.status === 'scheduled' && (
         <p class="actions">
           <a class="button" href={`/meetings/${m.id}/edit`}>

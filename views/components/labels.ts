@@ -24,3 +24,11 @@ export function formatDate(iso: string | null | undefined): string {
   const [y, m, d] = iso.slice(0, 10).split('-')
   return `${d}/${m}/${y}`
 }
+
+/** "19:30, Thứ Năm 27/11/2026" in Vietnam time. */
+export function formatWhen(at: Date | string): string {
+  const d = new Date(new Date(at).getTime() + 7 * 3600_000)
+  const days = ['Chủ nhật', 'Thứ Hai', 'Thứ Ba', 'Thứ Tư', 'Thứ Năm', 'Thứ Sáu', 'Thứ Bảy']
+  const two = (n: number) => String(n).padStart(2, '0')
+  return `${two(d.getUTCHours())}:${two(d.getUTCMinutes())}, ${days[d.getUTCDay()]} ${two(d.getUTCDate())}/${two(d.getUTCMonth() + 1)}/${d.getUTCFullYear()}`
+}

@@ -15,7 +15,7 @@ const NAV = [
 ]
 
 /** The page shell. Every full page goes through here; htmx requests get the fragment only. */
-export function Layout(props: { title: string; viewer?: Viewer | null; current?: string; children: Child }) {
+export function Layout(props: { title: string; viewer?: Viewer | null; current?: string; head?: Child; children: Child }) {
   const { viewer } = props
   return (
     <html lang="vi">
@@ -30,6 +30,7 @@ export function Layout(props: { title: string; viewer?: Viewer | null; current?:
         <link rel="stylesheet" href={`/static/css/app.css?v=${ASSET_VERSION}`} />
         <script src={`/static/js/htmx.min.js?v=${ASSET_VERSION}`} defer></script>
         {viewer && <script src={`/static/js/hx-sse.min.js?v=${ASSET_VERSION}`} defer></script>}
+        {props.head}
       </head>
       <body hx-headers:inherited={viewer ? JSON.stringify({ 'X-CSRF-Token': viewer.csrf }) : undefined}>
         <a class="skip" href="#main">Bỏ qua điều hướng</a>

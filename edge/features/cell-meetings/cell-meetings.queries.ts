@@ -41,10 +41,8 @@ export async function getMeeting(tx: Tx, id: string): Promise<MeetingDetail | un
   const [row] = await tx.query<MeetingDetail>(
     `select mt.id, mt.title, mt.kind, mt.starts_at, mt.place, mt.status, mt.org_id, mt.agenda, mt.chair_id, mt.note_taker_id,
             o.name as org_name,
-            (select full_name from public.my_cell_roster() r where r.id = mt.chair_id
-              union all select full_name from public.members m where m.id = mt.chair_id limit 1) as chair_name,
-            (select full_name from public.my_cell_roster() r where r.id = mt.note_taker_id
-              union all select full_name from public.members m where m.id = mt.note_taker_id limit 1) as note_taker_name,
+            app.visible_member_name(mt.chair_id) as chair_name,
+            app.visible_member_name(mt.note_taker_id) as note_taker_name,
             o.path <@ any ((select app.managed_scope())::ltree[]) as can_manage
        from public.meetings mt join public.organizations o on o.id = mt.org_id
       where mt.id = $1`,

@@ -8,6 +8,7 @@ const FILES: Record<string, { path: string; type: string }> = {
   'css/app.css': { path: 'static/css/app.css', type: 'text/css; charset=utf-8' },
   'js/htmx.min.js': { path: 'node_modules/htmx.org/dist/htmx.min.js', type: 'text/javascript; charset=utf-8' },
   'js/hx-sse.min.js': { path: 'node_modules/htmx.org/dist/ext/hx-sse.min.js', type: 'text/javascript; charset=utf-8' },
+  'js/print.js': { path: 'static/js/print.js', type: 'text/javascript; charset=utf-8' },
   'icons/icon.svg': { path: 'static/icons/icon.svg', type: 'image/svg+xml' },
   'manifest.webmanifest': { path: 'static/manifest.webmanifest', type: 'application/manifest+json' },
 }

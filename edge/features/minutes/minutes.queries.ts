@@ -1,0 +1,103 @@
+import type { Tx } from '../../kernel/db/types.ts'
+
+export interface Minutes {
+  meeting_id: string
+  meeting_title: string
+  org_name: string
+  starts_at: Date
+  meeting_status: string
+  part: string[]
+  can_manage: boolean
+  body: string | null
+  status: 'none' | 'draft' | 'approved'
+  revision: number | null
+  approved_at: Date | null
+  chair_name: string | null
+  note_taker_name: string | null
+}
+
+/** The minutes of a meeting as the user may see them; undefined when the meeting is out of sight. */
+export async function minutes(tx: Tx, meetingId: string): Promise<Minutes | undefined> {
+  const [row] = await tx.query<Minutes>(
+    `select mt.id as meeting_id, mt.title as meeting_title, o.name as org_name, mt.starts_at, mt.status as meeting_status,
+            coalesce(app.meeting_part(mt.id), '{}') as part,
+            o.path <@ any ((select app.managed_scope())::ltree[]) as can_manage,
+            mm.body, coalesce(mm.status, 'none') as status, mm.revision, mm.approved_at,
+            app.visible_member_name(mt.chair_id) as chair_name,
+            app.visible_member_name(mt.note_taker_id) as note_taker_name
+       from public.meetings mt join public.organizations o on o.id = mt.org_id
+       left join public.meeting_minutes mm on mm.meeting_id = mt.id
+      where mt.id = $1`,
+    [meetingId],
+  )
+  return row
+}
+
+export interface MeetingFacts {
+  title: string
+  kind: string
+  starts_at: Date
+  place: string | null
+  agenda: string | null
+  org_name: string
+  chair_name: string | null
+  note_taker_name: string | null
+  people: { full_name: string; status: string; exempt: boolean; attendance: string | null; reason: string | null }[]
+  comments: { author_name: string; body: string; taken: boolean }[]
+  vote: { status: string; result: { for: number; against: number; abstain: number; eligible: number; passed: boolean } | null } | null
+}
+
+/**
+ * Everything the draft is made of, read under the user's RLS: a note-taker knows the cell
+ * through its roster, a manager through the member records.
+ */
+export async function facts(tx: Tx, meetingId: string, header: Pick<Minutes, 'chair_name' | 'note_taker_name'>): Promise<MeetingFacts> {
+  const [meeting] = await tx.query<Omit<MeetingFacts, 'people' | 'comments' | 'vote' | 'chair_name' | 'note_taker_name'> & { org_id: string }>(
+    `select mt.title, mt.kind, mt.starts_at, mt.place, mt.agenda, mt.org_id, o.name as org_name
+       from public.meetings mt join public.organizations o on o.id = mt.org_id where mt.id = $1`,
+    [meetingId],
+  )
+  const people = await tx.query<MeetingFacts['people'][number]>(
+    `with cell as (
+       select m.id, m.full_name, m.status, m.exempt from public.members m
+        where m.org_id = $2 and m.deceased_on is null and m.left_on is null
+       union
+       select r.id, r.full_name, r.status, r.exempt from public.my_cell_roster() r where (select app.home_org_id()) = $2)
+     select cell.full_name, cell.status, cell.exempt, a.status as attendance, a.reason
+       from cell left join public.meeting_attendance a on a.meeting_id = $1 and a.member_id = cell.id
+      order by cell.full_name`,
+    [meetingId, meeting.org_id],
+  )
+  const comments = await tx.query<MeetingFacts['comments'][number]>(
+    `with roster as materialized (select r.id, r.full_name from public.my_cell_roster() r)
+     select coalesce(ro.full_name, am.full_name, 'Đảng viên') as author_name, c.body, c.taken_into_resolution as taken
+       from public.meeting_comments c left join roster ro on ro.id = c.author_id left join public.members am on am.id = c.author_id
+      where c.meeting_id = $1 and not c.hidden
+      order by c.created_at, c.id limit 1000`,
+    [meetingId],
+  )
+  const [vote] = await tx.query<NonNullable<MeetingFacts['vote']>>(`select status, result from public.meeting_ballots where meeting_id = $1`, [meetingId])
+  return { ...meeting, ...header, people, comments, vote: vote ?? null }
+}
+
+export async function start(tx: Tx, meetingId: string, body: string): Promise<boolean> {
+  const rows = await tx.query(`insert into public.meeting_minutes (meeting_id, body) values ($1, $2) on conflict (meeting_id) do nothing returning meeting_id`, [meetingId, body])
+  return rows.length === 1
+}
+
+/** Saves the note-taker's text if nobody saved another revision meanwhile. */
+export async function edit(tx: Tx, meetingId: string, body: string, revision: number): Promise<boolean> {
+  const rows = await tx.query(
+    `update public.meeting_minutes set body = $2 where meeting_id = $1 and revision = $3 and status = 'draft' returning meeting_id`,
+    [meetingId, body, revision],
+  )
+  return rows.length === 1
+}
+
+export async function approve(tx: Tx, meetingId: string, revision: number): Promise<boolean> {
+  const rows = await tx.query(
+    `update public.meeting_minutes set status = 'approved' where meeting_id = $1 and revision = $2 and status = 'draft' returning meeting_id`,
+    [meetingId, revision],
+  )
+  return rows.length === 1
+}

@@ -1,0 +1,69 @@
+import { Hono } from 'hono'
+import { requireUser } from '../../kernel/auth/session.ts'
+import { sessionOf, type AppContext, type AppEnv } from '../../kernel/http/context.ts'
+import { notFound } from '../../kernel/http/errors.tsx'
+import { isUuid, parseForm } from '../../kernel/http/validation.ts'
+import type { Tx } from '../../kernel/db/types.ts'
+import { MinutesPage } from '../../../views/minutes/MinutesPage.tsx'
+import { draftMinutes } from './minutes.draft.ts'
+import { approveForm, editForm, messages } from './minutes.forms.ts'
+import * as q from './minutes.queries.ts'
+
+/** Minutes of a meeting: drafted from its data, edited by the note-taker, approved (and locked) by the chair. */
+export const minutes = new Hono<AppEnv>()
+minutes.use(requireUser)
+
+function meetingId(c: AppContext): string {
+  const id = c.req.param('meetingId')
+  if (!isUuid(id)) notFound()
+  return id
+}
+
+type Outcome = { notice?: string; error?: string; draft?: string; status?: 400 | 409 }
+
+/** Runs a change under RLS (a refused one is a 404, as for a missing meeting) and renders the page after it. */
+async function page(c: AppContext, id: string, change?: (tx: Tx, before: q.Minutes) => Promise<Outcome>) {
+  const result = await c.get('data').withUser(sessionOf(c), async (tx) => {
+    const before = await q.minutes(tx, id)
+    if (!before) return undefined
+    const outcome = change ? await change(tx, before) : {}
+    return { outcome, minutes: change ? (await q.minutes(tx, id))! : before }
+  })
+  if (!result) notFound()
+  const { status, ...outcome } = result.outcome
+  return c.html(<MinutesPage viewer={{ name: sessionOf(c).name, csrf: c.get('csrf') }} minutes={result.minutes} {...outcome} />, status ?? 200)
+}
+
+minutes.get('/meetings/:meetingId', (c) => page(c, meetingId(c)))
+
+minutes.post('/meetings/:meetingId', (c) => {
+  const id = meetingId(c)
+  return page(c, id, async (tx, before) => {
+    if (!before.part.includes('note_taker') && !before.can_manage) notFound()
+    if (before.status !== 'none') return { error: messages.alreadyStarted, status: 409 }
+    await q.start(tx, id, draftMinutes(await q.facts(tx, id, before)))
+    return { notice: messages.started }
+  })
+})
+
+minutes.post('/meetings/:meetingId/edit', async (c) => {
+  const id = meetingId(c)
+  const body = await c.req.parseBody()
+  const form = parseForm(editForm, body)
+  const draft = typeof body.body === 'string' ? body.body.slice(0, 50_000) : undefined
+  if (!form.ok) return page(c, id, async () => ({ error: Object.values(form.errors)[0], draft, status: 400 }))
+  return page(c, id, async (tx, before) => {
+    if (!before.part.includes('note_taker')) notFound()
+    return (await q.edit(tx, id, form.value.body!, form.value.revision)) ? { notice: messages.saved } : { error: messages.stale, draft, status: 409 }
+  })
+})
+
+minutes.post('/meetings/:meetingId/approve', async (c) => {
+  const id = meetingId(c)
+  const form = parseForm(approveForm, await c.req.parseBody())
+  return page(c, id, async (tx, before) => {
+    if (!before.part.includes('chair')) notFound()
+    if (!form.ok || !(await q.approve(tx, id, form.value.revision))) return { error: messages.staleApprove, status: 409 }
+    return { notice: messages.approved }
+  })
+})

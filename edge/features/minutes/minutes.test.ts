@@ -1,0 +1,115 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { LOGINS, claimsOf, orgIdByPath, signInMemberOf, testApp, type Agent, type TestApp } from '../../../test/support.ts'
+
+let t: TestApp
+let secretary: Agent
+let noteTaker: Agent
+let meetingId: string
+let base: string
+let cellId: string
+let mates: { id: string; full_name: string }[]
+
+const tomorrow = () => new Date(Date.now() + 86_400_000 + 7 * 3600_000).toISOString().slice(0, 10)
+const memberIdOf = async (login: string) =>
+  t.runtime.data.asSystem('test: member of a login', async (tx) =>
+    (await tx.query<{ id: string }>(`select a.member_id as id from public.accounts a join app.credentials c on c.user_id = a.user_id where c.login_phone = $1`, [login]))[0].id)
+const textarea = (html: string) => /<textarea id="f-minutes"[^>]*>([\s\S]*?)<\/textarea>/.exec(html)?.[1] ?? ''
+const revisionIn = (html: string) => /name="revision" value="(\d+)"/.exec(html)?.[1] ?? ''
+
+beforeAll(async () => {
+  t = await testApp({ members: 200 })
+  secretary = await t.signIn(LOGINS.cellSecretary)
+  noteTaker = await t.signIn(LOGINS.member)
+  cellId = await orgIdByPath(t, 'ns.tp1.g1.c1')
+  const res = await secretary.post('/meetings', {
+    org_id: cellId, kind: 'regular', title: 'Sinh hoạt tháng 12', date: tomorrow(), time: '19:30', place: 'Hội trường khu phố',
+    chair_id: await memberIdOf(LOGINS.cellSecretary), note_taker_id: await memberIdOf(LOGINS.member), agenda: 'Kiểm điểm công tác tháng',
+  })
+  meetingId = res.headers.get('Location')!.split('?')[0].split('/').pop()!
+  base = `/minutes/meetings/${meetingId}`
+  const officers = [await memberIdOf(LOGINS.cellSecretary), await memberIdOf(LOGINS.member)]
+  mates = await t.runtime.data.asSystem('test: cell-mates', (tx) =>
+    tx.query<{ id: string; full_name: string }>(`select id, full_name from public.members where org_id = $1 and id <> all ($2::uuid[]) order by full_name limit 2`,
+      [cellId, officers]))
+  await noteTaker.post(`/meetings/${meetingId}/check-in`, {}, { htmx: true })
+  await secretary.post(`/meetings/${meetingId}/attendance`, { member_id: mates[0].id, status: 'absent_excused', reason: 'Ốm' }, { htmx: true })
+  await secretary.post(`/meetings/${meetingId}/attendance`, { member_id: mates[1].id, status: 'absent_unexcused' }, { htmx: true })
+  await noteTaker.post(`/comments/meetings/${meetingId}`, { body: 'Đề nghị bổ sung chỉ tiêu kết nạp đảng viên' }, { htmx: true })
+  await secretary.post(`/votes/meetings/${meetingId}/open`, {}, { htmx: true })
+  await secretary.post(`/votes/meetings/${meetingId}/close`, {}, { htmx: true })
+})
+afterAll(() => t?.close())
+
+describe('minutes', () => {
+  it('only the note-taker (or a manager) starts them; the draft is written from the meeting data', async () => {
+    const other = await signInMemberOf(t, 'ns.tp1.g1.c1')
+    expect((await other.post(base, {})).status).toBe(404)
+    const html = await (await noteTaker.post(base, {})).text()
+    expect(html).toContain('Đã lập dự thảo biên bản')
+    const body = textarea(html)
+    const [counts] = await t.runtime.data.asSystem('test: the cell totals', (tx) =>
+      tx.query<{ total: number; official: number; probationary: number; exempt: number }>(
+        `select count(*)::int as total, count(*) filter (where status = 'official')::int as official,
+                count(*) filter (where status = 'probationary')::int as probationary, count(*) filter (where exempt)::int as exempt
+           from public.members where org_id = $1 and deceased_on is null and left_on is null`, [cellId]))
+    expect(body).toContain(`Tổng số đảng viên của chi bộ: ${counts.total} (chính thức: ${counts.official}; dự bị: ${counts.probationary}; miễn sinh hoạt: ${counts.exempt}; sinh hoạt tạm thời: 0).`)
+    expect(body).toContain(`Vắng có lý do: 1 — ${mates[0].full_name} (Ốm).`)
+    expect(body).toContain(`Vắng không lý do: 1 — ${mates[1].full_name}.`)
+    expect(body).toContain('Có mặt: 1.')
+    expect(body).toContain('Đề nghị bổ sung chỉ tiêu kết nạp đảng viên')
+    expect(body).toContain('Kiểm điểm công tác tháng')
+    expect(body).toMatch(/Tán thành: 0; không tán thành: 0; không biểu quyết: 0\. Nghị quyết chưa được thông qua\./)
+    expect((await noteTaker.post(base, {})).status).toBe(409)
+  })
+
+  it('a draft is hidden from other members of the cell', async () => {
+    const other = await signInMemberOf(t, 'ns.tp1.g1.c1')
+    const html = await (await other.get(base)).text()
+    expect(html).toContain('Chưa có biên bản')
+    expect(html).not.toContain('TÌNH HÌNH ĐẢNG VIÊN')
+  })
+
+  it('the note-taker edits; a stale revision keeps the text and says why; the chair cannot edit', async () => {
+    const page = await (await noteTaker.get(base)).text()
+    const revision = revisionIn(page)
+    const saved = await (await noteTaker.post(`${base}/edit`, { body: `${textarea(page)}\nBổ sung: chi bộ thống nhất.`, revision })).text()
+    expect(saved).toContain('Đã lưu biên bản.')
+    expect(revisionIn(saved)).toBe(String(Number(revision) + 1))
+    const stale = await noteTaker.post(`${base}/edit`, { body: 'Bản viết trên máy khác', revision })
+    expect(stale.status).toBe(409)
+    const staleHtml = await stale.text()
+    expect(staleHtml).toContain('Biên bản vừa được người khác sửa hoặc đã duyệt.')
+    expect(textarea(staleHtml)).toBe('Bản viết trên máy khác')
+    const empty = await noteTaker.post(`${base}/edit`, { body: '  ', revision: revisionIn(saved) })
+    expect(empty.status).toBe(400)
+    expect((await secretary.post(`${base}/edit`, { body: 'Chủ trì sửa', revision: revisionIn(saved) })).status).toBe(404)
+  })
+
+  it('the chair approves the current revision; then the minutes are locked and every member reads them', async () => {
+    const page = await (await secretary.get(base)).text()
+    expect(page).toContain('Duyệt và khóa biên bản')
+    expect((await secretary.post(`${base}/approve`, { revision: '1' })).status).toBe(409)
+    const approved = await (await secretary.post(`${base}/approve`, { revision: revisionIn(page) })).text()
+    expect(approved).toContain('Đã duyệt biên bản.')
+    expect(approved).not.toContain('id="f-minutes"')
+    const refused = await noteTaker.post(`${base}/edit`, { body: 'Sửa sau khi duyệt', revision: revisionIn(page) })
+    expect(refused.status).toBe(409)
+    const claims = await claimsOf(t, LOGINS.member)
+    expect(await t.runtime.data.withUser(claims, (tx) => tx.query(`update public.meeting_minutes set body = 'x' where meeting_id = $1 returning 1`, [meetingId]))).toEqual([])
+    await expect(t.runtime.data.asSystem('test: even the system path cannot rewrite approved minutes', (tx) =>
+      tx.query(`update public.meeting_minutes set body = 'x' where meeting_id = $1`, [meetingId]))).rejects.toMatchObject({ code: '42501' })
+    const other = await signInMemberOf(t, 'ns.tp1.g1.c1')
+    const read = await (await other.get(base)).text()
+    expect(read).toContain('Bổ sung: chi bộ thống nhất.')
+    expect(read).toContain('In biên bản (A4)')
+  })
+
+  it('someone from another cell sees nothing and can change nothing', async () => {
+    const outsider = await signInMemberOf(t, 'ns.tp1.g2.c1')
+    expect((await outsider.get(base)).status).toBe(404)
+    expect((await outsider.post(base, {})).status).toBe(404)
+    const claims = await claimsOf(t, outsider.login)
+    expect(await t.runtime.data.withUser(claims, (tx) => tx.query(`select 1 from public.meeting_minutes where meeting_id = $1`, [meetingId]))).toEqual([])
+    expect(await t.runtime.data.withUser(claims, (tx) => tx.query(`update public.meeting_minutes set body = 'x' where meeting_id = $1 returning 1`, [meetingId]))).toEqual([])
+  })
+})

@@ -1,0 +1,17 @@
+/*
+ * Shared by every feature that shows who chairs, takes notes, or wrote something: a member's
+ * name as the caller may know it, under the caller's own RLS.
+ */
+
+/* A member's name as the caller may know it: through the roster of his/her own cell, or the
+   member records the caller's policies allow. Runs as the caller, so RLS decides. */
+create or replace function app.visible_member_name(p_member_id uuid) returns text
+language sql stable security invoker
+set search_path = ''
+as $$
+  select r.full_name from public.my_cell_roster() r where r.id = p_member_id
+  union all
+  select m.full_name from public.members m where m.id = p_member_id
+  limit 1
+$$;
+grant execute on function app.visible_member_name(uuid) to authenticated, service_role;
