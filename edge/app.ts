@@ -17,11 +17,13 @@ import { cellMeetings } from './features/cell-meetings/cell-meetings.routes.tsx'
 import { comments } from './features/comments/comments.routes.tsx'
 import { votes } from './features/votes/votes.routes.tsx'
 import { minutes } from './features/minutes/minutes.routes.tsx'
+import { materials } from './features/materials/materials.routes.tsx'
+import { notifications } from './features/notifications/notifications.routes.tsx'
 
 const MAX_UPLOAD = 12 * 1024 * 1024
 
 /** The table of contents: kernel middleware, then one line per feature. */
-export function createApp(runtime: Pick<Runtime, 'config' | 'data' | 'signer' | 'realtime'>) {
+export function createApp(runtime: Pick<Runtime, 'config' | 'data' | 'signer' | 'realtime' | 'storage'>) {
   const app = new Hono<AppEnv>()
 
   app.use(compress())
@@ -39,6 +41,8 @@ export function createApp(runtime: Pick<Runtime, 'config' | 'data' | 'signer' | 
         objectSrc: ["'none'"],
       },
       referrerPolicy: 'same-origin',
+      // a handler may set a stricter policy of its own (uploaded files are served sandboxed)
+      overwrite: false,
     }),
   )
   app.use(async (c, next) => {
@@ -46,6 +50,7 @@ export function createApp(runtime: Pick<Runtime, 'config' | 'data' | 'signer' | 
     c.set('data', runtime.data)
     c.set('signer', runtime.signer)
     c.set('realtime', runtime.realtime)
+    c.set('storage', runtime.storage)
     await next()
   })
   app.use(bodyLimit({ maxSize: MAX_UPLOAD, onError: (c) => errorPage(c as never, 413, 'Tệp gửi lên vượt quá 12 MB. Hãy chia nhỏ tệp rồi thử lại.') }))
@@ -63,6 +68,8 @@ export function createApp(runtime: Pick<Runtime, 'config' | 'data' | 'signer' | 
   app.route('/comments', comments)
   app.route('/votes', votes)
   app.route('/minutes', minutes)
+  app.route('/materials', materials)
+  app.route('/notifications', notifications)
   app.route('/reports', reports)
   return app
 }

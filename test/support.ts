@@ -15,11 +15,12 @@ export const LOGINS = {
 const ORIGIN = 'http://localhost'
 
 /** A fresh, seeded database per test file: in-memory PGlite, or a new database on the server. */
-export async function testApp(options: { members?: number } = {}) {
+export async function testApp(options: { members?: number; env?: Record<string, string> } = {}) {
   const env: Record<string, string | undefined> = {
     SESSION_SECRET: 'test-secret-test-secret-test-secret-0123',
     DEMO_PASSWORD,
     LOG_LEVEL: 'silent',
+    ...options.env,
   }
   let dropDatabase = async () => {}
   if (process.env.DATABASE_URL) {

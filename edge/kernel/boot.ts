@@ -4,12 +4,15 @@ import { migrate } from './db/migrate.ts'
 import { openDatabase } from './db/open.ts'
 import { TokenSigner } from './auth/token.ts'
 import type { Realtime } from './realtime/realtime.ts'
+import { openStorage } from './storage/open.ts'
+import type { Storage } from './storage/storage.ts'
 
 export interface Runtime {
   config: Config
   data: DataAccess
   signer: TokenSigner
   realtime: Realtime
+  storage: Storage
   close(): Promise<void>
 }
 
@@ -31,5 +34,7 @@ export async function boot(env: Record<string, string | undefined> = processEnv(
   const log = config.LOG_LEVEL === 'debug' ? (line: string) => console.log(line) : () => {}
   const data = dataAccess(db, log)
   const signer = await TokenSigner.create(config.SESSION_SECRET ?? (await storedSecret(data, 'session.secret')))
-  return { config, data, signer, realtime: { subscribe: (channel, fn, onReady) => db.listen(channel, fn, onReady) }, close: () => db.close() }
+  return { config, data, signer, realtime: { subscribe: (channel, fn, onReady) => db.listen(channel, fn, onReady) },
+    storage: openStorage(config),
+    close: () => db.close() }
 }

@@ -11,6 +11,11 @@ const schema = z.object({
   DEMO_PASSWORD: z.string().min(8).optional(),
   COOKIE_SECURE: z.enum(['auto', 'on', 'off']).default('auto'),
   LOG_LEVEL: z.enum(['silent', 'info', 'debug']).default('info'),
+  STORAGE: z.enum(['database', 'folder', 'supabase']).default('database'),
+  STORAGE_DIR: z.string().min(1).optional(),
+  STORAGE_BUCKET: z.string().regex(/^[a-z0-9-]{3,63}$/).default('materials'),
+  SUPABASE_URL: z.string().url().optional(),
+  SUPABASE_SERVICE_ROLE_KEY: z.string().min(20).optional(),
 })
 
 export type Config = z.infer<typeof schema> & { databaseUrl?: string }

@@ -45,6 +45,11 @@ export function MeetingPage(props: { viewer: Viewer; meeting: MeetingView; notic
         <h2>Chương trình</h2>
         {m.agenda ? <p class="agenda">{m.agenda}</p> : <p class="muted">Chưa có chương trình.</p>}
       </section>
+      <div hx-get={`/materials/meetings/${m.id}`} hx-trigger="load" hx-swap="outerHTML">
+        <p class="card">
+          <a href={`/materials/meetings/${m.id}`}>Tài liệu sinh hoạt</a>
+        </p>
+      </div>
       <div hx-get={`/comments/meetings/${m.id}`} hx-trigger="load" hx-swap="outerHTML">
         <p class="card">
           <a href={`/comments/meetings/${m.id}`}>Xem và gửi ý kiến góp ý dự thảo nghị quyết</a>

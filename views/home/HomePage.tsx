@@ -24,6 +24,7 @@ export function HomePage(props: HomeProps) {
   return (
     <Layout title="Trang chủ" viewer={props.viewer} current="/">
       <h1>Xin chào, {props.fullName ?? props.viewer.name}</h1>
+      {props.cell && <div hx-get="/notifications/latest" hx-trigger="load" hx-swap="outerHTML"></div>}
       <div class="grid two">
         <section class="card" aria-labelledby="my-org">
           <h2 id="my-org">Tổ chức của tôi</h2>

@@ -3,6 +3,7 @@ import type { Config } from '../config.ts'
 import type { DataAccess } from '../db/access.ts'
 import type { SessionClaims, TokenSigner } from '../auth/token.ts'
 import type { Realtime } from '../realtime/realtime.ts'
+import type { Storage } from '../storage/storage.ts'
 
 /** What every request carries. Features read these; only the kernel sets them. */
 export type AppEnv = {
@@ -10,6 +11,7 @@ export type AppEnv = {
     data: DataAccess
     signer: TokenSigner
     realtime: Realtime
+    storage: Storage
     config: Config
     session: SessionClaims | null
     csrf: string

@@ -1,0 +1,198 @@
+import { Hono } from 'hono'
+import { requireUser } from '../../kernel/auth/session.ts'
+import { sessionOf, type AppContext, type AppEnv } from '../../kernel/http/context.ts'
+import { notFound } from '../../kernel/http/errors.tsx'
+import { isHtmx } from '../../kernel/http/htmx.ts'
+import { isUuid, parseForm } from '../../kernel/http/validation.ts'
+import { EXTENSIONS, sniffDocument } from '../../kernel/files/sniff.ts'
+import { newKey } from '../../kernel/storage/storage.ts'
+import type { Tx } from '../../kernel/db/types.ts'
+import { Layout } from '../../../views/layout/Layout.tsx'
+import { MaterialsBlock, ResolutionPage } from '../../../views/materials/Materials.tsx'
+import { MAX_FILE_BYTES, messages, resolutionForm, uploadTitle } from './materials.forms.ts'
+import * as q from './materials.queries.ts'
+
+/** Materials of a meeting: documents, the draft resolution, the final resolution. The meeting page loads the block from here (hx-get). */
+export const materials = new Hono<AppEnv>()
+materials.use(requireUser)
+
+function uuidParam(c: AppContext, name: string): string {
+  const id = c.req.param(name)
+  if (!isUuid(id)) notFound()
+  return id
+}
+
+type Outcome = { notice?: string; error?: string; warning?: string; draft?: { title?: string; body?: string }; status?: 400 }
+
+const DAY_MS = 86_400_000
+const startsWithinADay = (board: q.Board) => {
+  const left = new Date(board.starts_at).getTime() - Date.now()
+  return left > 0 && left < DAY_MS
+}
+
+/** Runs a change under RLS and renders the block (htmx) or a page holding it; a meeting out of sight is a 404. */
+async function render(c: AppContext, meetingId: string, change?: (tx: Tx, before: q.Board) => Promise<Outcome>) {
+  const result = await c.get('data').withUser(sessionOf(c), async (tx) => {
+    const before = await q.board(tx, meetingId)
+    if (!before) return undefined
+    const outcome = change ? await change(tx, before) : {}
+    return { outcome, board: change ? (await q.board(tx, meetingId))! : before }
+  })
+  if (!result) notFound()
+  const { board } = result
+  const { status, ...outcome } = result.outcome
+  const unpublished = board.materials.some((m) => !m.published_at && m.kind !== 'final_resolution')
+  const warning = outcome.warning ?? (board.can_manage && board.meeting_open && unpublished && startsWithinADay(board) ? messages.soon : undefined)
+  const block = <MaterialsBlock board={board} csrf={c.get('csrf')} {...outcome} warning={warning} />
+  if (isHtmx(c)) return c.html(block, status ?? 200)
+  return c.html(
+    <Layout title={`Tài liệu: ${board.meeting_title}`} viewer={{ name: sessionOf(c).name, csrf: c.get('csrf') }} current="/meetings">
+      <p>
+        <a href={`/meetings/${meetingId}`}>‹ {board.meeting_title}</a>
+      </p>
+      {block}
+    </Layout>,
+    status ?? 200,
+  )
+}
+
+const manager = (board: q.Board, open = true) => {
+  if (!board.can_manage) notFound()
+  if (open && !board.meeting_open) return { error: messages.meetingClosed, status: 400 as const }
+  return undefined
+}
+
+materials.get('/meetings/:meetingId', (c) => render(c, uuidParam(c, 'meetingId')))
+
+/** File names as shown: no folders, no control characters, at most 200 characters. */
+function cleanFileName(name: string): string {
+  const base = name.split(/[\\/]/).pop() ?? ''
+  return base.normalize('NFC').replace(/[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, '').trim().slice(0, 200) || 'tai-lieu'
+}
+
+materials.post('/meetings/:meetingId/files', async (c) => {
+  const meetingId = uuidParam(c, 'meetingId')
+  const body = await c.req.parseBody()
+  const file = body.file
+  const title = parseForm(uploadTitle, body)
+  const storage = c.get('storage')
+  return render(c, meetingId, async (tx, board) => {
+    const refused = manager(board)
+    if (refused) return refused
+    if (!(file instanceof File) || !file.name) return { error: messages.noFile, status: 400 }
+    if (file.size > MAX_FILE_BYTES) return { error: messages.tooBig, status: 400 }
+    if (file.size === 0) return { error: messages.emptyFile, status: 400 }
+    if (!title.ok) return { error: Object.values(title.errors)[0], status: 400 }
+    const bytes = new Uint8Array(await file.arrayBuffer())
+    const type = sniffDocument(bytes)
+    if (!type) return { error: messages.badType, status: 400 }
+    const fileName = cleanFileName(file.name)
+    const key = newKey('materials')
+    await storage.put(tx, { key, contentType: type, bytes })
+    try {
+      await q.addDocument(tx, meetingId, {
+        title: title.value.title ?? fileName.replace(/\.[^.]+$/, ''),
+        file_name: fileName,
+        content_type: type,
+        byte_size: bytes.byteLength,
+        storage_key: key,
+      })
+    } catch (error) {
+      if (storage.kind !== 'database') await storage.remove(tx, key).catch(() => {})
+      throw error
+    }
+    return { notice: messages.uploaded }
+  })
+})
+
+materials.post('/meetings/:meetingId/resolution', async (c) => {
+  const meetingId = uuidParam(c, 'meetingId')
+  const body = await c.req.parseBody()
+  const form = parseForm(resolutionForm, body)
+  const draft = { title: typeof body.title === 'string' ? body.title : undefined, body: typeof body.body === 'string' ? body.body : undefined }
+  return render(c, meetingId, async (tx, board) => {
+    const final = form.ok && form.value.kind === 'final_resolution'
+    const refused = manager(board, !final)
+    if (refused) return { ...refused, draft }
+    if (!form.ok) return { error: Object.values(form.errors)[0], draft, status: 400 }
+    await q.saveResolution(tx, meetingId, form.value.kind, form.value.title, form.value.body!)
+    return { notice: messages.saved }
+  })
+})
+
+materials.post('/meetings/:meetingId/publish', (c) => {
+  const meetingId = uuidParam(c, 'meetingId')
+  return render(c, meetingId, async (tx, board) => {
+    const refused = manager(board)
+    if (refused) return refused
+    const count = await q.publish(tx, meetingId, false)
+    if (!count) return { error: messages.nothingToPublish, status: 400 }
+    return { notice: messages.published(count), warning: startsWithinADay(board) ? messages.late : undefined }
+  })
+})
+
+materials.post('/meetings/:meetingId/publish-final', (c) => {
+  const meetingId = uuidParam(c, 'meetingId')
+  return render(c, meetingId, async (tx, board) => {
+    manager(board, false)
+    return (await q.publish(tx, meetingId, true)) ? { notice: messages.publishedFinal } : { error: messages.nothingToPublish, status: 400 }
+  })
+})
+
+materials.post('/:id/remove', async (c) => {
+  const id = uuidParam(c, 'id')
+  const storage = c.get('storage')
+  // the row goes first: a published material (which RLS refuses to delete) keeps its file
+  const removed = await c.get('data').withUser(sessionOf(c), async (tx) => {
+    const row = await q.remove(tx, id)
+    if (row?.storage_key) await storage.remove(tx, row.storage_key)
+    return row
+  })
+  if (!removed) notFound()
+  return render(c, removed.meeting_id, async () => ({ notice: messages.removed }))
+})
+
+/** A resolution to read; a document goes to its file. */
+materials.get('/:id', async (c) => {
+  const id = uuidParam(c, 'id')
+  const found = await c.get('data').withUser(sessionOf(c), async (tx) => {
+    const material = await q.one(tx, id)
+    return material && { material, board: await q.board(tx, material.meeting_id) }
+  })
+  if (!found?.board) notFound()
+  const { material: m, board } = found
+  if (m.kind === 'document') return c.redirect(`/materials/${id}/file`)
+  return c.html(
+    <ResolutionPage
+      viewer={{ name: sessionOf(c).name, csrf: c.get('csrf') }}
+      meetingId={m.meeting_id}
+      meetingTitle={board.meeting_title}
+      title={m.title}
+      body={m.body ?? ''}
+      kind={m.kind}
+      publishedAt={m.published_at}
+    />,
+  )
+})
+
+/** The file itself, only after RLS let the user read the material; served so that it can never run as a page of ours. */
+materials.get('/:id/file', async (c) => {
+  const id = uuidParam(c, 'id')
+  const storage = c.get('storage')
+  const found = await c.get('data').withUser(sessionOf(c), async (tx) => {
+    const material = await q.one(tx, id)
+    if (!material?.storage_key || !material.content_type) return undefined
+    return { material, bytes: await storage.get(tx, material.storage_key) }
+  })
+  if (!found?.bytes) notFound()
+  const { material, bytes } = found
+  const type = material.content_type as keyof typeof EXTENSIONS
+  const name = material.file_name ?? `tai-lieu.${EXTENSIONS[type]}`
+  const ascii = name.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_')
+  const disposition = type.startsWith('image/') || type === 'application/pdf' ? 'inline' : 'attachment'
+  c.header('Content-Type', type)
+  c.header('Content-Disposition', `${disposition}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`)
+  c.header('Content-Security-Policy', "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'")
+  c.header('Cache-Control', 'private, max-age=3600')
+  return c.body(bytes as unknown as ArrayBuffer)
+})

@@ -1,0 +1,45 @@
+import { Hono } from 'hono'
+import { requireUser } from '../../kernel/auth/session.ts'
+import { sessionOf, type AppEnv } from '../../kernel/http/context.ts'
+import { notFound } from '../../kernel/http/errors.tsx'
+import { isUuid } from '../../kernel/http/validation.ts'
+import { LatestNotifications, NotificationsPage } from '../../../views/notifications/Notifications.tsx'
+import * as q from './notifications.queries.ts'
+
+/** The in-app notice centre: every user has one, with or without push. */
+export const notifications = new Hono<AppEnv>()
+notifications.use(requireUser)
+
+notifications.get('/', async (c) => {
+  const page = Math.max(1, Math.min(10_000, Number.parseInt(c.req.query('page') ?? '1', 10) || 1))
+  const { rows, unread } = await c.get('data').withUser(sessionOf(c), (tx) => q.list(tx, page))
+  const notice = c.req.query('read') ? 'Đã đánh dấu tất cả là đã đọc.' : undefined
+  return c.html(
+    <NotificationsPage
+      viewer={{ name: sessionOf(c).name, csrf: c.get('csrf') }}
+      rows={rows.slice(0, q.PAGE_SIZE)}
+      more={rows.length > q.PAGE_SIZE}
+      unread={unread}
+      page={page}
+      notice={notice}
+    />,
+  )
+})
+
+notifications.get('/latest', async (c) => {
+  const { rows, unread } = await c.get('data').withUser(sessionOf(c), (tx) => q.list(tx, 1, true))
+  return c.html(<LatestNotifications rows={rows.slice(0, 5)} unread={unread} />)
+})
+
+notifications.get('/:id/open', async (c) => {
+  const id = c.req.param('id')
+  if (!isUuid(id)) notFound()
+  const url = await c.get('data').withUser(sessionOf(c), (tx) => q.open(tx, id))
+  if (!url) notFound()
+  return c.redirect(url, 303)
+})
+
+notifications.post('/read-all', async (c) => {
+  await c.get('data').withUser(sessionOf(c), q.readAll)
+  return c.redirect('/notifications?read=1', 303)
+})
