@@ -15,3 +15,18 @@ as $$
   limit 1
 $$;
 grant execute on function app.visible_member_name(uuid) to authenticated, service_role;
+
+/* How many members a cell expects at its meetings (current members not exempt from meetings),
+   counted under the caller's RLS: managers through the member records, members through the
+   roster of their own cell; anyone else gets 0. */
+create or replace function app.expected_attendance(p_org_id uuid) returns int
+language sql stable security invoker
+set search_path = ''
+as $$
+  select count(*)::int from (
+    select m.id from public.members m
+     where m.org_id = p_org_id and m.deceased_on is null and m.left_on is null and not m.exempt
+    union
+    select r.id from public.my_cell_roster() r where not r.exempt and (select app.home_org_id()) = p_org_id) people
+$$;
+grant execute on function app.expected_attendance(uuid) to authenticated, service_role;

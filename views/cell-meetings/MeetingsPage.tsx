@@ -11,6 +11,14 @@ export interface MeetingRowView {
   place: string | null
   status: string
   org_name: string
+  present: number
+  expected: number
+}
+
+/** "18/20 có mặt (90%)" for a past meeting. */
+function attendanceRate(m: MeetingRowView): string | null {
+  if (!m.expected || m.status !== 'scheduled' || new Date(m.starts_at).getTime() > Date.now()) return null
+  return `${m.present}/${m.expected} có mặt (${Math.round((100 * m.present) / m.expected)}%)`
 }
 
 export function MeetingsPage(props: { viewer: Viewer; rows: MeetingRowView[]; total: number; page: number; pageSize: number; canSchedule: boolean }) {
@@ -42,6 +50,7 @@ export function MeetingsPage(props: { viewer: Viewer; rows: MeetingRowView[]; to
                 <br />
                 <small>
                   {m.org_name} · {KIND_LABELS[m.kind]} · {STATUS_LABELS[m.status]}
+                  {attendanceRate(m) && ` · ${attendanceRate(m)}`}
                 </small>
               </li>
             ))}

@@ -13,15 +13,25 @@ export interface MeetingRow {
   org_name: string
 }
 
+/** A list row: for past meetings, how many came of how many the cell expected. */
+export interface MeetingListRow extends MeetingRow {
+  present: number
+  expected: number
+}
+
 /** Upcoming first (soonest first), then past ones (latest first), under RLS. */
-export async function listMeetings(tx: Tx, page: number): Promise<{ rows: MeetingRow[]; total: number }> {
-  const rows = await tx.query<MeetingRow>(
-    `select mt.id, mt.title, mt.kind, mt.starts_at, mt.place, mt.status, o.name as org_name
-       from public.meetings mt join public.organizations o on o.id = mt.org_id
-      order by (mt.starts_at < now() - interval '3 hours'), 
-               case when mt.starts_at >= now() - interval '3 hours' then mt.starts_at end asc,
-               mt.starts_at desc
-      limit ${PAGE_SIZE} offset ${(page - 1) * PAGE_SIZE}`,
+export async function listMeetings(tx: Tx, page: number): Promise<{ rows: MeetingListRow[]; total: number }> {
+  const rows = await tx.query<MeetingListRow>(
+    `select page.id, page.title, page.kind, page.starts_at, page.place, page.status, page.org_name,
+            (select count(*)::int from public.meeting_attendance a where a.meeting_id = page.id and a.status = 'present') as present,
+            case when page.starts_at < now() then app.expected_attendance(page.org_id) else 0 end as expected
+       from (select mt.id, mt.title, mt.kind, mt.starts_at, mt.place, mt.status, mt.org_id, o.name as org_name,
+                    mt.starts_at < now() - interval '3 hours' as past,
+                    case when mt.starts_at >= now() - interval '3 hours' then mt.starts_at end as upcoming_at
+               from public.meetings mt join public.organizations o on o.id = mt.org_id
+              order by past, upcoming_at asc, mt.starts_at desc
+              limit ${PAGE_SIZE} offset ${(page - 1) * PAGE_SIZE}) page
+      order by page.past, page.upcoming_at asc, page.starts_at desc`,
   )
   const [{ total }] = await tx.query<{ total: number }>(`select count(*)::int as total from public.meetings`)
   return { rows, total }

@@ -68,3 +68,20 @@ describe('attendance', () => {
     expect(html).not.toContain('name="by_proxy"')
   })
 })
+
+describe('attendance rate in the meeting list', () => {
+  it('a past meeting shows how many came of the members expected (exempt members not expected)', async () => {
+    const yesterday = new Date(Date.now() - 86_400_000 + 7 * 3600_000).toISOString().slice(0, 10)
+    const res = await secretary.post('/meetings', { org_id: cellId, kind: 'regular', title: 'Họp tháng trước', date: yesterday, time: '19:30' })
+    const pastUrl = res.headers.get('Location')!.split('?')[0]
+    const mates = await cellMates()
+    for (const m of mates.slice(0, 3)) await secretary.post(`${pastUrl}/attendance`, { member_id: m.id, status: 'present' }, { htmx: true })
+    const [{ expected }] = await t.runtime.data.asSystem('test: members expected', (tx) =>
+      tx.query<{ expected: number }>(`select count(*)::int as expected from public.members where org_id = $1 and not exempt and deceased_on is null and left_on is null`, [cellId]))
+    const line = `3/${expected} có mặt (${Math.round(300 / expected)}%)`
+    expect(await (await secretary.get('/meetings')).text()).toContain(line)
+    expect(await (await (await t.signIn(LOGINS.member)).get('/meetings')).text()).toContain(line)
+    const upcoming = (await (await secretary.get('/meetings')).text()).split('<li').find((item) => item.includes('Họp điểm danh'))
+    expect(upcoming).not.toContain('có mặt (')
+  })
+})
