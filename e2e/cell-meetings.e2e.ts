@@ -40,4 +40,51 @@ export const scenarios: Record<string, (browser: Browser, url: string) => Promis
     await member.context().close()
     await secretary.context().close()
   },
+
+  async 'during the meeting: the member votes and comments, the secretary sees both live; a hidden comment disappears for the member; closing shows the result'(browser, url) {
+    const secretary = await signIn(browser, url, LOGINS.cellSecretary)
+    await secretary.goto(`${url}/meetings/new`)
+    await secretary.getByLabel('Tiêu đề').fill('Họp biểu quyết nghị quyết')
+    await secretary.getByRole('button', { name: 'Lưu' }).click()
+    await secretary.getByText('Đã lưu lịch sinh hoạt.').waitFor()
+    const meetingUrl = secretary.url().split('?')[0]
+    await secretary.getByText('Chưa mở biểu quyết.').waitFor()
+    const secretaryMarker = await secretary.evaluate(() => ((window as unknown as { marker: number }).marker = Math.random()))
+
+    const member = await signIn(browser, url, LOGINS.member)
+    await member.goto(meetingUrl)
+    const marker = await member.evaluate(() => ((window as unknown as { marker: number }).marker = Math.random()))
+    await member.getByRole('button', { name: 'Tôi có mặt' }).click()
+    await member.getByText('Bạn: Có mặt').waitFor()
+    await member.getByText('Chưa mở biểu quyết.').waitFor()
+
+    // the vote opens on the secretary's page; the member's buttons arrive live
+    await secretary.getByRole('button', { name: 'Mở biểu quyết' }).click()
+    await secretary.getByText('Đã mở biểu quyết.').waitFor()
+    await member.getByRole('button', { name: 'Tán thành', exact: true }).click({ timeout: 5000 })
+    await member.getByText('Bạn đã chọn:').waitFor()
+    await secretary.locator('#vote-tally li', { hasText: 'Tán thành: 1' }).first().waitFor({ timeout: 5000 })
+
+    await member.getByLabel('Ý kiến của bạn').fill('Ý kiến cần ẩn trong buổi họp')
+    await member.getByRole('button', { name: 'Gửi ý kiến' }).click()
+    await member.getByText('Đã gửi ý kiến.').waitFor()
+    const live = secretary.locator('li', { hasText: 'Ý kiến cần ẩn trong buổi họp' })
+    await live.waitFor({ timeout: 5000 })
+    await live.getByLabel('Lý do ẩn ý kiến').fill('Không đúng nội dung')
+    await live.getByRole('button', { name: 'Ẩn' }).click()
+    await secretary.getByText('Đã ẩn ý kiến.').waitFor()
+    await member.getByText('Ý kiến đã bị ẩn: Không đúng nội dung').waitFor({ timeout: 5000 })
+    assert.equal(await member.getByText('Ý kiến cần ẩn trong buổi họp').count(), 0, 'the hidden text is gone for the member')
+
+    secretary.once('dialog', (dialog) => void dialog.accept())
+    await secretary.getByRole('button', { name: 'Kết thúc biểu quyết' }).click()
+    await secretary.getByText('Đã kết thúc biểu quyết. Kết quả đã được ghi lại.').waitFor()
+    await member.getByText('Nghị quyết được thông qua').waitFor({ timeout: 5000 })
+    assert.equal(await member.getByRole('button', { name: 'Tán thành', exact: true }).count(), 0, 'no buttons after the vote closed')
+    assert.equal(await member.evaluate(() => (window as unknown as { marker: number }).marker), marker, 'the member never reloaded')
+    assert.equal(await secretary.evaluate(() => (window as unknown as { marker: number }).marker), secretaryMarker, 'the secretary never reloaded')
+    await member.screenshot({ path: 'e2e/artifacts/meeting-vote-member-360.png', fullPage: true })
+    await member.context().close()
+    await secretary.context().close()
+  },
 }

@@ -18,7 +18,9 @@ const browser = await chromium.launch({
 let passed = 0
 let failed = 0
 const describe = (error: unknown) => (error as Error).stack?.split('\n').slice(0, 6).join('\n    ')
-for (const [name, scenario] of Object.entries(scenarios)) {
+// E2E_ONLY=<part of a name> runs the matching scenarios only (while working on one)
+const only = process.env.E2E_ONLY
+for (const [name, scenario] of Object.entries(scenarios).filter(([name]) => !only || name.includes(only))) {
   const started = Date.now()
   try {
     await scenario(browser, server.url)

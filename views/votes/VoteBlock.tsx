@@ -47,7 +47,7 @@ export function VoteTally(props: { state: VoteStateView; oob?: boolean }) {
   )
 }
 
-/** The voter's own buttons (id="vote-form"), or why there are none. */
+/** The voter's own choice and buttons (id="vote-form"), or why there are none. */
 export function VoteForm(props: {
   meetingId: string
   status: VoteStateView['status']
@@ -55,21 +55,18 @@ export function VoteForm(props: {
   canVote: boolean
   myChoice: string | null
   csrf: string
-  notice?: string
-  error?: string
   oob?: boolean
 }) {
   const action = `/votes/meetings/${props.meetingId}`
   return (
     <div id="vote-form" hx-swap-oob={props.oob ? 'true' : undefined}>
-      <Flash notice={props.notice} error={props.error} />
       {props.myChoice && (
         <p>
           Bạn đã chọn: <strong>{CHOICES[props.myChoice]}</strong>
         </p>
       )}
       {props.status === 'open' && props.canVote && (
-        <form id="vote-buttons" method="post" action={action} hx-post={action} hx-target="#vote-form" hx-swap="outerHTML" class="choices">
+        <form id="vote-buttons" method="post" action={action} hx-post={action} hx-target="#vote-flash" hx-swap="innerHTML" class="choices">
           <CsrfField token={props.csrf} />
           {Object.entries(CHOICES).map(([choice, label]) => (
             <button type="submit" name="choice" value={choice} class={props.myChoice === choice ? undefined : 'secondary'} aria-pressed={String(props.myChoice === choice)}>
@@ -83,18 +80,30 @@ export function VoteForm(props: {
   )
 }
 
+/**
+ * The outcome of the user's last action (id="vote-flash"), and the target of every button here:
+ * live frames may replace the buttons while a request is on its way, and htmx drops a response
+ * whose target is gone, so the target is this, which frames never touch.
+ */
+export function VoteFlash(props: { notice?: string; error?: string }) {
+  return (
+    <div id="vote-flash">
+      <Flash notice={props.notice} error={props.error} />
+    </div>
+  )
+}
+
 /** The secretary's open / close buttons (id="vote-controls"). */
-export function VoteControls(props: { meetingId: string; status: VoteStateView['status']; canManage: boolean; csrf: string; notice?: string; error?: string; oob?: boolean }) {
+export function VoteControls(props: { meetingId: string; status: VoteStateView['status']; canManage: boolean; csrf: string; oob?: boolean }) {
   const action = `/votes/meetings/${props.meetingId}`
   const button = (to: 'open' | 'close', label: string, confirm?: string) => (
-    <form method="post" action={`${action}/${to}`} hx-post={`${action}/${to}`} hx-target="#vote-controls" hx-swap="outerHTML" hx-confirm={confirm}>
+    <form method="post" action={`${action}/${to}`} hx-post={`${action}/${to}`} hx-target="#vote-flash" hx-swap="innerHTML" hx-confirm={confirm}>
       <CsrfField token={props.csrf} />
       <button type="submit">{label}</button>
     </form>
   )
   return (
     <div id="vote-controls" hx-swap-oob={props.oob ? 'true' : undefined}>
-      <Flash notice={props.notice} error={props.error} />
       {props.canManage && props.status === 'none' && button('open', 'Mở biểu quyết')}
       {props.canManage && props.status === 'open' && button('close', 'Kết thúc biểu quyết', 'Kết thúc biểu quyết? Sau đó không ai đổi được phiếu.')}
     </div>
@@ -106,6 +115,7 @@ export function VoteBlock(props: { meetingId: string; state: VoteStateView; form
   return (
     <section class="card" id="vote" aria-labelledby="vote-h">
       <h2 id="vote-h">Biểu quyết nghị quyết</h2>
+      <VoteFlash />
       <div hx-sse:connect={`/votes/meetings/${props.meetingId}/stream`} hx-swap="innerHTML" aria-live="polite">
         <VoteTally state={props.state} />
       </div>

@@ -6,6 +6,7 @@ import { isHtmx } from '../../kernel/http/htmx.ts'
 import { liveStream } from '../../kernel/http/sse.ts'
 import { isUuid, parseForm } from '../../kernel/http/validation.ts'
 import type { Tx } from '../../kernel/db/types.ts'
+import { Flash } from '../../../views/components/Field.tsx'
 import { VoteBlock, VoteControls, VoteForm, VoteTally } from '../../../views/votes/VoteBlock.tsx'
 import { Layout } from '../../../views/layout/Layout.tsx'
 import { castForm, messages } from './votes.forms.ts'
@@ -36,31 +37,34 @@ async function load(c: AppContext, id: string, change?: (tx: Tx, before: q.Ballo
   return result
 }
 
-const formProps = (c: AppContext, b: q.Ballot, outcome: Outcome = {}) => ({
+const formProps = (c: AppContext, b: q.Ballot) => ({
   meetingId: b.meeting_id,
   status: b.status,
   inCell: b.in_cell,
   canVote: b.can_vote,
   myChoice: b.my_choice,
   csrf: c.get('csrf'),
-  ...outcome,
 })
 
-const controlProps = (c: AppContext, b: q.Ballot, outcome: Outcome = {}) => ({
+const controlProps = (c: AppContext, b: q.Ballot) => ({
   meetingId: b.meeting_id,
   status: b.status,
   canManage: b.can_manage && b.meeting_open,
   csrf: c.get('csrf'),
-  ...outcome,
 })
 
-/** After a change: the changed part for htmx (with the tally, so the actor sees it at once), the meeting page otherwise. */
-function answer(c: AppContext, ballot: q.Ballot, part: 'form' | 'controls', outcome: Outcome) {
+/** After a change, for htmx: the outcome, and the buttons and tally as they now are (the actor sees them at once); the vote page otherwise. */
+function answer(c: AppContext, ballot: q.Ballot, outcome: Outcome) {
   if (!isHtmx(c)) return c.redirect(`/votes/meetings/${ballot.meeting_id}`, 303)
-  const status = outcome.error ? 400 : 200
-  const tally = <VoteTally state={ballot} oob />
-  if (part === 'form') return c.html(<>{<VoteForm {...formProps(c, ballot, outcome)} />}{tally}</>, status)
-  return c.html(<>{<VoteControls {...controlProps(c, ballot, outcome)} />}{tally}</>, status)
+  return c.html(
+    <>
+      <Flash {...outcome} />
+      <VoteForm {...formProps(c, ballot)} oob />
+      <VoteControls {...controlProps(c, ballot)} oob />
+      <VoteTally state={ballot} oob />
+    </>,
+    outcome.error ? 400 : 200,
+  )
 }
 
 votes.get('/meetings/:meetingId', async (c) => {
@@ -87,7 +91,7 @@ votes.post('/meetings/:meetingId', async (c) => {
     await q.cast(tx, id, form.value.choice)
     return { notice: messages.cast }
   })
-  return answer(c, ballot, 'form', outcome)
+  return answer(c, ballot, outcome)
 })
 
 votes.post('/meetings/:meetingId/open', async (c) => {
@@ -96,7 +100,7 @@ votes.post('/meetings/:meetingId/open', async (c) => {
     if (!before.can_manage || !before.meeting_open) notFound()
     return (await q.open(tx, id)) ? { notice: messages.opened } : { error: messages.alreadyOpen }
   })
-  return answer(c, ballot, 'controls', outcome)
+  return answer(c, ballot, outcome)
 })
 
 votes.post('/meetings/:meetingId/close', async (c) => {
@@ -105,7 +109,7 @@ votes.post('/meetings/:meetingId/close', async (c) => {
     if (!before.can_manage) notFound()
     return (await q.close(tx, id)) ? { notice: messages.closed } : { error: messages.notOpen }
   })
-  return answer(c, ballot, 'controls', outcome)
+  return answer(c, ballot, outcome)
 })
 
 /** The live tally (hx-sse:connect): authorized under the user's RLS when it opens (404 otherwise); the first frame is the current state, so a reconnect misses nothing. */
