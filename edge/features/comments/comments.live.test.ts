@@ -42,6 +42,17 @@ describe('live comment stream', () => {
     expect(missed.some((f) => f.data.includes('Tiếp thu vào nghị quyết'))).toBe(false)
   })
 
+  it('a page that showed no comment yet gets, on connecting, those posted since it loaded', async () => {
+    const cellId = await orgIdByPath(t, 'ns.tp1.g1.c1')
+    const res = await secretary.post('/meetings', { org_id: cellId, kind: 'regular', title: 'Họp mới', date: tomorrow(), time: '19:30' })
+    const fresh = `/comments/meetings/${res.headers.get('Location')!.split('?')[0].split('/').pop()}`
+    const page = await (await member.get(fresh, { htmx: true })).text()
+    expect(page).toContain(`hx-sse:connect="${fresh}/stream?after="`)
+    await member.post(fresh, { body: 'Gửi trước khi luồng kịp mở' }, { htmx: true })
+    const [frame] = await frames(await member.get(`${fresh}/stream?after=`), 1)
+    expect(frame.data).toContain('Gửi trước khi luồng kịp mở')
+  })
+
   it('hiding a comment reaches open streams as an in-place replacement', async () => {
     const posted = await member.post(base, { body: 'Sẽ bị ẩn' }, { htmx: true })
     const id = [...(await posted.text()).matchAll(/id="comment-([0-9a-f-]{36})"/g)].at(-1)![1]

@@ -82,13 +82,13 @@ export async function hide(tx: Tx, meetingId: string, commentId: string, reason:
 const ITEM_COLUMNS = `c.id, c.body, c.created_at, c.taken_into_resolution, c.hidden, c.hidden_reason, false as mine,
   coalesce((select m.full_name from public.members m where m.id = c.author_id), 'Đảng viên') as author_name`
 
-/** What a reconnecting stream missed, under the subscriber's RLS, in thread order. */
-export async function after(tx: Tx, meetingId: string, afterId: string): Promise<CommentRow[]> {
+/** What a (re)connecting stream missed, under the subscriber's RLS, in thread order: after a comment, or from the start (null). */
+export async function after(tx: Tx, meetingId: string, afterId: string | null): Promise<CommentRow[]> {
   return tx.query<CommentRow>(
     `${AUTHORS}
      select c.id, c.body, c.created_at, c.taken_into_resolution, c.hidden, c.hidden_reason, false as mine, ${AUTHOR_NAME}
        from public.meeting_comments c ${AUTHOR_JOINS}
-      where c.meeting_id = $1 and (c.created_at, c.id) > (public.comment_position($2), $2::uuid)
+      where c.meeting_id = $1 and ($2::uuid is null or (c.created_at, c.id) > (public.comment_position($2), $2::uuid))
       order by c.created_at, c.id
       limit 1000`,
     [meetingId, afterId],
@@ -98,6 +98,16 @@ export async function after(tx: Tx, meetingId: string, afterId: string): Promise
 /** One comment for the live fan-out. System path: read once, written to streams already authorized. */
 export async function one(tx: Tx, commentId: string): Promise<CommentRow | undefined> {
   const [row] = await tx.query<CommentRow>(`select ${ITEM_COLUMNS} from public.meeting_comments c where c.id = $1`, [commentId])
+  return row
+}
+
+/** May the user follow this meeting's stream, and with the managers' buttons? Undefined when out of sight. */
+export async function access(tx: Tx, meetingId: string): Promise<{ can_manage: boolean } | undefined> {
+  const [row] = await tx.query<{ can_manage: boolean }>(
+    `select o.path <@ any ((select app.managed_scope())::ltree[]) as can_manage
+       from public.meetings mt join public.organizations o on o.id = mt.org_id where mt.id = $1`,
+    [meetingId],
+  )
   return row
 }
 

@@ -100,20 +100,18 @@ comments.get('/meetings/:meetingId/stream', async (c) => {
   const { meetingId } = ids(c)
   const session = sessionOf(c)
   const data = c.get('data')
+  // Last-Event-ID on a reconnect; ?after= from the page (empty when the page showed no comment yet)
   const lastSeen = c.req.header('Last-Event-ID') || c.req.query('after')
-  const opened = await data.withUser(session, async (tx) => {
-    const thread = await q.thread(tx, meetingId)
-    if (!thread) return null
-    return { canManage: thread.can_manage, missed: isUuid(lastSeen) ? await q.after(tx, meetingId, lastSeen) : [] }
-  })
+  const opened = await data.withUser(session, (tx) => q.access(tx, meetingId))
   if (!opened) notFound()
   const base = `/comments/meetings/${meetingId}`
   return liveStream(c, {
-    follow: (send) => hubFor(c.get('realtime'), data).follow(meetingId, { canManage: opened.canManage, send }),
-    first: opened.missed.map((comment) => ({
-      id: comment.id,
-      data: String(<CommentItem comment={comment} base={base} canManage={opened.canManage} csrf="" />),
-    })),
+    follow: (send) => hubFor(c.get('realtime'), data).follow(meetingId, { canManage: opened.can_manage, send }),
+    first: async () => {
+      if (lastSeen === undefined || (lastSeen !== '' && !isUuid(lastSeen))) return []
+      const missed = await data.withUser(session, (tx) => q.after(tx, meetingId, lastSeen || null))
+      return missed.map((comment) => ({ id: comment.id, data: String(<CommentItem comment={comment} base={base} canManage={opened.can_manage} csrf="" />) }))
+    },
     stillAllowed: () => data.withUser(session, (tx) => q.canFollow(tx, meetingId)),
   })
 })

@@ -120,7 +120,10 @@ votes.get('/meetings/:meetingId/stream', async (c) => {
   const { ballot } = await load(c, id)
   return liveStream(c, {
     follow: (send) => voteHubFor(c.get('realtime'), data).follow(id, { memberId: ballot.member_id, inCell: ballot.in_cell, canManage: ballot.can_manage, send }),
-    first: [{ data: String(<VoteTally state={ballot} />) }],
+    first: async () => {
+      const now = await data.withUser(session, (tx) => q.ballot(tx, id))
+      return now ? [{ data: String(<VoteTally state={now} />) }] : []
+    },
     stillAllowed: () => data.withUser(session, (tx) => q.canFollow(tx, id)),
   })
 })

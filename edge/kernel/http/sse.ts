@@ -12,15 +12,16 @@ const KEEPALIVE_MS = 25_000
 const RECHECK_MS = 3 * 60_000
 
 /**
- * A live stream for one authorized subscriber: writes the first frames (what a reconnecting
- * client missed), then live ones; live frames that arrive meanwhile wait their turn. Pings keep
- * proxies from closing it; the subscriber's right to follow is re-checked every few minutes.
+ * A live stream for one authorized subscriber. It follows first, then reads the first frames
+ * (what a reconnecting client missed, or the current state), so nothing committed in between
+ * is lost; live frames that arrive meanwhile wait their turn, and an id already sent is not sent
+ * again. Pings keep proxies from closing it; the right to follow is re-checked every few minutes.
  */
 export function liveStream(
   c: AppContext,
   options: {
     follow: (send: (frame: Frame) => void) => Promise<() => void>
-    first: Frame[]
+    first: () => Promise<Frame[]>
     stillAllowed: () => Promise<boolean>
   },
 ) {
@@ -43,7 +44,7 @@ export function liveStream(
     const closed = new Promise<void>((resolve) => (wake = resolve))
     stream.onAbort(() => wake())
     try {
-      for (const frame of options.first) await write(frame)
+      for (const frame of await options.first()) await write(frame)
       const queued: Frame[] = waiting
       waiting = null
       for (const frame of queued) send(frame)
