@@ -5,6 +5,7 @@ import { openDatabase } from './db/open.ts'
 import { TokenSigner } from './auth/token.ts'
 import type { Realtime } from './realtime/realtime.ts'
 import { openStorage } from './storage/open.ts'
+import { SupabaseRealtime } from './realtime/supabase.ts'
 import type { Storage } from './storage/storage.ts'
 
 export interface Runtime {
@@ -26,6 +27,15 @@ async function storedSecret(data: DataAccess, key: string): Promise<string> {
   })
 }
 
+/** LISTEN/NOTIFY on our own connection, or Supabase Realtime (README: "Live events"). */
+function openRealtime(config: Config, db: Awaited<ReturnType<typeof openDatabase>>): Realtime {
+  if (config.REALTIME === 'supabase') {
+    if (!config.SUPABASE_URL || !config.SUPABASE_SERVICE_ROLE_KEY) throw new Error('REALTIME=supabase needs SUPABASE_URL and SUPABASE_SERVICE_ROLE_KEY')
+    return new SupabaseRealtime(config.SUPABASE_URL, config.SUPABASE_SERVICE_ROLE_KEY)
+  }
+  return { subscribe: (channel, fn, onReady) => db.listen(channel, fn, onReady) }
+}
+
 /** Config → database (migrated) → secrets. `memory` keeps PGlite in memory (tests). */
 export async function boot(env: Record<string, string | undefined> = processEnv(), options: { memory?: boolean } = {}): Promise<Runtime> {
   const config = readConfig(env)
@@ -34,7 +44,16 @@ export async function boot(env: Record<string, string | undefined> = processEnv(
   const log = config.LOG_LEVEL === 'debug' ? (line: string) => console.log(line) : () => {}
   const data = dataAccess(db, log)
   const signer = await TokenSigner.create(config.SESSION_SECRET ?? (await storedSecret(data, 'session.secret')))
-  return { config, data, signer, realtime: { subscribe: (channel, fn, onReady) => db.listen(channel, fn, onReady) },
+  const realtime = openRealtime(config, db)
+  return {
+    config,
+    data,
+    signer,
+    realtime,
     storage: openStorage(config),
-    close: () => db.close() }
+    close: async () => {
+      ;(realtime as { close?: () => void }).close?.()
+      await db.close()
+    },
+  }
 }

@@ -11,6 +11,7 @@ const schema = z.object({
   DEMO_PASSWORD: z.string().min(8).optional(),
   COOKIE_SECURE: z.enum(['auto', 'on', 'off']).default('auto'),
   LOG_LEVEL: z.enum(['silent', 'info', 'debug']).default('info'),
+  REALTIME: z.enum(['postgres', 'supabase']).default('postgres'),
   STORAGE: z.enum(['database', 'folder', 'supabase']).default('database'),
   STORAGE_DIR: z.string().min(1).optional(),
   STORAGE_BUCKET: z.string().regex(/^[a-z0-9-]{3,63}$/).default('materials'),

@@ -16,7 +16,7 @@ export interface Follower {
  * to every open stream of that meeting.
  */
 export class CommentHub {
-  private followers = new Followers<Follower>()
+  private followers: Followers<Follower>
   private subscribed?: Promise<() => Promise<void>>
   private queue = new SerialQueue('comment fan-out')
   /** Per meeting, the newest comment delivered: after a listener (re)connect, what came since is read and sent. */
@@ -26,7 +26,9 @@ export class CommentHub {
   constructor(
     private realtime: Realtime,
     private data: DataAccess,
-  ) {}
+  ) {
+    this.followers = new Followers(realtime.watch && ((meetingId) => realtime.watch!(`meeting:${meetingId}`)))
+  }
 
   async follow(meetingId: string, follower: Follower): Promise<() => void> {
     this.subscribed ??= this.subscribe()

@@ -19,7 +19,7 @@ export interface VoteFollower {
  * the frame also replaces each follower's buttons (rendered once per kind of follower).
  */
 export class VoteHub {
-  private followers = new Followers<VoteFollower>()
+  private followers: Followers<VoteFollower>
   private subscribed?: Promise<() => Promise<void>>
   private queue = new SerialQueue('vote fan-out')
   /** Meetings waiting for a refresh, and whether their ballot changed. */
@@ -29,7 +29,9 @@ export class VoteHub {
   constructor(
     private realtime: Realtime,
     private data: DataAccess,
-  ) {}
+  ) {
+    this.followers = new Followers(realtime.watch && ((meetingId) => realtime.watch!(`meeting:${meetingId}`)))
+  }
 
   async follow(meetingId: string, follower: VoteFollower): Promise<() => void> {
     this.subscribed ??= this.realtime.subscribe(

@@ -1,14 +1,31 @@
-/** The open streams of one process, grouped by topic (a meeting). */
+/**
+ * The open streams of one process, grouped by topic (a meeting). With a realtime port that
+ * routes by topic (Supabase Realtime), the topic is watched while it has followers.
+ */
 export class Followers<F> {
   private byTopic = new Map<string, Set<F>>()
+  private watching = new Map<string, Promise<() => void>>()
 
-  add(topic: string, follower: F): () => void {
+  constructor(private watch?: (topic: string) => Promise<() => void>) {}
+
+  async add(topic: string, follower: F): Promise<() => void> {
+    for (;;) {
+      let watched = this.watching.get(topic)
+      if (this.watch && !watched) this.watching.set(topic, (watched = this.watch(topic)))
+      await watched
+      // the last follower may have left (and the topic been released) while this one waited
+      if (this.watching.get(topic) === watched) break
+    }
     let set = this.byTopic.get(topic)
     if (!set) this.byTopic.set(topic, (set = new Set()))
     set.add(follower)
     return () => {
       set.delete(follower)
-      if (!set.size) this.byTopic.delete(topic)
+      if (set.size) return
+      this.byTopic.delete(topic)
+      const watched = this.watching.get(topic)
+      this.watching.delete(topic)
+      void watched?.then((release) => release())
     }
   }
 

@@ -6,4 +6,6 @@
 export interface Realtime {
   /** onReady runs when listening starts and again after every reconnect: events in between were missed. */
   subscribe(channel: string, onMessage: (payload: string) => void, onReady?: () => void): Promise<() => Promise<void>>
+  /** Adapters that deliver per topic ("meeting:<id>") need to know which topics have followers; resolves once joined. */
+  watch?(topic: string): Promise<() => void>
 }

@@ -1,8 +1,12 @@
 // Supabase Edge Function entry: the same Hono app, on Supabase's Postgres (SUPABASE_DB_URL).
 // Serve it from a custom domain: Supabase's default domain sends edge-function HTML as text/plain.
+// On Supabase, live events travel through Supabase Realtime and files through Supabase Storage
+// (an edge function is short-lived and reaches Postgres through a pooler, where LISTEN does not
+// work, and it has no lasting disk); a secret can still override either.
 import { start } from '../../../edge/start.ts'
+import { processEnv } from '../../../edge/kernel/config.ts'
 
 declare const Deno: { serve(handler: (req: Request) => Response | Promise<Response>): unknown }
 
-const { app } = await start()
+const { app } = await start({ REALTIME: 'supabase', STORAGE: 'supabase', ...processEnv() })
 Deno.serve((req) => app.fetch(req))

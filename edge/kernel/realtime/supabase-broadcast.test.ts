@@ -1,0 +1,80 @@
+import { readFile } from 'node:fs/promises'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { LOGINS, claimsOf, orgIdByPath, signInMemberOf, testApp, type Agent, type TestApp } from '../../../test/support.ts'
+
+/** Supabase Realtime's own objects, as Supabase defines them (the parts our migration and policies touch). */
+const SUPABASE_REALTIME = `
+  create schema if not exists realtime;
+  grant usage on schema realtime to authenticated;
+  create table if not exists realtime.messages (
+    id uuid not null default gen_random_uuid(), topic text not null, extension text not null, payload jsonb,
+    event text, private boolean default false, updated_at timestamp not null default now(), inserted_at timestamp not null default now());
+  alter table realtime.messages enable row level security;
+  grant select, insert on realtime.messages to authenticated;
+  create or replace function realtime.topic() returns text language sql stable as
+    $$ select nullif(current_setting('realtime.topic', true), '')::text $$;
+  grant execute on function realtime.topic() to authenticated;
+  create or replace function realtime.send(payload jsonb, event text, topic text, private boolean default true) returns void
+  language plpgsql as $$
+  begin
+    insert into realtime.messages (payload, event, topic, private, extension) values (payload, event, topic, private, 'broadcast');
+  end $$;`
+
+let t: TestApp
+let secretary: Agent
+let meetingId: string
+
+beforeAll(async () => {
+  t = await testApp({ members: 200 })
+  const migration = await readFile(new URL('../../../supabase/migrations/20261127120000_realtime_broadcast.sql', import.meta.url), 'utf8')
+  await t.runtime.data.asSystem('test: give this database Supabase Realtime, then apply the migration again as Supabase would', async (tx) => {
+    await tx.exec(SUPABASE_REALTIME)
+    await tx.exec(migration)
+  })
+  secretary = await t.signIn(LOGINS.cellSecretary)
+  const res = await secretary.post('/meetings', { org_id: await orgIdByPath(t, 'ns.tp1.g1.c1'), kind: 'regular', title: 'Họp qua Realtime', date: new Date(Date.now() + 86_400_000 + 7 * 3600_000).toISOString().slice(0, 10), time: '19:30' })
+  meetingId = res.headers.get('Location')!.split('?')[0].split('/').pop()!
+})
+afterAll(() => t?.close())
+
+/** Joins "meeting:<id>" the way Realtime authorizes a private channel: reads realtime.messages as the user, with the topic set. */
+async function canJoin(login: string, topic: string): Promise<boolean> {
+  await t.runtime.data.asSystem('test: a message on the topic, as Realtime writes before checking', (tx) =>
+    tx.query(`insert into realtime.messages (topic, extension, event, payload) values ($1, 'broadcast', 'check', '{}')`, [topic]))
+  return t.runtime.data.withUser(await claimsOf(t, login), async (tx) => {
+    await tx.query(`select set_config('realtime.topic', $1, true)`, [topic])
+    return (await tx.query(`select 1 from realtime.messages where topic = $1 limit 1`, [topic])).length > 0
+  })
+}
+
+describe('Supabase Realtime broadcast', () => {
+  it('a comment and a vote are broadcast on the private channel of their meeting', async () => {
+    const member = await t.signIn(LOGINS.member)
+    await member.post(`/comments/meetings/${meetingId}`, { body: 'Ý kiến qua Realtime' }, { htmx: true })
+    await secretary.post(`/votes/meetings/${meetingId}/open`, {}, { htmx: true })
+    const sent = await t.runtime.data.asSystem('test: read the broadcasts', (tx) =>
+      tx.query<{ topic: string; event: string; private: boolean; payload: Record<string, unknown> }>(
+        `select topic, event, private, payload from realtime.messages where topic = $1 order by inserted_at`, [`meeting:${meetingId}`]))
+    expect(sent.map((m) => [m.event, m.private, m.payload.meeting_id])).toEqual([
+      ['meeting_comments', true, meetingId],
+      ['meeting_votes', true, meetingId],
+    ])
+    expect(sent[0].payload).toMatchObject({ op: 'insert', comment_id: expect.any(String) })
+  })
+
+  it('only those who can see the meeting may join its channel', async () => {
+    const topic = `meeting:${meetingId}`
+    expect(await canJoin(LOGINS.member, topic)).toBe(true)
+    expect(await canJoin(LOGINS.staff, topic)).toBe(true)
+    const outsider = await signInMemberOf(t, 'ns.tp1.g2.c1')
+    expect(await canJoin(outsider.login, topic)).toBe(false)
+    const staff = await t.signIn(LOGINS.staff)
+    const date = new Date(Date.now() + 86_400_000 + 7 * 3600_000).toISOString().slice(0, 10)
+    const elsewhere = await staff.post('/meetings', { org_id: await orgIdByPath(t, 'ns.tp1.g1.c2'), kind: 'regular', title: 'Chi bộ khác', date, time: '19:30' })
+    const otherMeeting = elsewhere.headers.get('Location')!.split('?')[0].split('/').pop()
+    expect(await canJoin(LOGINS.staff, `meeting:${otherMeeting}`)).toBe(true)
+    expect(await canJoin(LOGINS.member, `meeting:${otherMeeting}`)).toBe(false)
+    expect(await canJoin(LOGINS.member, `meeting:${crypto.randomUUID()}`)).toBe(false)
+    expect(await canJoin(LOGINS.member, 'room:lobby')).toBe(false)
+  })
+})
