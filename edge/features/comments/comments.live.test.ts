@@ -67,6 +67,22 @@ describe('live comment stream', () => {
     expect(frame.data).not.toContain('Sẽ bị ẩn')
   })
 
+  it('a member moved to another cell loses the stream at once, not at the next periodic check', async () => {
+    const leaving = await signInMemberOf(t, 'ns.tp1.g1.c1')
+    const stream = await leaving.get(`${base}/stream`)
+    expect(stream.status).toBe(200)
+    const reader = stream.body!.getReader()
+    await new Promise((r) => setTimeout(r, 100))
+    const started = Date.now()
+    await t.runtime.data.asSystem('test: the member is transferred to a sibling cell', async (tx) =>
+      tx.query(`update public.members m set org_id = (select id from public.organizations where path = 'ns.tp1.g1.c2')
+                 from public.accounts a join app.credentials c on c.user_id = a.user_id where a.member_id = m.id and c.login_phone = $1`, [leaving.login]))
+    let done = false
+    while (!done && Date.now() - started < 5000) done = (await reader.read()).done
+    expect(done).toBe(true)
+    expect((await leaving.get(`${base}/stream`)).status).toBe(404)
+  })
+
   it('the stream answers 404 outside the cell, exactly like a missing meeting', async () => {
     const sibling = await signInMemberOf(t, 'ns.tp1.g1.c2')
     const outside = await sibling.get(`${base}/stream`)

@@ -1,5 +1,6 @@
 import { streamSSE } from 'hono/streaming'
-import type { AppContext } from './context.ts'
+import { sessionOf, type AppContext } from './context.ts'
+import { accessWatchFor } from '../realtime/access.ts'
 
 /** One SSE message. Frames with an id are sent once per stream unless repeatable (an update of something already shown). */
 export interface Frame {
@@ -40,9 +41,15 @@ export function liveStream(
       void write(frame)?.catch(() => stream.abort())
     }
     const leave = await options.follow(send)
+    // wakes the loop below early: the client went away, or the user's access changed
     let wake = () => {}
-    const closed = new Promise<void>((resolve) => (wake = resolve))
+    const woken = () => new Promise<void>((resolve) => (wake = resolve))
     stream.onAbort(() => wake())
+    let accessChanged = false
+    const unwatch = await accessWatchFor(c.get('realtime'), null).watch(sessionOf(c).sub, () => {
+      accessChanged = true
+      wake()
+    })
     try {
       for (const frame of await options.first()) await write(frame)
       const queued: Frame[] = waiting
@@ -50,15 +57,17 @@ export function liveStream(
       for (const frame of queued) send(frame)
       let checkedAt = Date.now()
       while (!stream.aborted) {
-        await Promise.race([stream.sleep(KEEPALIVE_MS), closed])
+        await Promise.race([stream.sleep(KEEPALIVE_MS), woken()])
         if (stream.aborted) break
-        await stream.write(': ping\n\n')
-        if (Date.now() - checkedAt >= RECHECK_MS) {
+        if (accessChanged || Date.now() - checkedAt >= RECHECK_MS) {
+          accessChanged = false
           checkedAt = Date.now()
           if (!(await options.stillAllowed())) break
         }
+        await stream.write(': ping\n\n')
       }
     } finally {
+      unwatch()
       leave()
     }
   })
