@@ -59,5 +59,54 @@ if (cityId) {
   const children = await wire(`/orgs/${cityId}/children`, { headers: { 'HX-Request': 'true' } })
   results.push({ name: 'htmx-org-children-weight', value: children.bytes, unit: 'B', budget: 5_120, ok: children.bytes <= 5_120, note: 'one level of the tree' })
 }
+await liveMeeting()
 await report(results)
 await runtime.close()
+
+/**
+ * The live meeting page on a phone: first visit with an empty cache (the page, its assets and
+ * the blocks it loads: materials, 30 comments, the vote), then posting a comment and one vote.
+ */
+async function liveMeeting() {
+  const date = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10)
+  const cell = await runtime.data.asSystem('bench: the demo cell', async (tx) =>
+    (await tx.query<{ id: string }>(`select id from public.organizations where path = 'ns.tp1.g1.c1'`))[0].id)
+  const form = (fields: Record<string, string>) => ({
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'HX-Request': 'true', 'X-CSRF-Token': csrf },
+    body: new URLSearchParams(fields).toString(),
+  })
+  const csrf = /name="_csrf" value="([^"]+)"/.exec((await wire('/account/password')).body)![1]
+  const created = await wire('/meetings', { ...form({ org_id: cell, kind: 'regular', title: 'Sinh hoạt chi bộ tháng 12', date, time: '23:30', place: 'Hội trường khu phố', agenda: '1. Kiểm điểm tháng\n2. Phương hướng tháng tới' }), headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'X-CSRF-Token': csrf } })
+  const location = created.res.headers.get('Location')
+  if (!location) throw new Error(`could not schedule the meeting: ${created.res.status} ${created.body.slice(0, 2000)}`)
+  const meeting = location.split('?')[0]
+  const meetingId = meeting.split('/').pop()!
+  await wire(`/materials/meetings/${meetingId}/resolution`, form({ kind: 'draft_resolution', title: 'Dự thảo nghị quyết tháng 12', body: 'Điều 1. '.repeat(50) }))
+  await wire(`/materials/meetings/${meetingId}/publish`, form({}))
+  await wire(`${meeting}/check-in`, form({}))
+  await wire(`/votes/meetings/${meetingId}/open`, form({}))
+  // varied sentences, so gzip does not flatter repeated text
+  const words = 'đề nghị chi bộ bổ sung chỉ tiêu công tác phát triển đảng viên khu dân cư phân công cụ thể từng đồng chí kiểm tra giám sát nghị quyết thực hiện kết quả hạn chế nguyên nhân giải pháp tháng tới tổ dân phố an ninh trật tự vệ sinh môi trường học tập làm theo tư tưởng đạo đức phong cách'.split(' ')
+  let seed = 7
+  const sentence = () => Array.from({ length: 25 }, () => words[(seed = (seed * 48271) % 2147483647) % words.length]).join(' ')
+  const text = sentence()
+  for (let i = 0; i < 29; i++) await wire(`/comments/meetings/${meetingId}`, form({ body: `${sentence()}.` }))
+  await runtime.data.asSystem('bench: let the comments spread over time (the rate limit is per minute)', (tx) =>
+    tx.query(`update public.meeting_comments set created_at = created_at - interval '1 hour'`))
+
+  const page = await firstVisit(meeting)
+  const blocks = ['materials', 'comments', 'votes'].map((f) => `/${f}/meetings/${meetingId}`)
+  let total = page.total
+  const parts = [...page.parts]
+  for (const path of blocks) {
+    const block = await wire(path, { headers: { 'HX-Request': 'true' } })
+    total += block.bytes
+    parts.push(`${path.split('/')[1]} ${block.bytes}`)
+  }
+  results.push({ name: 'live-meeting-page-weight', value: total, unit: 'B', budget: 30_720, ok: total <= 30_720, note: `first visit, 29 comments, published draft: ${parts.join(', ')}` })
+  const posted = await wire(`/comments/meetings/${meetingId}`, form({ body: `${text} (30)` }))
+  results.push({ name: 'htmx-post-comment-weight', value: posted.bytes, unit: 'B', budget: 5_120, ok: posted.bytes <= 5_120, note: 'the response to posting the 30th comment' })
+  const voted = await wire(`/votes/meetings/${meetingId}`, form({ choice: 'for' }))
+  results.push({ name: 'htmx-vote-weight', value: voted.bytes, unit: 'B', budget: 5_120, ok: voted.bytes <= 5_120, note: 'the response to a vote' })
+}
