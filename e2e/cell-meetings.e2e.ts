@@ -87,4 +87,38 @@ export const scenarios: Record<string, (browser: Browser, url: string) => Promis
     await member.context().close()
     await secretary.context().close()
   },
+
+  async 'after the meeting: the minutes are drafted from the data, approved by the chair, and print on A4 without the app around them'(browser, url) {
+    const secretary = await signIn(browser, url, LOGINS.cellSecretary)
+    const me = (await secretary.locator('.who a').textContent())!.trim()
+    await secretary.goto(`${url}/meetings/new`)
+    await secretary.getByLabel('Tiêu đề').fill('Họp lập biên bản')
+    await secretary.getByLabel('Chủ trì').selectOption({ label: me })
+    await secretary.getByLabel('Thư ký').selectOption({ label: me })
+    await secretary.getByRole('button', { name: 'Lưu' }).click()
+    await secretary.getByText('Đã lưu lịch sinh hoạt.').waitFor()
+    await secretary.getByRole('button', { name: 'Tôi có mặt' }).click()
+    await secretary.getByText('Bạn: Có mặt').waitFor()
+    await secretary.getByRole('link', { name: 'Biên bản buổi sinh hoạt' }).click()
+    await secretary.getByRole('button', { name: 'Lập dự thảo biên bản' }).click()
+    await secretary.getByText('Đã lập dự thảo biên bản').waitFor()
+    const draft = await secretary.getByLabel(/Nội dung biên bản/).inputValue()
+    assert.match(draft, /Có mặt: 1\./)
+    await secretary.getByLabel(/Nội dung biên bản/).fill(`${draft}\nChi bộ thống nhất 100%.`)
+    await secretary.getByRole('button', { name: 'Lưu biên bản' }).click()
+    await secretary.getByText('Đã lưu biên bản.').waitFor()
+    await secretary.getByRole('button', { name: 'Duyệt và khóa biên bản' }).click()
+    await secretary.getByText('Đã duyệt biên bản.').waitFor()
+    assert.equal(await secretary.getByLabel(/Nội dung biên bản/).count(), 0, 'locked: no editor')
+
+    await secretary.emulateMedia({ media: 'print' })
+    assert.equal(await secretary.locator('nav.nav').isVisible(), false, 'no navigation on paper')
+    assert.equal(await secretary.getByRole('button', { name: 'In biên bản (A4)' }).isVisible(), false, 'no buttons on paper')
+    assert.equal(await secretary.getByText('Chi bộ thống nhất 100%.').isVisible(), true)
+    await secretary.screenshot({ path: 'e2e/artifacts/minutes-print.png', fullPage: true })
+    const pdf = await secretary.pdf({ preferCSSPageSize: true })
+    const box = /\/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]/.exec(pdf.toString('latin1'))!
+    assert.ok(Math.abs(Number(box[1]) - 595.3) < 2 && Math.abs(Number(box[2]) - 841.9) < 2, `A4 page, got ${box[1]}×${box[2]} pt`)
+    await secretary.context().close()
+  },
 }
