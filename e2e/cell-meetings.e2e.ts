@@ -1,6 +1,20 @@
 import assert from 'node:assert/strict'
-import type { Browser } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { LOGINS, signIn } from './members.e2e.ts'
+
+/** Marks the page's window: if the mark is still there later, the page never reloaded. */
+const markWindow = (page: Page) => page.evaluate(() => ((window as unknown as { marker: number }).marker = Math.random()))
+const windowMark = (page: Page) => page.evaluate(() => (window as unknown as { marker: number }).marker)
+
+/** The demo member opens the meeting page and checks in. */
+async function memberChecksIn(browser: Browser, url: string, meetingUrl: string) {
+  const member = await signIn(browser, url, LOGINS.member)
+  await member.goto(meetingUrl)
+  const marker = await markWindow(member)
+  await member.getByRole('button', { name: 'Tôi có mặt' }).click()
+  await member.getByText('Bạn: Có mặt').waitFor()
+  return { member, marker }
+}
 
 export const scenarios: Record<string, (browser: Browser, url: string) => Promise<void>> = {
   async 'secretary schedules a meeting; a member checks in and comments; the secretary sees it live on the open page'(browser, url) {
@@ -16,22 +30,18 @@ export const scenarios: Record<string, (browser: Browser, url: string) => Promis
     // the secretary keeps the meeting page open: the comment must arrive live
     await secretary.goto(meetingUrl)
     await secretary.getByText('Chưa có ý kiến nào.').waitFor()
-    const secretaryMarker = await secretary.evaluate(() => ((window as unknown as { marker: number }).marker = Math.random()))
-    const member = await signIn(browser, url, LOGINS.member)
-    await member.goto(meetingUrl)
-    const marker = await member.evaluate(() => ((window as unknown as { marker: number }).marker = Math.random()))
-    await member.getByRole('button', { name: 'Tôi có mặt' }).click()
-    await member.getByText('Bạn: Có mặt').waitFor()
-    assert.equal(await member.evaluate(() => (window as unknown as { marker: number }).marker), marker, 'no reload')
+    const secretaryMarker = await markWindow(secretary)
+    const { member, marker } = await memberChecksIn(browser, url, meetingUrl)
+    assert.equal(await windowMark(member), marker, 'no reload')
     await member.getByLabel('Ý kiến của bạn').fill('Đề nghị bổ sung nội dung <b>học tập</b> nghị quyết.')
     await member.getByRole('button', { name: 'Gửi ý kiến' }).click()
     await member.getByText('Đã gửi ý kiến.').waitFor()
     await member.getByText('Đề nghị bổ sung nội dung <b>học tập</b> nghị quyết.').waitFor()
-    assert.equal(await member.evaluate(() => (window as unknown as { marker: number }).marker), marker, 'no reload')
+    assert.equal(await windowMark(member), marker, 'no reload')
     await member.screenshot({ path: 'e2e/artifacts/meeting-member-360.png', fullPage: true })
 
     await secretary.getByText('Đề nghị bổ sung nội dung <b>học tập</b> nghị quyết.').waitFor({ timeout: 5000 })
-    assert.equal(await secretary.evaluate(() => (window as unknown as { marker: number }).marker), secretaryMarker, 'arrived live, no reload')
+    assert.equal(await windowMark(secretary), secretaryMarker, 'arrived live, no reload')
     await secretary.reload()
     await secretary.getByText(/Có mặt\s+1/).first().waitFor()
     await secretary.getByRole('button', { name: 'Tiếp thu vào nghị quyết' }).click()
@@ -49,13 +59,8 @@ export const scenarios: Record<string, (browser: Browser, url: string) => Promis
     await secretary.getByText('Đã lưu lịch sinh hoạt.').waitFor()
     const meetingUrl = secretary.url().split('?')[0]
     await secretary.getByText('Chưa mở biểu quyết.').waitFor()
-    const secretaryMarker = await secretary.evaluate(() => ((window as unknown as { marker: number }).marker = Math.random()))
-
-    const member = await signIn(browser, url, LOGINS.member)
-    await member.goto(meetingUrl)
-    const marker = await member.evaluate(() => ((window as unknown as { marker: number }).marker = Math.random()))
-    await member.getByRole('button', { name: 'Tôi có mặt' }).click()
-    await member.getByText('Bạn: Có mặt').waitFor()
+    const secretaryMarker = await markWindow(secretary)
+    const { member, marker } = await memberChecksIn(browser, url, meetingUrl)
     await member.getByText('Chưa mở biểu quyết.').waitFor()
 
     // the vote opens on the secretary's page; the member's buttons arrive live
@@ -81,8 +86,8 @@ export const scenarios: Record<string, (browser: Browser, url: string) => Promis
     await secretary.getByText('Đã kết thúc biểu quyết. Kết quả đã được ghi lại.').waitFor()
     await member.getByText('Nghị quyết được thông qua').waitFor({ timeout: 5000 })
     assert.equal(await member.getByRole('button', { name: 'Tán thành', exact: true }).count(), 0, 'no buttons after the vote closed')
-    assert.equal(await member.evaluate(() => (window as unknown as { marker: number }).marker), marker, 'the member never reloaded')
-    assert.equal(await secretary.evaluate(() => (window as unknown as { marker: number }).marker), secretaryMarker, 'the secretary never reloaded')
+    assert.equal(await windowMark(member), marker, 'the member never reloaded')
+    assert.equal(await windowMark(secretary), secretaryMarker, 'the secretary never reloaded')
     await member.screenshot({ path: 'e2e/artifacts/meeting-vote-member-360.png', fullPage: true })
     await member.context().close()
     await secretary.context().close()

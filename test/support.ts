@@ -130,6 +130,23 @@ export async function html(res: Response): Promise<string> {
   return res.text()
 }
 
+/** Tomorrow's date in Vietnam time (yyyy-mm-dd), for meetings that are still ahead. */
+export const tomorrow = () => new Date(Date.now() + 86_400_000 + 7 * 3600_000).toISOString().slice(0, 10)
+
+/** The member record behind a login (test fixtures only). */
+export async function memberIdOf(t: TestApp, login: string): Promise<string> {
+  return t.runtime.data.asSystem('test: member of a login', async (tx) =>
+    (await tx.query<{ id: string }>(`select a.member_id as id from public.accounts a join app.credentials c on c.user_id = a.user_id where c.login_phone = $1`, [login]))[0].id)
+}
+
+/** Schedules a meeting through the app, as `agent`, in the cell at `path` (tomorrow, 19:30 by default); returns its id. */
+export async function scheduleMeeting(t: TestApp, agent: Agent, fields: Record<string, string> & { title: string }, path = 'ns.tp1.g1.c1'): Promise<string> {
+  const res = await agent.post('/meetings', { org_id: await orgIdByPath(t, path), kind: 'regular', date: tomorrow(), time: '19:30', ...fields })
+  const location = res.headers.get('Location')
+  if (!location) throw new Error(`scheduling failed: ${res.status}`)
+  return location.split('?')[0].split('/').pop()!
+}
+
 /** Claims for a demo login, to run SQL as that user through withUser (exactly as requests do). */
 export async function claimsOf(t: TestApp, login: string) {
   const sub = await t.runtime.data.asSystem('test: resolve a login to its user id', async (tx) => {

@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { LOGINS, claimsOf, orgIdByPath, testApp, type Agent, type TestApp } from '../../../test/support.ts'
+import { claimsOf, LOGINS, orgIdByPath, testApp, tomorrow, type Agent, type TestApp } from '../../../test/support.ts'
 
 let t: TestApp
 let secretary: Agent
 let cellId: string
 let url: string
 
-const tomorrow = () => new Date(Date.now() + 86_400_000 + 7 * 3600_000).toISOString().slice(0, 10)
 const cellMates = () =>
   t.runtime.data.asSystem('test: members of the demo cell', async (tx) =>
     tx.query<{ id: string; full_name: string; phone: string }>(`select id, full_name, phone from public.members where org_id = $1 order by full_name`, [cellId]))

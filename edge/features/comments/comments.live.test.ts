@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { LOGINS, orgIdByPath, signInMemberOf, sseFrames as frames, testApp, type Agent, type TestApp } from '../../../test/support.ts'
+import { LOGINS, orgIdByPath, scheduleMeeting, sseFrames as frames, signInMemberOf, testApp, tomorrow, type Agent, type TestApp } from '../../../test/support.ts'
 
 let t: TestApp
 let secretary: Agent
 let member: Agent
 let base: string
 
-const tomorrow = () => new Date(Date.now() + 86_400_000 + 7 * 3600_000).toISOString().slice(0, 10)
 
 beforeAll(async () => {
   t = await testApp({ members: 200 })
@@ -43,9 +42,7 @@ describe('live comment stream', () => {
   })
 
   it('a page that showed no comment yet gets, on connecting, those posted since it loaded', async () => {
-    const cellId = await orgIdByPath(t, 'ns.tp1.g1.c1')
-    const res = await secretary.post('/meetings', { org_id: cellId, kind: 'regular', title: 'Họp mới', date: tomorrow(), time: '19:30' })
-    const fresh = `/comments/meetings/${res.headers.get('Location')!.split('?')[0].split('/').pop()}`
+    const fresh = `/comments/meetings/${await scheduleMeeting(t, secretary, { title: 'Họp mới' })}`
     const page = await (await member.get(fresh, { htmx: true })).text()
     expect(page).toContain(`hx-sse:connect="${fresh}/stream?after="`)
     await member.post(fresh, { body: 'Gửi trước khi luồng kịp mở' }, { htmx: true })

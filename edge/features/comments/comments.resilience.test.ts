@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { hubFor } from './comments.live.tsx'
-import { LOGINS, claimsOf, orgIdByPath, testApp, type Agent, type TestApp } from '../../../test/support.ts'
+import { claimsOf, LOGINS, orgIdByPath, testApp, tomorrow, type Agent, type TestApp } from '../../../test/support.ts'
 
 let t: TestApp
 let base: string
 let meetingId: string
 
-const tomorrow = () => new Date(Date.now() + 86_400_000 + 7 * 3600_000).toISOString().slice(0, 10)
 
 /** A subscriber that keeps reading frames, and can be cut and come back with Last-Event-ID. */
 class Subscriber {

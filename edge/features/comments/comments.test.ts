@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { LOGINS, orgIdByPath, signInMemberOf, testApp, type Agent, type TestApp } from '../../../test/support.ts'
+import { LOGINS, orgIdByPath, signInMemberOf, testApp, tomorrow, type Agent, type TestApp } from '../../../test/support.ts'
 
 let t: TestApp
 let secretary: Agent
@@ -7,7 +7,6 @@ let member: Agent
 let meetingId: string
 let base: string
 
-const tomorrow = () => new Date(Date.now() + 86_400_000 + 7 * 3600_000).toISOString().slice(0, 10)
 
 beforeAll(async () => {
   t = await testApp({ members: 200 })

@@ -2,6 +2,7 @@ import { Hono } from 'hono'
 import { requireUser } from '../../kernel/auth/session.ts'
 import { sessionOf, type AppContext, type AppEnv } from '../../kernel/http/context.ts'
 import { notFound } from '../../kernel/http/errors.tsx'
+import { readAndChange } from '../../kernel/http/change.ts'
 import { isHtmx } from '../../kernel/http/htmx.ts'
 import { isUuid, parseForm } from '../../kernel/http/validation.ts'
 import { EXTENSIONS, sniffDocument } from '../../kernel/files/sniff.ts'
@@ -32,15 +33,8 @@ const startsWithinADay = (board: q.Board) => {
 
 /** Runs a change under RLS and renders the block (htmx) or a page holding it; a meeting out of sight is a 404. */
 async function render(c: AppContext, meetingId: string, change?: (tx: Tx, before: q.Board) => Promise<Outcome>) {
-  const result = await c.get('data').withUser(sessionOf(c), async (tx) => {
-    const before = await q.board(tx, meetingId)
-    if (!before) return undefined
-    const outcome = change ? await change(tx, before) : {}
-    return { outcome, board: change ? (await q.board(tx, meetingId))! : before }
-  })
-  if (!result) notFound()
-  const { board } = result
-  const { status, ...outcome } = result.outcome
+  const { state: board, outcome: result }: { state: q.Board; outcome: Outcome } = await readAndChange(c, (tx) => q.board(tx, meetingId), change)
+  const { status, ...outcome } = result
   const unpublished = board.materials.some((m) => !m.published_at && m.kind !== 'final_resolution')
   const warning = outcome.warning ?? (board.can_manage && board.meeting_open && unpublished && startsWithinADay(board) ? messages.soon : undefined)
   const block = <MaterialsBlock board={board} csrf={c.get('csrf')} {...outcome} warning={warning} />

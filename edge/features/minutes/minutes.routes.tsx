@@ -2,6 +2,7 @@ import { Hono } from 'hono'
 import { requireUser } from '../../kernel/auth/session.ts'
 import { sessionOf, type AppContext, type AppEnv } from '../../kernel/http/context.ts'
 import { notFound } from '../../kernel/http/errors.tsx'
+import { readAndChange } from '../../kernel/http/change.ts'
 import { isUuid, parseForm } from '../../kernel/http/validation.ts'
 import type { Tx } from '../../kernel/db/types.ts'
 import { MinutesPage } from '../../../views/minutes/MinutesPage.tsx'
@@ -23,15 +24,9 @@ type Outcome = { notice?: string; error?: string; draft?: string; status?: 400 |
 
 /** Runs a change under RLS (a refused one is a 404, as for a missing meeting) and renders the page after it. */
 async function page(c: AppContext, id: string, change?: (tx: Tx, before: q.Minutes) => Promise<Outcome>) {
-  const result = await c.get('data').withUser(sessionOf(c), async (tx) => {
-    const before = await q.minutes(tx, id)
-    if (!before) return undefined
-    const outcome = change ? await change(tx, before) : {}
-    return { outcome, minutes: change ? (await q.minutes(tx, id))! : before }
-  })
-  if (!result) notFound()
-  const { status, ...outcome } = result.outcome
-  return c.html(<MinutesPage viewer={{ name: sessionOf(c).name, csrf: c.get('csrf') }} minutes={result.minutes} {...outcome} />, status ?? 200)
+  const result = await readAndChange(c, (tx) => q.minutes(tx, id), change)
+  const { status, ...outcome }: Outcome = result.outcome
+  return c.html(<MinutesPage viewer={{ name: sessionOf(c).name, csrf: c.get('csrf') }} minutes={result.state} {...outcome} />, status ?? 200)
 }
 
 minutes.get('/meetings/:meetingId', (c) => page(c, meetingId(c)))

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { LOGINS, claimsOf, orgIdByPath, signInMemberOf, testApp, type Agent, type TestApp } from '../../../test/support.ts'
+import { claimsOf, LOGINS, memberIdOf, orgIdByPath, scheduleMeeting, signInMemberOf, testApp, type Agent, type TestApp } from '../../../test/support.ts'
 
 let t: TestApp
 let secretary: Agent
@@ -9,10 +9,6 @@ let base: string
 let cellId: string
 let mates: { id: string; full_name: string }[]
 
-const tomorrow = () => new Date(Date.now() + 86_400_000 + 7 * 3600_000).toISOString().slice(0, 10)
-const memberIdOf = async (login: string) =>
-  t.runtime.data.asSystem('test: member of a login', async (tx) =>
-    (await tx.query<{ id: string }>(`select a.member_id as id from public.accounts a join app.credentials c on c.user_id = a.user_id where c.login_phone = $1`, [login]))[0].id)
 const textarea = (html: string) => /<textarea id="f-minutes"[^>]*>([\s\S]*?)<\/textarea>/.exec(html)?.[1] ?? ''
 const revisionIn = (html: string) => /name="revision" value="(\d+)"/.exec(html)?.[1] ?? ''
 
@@ -21,13 +17,12 @@ beforeAll(async () => {
   secretary = await t.signIn(LOGINS.cellSecretary)
   noteTaker = await t.signIn(LOGINS.member)
   cellId = await orgIdByPath(t, 'ns.tp1.g1.c1')
-  const res = await secretary.post('/meetings', {
-    org_id: cellId, kind: 'regular', title: 'Sinh hoạt tháng 12', date: tomorrow(), time: '19:30', place: 'Hội trường khu phố',
-    chair_id: await memberIdOf(LOGINS.cellSecretary), note_taker_id: await memberIdOf(LOGINS.member), agenda: 'Kiểm điểm công tác tháng',
+  meetingId = await scheduleMeeting(t, secretary, {
+    title: 'Sinh hoạt tháng 12', place: 'Hội trường khu phố', agenda: 'Kiểm điểm công tác tháng',
+    chair_id: await memberIdOf(t, LOGINS.cellSecretary), note_taker_id: await memberIdOf(t, LOGINS.member),
   })
-  meetingId = res.headers.get('Location')!.split('?')[0].split('/').pop()!
   base = `/minutes/meetings/${meetingId}`
-  const officers = [await memberIdOf(LOGINS.cellSecretary), await memberIdOf(LOGINS.member)]
+  const officers = [await memberIdOf(t, LOGINS.cellSecretary), await memberIdOf(t, LOGINS.member)]
   mates = await t.runtime.data.asSystem('test: cell-mates', (tx) =>
     tx.query<{ id: string; full_name: string }>(`select id, full_name from public.members where org_id = $1 and id <> all ($2::uuid[]) order by full_name limit 2`,
       [cellId, officers]))

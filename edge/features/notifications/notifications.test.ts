@@ -1,16 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { LOGINS, claimsOf, signInMemberOf, testApp, type TestApp } from '../../../test/support.ts'
+import { claimsOf, LOGINS, memberIdOf, signInMemberOf, testApp, type TestApp } from '../../../test/support.ts'
 
 let t: TestApp
 let mine: string[]
 
-const memberIdOf = async (login: string) =>
-  t.runtime.data.asSystem('test: member of a login', async (tx) =>
-    (await tx.query<{ id: string }>(`select a.member_id as id from public.accounts a join app.credentials c on c.user_id = a.user_id where c.login_phone = $1`, [login]))[0].id)
 
 beforeAll(async () => {
   t = await testApp({ members: 60 })
-  const memberId = await memberIdOf(LOGINS.member)
+  const memberId = await memberIdOf(t, LOGINS.member)
   mine = await t.runtime.data.asSystem('test: notices written as a feature trigger would', async (tx) =>
     (await tx.query<{ id: string }>(
       `insert into public.notifications (member_id, kind, title, url, created_at)

@@ -2,6 +2,7 @@ import { Hono } from 'hono'
 import { requireUser } from '../../kernel/auth/session.ts'
 import { sessionOf, type AppContext, type AppEnv } from '../../kernel/http/context.ts'
 import { notFound } from '../../kernel/http/errors.tsx'
+import { readAndChange } from '../../kernel/http/change.ts'
 import { isHtmx } from '../../kernel/http/htmx.ts'
 import { liveStream } from '../../kernel/http/sse.ts'
 import { isUuid, parseForm } from '../../kernel/http/validation.ts'
@@ -27,14 +28,8 @@ type Outcome = { notice?: string; error?: string }
 
 /** Runs a change under RLS and reads the ballot after it; 404 when the meeting is out of sight. */
 async function load(c: AppContext, id: string, change?: (tx: Tx, before: q.Ballot) => Promise<Outcome>) {
-  const result = await c.get('data').withUser(sessionOf(c), async (tx) => {
-    const before = await q.ballot(tx, id)
-    if (!before) return undefined
-    const outcome = change ? await change(tx, before) : {}
-    return { outcome, ballot: change ? (await q.ballot(tx, id))! : before }
-  })
-  if (!result) notFound()
-  return result
+  const { state, outcome } = await readAndChange(c, (tx) => q.ballot(tx, id), change)
+  return { ballot: state, outcome: outcome as Outcome }
 }
 
 const formProps = (c: AppContext, b: q.Ballot) => ({

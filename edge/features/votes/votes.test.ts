@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { LOGINS, claimsOf, orgIdByPath, signInMemberOf, sseFrames, testApp, type Agent, type TestApp } from '../../../test/support.ts'
+import { claimsOf, LOGINS, memberIdOf, scheduleMeeting, signInMemberOf, sseFrames, testApp, type Agent, type TestApp } from '../../../test/support.ts'
 
 let t: TestApp
 let secretary: Agent
@@ -7,10 +7,6 @@ let member: Agent
 let meetingId: string
 let base: string
 
-const tomorrow = () => new Date(Date.now() + 86_400_000 + 7 * 3600_000).toISOString().slice(0, 10)
-const memberIdOf = async (login: string) =>
-  t.runtime.data.asSystem('test: member of a login', async (tx) =>
-    (await tx.query<{ id: string }>(`select a.member_id as id from public.accounts a join app.credentials c on c.user_id = a.user_id where c.login_phone = $1`, [login]))[0].id)
 const setStatus = (memberId: string, status: 'official' | 'probationary') =>
   t.runtime.data.asSystem('test: make a member official or probationary', (tx) => tx.query(`update public.members set status = $2 where id = $1`, [memberId, status]))
 const tallyOf = (html: string) => [...html.matchAll(/(Tán thành|Không tán thành|Không biểu quyết): <strong>(\d+)<\/strong>/g)].map((m) => `${m[1]} ${m[2]}`)
@@ -19,11 +15,9 @@ beforeAll(async () => {
   t = await testApp({ members: 200 })
   secretary = await t.signIn(LOGINS.cellSecretary)
   member = await t.signIn(LOGINS.member)
-  const cellId = await orgIdByPath(t, 'ns.tp1.g1.c1')
-  const res = await secretary.post('/meetings', { org_id: cellId, kind: 'regular', title: 'Họp biểu quyết', date: tomorrow(), time: '19:30' })
-  meetingId = res.headers.get('Location')!.split('?')[0].split('/').pop()!
+  meetingId = await scheduleMeeting(t, secretary, { title: 'Họp biểu quyết' })
   base = `/votes/meetings/${meetingId}`
-  await setStatus(await memberIdOf(LOGINS.member), 'official')
+  await setStatus(await memberIdOf(t, LOGINS.member), 'official')
 })
 afterAll(() => t?.close())
 
@@ -57,7 +51,7 @@ describe('the vote on the resolution', () => {
 
   it('a probationary member present does not vote, in the page and in the database', async () => {
     const probationer = await signInMemberOf(t, 'ns.tp1.g1.c1')
-    const id = await memberIdOf(probationer.login)
+    const id = await memberIdOf(t, probationer.login)
     await setStatus(id, 'probationary')
     await probationer.post(`/meetings/${meetingId}/check-in`, {}, { htmx: true })
     const res = await probationer.post(base, { choice: 'for' }, { htmx: true })

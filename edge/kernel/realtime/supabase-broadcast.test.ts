@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { LOGINS, claimsOf, orgIdByPath, signInMemberOf, testApp, type Agent, type TestApp } from '../../../test/support.ts'
+import { claimsOf, LOGINS, scheduleMeeting, signInMemberOf, testApp, type Agent, type TestApp } from '../../../test/support.ts'
 
 /** Supabase Realtime's own objects, as Supabase defines them (the parts our migration and policies touch). */
 const SUPABASE_REALTIME = `
@@ -32,8 +32,7 @@ beforeAll(async () => {
     await tx.exec(migration)
   })
   secretary = await t.signIn(LOGINS.cellSecretary)
-  const res = await secretary.post('/meetings', { org_id: await orgIdByPath(t, 'ns.tp1.g1.c1'), kind: 'regular', title: 'Họp qua Realtime', date: new Date(Date.now() + 86_400_000 + 7 * 3600_000).toISOString().slice(0, 10), time: '19:30' })
-  meetingId = res.headers.get('Location')!.split('?')[0].split('/').pop()!
+  meetingId = await scheduleMeeting(t, secretary, { title: 'Họp qua Realtime' })
 })
 afterAll(() => t?.close())
 
@@ -68,10 +67,7 @@ describe('Supabase Realtime broadcast', () => {
     expect(await canJoin(LOGINS.staff, topic)).toBe(true)
     const outsider = await signInMemberOf(t, 'ns.tp1.g2.c1')
     expect(await canJoin(outsider.login, topic)).toBe(false)
-    const staff = await t.signIn(LOGINS.staff)
-    const date = new Date(Date.now() + 86_400_000 + 7 * 3600_000).toISOString().slice(0, 10)
-    const elsewhere = await staff.post('/meetings', { org_id: await orgIdByPath(t, 'ns.tp1.g1.c2'), kind: 'regular', title: 'Chi bộ khác', date, time: '19:30' })
-    const otherMeeting = elsewhere.headers.get('Location')!.split('?')[0].split('/').pop()
+    const otherMeeting = await scheduleMeeting(t, await t.signIn(LOGINS.staff), { title: 'Chi bộ khác' }, 'ns.tp1.g1.c2')
     expect(await canJoin(LOGINS.staff, `meeting:${otherMeeting}`)).toBe(true)
     expect(await canJoin(LOGINS.member, `meeting:${otherMeeting}`)).toBe(false)
     expect(await canJoin(LOGINS.member, `meeting:${crypto.randomUUID()}`)).toBe(false)
