@@ -125,19 +125,13 @@ create policy "Users can read the votes of meetings they can see" on public.meet
 drop policy if exists "Managers can open votes in their subtree" on public.meeting_ballots;
 create policy "Managers can open votes in their subtree" on public.meeting_ballots
   for insert to authenticated
-  with check (org_key >= ((select app.scope_bounds())[1]) and org_key < ((select app.scope_bounds())[2])
-              and (((select app.scope_bounds())[3]) = '1'
-                   or org_key::extensions.ltree operator(extensions.<@) any ((select app.managed_scope())::extensions.ltree[])));
+  with check (app.manages_key(org_key));
 
 drop policy if exists "Managers can close votes in their subtree" on public.meeting_ballots;
 create policy "Managers can close votes in their subtree" on public.meeting_ballots
   for update to authenticated
-  using (org_key >= ((select app.scope_bounds())[1]) and org_key < ((select app.scope_bounds())[2])
-         and (((select app.scope_bounds())[3]) = '1'
-              or org_key::extensions.ltree operator(extensions.<@) any ((select app.managed_scope())::extensions.ltree[])))
-  with check (org_key >= ((select app.scope_bounds())[1]) and org_key < ((select app.scope_bounds())[2])
-              and (((select app.scope_bounds())[3]) = '1'
-                   or org_key::extensions.ltree operator(extensions.<@) any ((select app.managed_scope())::extensions.ltree[])));
+  using (app.manages_key(org_key))
+  with check (app.manages_key(org_key));
 
 /* An official member recorded present votes, as himself/herself, while the vote is open. */
 drop policy if exists "Present official members can vote while the vote is open" on public.meeting_votes;

@@ -97,9 +97,7 @@ create policy "Note-takers and managers can start the minutes" on public.meeting
   for insert to authenticated
   with check (meeting_id in (select mt.id from public.meetings mt)
               and ('note_taker' = any (app.meeting_part(meeting_id))
-                   or (org_key >= ((select app.scope_bounds())[1]) and org_key < ((select app.scope_bounds())[2])
-                       and (((select app.scope_bounds())[3]) = '1'
-                            or org_key::extensions.ltree operator(extensions.<@) any ((select app.managed_scope())::extensions.ltree[])))));
+                   or (app.manages_key(org_key))));
 
 /* The note-taker edits and the chair approves a draft (the trigger tells which may do what). */
 drop policy if exists "The note-taker and the chair work on draft minutes" on public.meeting_minutes;

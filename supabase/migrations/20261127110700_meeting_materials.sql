@@ -112,28 +112,20 @@ create policy "Managers read materials in their subtree" on public.meeting_mater
 drop policy if exists "Managers add materials in their subtree" on public.meeting_materials;
 create policy "Managers add materials in their subtree" on public.meeting_materials
   for insert to authenticated
-  with check (org_key >= ((select app.scope_bounds())[1]) and org_key < ((select app.scope_bounds())[2])
-              and (((select app.scope_bounds())[3]) = '1'
-                   or org_key::extensions.ltree operator(extensions.<@) any ((select app.managed_scope())::extensions.ltree[])));
+  with check (app.manages_key(org_key));
 
 drop policy if exists "Managers change and publish materials in their subtree" on public.meeting_materials;
 create policy "Managers change and publish materials in their subtree" on public.meeting_materials
   for update to authenticated
-  using (org_key >= ((select app.scope_bounds())[1]) and org_key < ((select app.scope_bounds())[2])
-         and (((select app.scope_bounds())[3]) = '1'
-              or org_key::extensions.ltree operator(extensions.<@) any ((select app.managed_scope())::extensions.ltree[])))
-  with check (org_key >= ((select app.scope_bounds())[1]) and org_key < ((select app.scope_bounds())[2])
-              and (((select app.scope_bounds())[3]) = '1'
-                   or org_key::extensions.ltree operator(extensions.<@) any ((select app.managed_scope())::extensions.ltree[])));
+  using (app.manages_key(org_key))
+  with check (app.manages_key(org_key));
 
 /* Only what was never published may be removed. */
 drop policy if exists "Managers remove unpublished materials in their subtree" on public.meeting_materials;
 create policy "Managers remove unpublished materials in their subtree" on public.meeting_materials
   for delete to authenticated
   using (published_at is null
-         and org_key >= ((select app.scope_bounds())[1]) and org_key < ((select app.scope_bounds())[2])
-         and (((select app.scope_bounds())[3]) = '1'
-              or org_key::extensions.ltree operator(extensions.<@) any ((select app.managed_scope())::extensions.ltree[])));
+         and app.manages_key(org_key));
 
 /* A stored file is readable by whoever may read the material that refers to it. */
 drop policy if exists "Users read the files of materials they can see" on public.stored_files;
