@@ -19,6 +19,7 @@ import { votes } from './features/votes/votes.routes.tsx'
 import { minutes } from './features/minutes/minutes.routes.tsx'
 import { materials } from './features/materials/materials.routes.tsx'
 import { notifications } from './features/notifications/notifications.routes.tsx'
+import { tasks } from './features/tasks/tasks.routes.tsx'
 
 const MAX_UPLOAD = 12 * 1024 * 1024
 
@@ -70,6 +71,7 @@ export function createApp(runtime: Pick<Runtime, 'config' | 'data' | 'signer' | 
   app.route('/minutes', minutes)
   app.route('/materials', materials)
   app.route('/notifications', notifications)
+  app.route('/tasks', tasks)
   app.route('/reports', reports)
   return app
 }

@@ -10,6 +10,7 @@ const NAV = [
   { href: '/', label: 'Trang chủ' },
   { href: '/orgs', label: 'Tổ chức đảng' },
   { href: '/meetings', label: 'Sinh hoạt' },
+  { href: '/tasks', label: 'Giao việc' },
   { href: '/notifications', label: 'Thông báo' },
   { href: '/members', label: 'Đảng viên' },
   { href: '/reports/registration', label: 'Thống kê' },

@@ -1,0 +1,194 @@
+import type { Tx } from '../../kernel/db/types.ts'
+import type { TaskInput } from './tasks.forms.ts'
+
+export const PAGE_SIZE = 30
+export type View = 'mine' | 'assigned' | 'org'
+export type StatusFilter = 'open' | 'overdue' | 'assigned' | 'in_progress' | 'reported' | 'done' | 'returned' | 'all'
+
+/** Today in Vietnam: a task due today is not yet overdue. */
+const TODAY = `(now() at time zone 'Asia/Ho_Chi_Minh')::date`
+
+export interface TaskRow {
+  id: string
+  title: string
+  due_on: string
+  priority: string
+  org_name: string
+  status: string
+  progress: number
+  overdue: boolean
+  assignees: number
+  done: number
+}
+
+/** Each view as one row source: an assignment of mine, or a task (with its assignees summed up). */
+function source(view: View): string {
+  if (view === 'mine')
+    return `select t.id, t.title, t.due_on::text, t.priority, o.name as org_name, a.status, a.progress,
+                   1 as assignees, (a.status = 'done')::int as done
+              from public.task_assignees a join public.tasks t on t.id = a.task_id join public.organizations o on o.id = t.org_id
+             where a.member_id = (select app.current_member_id())
+                or (a.org_id is not null and a.org_key >= ((select app.scope_bounds())[1]) and a.org_key < ((select app.scope_bounds())[2])
+                    and app.manages_key(a.org_key))`
+  const which =
+    view === 'assigned'
+      ? `t.assigner_id = (select app.current_member_id())`
+      : `t.org_key >= ((select app.scope_bounds())[1]) and t.org_key < ((select app.scope_bounds())[2])`
+  return `select t.id, t.title, t.due_on::text, t.priority, o.name as org_name,
+                 case when bool_and(a.status = 'done') then 'done' when bool_or(a.status = 'reported') then 'reported'
+                      when bool_or(a.status in ('in_progress', 'returned')) then 'in_progress' else 'assigned' end as status,
+                 coalesce(round(avg(a.progress))::int, 0) as progress,
+                 count(a.id)::int as assignees, count(a.id) filter (where a.status = 'done')::int as done
+            from public.tasks t join public.organizations o on o.id = t.org_id
+            left join public.task_assignees a on a.task_id = t.id
+           where ${which}
+           group by t.id, o.name`
+}
+
+function statusCondition(filter: StatusFilter): string {
+  if (filter === 'all') return 'true'
+  if (filter === 'open') return `s.status <> 'done'`
+  if (filter === 'overdue') return `s.status <> 'done' and s.due_on::date < ${TODAY}`
+  return `s.status = '${filter}'`
+}
+
+/** A page of tasks for a view and a filter, soonest due first, and the count in each filter. */
+export async function list(tx: Tx, view: View, filter: StatusFilter, page: number) {
+  const rows = await tx.query<TaskRow>(
+    `select s.*, s.status <> 'done' and s.due_on::date < ${TODAY} as overdue
+       from (${source(view)}) s
+      where ${statusCondition(filter)}
+      order by s.status = 'done', s.due_on, s.title
+      limit ${PAGE_SIZE + 1} offset ${(page - 1) * PAGE_SIZE}`,
+  )
+  const [counts] = await tx.query<Record<StatusFilter, number>>(
+    `select count(*) filter (where s.status <> 'done')::int as open,
+            count(*) filter (where s.status <> 'done' and s.due_on::date < ${TODAY})::int as overdue,
+            count(*) filter (where s.status = 'reported')::int as reported,
+            count(*) filter (where s.status = 'done')::int as done,
+            count(*)::int as all
+       from (${source(view)}) s`,
+  )
+  return { rows: rows.slice(0, PAGE_SIZE), more: rows.length > PAGE_SIZE, counts }
+}
+
+export interface AssigneeRow {
+  id: string
+  name: string
+  is_org: boolean
+  status: string
+  progress: number
+  report: string | null
+  review_note: string | null
+  reported_at: Date | null
+  mine: boolean
+}
+
+export interface TaskDetail {
+  id: string
+  title: string
+  description: string | null
+  due_on: string
+  priority: string
+  org_name: string
+  assigner_name: string | null
+  overdue: boolean
+  can_review: boolean
+  assignees: AssigneeRow[]
+}
+
+export async function detail(tx: Tx, id: string): Promise<TaskDetail | undefined> {
+  const [task] = await tx.query<Omit<TaskDetail, 'assignees'>>(
+    `select t.id, t.title, t.description, t.due_on::text, t.priority, o.name as org_name,
+            app.visible_member_name(t.assigner_id) as assigner_name,
+            t.due_on < ${TODAY} as overdue, app.manages_key(t.org_key) as can_review
+       from public.tasks t join public.organizations o on o.id = t.org_id where t.id = $1`,
+    [id],
+  )
+  if (!task) return undefined
+  const assignees = await tx.query<AssigneeRow>(
+    `select a.id, coalesce(o.name, app.visible_member_name(a.member_id), 'Đảng viên') as name, a.org_id is not null as is_org,
+            a.status, a.progress, a.report, a.review_note, a.reported_at,
+            app.acts_for_assignee(a.member_id, a.org_key, a.org_id is not null) as mine
+       from public.task_assignees a left join public.organizations o on o.id = a.org_id
+      where a.task_id = $1
+      order by name limit 2000`,
+    [id],
+  )
+  return { ...task, overdue: task.overdue && assignees.some((a) => a.status !== 'done'), assignees }
+}
+
+/** Where a task may come from (organizations the user manages), and whom it may go to. */
+export async function candidates(tx: Tx, orgId?: string) {
+  const origins = await tx.query<{ id: string; name: string }>(
+    `select o.id, o.name from public.organizations o
+      where o.path = any ((select app.managed_scope())::ltree[]) and o.valid_to is null order by o.path limit 50`,
+  )
+  const origin = origins.find((o) => o.id === orgId) ?? origins[0]
+  if (!origin) return { origins, origin: undefined, orgs: [], members: [] }
+  const orgs = await tx.query<{ id: string; name: string }>(
+    `select o.id, o.name from public.organizations o where o.parent_id = $1 and o.valid_to is null order by o.name limit 300`,
+    [origin.id],
+  )
+  const members = await tx.query<{ id: string; name: string }>(
+    `select m.id, m.full_name as name from public.members m
+      where m.org_id = $1 and m.deceased_on is null and m.left_on is null order by m.full_name limit 300`,
+    [origin.id],
+  )
+  return { origins, origin, orgs, members }
+}
+
+/** Creates the task and its assignments (organizations, or every member of their subtrees when asked). */
+export async function create(tx: Tx, input: TaskInput): Promise<{ id: string; assigned: number }> {
+  const id = crypto.randomUUID()
+  await tx.query(`insert into public.tasks (id, org_id, title, description, due_on, priority) values ($1, $2, $3, $4, $5, $6)`, [
+    id,
+    input.org_id,
+    input.title,
+    input.description ?? null,
+    input.due_on,
+    input.priority,
+  ])
+  const members = await tx.query(
+    `insert into public.task_assignees (task_id, member_id)
+     select $1, m.id from public.members m
+      where m.deceased_on is null and m.left_on is null
+        and (m.id = any ($2::uuid[])
+             or ($4 and m.org_path <@ any (select o.path from public.organizations o where o.id = any ($3::uuid[]))))
+     on conflict do nothing returning id`,
+    [id, input.member_ids, input.org_ids, input.every_member],
+  )
+  const orgs = input.every_member
+    ? []
+    : await tx.query(
+        `insert into public.task_assignees (task_id, org_id) select $1, o.id from public.organizations o where o.id = any ($2::uuid[]) returning id`,
+        [id, input.org_ids],
+      )
+  // someone asked for but not assignable (outside the scope, or gone) refuses the whole task
+  if (!input.every_member && members.length < new Set(input.member_ids).size) throw Object.assign(new Error('assignee outside the scope'), { code: '42501' })
+  return { id, assigned: members.length + orgs.length }
+}
+
+/** The assignee's report: progress so far, or done (waiting for the assigner's review). */
+export async function report(tx: Tx, assigneeId: string, progress: number, text: string | undefined, finished: boolean): Promise<boolean> {
+  const rows = await tx.query(
+    `update public.task_assignees set progress = $2, report = coalesce($3, report), status = $4
+      where id = $1 and status <> 'done' returning id`,
+    [assigneeId, finished ? 100 : progress, text ?? null, finished ? 'reported' : 'in_progress'],
+  )
+  return rows.length === 1
+}
+
+export async function review(tx: Tx, assigneeId: string, accept: boolean, note: string | undefined): Promise<boolean> {
+  const rows = await tx.query(
+    `update public.task_assignees set status = $2, review_note = $3 where id = $1 and status = 'reported' returning id`,
+    [assigneeId, accept ? 'done' : 'returned', note ?? null],
+  )
+  return rows.length === 1
+}
+
+/** The task an assignment belongs to (to answer with the task page). */
+export async function taskOf(tx: Tx, assigneeId: string): Promise<string | undefined> {
+  const [row] = await tx.query<{ task_id: string }>(`select task_id from public.task_assignees where id = $1`, [assigneeId])
+  return row?.task_id
+}

@@ -1,0 +1,133 @@
+import { Hono } from 'hono'
+import { requireUser } from '../../kernel/auth/session.ts'
+import { sessionOf, type AppContext, type AppEnv } from '../../kernel/http/context.ts'
+import { notFound } from '../../kernel/http/errors.tsx'
+import { isUuid, parseForm, type FieldErrors } from '../../kernel/http/validation.ts'
+import type { Tx } from '../../kernel/db/types.ts'
+import { TasksPage } from '../../../views/tasks/TasksPage.tsx'
+import { TaskForm, type TaskFormValues } from '../../../views/tasks/TaskForm.tsx'
+import { TaskPage } from '../../../views/tasks/TaskPage.tsx'
+import { messages, reportForm, reviewForm, taskForm } from './tasks.forms.ts'
+import * as q from './tasks.queries.ts'
+
+/** Tasks (giao việc): lists, assigning, reporting progress, reviewing. */
+export const tasks = new Hono<AppEnv>()
+tasks.use(requireUser)
+
+const viewerOf = (c: AppContext) => ({ name: sessionOf(c).name, csrf: c.get('csrf') })
+const VIEWS = ['mine', 'assigned', 'org'] as const
+const FILTERS = ['open', 'overdue', 'assigned', 'in_progress', 'reported', 'done', 'returned', 'all'] as const
+
+tasks.get('/', async (c) => {
+  const { origins, listed } = await c.get('data').withUser(sessionOf(c), async (tx) => {
+    const { origins } = await q.candidates(tx)
+    const views: q.View[] = origins.length ? [...VIEWS] : ['mine']
+    const asked = c.req.query('view') as q.View
+    const view = views.includes(asked) ? asked : 'mine'
+    const status = (FILTERS as readonly string[]).includes(c.req.query('status') ?? '') ? (c.req.query('status') as q.StatusFilter) : 'open'
+    const page = Math.max(1, Math.min(1000, Number.parseInt(c.req.query('page') ?? '1', 10) || 1))
+    return { origins, listed: { views, view, status, page, ...(await q.list(tx, view, status, page)) } }
+  })
+  const notice = c.req.query('created') ? messages.created(Number(c.req.query('created')) || 0) : undefined
+  return c.html(
+    <TasksPage
+      viewer={viewerOf(c)}
+      view={listed.view}
+      views={listed.views}
+      filter={listed.status}
+      counts={listed.counts}
+      rows={listed.rows}
+      page={listed.page}
+      more={listed.more}
+      canAssign={origins.length > 0}
+      notice={notice}
+    />,
+  )
+})
+
+async function formPage(c: AppContext, values: TaskFormValues, errors: FieldErrors = {}, status: 200 | 400 = 200) {
+  const found = await c.get('data').withUser(sessionOf(c), (tx) => q.candidates(tx, values.org_id))
+  if (!found.origin) notFound()
+  return c.html(<TaskForm viewer={viewerOf(c)} {...found} values={{ ...values, org_id: found.origin.id }} errors={errors} />, status)
+}
+
+tasks.get('/new', (c) => {
+  const org = c.req.query('org')
+  const inAWeek = new Date(Date.now() + 7 * 86_400_000 + 7 * 3600_000).toISOString().slice(0, 10)
+  return formPage(c, { org_id: isUuid(org) ? org : undefined, due_on: inAWeek, priority: 'normal' })
+})
+
+tasks.post('/', async (c) => {
+  const body = await c.req.parseBody({ all: true })
+  const values: TaskFormValues = {
+    ...(body as Record<string, string>),
+    member_ids: ([] as unknown[]).concat(body.member_ids ?? []).map(String),
+    org_ids: ([] as unknown[]).concat(body.org_ids ?? []).map(String),
+    every_member: body.every_member === 'on',
+  }
+  const form = parseForm(taskForm, body)
+  if (!form.ok) return formPage(c, values, form.errors, 400)
+  const created = await c
+    .get('data')
+    .withUser(sessionOf(c), (tx) => q.create(tx, form.value))
+    .catch((error) => {
+      if ((error as { code?: string }).code === '42501') return null
+      throw error
+    })
+  if (!created) return formPage(c, values, { _form: messages.outOfScope }, 400)
+  return c.redirect(`/tasks/${created.id}?created=${created.assigned}`, 303)
+})
+
+function uuidParam(c: AppContext, name: string): string {
+  const id = c.req.param(name)
+  if (!isUuid(id)) notFound()
+  return id
+}
+
+/** Renders a task after an optional change made in the same transaction; out of sight is 404. */
+async function taskPage(c: AppContext, id: string, extra: { notice?: string; error?: string } = {}, status: 200 | 400 = 200) {
+  const task = await c.get('data').withUser(sessionOf(c), (tx) => q.detail(tx, id))
+  if (!task) notFound()
+  const created = c.req.query('created')
+  return c.html(<TaskPage viewer={viewerOf(c)} task={task} notice={extra.notice ?? (created ? messages.created(Number(created) || 0) : undefined)} error={extra.error} />, status)
+}
+
+tasks.get('/:id', (c) => taskPage(c, uuidParam(c, 'id')))
+
+/** Runs a change on one assignment under RLS; a refused change (42501) or an unknown one is a 404. */
+async function onAssignment(c: AppContext, change: (tx: Tx, assigneeId: string) => Promise<{ notice?: string; error?: string }>) {
+  const assigneeId = uuidParam(c, 'assigneeId')
+  const outcome = await c
+    .get('data')
+    .withUser(sessionOf(c), async (tx) => {
+      const taskId = await q.taskOf(tx, assigneeId)
+      return taskId ? { taskId, ...(await change(tx, assigneeId)) } : undefined
+    })
+    .catch((error) => {
+      if ((error as { code?: string }).code === '42501') notFound()
+      throw error
+    })
+  if (!outcome) notFound()
+  return taskPage(c, outcome.taskId, outcome, outcome.error ? 400 : 200)
+}
+
+tasks.post('/assignments/:assigneeId/report', async (c) => {
+  const form = parseForm(reportForm, await c.req.parseBody())
+  return onAssignment(c, async (tx, id) => {
+    if (!form.ok) return { error: Object.values(form.errors)[0] }
+    const { progress, report, finished } = form.value
+    if (!(await q.report(tx, id, progress, report, finished))) return { error: messages.closed }
+    return { notice: finished ? messages.finished : messages.reported }
+  })
+})
+
+tasks.post('/assignments/:assigneeId/review', async (c) => {
+  const form = parseForm(reviewForm, await c.req.parseBody())
+  return onAssignment(c, async (tx, id) => {
+    if (!form.ok) return { error: Object.values(form.errors)[0] }
+    const accept = form.value.decision === 'accept'
+    if (!accept && !form.value.note) return { error: messages.returnNeedsNote }
+    if (!(await q.review(tx, id, accept, form.value.note))) return { error: messages.notReported }
+    return { notice: accept ? messages.accepted : messages.returned }
+  })
+})

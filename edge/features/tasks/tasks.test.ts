@@ -1,0 +1,141 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { LOGINS, claimsOf, memberIdOf, orgIdByPath, signInMemberOf, testApp, type Agent, type TestApp } from '../../../test/support.ts'
+
+let t: TestApp
+let secretary: Agent
+let member: Agent
+let cellId: string
+let taskUrl: string
+
+const inDays = (days: number) => new Date(Date.now() + days * 86_400_000 + 7 * 3600_000).toISOString().slice(0, 10)
+const assignmentIds = (html: string) => [...html.matchAll(/action="\/tasks\/assignments\/([0-9a-f-]{36})\/report"/g)].map((m) => m[1])
+const reviewIds = (html: string) => [...html.matchAll(/action="\/tasks\/assignments\/([0-9a-f-]{36})\/review"/g)].map((m) => m[1])
+const noticesOf = (memberId: string, kind: string) =>
+  t.runtime.data.asSystem('test: notices of a member', async (tx) =>
+    (await tx.query<{ n: number }>(`select count(*)::int as n from public.notifications where member_id = $1 and kind = $2`, [memberId, kind]))[0].n)
+
+beforeAll(async () => {
+  t = await testApp({ members: 200 })
+  secretary = await t.signIn(LOGINS.cellSecretary)
+  member = await t.signIn(LOGINS.member)
+  cellId = await orgIdByPath(t, 'ns.tp1.g1.c1')
+})
+afterAll(() => t?.close())
+
+describe('assigning', () => {
+  it('the form explains what is missing and keeps the input', async () => {
+    const res = await secretary.post('/tasks', { org_id: cellId, title: 'Rà soát hồ sơ', due_on: inDays(-1), priority: 'normal' })
+    expect(res.status).toBe(400)
+    const html = await res.text()
+    expect(html).toContain('Hạn hoàn thành: không được trước hôm nay.')
+    expect(html).toContain('Hãy chọn ít nhất một đảng viên hoặc một tổ chức nhận việc.')
+    expect(html).toContain('value="Rà soát hồ sơ"')
+  })
+
+  it('a cell secretary assigns to two members; each is told', async () => {
+    const form = new FormData()
+    for (const [k, v] of Object.entries({ org_id: cellId, title: 'Thu đảng phí quý IV', description: 'Thu và nộp trước hạn.', due_on: inDays(5), priority: 'high' })) form.set(k, v)
+    form.append('member_ids', await memberIdOf(t, LOGINS.member))
+    const other = await signInMemberOf(t, 'ns.tp1.g1.c1')
+    form.append('member_ids', await memberIdOf(t, other.login))
+    const res = await secretary.post('/tasks', form)
+    expect(res.status).toBe(303)
+    taskUrl = res.headers.get('Location')!.split('?')[0]
+    const page = await (await secretary.get(res.headers.get('Location')!)).text()
+    expect(page).toContain('Đã giao việc cho 2 người/tổ chức.')
+    expect(await noticesOf(await memberIdOf(t, LOGINS.member), 'task.assigned')).toBe(1)
+    const list = await (await secretary.get('/tasks?view=assigned&status=open')).text()
+    expect(list).toContain('Thu đảng phí quý IV')
+    expect(list).toContain('0/2 hoàn thành')
+  })
+
+  it('a member from another cell cannot be assigned by a cell secretary (nothing is created)', async () => {
+    const outsider = await t.runtime.data.asSystem('test: a member of another cell', async (tx) =>
+      (await tx.query<{ id: string }>(`select id from public.members where org_id <> $1 limit 1`, [cellId]))[0].id)
+    const res = await secretary.post('/tasks', { org_id: cellId, title: 'Giao nhầm', due_on: inDays(3), priority: 'normal', member_ids: outsider })
+    expect(res.status).toBe(400)
+    expect(await res.text()).toContain('Chỉ giao việc trong phạm vi tổ chức bạn quản lý.')
+    const [{ n }] = await t.runtime.data.asSystem('test: no task left behind', (tx) => tx.query<{ n: number }>(`select count(*)::int as n from public.tasks where title = 'Giao nhầm'`))
+    expect(n).toBe(0)
+  })
+
+  it('a ward secretary assigns to a cell, or to every member of it', async () => {
+    const ward = await t.signIn(LOGINS.grassroots)
+    const wardId = await orgIdByPath(t, 'ns.tp1.g1')
+    const toCell = await ward.post('/tasks', { org_id: wardId, title: 'Báo cáo sơ kết', due_on: inDays(10), priority: 'normal', org_ids: cellId })
+    expect(await (await ward.get(toCell.headers.get('Location')!)).text()).toContain('Đã giao việc cho 1 người/tổ chức.')
+    expect(await (await secretary.get('/tasks?view=mine&status=open')).text()).toContain('Báo cáo sơ kết')
+    const everyone = await ward.post('/tasks', { org_id: wardId, title: 'Học tập chuyên đề', due_on: inDays(10), priority: 'low', org_ids: cellId, every_member: 'on' })
+    const [{ n }] = await t.runtime.data.asSystem('test: members of the cell', (tx) =>
+      tx.query<{ n: number }>(`select count(*)::int as n from public.members where org_id = $1 and deceased_on is null and left_on is null`, [cellId]))
+    expect(await (await ward.get(everyone.headers.get('Location')!)).text()).toContain(`Đã giao việc cho ${n} người/tổ chức.`)
+  })
+})
+
+describe('reporting and reviewing', () => {
+  it('the assignee reports progress, then completion; the assigner is told', async () => {
+    const page = await (await member.get(taskUrl)).text()
+    const [mine] = assignmentIds(page)
+    expect(assignmentIds(page)).toHaveLength(1)
+    const half = await (await member.post(`/tasks/assignments/${mine}/report`, { progress: '50', report: 'Đã thu 10/20 đồng chí.' })).text()
+    expect(half).toContain('Đã gửi báo cáo tiến độ.')
+    expect(half).toContain('Đang làm · 50%')
+    const bad = await member.post(`/tasks/assignments/${mine}/report`, { progress: '150' })
+    expect(bad.status).toBe(400)
+    expect(await bad.text()).toContain('Tiến độ: từ 0 đến 100.')
+    await member.post(`/tasks/assignments/${mine}/report`, { progress: '90', report: 'Đã thu đủ.', finished: 'on' })
+    expect(await noticesOf(await memberIdOf(t, LOGINS.cellSecretary), 'task.reported')).toBe(1)
+    expect((await member.post(`/tasks/assignments/${mine}/review`, { decision: 'accept' })).status).toBe(404)
+  })
+
+  it('the assigner returns with a reason, then accepts; the list shows it done', async () => {
+    const page = await (await secretary.get(taskUrl)).text()
+    const [reported] = reviewIds(page)
+    const noReason = await secretary.post(`/tasks/assignments/${reported}/review`, { decision: 'return' })
+    expect(await noReason.text()).toContain('Trả lại: hãy ghi lý do')
+    expect(await (await secretary.post(`/tasks/assignments/${reported}/review`, { decision: 'return', note: 'Thiếu biên lai.' })).text()).toContain('Đã trả lại để làm tiếp.')
+    expect(await noticesOf(await memberIdOf(t, LOGINS.member), 'task.returned')).toBe(1)
+    await member.post(`/tasks/assignments/${reported}/report`, { progress: '100', report: 'Đã bổ sung biên lai.', finished: 'on' })
+    expect(await (await secretary.post(`/tasks/assignments/${reported}/review`, { decision: 'accept' })).text()).toContain('Đã chấp nhận kết quả.')
+    expect(await (await member.get('/tasks?view=mine&status=done')).text()).toContain('Thu đảng phí quý IV')
+    const history = await t.runtime.data.asSystem('test: the history', (tx) =>
+      tx.query<{ kind: string }>(`select kind from public.task_updates where assignee_id = $1 order by at`, [reported]))
+    expect(history.map((h) => h.kind)).toEqual(['progress', 'reported', 'returned', 'reported', 'done'])
+  })
+
+  it('an overdue task is marked and counted', async () => {
+    await t.runtime.data.asSystem('test: a task whose due date passed', (tx) => tx.query(`update public.tasks set due_on = current_date - 3 where title = 'Báo cáo sơ kết'`))
+    const list = await (await secretary.get('/tasks?view=mine&status=overdue')).text()
+    expect(list).toContain('Báo cáo sơ kết')
+    expect(list).toContain('Quá hạn')
+    expect(list).toMatch(/Quá hạn <span class="badge">1<\/span>/)
+  })
+})
+
+describe('who sees a task', () => {
+  it('nobody outside the assigner’s scope and the assignees sees or changes it', async () => {
+    const id = taskUrl.split('/').pop()!
+    const bystander = await signInMemberOf(t, 'ns.tp1.g1.c1')
+    const notAssigned = await t.runtime.data.asSystem('test: a cell-mate with no part in it', async (tx) =>
+      (await tx.query<{ login_phone: string }>(
+        `select c.login_phone from app.credentials c join public.accounts a on a.user_id = c.user_id join public.members m on m.id = a.member_id
+          where m.org_id = $1 and c.login_phone <> all ($2::text[])
+            and not exists (select 1 from public.task_assignees ta where ta.member_id = m.id)
+            and not exists (select 1 from public.org_roles r where r.member_id = m.id) limit 1`,
+        [cellId, [LOGINS.member, LOGINS.cellSecretary, bystander.login]]))[0]?.login_phone)
+    const outsider = await signInMemberOf(t, 'ns.tp1.g2.c1')
+    for (const login of [outsider.login, ...(notAssigned ? [notAssigned] : [])]) {
+      const claims = await claimsOf(t, login)
+      const seen = await t.runtime.data.withUser(claims, async (tx) => [
+        ...(await tx.query(`select 1 from public.tasks where id = $1`, [id])),
+        ...(await tx.query(`select 1 from public.task_assignees where task_id = $1`, [id])),
+        ...(await tx.query(`update public.task_assignees set progress = 1 where task_id = $1 returning 1`, [id])),
+        ...(await tx.query(`update public.tasks set title = 'x' where id = $1 returning 1`, [id])),
+      ])
+      expect(seen).toEqual([])
+    }
+    expect((await outsider.get(taskUrl)).status).toBe(404)
+    await expect(t.runtime.data.withUser(await claimsOf(t, outsider.login), (tx) =>
+      tx.query(`insert into public.tasks (org_id, title, due_on) values ($1, 'x', current_date)`, [cellId]))).rejects.toMatchObject({ code: '42501' })
+  })
+})

@@ -1,0 +1,238 @@
+/*
+ * Tasks (giao việc): a secretary or committee member assigns work to members or to
+ * organizations in scope. Each assignee reports progress; the assigner accepts or returns it.
+ * A task is visible to its assigner's scope and to its assignees, nobody else.
+ */
+
+-- tables -------------------------------------------------------------------------------
+create table if not exists public.tasks (
+  id uuid primary key default gen_random_uuid(),
+  org_id uuid not null references public.organizations (id),
+  org_key text collate "C" not null default '',
+  title text not null check (length(title) between 1 and 200),
+  description text check (length(description) <= 10000),
+  due_on date not null,
+  priority text not null default 'normal' check (priority in ('low', 'normal', 'high')),
+  assigner_id uuid default app.current_member_id() references public.members (id),
+  created_by uuid default auth.uid(),
+  created_at timestamptz not null default now(),
+  updated_at timestamptz not null default now()
+);
+
+/* One row per assignee: a member, or an organization (whose managers act for it). */
+create table if not exists public.task_assignees (
+  id uuid primary key default gen_random_uuid(),
+  task_id uuid not null references public.tasks (id),
+  task_key text collate "C" not null default '',
+  member_id uuid references public.members (id),
+  org_id uuid references public.organizations (id),
+  org_key text collate "C" not null default '',
+  status text not null default 'assigned' check (status in ('assigned', 'in_progress', 'reported', 'done', 'returned')),
+  progress int not null default 0 check (progress between 0 and 100),
+  report text check (length(report) <= 5000),
+  reported_at timestamptz,
+  review_note text check (length(review_note) <= 2000),
+  reviewed_at timestamptz,
+  updated_at timestamptz not null default now(),
+  check ((member_id is null) <> (org_id is null))
+);
+
+/* The history of an assignment: each progress report, acceptance and return. */
+create table if not exists public.task_updates (
+  id uuid primary key default gen_random_uuid(),
+  assignee_id uuid not null references public.task_assignees (id),
+  task_key text collate "C" not null default '',
+  org_key text collate "C" not null default '',
+  member_id uuid,
+  kind text not null check (kind in ('progress', 'reported', 'done', 'returned')),
+  progress int,
+  note text check (length(note) <= 5000),
+  by_user uuid default auth.uid(),
+  at timestamptz not null default now()
+);
+
+-- indexes ------------------------------------------------------------------------------
+create index if not exists tasks_org_key_idx on public.tasks (org_key, due_on);
+create index if not exists tasks_assigner_idx on public.tasks (assigner_id, due_on);
+create unique index if not exists task_assignees_member_idx on public.task_assignees (task_id, member_id) where member_id is not null;
+create unique index if not exists task_assignees_org_idx on public.task_assignees (task_id, org_id) where org_id is not null;
+create index if not exists task_assignees_mine_idx on public.task_assignees (member_id, status);
+create index if not exists task_assignees_org_key_idx on public.task_assignees (org_key);
+create index if not exists task_updates_assignee_idx on public.task_updates (assignee_id, at);
+
+-- helper functions -----------------------------------------------------------------------
+
+/* Is the caller an assignee of this row: the member, or a manager of the assigned organization? */
+create or replace function app.acts_for_assignee(p_member_id uuid, p_org_key text, p_is_org boolean) returns boolean
+language sql stable security definer
+set search_path = ''
+as $$
+  select case when p_is_org then app.manages_key(p_org_key) else p_member_id = app.current_member_id() end
+$$;
+grant execute on function app.acts_for_assignee(uuid, text, boolean) to authenticated, service_role;
+
+-- triggers -------------------------------------------------------------------------------
+
+create or replace function app.tasks_prepare() returns trigger
+language plpgsql security definer
+set search_path = ''
+as $$
+begin
+  select o.path::text into new.org_key from public.organizations o where o.id = new.org_id;
+  new.updated_at := now();
+  return new;
+end
+$$;
+drop trigger if exists tasks_prepare on public.tasks;
+create trigger tasks_prepare before insert or update on public.tasks
+  for each row execute function app.tasks_prepare();
+
+/*
+ * Keys for the policies, and who may move an assignment where: the assignee reports
+ * (in progress, reported), the assigner's side accepts or returns a report. Every move is
+ * kept in task_updates.
+ */
+create or replace function app.task_assignees_prepare() returns trigger
+language plpgsql security definer
+set search_path = ''
+as $$
+declare
+  assigner_side boolean;
+  assignee_side boolean;
+begin
+  select t.org_key into new.task_key from public.tasks t where t.id = new.task_id;
+  if new.member_id is not null then
+    select m.org_key into new.org_key from public.members m where m.id = new.member_id;
+  else
+    select o.path::text into new.org_key from public.organizations o where o.id = new.org_id;
+  end if;
+  if tg_op = 'INSERT' then
+    new.status := 'assigned';
+    new.progress := 0;
+    return new;
+  end if;
+  if new.task_id is distinct from old.task_id or new.member_id is distinct from old.member_id or new.org_id is distinct from old.org_id then
+    raise exception 'an assignment cannot move' using errcode = '42501';
+  end if;
+  assigner_side := app.manages_key(new.task_key);
+  assignee_side := app.acts_for_assignee(new.member_id, new.org_key, new.org_id is not null);
+  if new.status in ('done', 'returned') and new.status is distinct from old.status then
+    if not assigner_side or old.status <> 'reported' then
+      raise exception 'only the assigner accepts or returns a report' using errcode = '42501';
+    end if;
+    new.reviewed_at := now();
+  elsif new.status is distinct from old.status or new.progress is distinct from old.progress or new.report is distinct from old.report then
+    if not assignee_side or old.status = 'done' or new.status not in ('in_progress', 'reported') then
+      raise exception 'only the assignee reports progress' using errcode = '42501';
+    end if;
+    if new.status = 'reported' then
+      new.reported_at := now();
+    end if;
+  end if;
+  new.updated_at := now();
+  return new;
+end
+$$;
+drop trigger if exists task_assignees_prepare on public.task_assignees;
+create trigger task_assignees_prepare before insert or update on public.task_assignees
+  for each row execute function app.task_assignees_prepare();
+
+/* History, and notices: the assignee hears of a new task and of the review; the assigner of a report. */
+create or replace function app.task_assignees_changed() returns trigger
+language plpgsql security definer
+set search_path = ''
+as $$
+declare
+  task public.tasks%rowtype;
+begin
+  select * into task from public.tasks t where t.id = new.task_id;
+  if tg_op = 'INSERT' then
+    insert into public.notifications (member_id, kind, title, url)
+    select m.id, 'task.assigned', 'Việc mới được giao: ' || task.title, '/tasks/' || task.id
+      from public.members m
+     where m.id = new.member_id
+        or (new.org_id is not null and m.id in (
+              select r.member_id from public.org_roles r
+               where r.org_id = new.org_id and r.valid_from <= current_date and (r.valid_to is null or r.valid_to >= current_date)));
+    return null;
+  end if;
+  if new.status is not distinct from old.status and new.progress is not distinct from old.progress and new.report is not distinct from old.report then
+    return null;
+  end if;
+  insert into public.task_updates (assignee_id, task_key, org_key, member_id, kind, progress, note)
+  values (new.id, new.task_key, new.org_key, new.member_id,
+          case when new.status in ('reported', 'done', 'returned') and new.status is distinct from old.status then new.status else 'progress' end,
+          new.progress, case when new.status in ('done', 'returned') then new.review_note else new.report end);
+  if new.status = 'reported' and old.status is distinct from 'reported' and task.assigner_id is not null then
+    insert into public.notifications (member_id, kind, title, url)
+    values (task.assigner_id, 'task.reported', 'Báo cáo hoàn thành: ' || task.title, '/tasks/' || task.id);
+  elsif new.status in ('done', 'returned') and new.member_id is not null then
+    insert into public.notifications (member_id, kind, title, url)
+    values (new.member_id, 'task.' || new.status,
+            case when new.status = 'done' then 'Kết quả được chấp nhận: ' else 'Việc bị trả lại: ' end || task.title, '/tasks/' || task.id);
+  end if;
+  return null;
+end
+$$;
+drop trigger if exists task_assignees_changed on public.task_assignees;
+create trigger task_assignees_changed after insert or update on public.task_assignees
+  for each row execute function app.task_assignees_changed();
+
+-- row-level security -----------------------------------------------------------------------
+alter table public.tasks enable row level security;
+alter table public.task_assignees enable row level security;
+alter table public.task_updates enable row level security;
+
+/* Assignments: the assigner's scope, the assigned member, the managers of an assigned organization. */
+drop policy if exists "Assigners and assignees read assignments" on public.task_assignees;
+create policy "Assigners and assignees read assignments" on public.task_assignees
+  for select to authenticated
+  using (member_id = (select app.current_member_id())
+         or (task_key >= ((select app.scope_bounds())[1]) and task_key < ((select app.scope_bounds())[2])
+             and (((select app.scope_bounds())[3]) = '1'
+                  or task_key::extensions.ltree operator(extensions.<@) any ((select app.managed_scope())::extensions.ltree[])))
+         or (org_id is not null and org_key >= ((select app.scope_bounds())[1]) and org_key < ((select app.scope_bounds())[2])
+             and app.manages_key(org_key)));
+
+/* Tasks: the assigner's scope, and whoever can read one of its assignments. */
+drop policy if exists "Assigners and assignees read tasks" on public.tasks;
+create policy "Assigners and assignees read tasks" on public.tasks
+  for select to authenticated
+  using ((org_key >= ((select app.scope_bounds())[1]) and org_key < ((select app.scope_bounds())[2])
+          and (((select app.scope_bounds())[3]) = '1'
+               or org_key::extensions.ltree operator(extensions.<@) any ((select app.managed_scope())::extensions.ltree[])))
+         or id in (select a.task_id from public.task_assignees a));
+
+drop policy if exists "Managers assign tasks from their scope" on public.tasks;
+create policy "Managers assign tasks from their scope" on public.tasks
+  for insert to authenticated
+  with check (app.manages_key(org_key));
+
+drop policy if exists "Managers change tasks of their scope" on public.tasks;
+create policy "Managers change tasks of their scope" on public.tasks
+  for update to authenticated
+  using (app.manages_key(org_key))
+  with check (app.manages_key(org_key));
+
+/* Assign only inside one's scope: the task's organization and the assignee both. */
+drop policy if exists "Managers assign within their scope" on public.task_assignees;
+create policy "Managers assign within their scope" on public.task_assignees
+  for insert to authenticated
+  with check (app.manages_key(task_key) and app.manages_key(org_key));
+
+/* Both sides move an assignment (the trigger decides which move belongs to whom). */
+drop policy if exists "Assigners and assignees update assignments" on public.task_assignees;
+create policy "Assigners and assignees update assignments" on public.task_assignees
+  for update to authenticated
+  using (app.manages_key(task_key) or app.acts_for_assignee(member_id, org_key, org_id is not null))
+  with check (app.manages_key(task_key) or app.acts_for_assignee(member_id, org_key, org_id is not null));
+
+drop policy if exists "Assigners and assignees read the history" on public.task_updates;
+create policy "Assigners and assignees read the history" on public.task_updates
+  for select to authenticated
+  using (assignee_id in (select a.id from public.task_assignees a));
+
+-- grants ---------------------------------------------------------------------------------
+grant select, insert, update on public.tasks to authenticated;
+grant select, insert, update on public.task_assignees to authenticated;
+grant select on public.task_updates to authenticated;

@@ -1,0 +1,88 @@
+import { Layout, type Viewer } from '../layout/Layout.tsx'
+import { CsrfField, Field, FormErrors, SelectField } from '../components/Field.tsx'
+import { PRIORITY_LABELS } from './labels.ts'
+
+export interface TaskFormValues {
+  org_id?: string
+  title?: string
+  description?: string
+  due_on?: string
+  priority?: string
+  member_ids?: string[]
+  org_ids?: string[]
+  every_member?: boolean
+}
+
+type Option = { id: string; name: string }
+
+/** Assigning a task: from one of the user's organizations, to its members and/or its child organizations. */
+export function TaskForm(props: { viewer: Viewer; origins: Option[]; origin?: Option; orgs: Option[]; members: Option[]; values: TaskFormValues; errors: Record<string, string> }) {
+  const v = props.values
+  const e = props.errors
+  const checked = (list: string[] | undefined, id: string) => (list ?? []).includes(id)
+  return (
+    <Layout title="Giao việc mới" viewer={props.viewer} current="/tasks">
+      <p>
+        <a href="/tasks">‹ Giao việc</a>
+      </p>
+      <h1>Giao việc mới</h1>
+      <FormErrors errors={e} />
+      {props.origins.length > 1 && (
+        <form method="get" action="/tasks/new" class="inline">
+          <SelectField name="org" label="Giao việc từ tổ chức" value={props.origin?.id} options={props.origins.map((o) => [o.id, o.name] as const)} />
+          <button type="submit" class="secondary">
+            Chọn
+          </button>
+        </form>
+      )}
+      <form method="post" action="/tasks" class="card">
+        <CsrfField token={props.viewer.csrf} />
+        <input type="hidden" name="org_id" value={props.origin?.id ?? ''} />
+        <p class="muted">Giao từ: {props.origin?.name}</p>
+        <Field name="title" label="Tên công việc" value={v.title} error={e.title} required maxlength={200} />
+        <div class={e.description ? 'field invalid' : 'field'}>
+          <label for="f-description">Nội dung, yêu cầu</label>
+          <textarea id="f-description" name="description" rows={5} maxlength={10000}>
+            {v.description ?? ''}
+          </textarea>
+        </div>
+        <div class="grid two">
+          <Field name="due_on" label="Hạn hoàn thành" type="date" value={v.due_on} error={e.due_on} required />
+          <SelectField name="priority" label="Mức độ ưu tiên" value={v.priority ?? 'normal'} error={e.priority} options={Object.entries(PRIORITY_LABELS)} />
+        </div>
+        <fieldset class={e.assignees ? 'invalid' : undefined}>
+          <legend>Giao cho đảng viên</legend>
+          {props.members.length === 0 && <p class="muted">Tổ chức này không có đảng viên sinh hoạt trực tiếp.</p>}
+          <div class="checks">
+            {props.members.map((m) => (
+              <label>
+                <input type="checkbox" name="member_ids" value={m.id} checked={checked(v.member_ids, m.id)} /> {m.name}
+              </label>
+            ))}
+          </div>
+        </fieldset>
+        {props.orgs.length > 0 && (
+          <fieldset>
+            <legend>Giao cho tổ chức trực thuộc</legend>
+            <div class="checks">
+              {props.orgs.map((o) => (
+                <label>
+                  <input type="checkbox" name="org_ids" value={o.id} checked={checked(v.org_ids, o.id)} /> {o.name}
+                </label>
+              ))}
+            </div>
+            <label>
+              <input type="checkbox" name="every_member" checked={v.every_member} /> Giao cho từng đảng viên của các tổ chức đã chọn
+            </label>
+          </fieldset>
+        )}
+        {e.assignees && (
+          <p class="alert" role="alert">
+            {e.assignees}
+          </p>
+        )}
+        <button type="submit">Giao việc</button>
+      </form>
+    </Layout>
+  )
+}
