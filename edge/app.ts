@@ -7,7 +7,7 @@ import { readSession } from './kernel/auth/session.ts'
 import type { AppEnv } from './kernel/http/context.ts'
 import { csrfProtection } from './kernel/http/csrf.ts'
 import { errorPage, handleError } from './kernel/http/errors.tsx'
-import { staticFiles } from './kernel/http/static.ts'
+import { serviceWorker, staticFiles } from './kernel/http/static.ts'
 import { auth } from './features/auth/auth.routes.tsx'
 import { home } from './features/home/home.routes.tsx'
 import { orgTree } from './features/org-tree/org-tree.routes.tsx'
@@ -20,11 +20,12 @@ import { minutes } from './features/minutes/minutes.routes.tsx'
 import { materials } from './features/materials/materials.routes.tsx'
 import { notifications } from './features/notifications/notifications.routes.tsx'
 import { tasks } from './features/tasks/tasks.routes.tsx'
+import { reminders } from './features/reminders/reminders.routes.ts'
 
 const MAX_UPLOAD = 12 * 1024 * 1024
 
 /** The table of contents: kernel middleware, then one line per feature. */
-export function createApp(runtime: Pick<Runtime, 'config' | 'data' | 'signer' | 'realtime' | 'storage'>) {
+export function createApp(runtime: Pick<Runtime, 'config' | 'data' | 'signer' | 'realtime' | 'storage' | 'push'>) {
   const app = new Hono<AppEnv>()
 
   app.use(compress())
@@ -52,6 +53,7 @@ export function createApp(runtime: Pick<Runtime, 'config' | 'data' | 'signer' | 
     c.set('signer', runtime.signer)
     c.set('realtime', runtime.realtime)
     c.set('storage', runtime.storage)
+    c.set('push', runtime.push)
     await next()
   })
   app.use(bodyLimit({ maxSize: MAX_UPLOAD, onError: (c) => errorPage(c as never, 413, 'Tệp gửi lên vượt quá 12 MB. Hãy chia nhỏ tệp rồi thử lại.') }))
@@ -61,6 +63,7 @@ export function createApp(runtime: Pick<Runtime, 'config' | 'data' | 'signer' | 
   app.notFound((c) => errorPage(c, 404))
 
   app.route('/static', staticFiles())
+  app.get('/sw.js', serviceWorker)
   app.route('/', auth)
   app.route('/', home)
   app.route('/orgs', orgTree)
@@ -72,6 +75,7 @@ export function createApp(runtime: Pick<Runtime, 'config' | 'data' | 'signer' | 
   app.route('/materials', materials)
   app.route('/notifications', notifications)
   app.route('/tasks', tasks)
+  app.route('/reminders', reminders)
   app.route('/reports', reports)
   return app
 }

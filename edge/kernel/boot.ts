@@ -7,6 +7,7 @@ import type { Realtime } from './realtime/realtime.ts'
 import { openStorage } from './storage/open.ts'
 import { SupabaseRealtime } from './realtime/supabase.ts'
 import type { Storage } from './storage/storage.ts'
+import { PushSender, loadVapid } from './push/push.ts'
 
 export interface Runtime {
   config: Config
@@ -14,6 +15,7 @@ export interface Runtime {
   signer: TokenSigner
   realtime: Realtime
   storage: Storage
+  push: PushSender
   close(): Promise<void>
 }
 
@@ -45,12 +47,14 @@ export async function boot(env: Record<string, string | undefined> = processEnv(
   const data = dataAccess(db, log)
   const signer = await TokenSigner.create(config.SESSION_SECRET ?? (await storedSecret(data, 'session.secret')))
   const realtime = openRealtime(config, db)
+  const vapid = await loadVapid(data, { publicKey: config.VAPID_PUBLIC_KEY, privateKey: config.VAPID_PRIVATE_KEY, subject: config.VAPID_SUBJECT })
   return {
     config,
     data,
     signer,
     realtime,
     storage: openStorage(config),
+    push: new PushSender(vapid),
     close: async () => {
       ;(realtime as { close?: () => void }).close?.()
       await db.close()

@@ -54,6 +54,7 @@ create table if not exists public.task_updates (
 -- indexes ------------------------------------------------------------------------------
 create index if not exists tasks_org_key_idx on public.tasks (org_key, due_on);
 create index if not exists tasks_assigner_idx on public.tasks (assigner_id, due_on);
+create index if not exists tasks_due_idx on public.tasks (due_on);
 create unique index if not exists task_assignees_member_idx on public.task_assignees (task_id, member_id) where member_id is not null;
 create unique index if not exists task_assignees_org_idx on public.task_assignees (task_id, org_id) where org_id is not null;
 create index if not exists task_assignees_mine_idx on public.task_assignees (member_id, status);

@@ -54,6 +54,7 @@ export function Layout(props: { title: string; viewer?: Viewer | null; current?:
             {NAV.map((item) => (
               <a href={item.href} aria-current={props.current === item.href ? 'page' : undefined}>
                 {item.label}
+                {item.href === '/notifications' && <span hx-get="/notifications/count" hx-trigger="load, every 60s" hx-swap="innerHTML" id="unread"></span>}
               </a>
             ))}
           </nav>

@@ -1,6 +1,7 @@
 import { Layout, type Viewer } from '../layout/Layout.tsx'
 import { CsrfField, EmptyState, Flash } from '../components/Field.tsx'
 import { formatWhen } from '../components/labels.ts'
+import { ASSET_VERSION } from '../layout/assets.ts'
 
 export interface NotificationView {
   id: string
@@ -23,11 +24,38 @@ function Items(props: { rows: NotificationView[] }) {
   )
 }
 
-export function NotificationsPage(props: { viewer: Viewer; rows: NotificationView[]; unread: number; page: number; more: boolean; notice?: string }) {
+export function NotificationsPage(props: {
+  viewer: Viewer
+  rows: NotificationView[]
+  unread: number
+  page: number
+  more: boolean
+  notice?: string
+  devices: number
+  vapidKey: string
+}) {
   return (
-    <Layout title="Thông báo" viewer={props.viewer} current="/notifications">
+    <Layout title="Thông báo" viewer={props.viewer} current="/notifications" head={<script src={`/static/js/push.js?v=${ASSET_VERSION}`} defer></script>}>
       <h1>Thông báo</h1>
       <Flash notice={props.notice} />
+      <section class="card" aria-labelledby="push-h">
+        <h2 id="push-h">Thông báo trên điện thoại</h2>
+        <p class="muted">
+          {props.devices > 0 ? `Đang bật trên ${props.devices} thiết bị.` : 'Chưa bật trên thiết bị nào.'} Khi bật, bạn nhận được nhắc việc và tài liệu mới ngay cả khi
+          không mở ứng dụng.
+        </p>
+        <div data-push data-key={props.vapidKey} hidden>
+          <div class="actions">
+            <button type="button" data-push-on>
+              Bật thông báo trên máy này
+            </button>
+            <button type="button" class="secondary" data-push-off>
+              Tắt trên máy này
+            </button>
+          </div>
+        </div>
+        <p data-push-status role="status" class="muted"></p>
+      </section>
       <p>
         Chưa đọc: <strong>{props.unread}</strong>
       </p>
@@ -45,6 +73,16 @@ export function NotificationsPage(props: { viewer: Viewer; rows: NotificationVie
         {props.more && <a href={`/notifications?page=${props.page + 1}`}>Cũ hơn ›</a>}
       </nav>
     </Layout>
+  )
+}
+
+/** The number in the header's "Thông báo" link. */
+export function UnreadBadge(props: { count: number }) {
+  if (!props.count) return <></>
+  return (
+    <span class="badge count" aria-label={`${props.count} thông báo chưa đọc`}>
+      {props.count > 99 ? '99+' : props.count}
+    </span>
   )
 }
 

@@ -18,16 +18,33 @@ export async function list(tx: Tx, page: number, onlyUnread = false): Promise<{ 
       where member_id = (select app.current_member_id()) ${onlyUnread ? 'and read_at is null' : ''}
       order by created_at desc, id limit ${PAGE_SIZE + 1} offset ${(page - 1) * PAGE_SIZE}`,
   )
-  const [{ unread }] = await tx.query<{ unread: number }>(
-    `select count(*)::int as unread from public.notifications where member_id = (select app.current_member_id()) and read_at is null`,
-  )
-  return { rows, unread }
+  return { rows, unread: await unreadCount(tx) }
 }
 
 /** Marks one notice read and returns where it leads. */
 export async function open(tx: Tx, id: string): Promise<string | undefined> {
   const [row] = await tx.query<{ url: string }>(`update public.notifications set read_at = coalesce(read_at, now()) where id = $1 returning url`, [id])
   return row?.url
+}
+
+export async function unreadCount(tx: Tx): Promise<number> {
+  const [{ n }] = await tx.query<{ n: number }>(
+    `select count(*)::int as n from public.notifications where member_id = (select app.current_member_id()) and read_at is null`,
+  )
+  return n
+}
+
+export async function deviceCount(tx: Tx): Promise<number> {
+  const [{ n }] = await tx.query<{ n: number }>(`select count(*)::int as n from public.push_subscriptions where user_id = auth.uid()`)
+  return n
+}
+
+export async function registerDevice(tx: Tx, device: { endpoint: string; keys: { p256dh: string; auth: string } }, userAgent: string) {
+  await tx.query(`select public.register_push_device($1, $2, $3, $4)`, [device.endpoint, device.keys.p256dh, device.keys.auth, userAgent])
+}
+
+export async function removeDevice(tx: Tx, endpoint: string): Promise<number> {
+  return (await tx.query(`delete from public.push_subscriptions where endpoint = $1 returning id`, [endpoint])).length
 }
 
 export async function readAll(tx: Tx): Promise<number> {

@@ -4,6 +4,7 @@ import type { DataAccess } from '../db/access.ts'
 import type { SessionClaims, TokenSigner } from '../auth/token.ts'
 import type { Realtime } from '../realtime/realtime.ts'
 import type { Storage } from '../storage/storage.ts'
+import type { PushSender } from '../push/push.ts'
 
 /** What every request carries. Features read these; only the kernel sets them. */
 export type AppEnv = {
@@ -12,6 +13,7 @@ export type AppEnv = {
     signer: TokenSigner
     realtime: Realtime
     storage: Storage
+    push: PushSender
     config: Config
     session: SessionClaims | null
     csrf: string

@@ -8,9 +8,18 @@ const FILES: Record<string, { path: string; type: string }> = {
   'css/app.css': { path: 'static/css/app.css', type: 'text/css; charset=utf-8' },
   'js/htmx.min.js': { path: 'node_modules/htmx.org/dist/htmx.min.js', type: 'text/javascript; charset=utf-8' },
   'js/hx-sse.min.js': { path: 'node_modules/htmx.org/dist/ext/hx-sse.min.js', type: 'text/javascript; charset=utf-8' },
+  'js/push.js': { path: 'static/js/push.js', type: 'text/javascript; charset=utf-8' },
   'js/print.js': { path: 'static/js/print.js', type: 'text/javascript; charset=utf-8' },
   'icons/icon.svg': { path: 'static/icons/icon.svg', type: 'image/svg+xml' },
   'manifest.webmanifest': { path: 'static/manifest.webmanifest', type: 'application/manifest+json' },
+}
+
+/** The service worker lives at the root so that its scope is the whole app; never cached long. */
+export async function serviceWorker(c: { body(data: ArrayBuffer): Response; header(name: string, value: string): void }) {
+  const body = new Uint8Array(await readFile(new URL('static/sw.js', ROOT)))
+  c.header('Content-Type', 'text/javascript; charset=utf-8')
+  c.header('Cache-Control', 'no-cache')
+  return c.body(body as unknown as ArrayBuffer)
 }
 
 /** Static files, read once and cached forever by browsers (URLs carry ?v=ASSET_VERSION). */

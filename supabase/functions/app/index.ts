@@ -8,5 +8,6 @@ import { processEnv } from '../../../edge/kernel/config.ts'
 
 declare const Deno: { serve(handler: (req: Request) => Response | Promise<Response>): unknown }
 
-const { app } = await start({ REALTIME: 'supabase', STORAGE: 'supabase', ...processEnv() })
+// reminders: pg_cron calls POST /reminders/run (README, "Reminders"); a function instance does not tick
+const { app } = await start({ REALTIME: 'supabase', STORAGE: 'supabase', ...processEnv() }, { reminders: false })
 Deno.serve((req) => app.fetch(req))

@@ -1,0 +1,109 @@
+import type { Tx } from '../../kernel/db/types.ts'
+
+/** A reminder time relative to a due date: `days` after it (negative: before), at `time` Vietnam time. */
+export interface Offset {
+  days: number
+  time: string
+}
+
+/**
+ * Task reminders that fell due in the last day, for assignees with a device: one delivery per
+ * (assignment, reminder time), so planning twice (or in two processes) plans once.
+ */
+export async function planTaskReminders(tx: Tx, now: Date, offsets: Offset[]): Promise<number> {
+  const rows = await tx.query(
+    `insert into public.push_deliveries (key, user_id, title, body, url, due_at)
+     select 'task:' || a.id || ':' || to_char(r.at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI"Z"'), acc.user_id,
+            'Nhắc việc: ' || t.title,
+            case when r.days = 0 then 'Hạn hoàn thành hôm nay.' else 'Hạn hoàn thành ' || to_char(t.due_on, 'DD/MM/YYYY') || '.' end,
+            '/tasks/' || t.id, r.at
+       from public.tasks t
+       join public.task_assignees a on a.task_id = t.id and a.member_id is not null and a.status not in ('done', 'reported')
+       join public.accounts acc on acc.member_id = a.member_id
+       cross join lateral (
+         select o.days, ((t.due_on + o.days) + o.at_time) at time zone 'Asia/Ho_Chi_Minh' as at
+           from unnest($2::int[], $3::time[]) o(days, at_time)) r
+      where t.due_on between ($1::timestamptz at time zone 'Asia/Ho_Chi_Minh')::date - 1 and ($1::timestamptz at time zone 'Asia/Ho_Chi_Minh')::date + 31
+        and r.at <= $1 and r.at > $1::timestamptz - interval '1 day'
+        and exists (select 1 from public.push_subscriptions s where s.user_id = acc.user_id)
+     on conflict (key) do nothing returning id`,
+    [now.toISOString(), offsets.map((o) => o.days), offsets.map((o) => o.time)],
+  )
+  return rows.length
+}
+
+/**
+ * New in-app notices (materials published, a task given, reported, reviewed) go to the devices
+ * too. Reads from a mark kept in app.settings, minus a margin for transactions that committed late.
+ */
+export async function planNoticePushes(tx: Tx, now: Date): Promise<number> {
+  const [mark] = await tx.query<{ value: string }>(`select value from app.settings where key = 'push.notices_after'`)
+  const after = mark ? mark.value : new Date(now.getTime() - 86_400_000).toISOString()
+  const rows = await tx.query<{ created_at: Date }>(
+    `insert into public.push_deliveries (key, user_id, title, url, due_at)
+     select 'notice:' || n.id, acc.user_id, n.title, n.url, n.created_at
+       from public.notifications n join public.accounts acc on acc.member_id = n.member_id
+      where n.created_at > $1::timestamptz - interval '5 minutes' and n.created_at <= $2 and n.read_at is null
+        and exists (select 1 from public.push_subscriptions s where s.user_id = acc.user_id)
+     on conflict (key) do nothing returning due_at as created_at`,
+    [after, now.toISOString()],
+  )
+  await tx.query(
+    `insert into app.settings (key, value) values ('push.notices_after', $1)
+     on conflict (key) do update set value = greatest(app.settings.value, excluded.value)`,
+    [now.toISOString()],
+  )
+  return rows.length
+}
+
+export interface Claimed {
+  id: string
+  key: string
+  user_id: string
+  title: string
+  body: string | null
+  url: string
+  attempts: number
+}
+
+/** Takes up to `limit` deliveries that are due (or whose previous claim expired): no two runs take the same one. */
+export async function claim(tx: Tx, runId: string, now: Date, limit: number, leaseSeconds: number): Promise<Claimed[]> {
+  return tx.query<Claimed>(
+    `update public.push_deliveries d
+        set status = 'sending', claimed_by = $1, claimed_until = $2::timestamptz + make_interval(secs => $4), attempts = d.attempts + 1
+      where d.id in (select x.id from public.push_deliveries x
+                      where (x.status = 'pending' and x.next_attempt_at <= $2) or (x.status = 'sending' and x.claimed_until < $2)
+                      order by x.due_at limit $3 for update skip locked)
+      returning d.id, d.key, d.user_id, d.title, d.body, d.url, d.attempts`,
+    [runId, now.toISOString(), limit, leaseSeconds],
+  )
+}
+
+export async function devicesOf(tx: Tx, userIds: string[]) {
+  return tx.query<{ id: string; user_id: string; endpoint: string; p256dh: string; auth: string }>(
+    `select id, user_id, endpoint, p256dh, auth from public.push_subscriptions where user_id = any ($1::uuid[])`,
+    [userIds],
+  )
+}
+
+export interface Result {
+  id: string
+  status: 'delivered' | 'pending' | 'failed' | 'no_device'
+  retryAt?: Date
+  error?: string
+}
+
+/** Writes the outcomes of this run's claims (a claim taken over by another run is left to it). */
+export async function record(tx: Tx, runId: string, results: Result[], goneDevices: string[], deliveredDevices: string[]) {
+  if (results.length)
+    await tx.query(
+      `update public.push_deliveries d
+          set status = r.status, next_attempt_at = coalesce(r.retry_at, d.next_attempt_at), last_error = r.error,
+              delivered_at = case when r.status = 'delivered' then now() end, claimed_by = null, claimed_until = null
+         from unnest($2::uuid[], $3::text[], $4::timestamptz[], $5::text[]) r(id, status, retry_at, error)
+        where d.id = r.id and d.claimed_by = $1`,
+      [runId, results.map((r) => r.id), results.map((r) => r.status), results.map((r) => r.retryAt?.toISOString() ?? null), results.map((r) => r.error ?? null)],
+    )
+  if (goneDevices.length) await tx.query(`delete from public.push_subscriptions where id = any ($1::uuid[])`, [goneDevices])
+  if (deliveredDevices.length) await tx.query(`update public.push_subscriptions set last_success_at = now() where id = any ($1::uuid[])`, [deliveredDevices])
+}
