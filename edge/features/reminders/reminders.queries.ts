@@ -12,11 +12,11 @@ export interface Offset {
  */
 export async function planTaskReminders(tx: Tx, now: Date, offsets: Offset[]): Promise<number> {
   const rows = await tx.query(
-    `insert into public.push_deliveries (key, user_id, title, body, url, due_at)
+    `insert into public.push_deliveries (key, user_id, title, body, url, due_at, next_attempt_at)
      select 'task:' || a.id || ':' || to_char(r.at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI"Z"'), acc.user_id,
             'Nhắc việc: ' || t.title,
             case when r.days = 0 then 'Hạn hoàn thành hôm nay.' else 'Hạn hoàn thành ' || to_char(t.due_on, 'DD/MM/YYYY') || '.' end,
-            '/tasks/' || t.id, r.at
+            '/tasks/' || t.id, r.at, $1::timestamptz
        from public.tasks t
        join public.task_assignees a on a.task_id = t.id and a.member_id is not null and a.status not in ('done', 'reported')
        join public.accounts acc on acc.member_id = a.member_id
@@ -34,25 +34,31 @@ export async function planTaskReminders(tx: Tx, now: Date, offsets: Offset[]): P
 
 /**
  * New in-app notices (materials published, a task given, reported, reviewed) go to the devices
- * too. Reads from a mark kept in app.settings, minus a margin for transactions that committed late.
+ * too. Reads on from the newest notice seen last time (a mark taken from the data, not from a
+ * clock), less a margin for transactions that committed late.
  */
 export async function planNoticePushes(tx: Tx, now: Date): Promise<number> {
-  const [mark] = await tx.query<{ value: string }>(`select value from app.settings where key = 'push.notices_after'`)
+  const [mark] = await tx.query<{ value: string }>(`select value from app.settings where key = 'push.notices_seen'`)
   const after = mark ? mark.value : new Date(now.getTime() - 86_400_000).toISOString()
-  const rows = await tx.query<{ created_at: Date }>(
-    `insert into public.push_deliveries (key, user_id, title, url, due_at)
-     select 'notice:' || n.id, acc.user_id, n.title, n.url, n.created_at
+  const [seen] = await tx.query<{ newest: string | null }>(
+    `select max(n.created_at)::text as newest from public.notifications n where n.created_at > $1::timestamptz - interval '5 minutes' and n.created_at <= $2`,
+    [after, now.toISOString()],
+  )
+  const rows = await tx.query(
+    `insert into public.push_deliveries (key, user_id, title, url, due_at, next_attempt_at)
+     select 'notice:' || n.id, acc.user_id, n.title, n.url, n.created_at, $2::timestamptz
        from public.notifications n join public.accounts acc on acc.member_id = n.member_id
       where n.created_at > $1::timestamptz - interval '5 minutes' and n.created_at <= $2 and n.read_at is null
         and exists (select 1 from public.push_subscriptions s where s.user_id = acc.user_id)
-     on conflict (key) do nothing returning due_at as created_at`,
+     on conflict (key) do nothing returning id`,
     [after, now.toISOString()],
   )
-  await tx.query(
-    `insert into app.settings (key, value) values ('push.notices_after', $1)
-     on conflict (key) do update set value = greatest(app.settings.value, excluded.value)`,
-    [now.toISOString()],
-  )
+  if (seen.newest)
+    await tx.query(
+      `insert into app.settings (key, value) values ('push.notices_seen', $1)
+       on conflict (key) do update set value = greatest(app.settings.value::timestamptz, excluded.value::timestamptz)::text`,
+      [seen.newest],
+    )
   return rows.length
 }
 
