@@ -21,6 +21,7 @@ import { materials } from './features/materials/materials.routes.tsx'
 import { notifications } from './features/notifications/notifications.routes.tsx'
 import { tasks } from './features/tasks/tasks.routes.tsx'
 import { reminders } from './features/reminders/reminders.routes.ts'
+import { calendar } from './features/calendar/calendar.routes.tsx'
 
 const MAX_UPLOAD = 12 * 1024 * 1024
 
@@ -76,6 +77,7 @@ export function createApp(runtime: Pick<Runtime, 'config' | 'data' | 'signer' | 
   app.route('/notifications', notifications)
   app.route('/tasks', tasks)
   app.route('/reminders', reminders)
+  app.route('/calendar', calendar)
   app.route('/reports', reports)
   return app
 }

@@ -11,6 +11,7 @@ const NAV = [
   { href: '/orgs', label: 'Tổ chức đảng' },
   { href: '/meetings', label: 'Sinh hoạt' },
   { href: '/tasks', label: 'Giao việc' },
+  { href: '/calendar', label: 'Lịch' },
   { href: '/notifications', label: 'Thông báo' },
   { href: '/members', label: 'Đảng viên' },
   { href: '/reports/registration', label: 'Thống kê' },

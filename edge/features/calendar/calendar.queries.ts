@@ -1,0 +1,89 @@
+import type { Tx } from '../../kernel/db/types.ts'
+import type { EventInput } from './calendar.forms.ts'
+
+export interface Item {
+  kind: 'event' | 'meeting' | 'task'
+  id: string
+  title: string
+  starts_at: Date
+  ends_at: Date | null
+  all_day: boolean
+  place: string | null
+  org_name: string
+  url: string
+}
+
+/**
+ * Everything on the user's calendar between two instants, under RLS: the events of his/her
+ * organizations, the meetings he/she may see, and the deadlines of tasks given to or by him/her.
+ */
+export async function items(tx: Tx, from: Date, to: Date): Promise<Item[]> {
+  return tx.query<Item>(
+    `select 'event' as kind, e.id, e.title, e.starts_at, e.ends_at, false as all_day, e.place, o.name as org_name, '/calendar/events/' || e.id as url
+       from public.events e join public.organizations o on o.id = e.org_id
+      where e.starts_at < $2 and e.ends_at >= $1
+     union all
+     select 'meeting', mt.id, mt.title, mt.starts_at, mt.starts_at + interval '2 hours', false, mt.place, o.name, '/meetings/' || mt.id
+       from public.meetings mt join public.organizations o on o.id = mt.org_id
+      where mt.status = 'scheduled' and mt.starts_at >= $1 and mt.starts_at < $2
+     union all
+     select 'task', t.id, 'Hạn: ' || t.title, (t.due_on::timestamp at time zone 'Asia/Ho_Chi_Minh'), null, true, null, o.name, '/tasks/' || t.id
+       from public.tasks t join public.organizations o on o.id = t.org_id
+      where t.due_on between ($1::timestamptz at time zone 'Asia/Ho_Chi_Minh')::date and ($2::timestamptz at time zone 'Asia/Ho_Chi_Minh')::date
+        and (t.assigner_id = (select app.current_member_id())
+             or exists (select 1 from public.task_assignees a where a.task_id = t.id and a.member_id = (select app.current_member_id()) and a.status <> 'done'))
+     order by 4, 3
+     limit 2000`,
+    [from.toISOString(), to.toISOString()],
+  )
+}
+
+export async function event(tx: Tx, id: string) {
+  const [row] = await tx.query<Item & { description: string | null; can_manage: boolean }>(
+    `select 'event' as kind, e.id, e.title, e.starts_at, e.ends_at, false as all_day, e.place, e.description, o.name as org_name,
+            '/calendar/events/' || e.id as url, app.manages_key(e.org_key) as can_manage
+       from public.events e join public.organizations o on o.id = e.org_id where e.id = $1`,
+    [id],
+  )
+  return row
+}
+
+/** Organizations the user may address an event to: those he/she manages and their children. */
+export async function audiences(tx: Tx): Promise<{ id: string; name: string }[]> {
+  return tx.query(
+    `select o.id, o.name from public.organizations o
+      where o.valid_to is null
+        and (o.path = any ((select app.managed_scope())::ltree[])
+             or o.parent_id in (select r.id from public.organizations r where r.path = any ((select app.managed_scope())::ltree[])))
+      order by o.path limit 300`,
+  )
+}
+
+export async function createEvent(tx: Tx, input: EventInput): Promise<string> {
+  const id = crypto.randomUUID()
+  await tx.query(
+    `insert into public.events (id, org_id, title, starts_at, ends_at, place, description) values ($1, $2, $3, $4, $5, $6, $7)`,
+    [id, input.org_id, input.title, input.starts_at, input.ends_at, input.place ?? null, input.description ?? null],
+  )
+  return id
+}
+
+export async function feedExists(tx: Tx): Promise<boolean> {
+  return (await tx.query(`select 1 from public.calendar_feeds where user_id = auth.uid()`)).length === 1
+}
+
+/** A new secret feed address (the old one stops working). */
+export async function renewFeed(tx: Tx, tokenHash: string): Promise<void> {
+  await tx.query(`delete from public.calendar_feeds where user_id = auth.uid()`)
+  await tx.query(`insert into public.calendar_feeds (token_hash) values ($1)`, [tokenHash])
+}
+
+export async function revokeFeed(tx: Tx): Promise<void> {
+  await tx.query(`delete from public.calendar_feeds where user_id = auth.uid()`)
+}
+
+/** Whose feed this is (system path: the token is the credential, as a password is at sign-in). */
+export async function feedOwner(tx: Tx, tokenHash: string): Promise<string | undefined> {
+  const [row] = await tx.query<{ user_id: string }>(`select user_id from public.calendar_feeds where token_hash = $1`, [tokenHash])
+  return row?.user_id
+}
