@@ -3,8 +3,9 @@ import { chromium } from 'playwright-core'
 import { startServer } from './server.ts'
 import { scenarios as members } from './members.e2e.ts'
 import { scenarios as meetings } from './cell-meetings.e2e.ts'
+import { scenarios as tasks } from './tasks.e2e.ts'
 
-const scenarios = { ...members, ...meetings }
+const scenarios = { ...members, ...meetings, ...tasks }
 
 /** Browser tests: Debian's chromium driven by playwright-core (no browser download). */
 const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
