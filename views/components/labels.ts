@@ -16,6 +16,14 @@ export const ORG_KIND_LABELS: Record<string, string> = {
   party_group: 'Tổ đảng',
 }
 
+/** What went wrong with an uploaded file (kernel/files/upload.ts), in the users' words. */
+export const UPLOAD_MESSAGES = {
+  missing: 'Hãy chọn một tệp để tải lên.',
+  too_big: 'Tệp lớn hơn 10 MB. Hãy nén hoặc chia nhỏ tệp rồi tải lại.',
+  empty: 'Tệp rỗng. Hãy chọn lại tệp.',
+  bad_type: 'Chỉ nhận tệp PDF, Word (.docx) hoặc ảnh (PNG, JPEG, WebP). Tệp .doc cũ: hãy lưu lại thành .docx hoặc PDF.',
+} as const
+
 export const STATUS_LABELS: Record<string, string> = { probationary: 'Dự bị', official: 'Chính thức' }
 export const GENDER_LABELS: Record<string, string> = { male: 'Nam', female: 'Nữ' }
 

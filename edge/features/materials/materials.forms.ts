@@ -1,7 +1,6 @@
 import { z } from 'zod'
 import { field } from '../../kernel/http/validation.ts'
-
-export const MAX_FILE_BYTES = 10 * 1024 * 1024
+import { UPLOAD_MESSAGES } from '../../../views/components/labels.ts'
 
 export const resolutionForm = z.object({
   kind: z.enum(['draft_resolution', 'final_resolution'], { error: 'Loại nghị quyết không hợp lệ.' }),
@@ -20,9 +19,6 @@ export const messages = {
   late: 'Tài liệu được phát hành khi còn chưa đầy 1 ngày trước buổi sinh hoạt: đảng viên có thể không kịp đọc.',
   soon: 'Buổi sinh hoạt diễn ra trong chưa đầy 1 ngày nữa: hãy phát hành tài liệu ngay để đảng viên kịp đọc.',
   removed: 'Đã xóa tài liệu chưa phát hành.',
-  noFile: 'Hãy chọn một tệp để tải lên.',
-  tooBig: 'Tệp lớn hơn 10 MB. Hãy nén hoặc chia nhỏ tệp rồi tải lại.',
-  emptyFile: 'Tệp rỗng. Hãy chọn lại tệp.',
-  badType: 'Chỉ nhận tệp PDF, Word (.docx) hoặc ảnh (PNG, JPEG, WebP). Tệp .doc cũ: hãy lưu lại thành .docx hoặc PDF.',
+  upload: UPLOAD_MESSAGES,
   meetingClosed: 'Buổi sinh hoạt đã hủy: không thêm tài liệu được nữa.',
 }

@@ -5,12 +5,12 @@ import { notFound } from '../../kernel/http/errors.tsx'
 import { readAndChange } from '../../kernel/http/change.ts'
 import { isHtmx } from '../../kernel/http/htmx.ts'
 import { isUuid, parseForm } from '../../kernel/http/validation.ts'
-import { EXTENSIONS, sniffDocument } from '../../kernel/files/sniff.ts'
+import { fileResponse, readUpload } from '../../kernel/files/upload.ts'
 import { newKey } from '../../kernel/storage/storage.ts'
 import type { Tx } from '../../kernel/db/types.ts'
 import { Layout } from '../../../views/layout/Layout.tsx'
 import { MaterialsBlock, ResolutionPage } from '../../../views/materials/Materials.tsx'
-import { MAX_FILE_BYTES, messages, resolutionForm, uploadTitle } from './materials.forms.ts'
+import { messages, resolutionForm, uploadTitle } from './materials.forms.ts'
 import * as q from './materials.queries.ts'
 
 /** Materials of a meeting: documents, the draft resolution, the final resolution. The meeting page loads the block from here (hx-get). */
@@ -58,12 +58,6 @@ const manager = (board: q.Board, open = true) => {
 
 materials.get('/meetings/:meetingId', (c) => render(c, uuidParam(c, 'meetingId')))
 
-/** File names as shown: no folders, no control characters, at most 200 characters. */
-function cleanFileName(name: string): string {
-  const base = name.split(/[\\/]/).pop() ?? ''
-  return base.normalize('NFC').replace(/[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, '').trim().slice(0, 200) || 'tai-lieu'
-}
-
 materials.post('/meetings/:meetingId/files', async (c) => {
   const meetingId = uuidParam(c, 'meetingId')
   const body = await c.req.parseBody()
@@ -73,14 +67,10 @@ materials.post('/meetings/:meetingId/files', async (c) => {
   return render(c, meetingId, async (tx, board) => {
     const refused = manager(board)
     if (refused) return refused
-    if (!(file instanceof File) || !file.name) return { error: messages.noFile, status: 400 }
-    if (file.size > MAX_FILE_BYTES) return { error: messages.tooBig, status: 400 }
-    if (file.size === 0) return { error: messages.emptyFile, status: 400 }
+    const upload = await readUpload(file)
+    if (!upload.ok) return { error: messages.upload[upload.problem], status: 400 }
     if (!title.ok) return { error: Object.values(title.errors)[0], status: 400 }
-    const bytes = new Uint8Array(await file.arrayBuffer())
-    const type = sniffDocument(bytes)
-    if (!type) return { error: messages.badType, status: 400 }
-    const fileName = cleanFileName(file.name)
+    const { bytes, type, fileName } = upload
     const key = newKey('materials')
     await storage.put(tx, { key, contentType: type, bytes })
     try {
@@ -179,14 +169,5 @@ materials.get('/:id/file', async (c) => {
     return { material, bytes: await storage.get(tx, material.storage_key) }
   })
   if (!found?.bytes) notFound()
-  const { material, bytes } = found
-  const type = material.content_type as keyof typeof EXTENSIONS
-  const name = material.file_name ?? `tai-lieu.${EXTENSIONS[type]}`
-  const ascii = name.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_')
-  const disposition = type.startsWith('image/') || type === 'application/pdf' ? 'inline' : 'attachment'
-  c.header('Content-Type', type)
-  c.header('Content-Disposition', `${disposition}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`)
-  c.header('Content-Security-Policy', "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'")
-  c.header('Cache-Control', 'private, max-age=3600')
-  return c.body(bytes as unknown as ArrayBuffer)
+  return fileResponse(c, { bytes: found.bytes, type: found.material.content_type!, name: found.material.file_name })
 })
