@@ -35,7 +35,7 @@ export function TaskForm(props: { viewer: Viewer; origins: Option[]; origin?: Op
           </button>
         </form>
       )}
-      <form method="post" action="/tasks" class="card">
+      <form method="post" action="/tasks" class="card" enctype="multipart/form-data">
         <CsrfField token={props.viewer.csrf} />
         <input type="hidden" name="org_id" value={props.origin?.id ?? ''} />
         <p class="muted">Giao từ: {props.origin?.name}</p>
@@ -76,6 +76,15 @@ export function TaskForm(props: { viewer: Viewer; origins: Option[]; origin?: Op
             </label>
           </fieldset>
         )}
+        <div class={e.files ? 'field invalid' : 'field'}>
+          <label for="f-files">Tệp đính kèm (PDF, Word, ảnh; tối đa 5 tệp, mỗi tệp 10 MB)</label>
+          <input id="f-files" type="file" name="files" multiple accept=".pdf,.docx,.png,.jpg,.jpeg,.webp" aria-describedby={e.files ? 'f-files-error' : undefined} />
+          {e.files && (
+            <p class="error" id="f-files-error">
+              {e.files}
+            </p>
+          )}
+        </div>
         {e.assignees && (
           <p class="alert" role="alert">
             {e.assignees}

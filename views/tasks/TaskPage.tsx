@@ -15,6 +15,26 @@ export interface AssigneeView {
   mine: boolean
 }
 
+export interface FileView {
+  id: string
+  assignee_id: string | null
+  file_name: string
+  byte_size: number
+}
+
+function Files(props: { files: FileView[] }) {
+  if (!props.files.length) return <></>
+  return (
+    <ul class="files">
+      {props.files.map((f) => (
+        <li>
+          <a href={`/tasks/files/${f.id}`}>{f.file_name}</a> <small class="muted">{Math.max(1, Math.round(f.byte_size / 1024))} KB</small>
+        </li>
+      ))}
+    </ul>
+  )
+}
+
 export interface TaskView {
   id: string
   title: string
@@ -26,6 +46,7 @@ export interface TaskView {
   overdue: boolean
   can_review: boolean
   assignees: AssigneeView[]
+  files: FileView[]
 }
 
 /** One task: what is asked, each assignee's progress, the assignee's report form and the assigner's review. */
@@ -52,10 +73,11 @@ export function TaskPage(props: { viewer: Viewer; task: TaskView; notice?: strin
           {t.assigner_name && ` · ${t.assigner_name}`}
         </dd>
       </dl>
-      {t.description && (
+      {(t.description || t.files.some((f) => !f.assignee_id)) && (
         <section class="card">
           <h2>Nội dung</h2>
-          <p class="agenda">{t.description}</p>
+          {t.description && <p class="agenda">{t.description}</p>}
+          <Files files={t.files.filter((f) => !f.assignee_id)} />
         </section>
       )}
       <section class="card" aria-labelledby="assignees-h">
@@ -68,6 +90,7 @@ export function TaskPage(props: { viewer: Viewer; task: TaskView; notice?: strin
                 {a.progress}%
               </progress>
               {a.report && <p class="agenda">{a.report}</p>}
+              <Files files={t.files.filter((f) => f.assignee_id === a.id)} />
               {a.reported_at && <small class="muted">Báo cáo lúc {formatWhen(a.reported_at)}</small>}
               {a.review_note && <p class="muted">Nhận xét: {a.review_note}</p>}
               {a.mine && a.status !== 'done' && <ReportForm assignee={a} csrf={props.viewer.csrf} />}
@@ -83,7 +106,7 @@ export function TaskPage(props: { viewer: Viewer; task: TaskView; notice?: strin
 function ReportForm(props: { assignee: AssigneeView; csrf: string }) {
   const a = props.assignee
   return (
-    <form method="post" action={`/tasks/assignments/${a.id}/report`} class="report">
+    <form method="post" action={`/tasks/assignments/${a.id}/report`} class="report" enctype="multipart/form-data">
       <CsrfField token={props.csrf} />
       <div class="field">
         <label for={`p-${a.id}`}>Tiến độ (%)</label>
@@ -94,6 +117,10 @@ function ReportForm(props: { assignee: AssigneeView; csrf: string }) {
         <textarea id={`r-${a.id}`} name="report" rows={3} maxlength={5000}>
           {a.report ?? ''}
         </textarea>
+      </div>
+      <div class="field">
+        <label for={`f-${a.id}`}>Tệp minh chứng (không bắt buộc)</label>
+        <input id={`f-${a.id}`} type="file" name="files" multiple accept=".pdf,.docx,.png,.jpg,.jpeg,.webp" />
       </div>
       <label>
         <input type="checkbox" name="finished" /> Đã hoàn thành, gửi người giao việc duyệt

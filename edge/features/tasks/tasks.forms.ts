@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { field, isRealDate, toIsoDate, today } from '../../kernel/http/validation.ts'
+import { UPLOAD_MESSAGES } from '../../../views/components/labels.ts'
 
 const ids = (label: string) =>
   z.preprocess((v) => (v === undefined || v === '' ? [] : Array.isArray(v) ? v : [v]), z.array(field.uuid(label)).max(2000, `${label}: quá nhiều.`))
@@ -46,5 +47,8 @@ export const messages = {
   notReported: 'Việc này chưa được báo cáo hoàn thành, hoặc đã được xem xét.',
   closed: 'Việc đã hoàn thành, không báo cáo thêm được.',
   outOfScope: 'Chỉ giao việc trong phạm vi tổ chức bạn quản lý.',
+  upload: UPLOAD_MESSAGES,
+  tooManyFiles: 'Đính kèm tối đa 5 tệp mỗi lần.',
+  chooseFilesAgain: 'Hãy chọn lại tệp đính kèm.',
 }
 

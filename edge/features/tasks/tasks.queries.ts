@@ -84,6 +84,14 @@ export interface AssigneeRow {
   mine: boolean
 }
 
+export interface FileRow {
+  id: string
+  assignee_id: string | null
+  file_name: string
+  content_type: string
+  byte_size: number
+}
+
 export interface TaskDetail {
   id: string
   title: string
@@ -95,10 +103,11 @@ export interface TaskDetail {
   overdue: boolean
   can_review: boolean
   assignees: AssigneeRow[]
+  files: FileRow[]
 }
 
 export async function detail(tx: Tx, id: string): Promise<TaskDetail | undefined> {
-  const [task] = await tx.query<Omit<TaskDetail, 'assignees'>>(
+  const [task] = await tx.query<Omit<TaskDetail, 'assignees' | 'files'>>(
     `select t.id, t.title, t.description, t.due_on::text, t.priority, o.name as org_name,
             app.visible_member_name(t.assigner_id) as assigner_name,
             t.due_on < ${TODAY} as overdue, app.manages_key(t.org_key) as can_review
@@ -115,7 +124,11 @@ export async function detail(tx: Tx, id: string): Promise<TaskDetail | undefined
       order by name limit 2000`,
     [id],
   )
-  return { ...task, overdue: task.overdue && assignees.some((a) => a.status !== 'done'), assignees }
+  const files = await tx.query<FileRow>(
+    `select id, assignee_id, file_name, content_type, byte_size from public.task_files where task_id = $1 order by created_at limit 500`,
+    [id],
+  )
+  return { ...task, overdue: task.overdue && assignees.some((a) => a.status !== 'done'), assignees, files }
 }
 
 /** Where a task may come from (organizations the user manages), and whom it may go to. */
@@ -185,6 +198,24 @@ export async function review(tx: Tx, assigneeId: string, accept: boolean, note: 
     [assigneeId, accept ? 'done' : 'returned', note ?? null],
   )
   return rows.length === 1
+}
+
+export async function addFile(
+  tx: Tx,
+  file: { task_id: string; assignee_id: string | null; file_name: string; content_type: string; byte_size: number; storage_key: string },
+): Promise<void> {
+  await tx.query(
+    `insert into public.task_files (task_id, assignee_id, file_name, content_type, byte_size, storage_key) values ($1, $2, $3, $4, $5, $6)`,
+    [file.task_id, file.assignee_id, file.file_name, file.content_type, file.byte_size, file.storage_key],
+  )
+}
+
+export async function file(tx: Tx, id: string) {
+  const [row] = await tx.query<{ file_name: string; content_type: string; storage_key: string }>(
+    `select file_name, content_type, storage_key from public.task_files where id = $1`,
+    [id],
+  )
+  return row
 }
 
 /** The task an assignment belongs to (to answer with the task page). */

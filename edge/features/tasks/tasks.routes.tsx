@@ -9,6 +9,33 @@ import { TaskForm, type TaskFormValues } from '../../../views/tasks/TaskForm.tsx
 import { TaskPage } from '../../../views/tasks/TaskPage.tsx'
 import { messages, reportForm, reviewForm, taskForm } from './tasks.forms.ts'
 import * as q from './tasks.queries.ts'
+import { fileResponse, readUpload } from '../../kernel/files/upload.ts'
+import { newKey } from '../../kernel/storage/storage.ts'
+
+type Upload = Extract<Awaited<ReturnType<typeof readUpload>>, { ok: true }>
+const MAX_FILES = 5
+
+/** The files of a form field (none, one or several), each checked; the first problem wins. */
+async function readUploads(value: unknown): Promise<{ uploads: Upload[] } | { error: string }> {
+  const files = ([] as unknown[]).concat(value ?? []).filter((f) => f instanceof File && f.size + f.name.length > 0)
+  if (files.length > MAX_FILES) return { error: messages.tooManyFiles }
+  const uploads: Upload[] = []
+  for (const file of files) {
+    const upload = await readUpload(file)
+    if (!upload.ok) return { error: `${(file as File).name}: ${messages.upload[upload.problem]}` }
+    uploads.push(upload)
+  }
+  return { uploads }
+}
+
+/** Stores checked files and their rows in the caller's transaction. */
+async function attach(c: AppContext, tx: Tx, taskId: string, assigneeId: string | null, uploads: Upload[]) {
+  for (const u of uploads) {
+    const key = newKey('tasks')
+    await c.get('storage').put(tx, { key, contentType: u.type, bytes: u.bytes })
+    await q.addFile(tx, { task_id: taskId, assignee_id: assigneeId, file_name: u.fileName, content_type: u.type, byte_size: u.bytes.byteLength, storage_key: key })
+  }
+}
 
 /** Tasks (giao việc): lists, assigning, reporting progress, reviewing. */
 export const tasks = new Hono<AppEnv>()
@@ -66,10 +93,19 @@ tasks.post('/', async (c) => {
     every_member: body.every_member === 'on',
   }
   const form = parseForm(taskForm, body)
-  if (!form.ok) return formPage(c, values, form.errors, 400)
+  const files = await readUploads(body.files)
+  if (!form.ok || 'error' in files) {
+    const chosen = 'uploads' in files && files.uploads.length > 0
+    const errors = { ...(form.ok ? {} : form.errors), ...('error' in files ? { files: files.error } : chosen ? { files: messages.chooseFilesAgain } : {}) }
+    return formPage(c, values, errors, 400)
+  }
   const created = await c
     .get('data')
-    .withUser(sessionOf(c), (tx) => q.create(tx, form.value))
+    .withUser(sessionOf(c), async (tx) => {
+      const task = await q.create(tx, form.value)
+      await attach(c, tx, task.id, null, files.uploads)
+      return task
+    })
     .catch((error) => {
       if ((error as { code?: string }).code === '42501') return null
       throw error
@@ -94,6 +130,18 @@ async function taskPage(c: AppContext, id: string, extra: { notice?: string; err
 
 tasks.get('/:id', (c) => taskPage(c, uuidParam(c, 'id')))
 
+/** An attachment, after RLS let the user read its row. */
+tasks.get('/files/:fileId', async (c) => {
+  const id = uuidParam(c, 'fileId')
+  const storage = c.get('storage')
+  const found = await c.get('data').withUser(sessionOf(c), async (tx) => {
+    const row = await q.file(tx, id)
+    return row && { row, bytes: await storage.get(tx, row.storage_key) }
+  })
+  if (!found?.bytes) notFound()
+  return fileResponse(c, { bytes: found.bytes, type: found.row.content_type, name: found.row.file_name })
+})
+
 /** Runs a change on one assignment under RLS; a refused change (42501) or an unknown one is a 404. */
 async function onAssignment(c: AppContext, change: (tx: Tx, assigneeId: string) => Promise<{ notice?: string; error?: string }>) {
   const assigneeId = uuidParam(c, 'assigneeId')
@@ -112,11 +160,15 @@ async function onAssignment(c: AppContext, change: (tx: Tx, assigneeId: string) 
 }
 
 tasks.post('/assignments/:assigneeId/report', async (c) => {
-  const form = parseForm(reportForm, await c.req.parseBody())
+  const body = await c.req.parseBody({ all: true })
+  const form = parseForm(reportForm, body)
+  const files = await readUploads(body.files)
   return onAssignment(c, async (tx, id) => {
     if (!form.ok) return { error: Object.values(form.errors)[0] }
+    if ('error' in files) return { error: files.error }
     const { progress, report, finished } = form.value
     if (!(await q.report(tx, id, progress, report, finished))) return { error: messages.closed }
+    await attach(c, tx, (await q.taskOf(tx, id))!, id, files.uploads)
     return { notice: finished ? messages.finished : messages.reported }
   })
 })

@@ -112,6 +112,48 @@ describe('reporting and reviewing', () => {
   })
 })
 
+describe('attachments', () => {
+  const PDF = new TextEncoder().encode('%PDF-1.4\n%%EOF\n')
+  const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2])
+
+  it('the assigner attaches files to the task and the assignee to the report; each is served only to those who see it', async () => {
+    const form = new FormData()
+    for (const [k, v] of Object.entries({ org_id: cellId, title: 'Việc có tệp', due_on: inDays(4), priority: 'normal', member_ids: await memberIdOf(t, LOGINS.member) })) form.set(k, v)
+    form.append('files', new File([PDF], 'Kế hoạch.pdf'))
+    const created = await secretary.post('/tasks', form)
+    expect(created.status).toBe(303)
+    const page = await (await member.get(created.headers.get('Location')!)).text()
+    const [planId] = [...page.matchAll(/href="\/tasks\/files\/([0-9a-f-]{36})">Kế hoạch.pdf/g)].map((m) => m[1])
+    const plan = await member.get(`/tasks/files/${planId}`)
+    expect(plan.headers.get('Content-Security-Policy')).toContain('sandbox')
+    expect(new Uint8Array(await plan.arrayBuffer())).toEqual(PDF)
+
+    const [mine] = assignmentIds(page)
+    const report = new FormData()
+    report.set('progress', '40')
+    report.set('report', 'Ảnh chụp buổi vận động')
+    report.append('files', new File([PNG], 'anh.png'))
+    const reported = await (await member.post(`/tasks/assignments/${mine}/report`, report)).text()
+    expect(reported).toContain('anh.png')
+    const outsider = await signInMemberOf(t, 'ns.tp1.g2.c1')
+    for (const id of [...reported.matchAll(/href="\/tasks\/files\/([0-9a-f-]{36})"/g)].map((m) => m[1])) {
+      expect((await secretary.get(`/tasks/files/${id}`)).status).toBe(200)
+      expect((await outsider.get(`/tasks/files/${id}`)).status).toBe(404)
+    }
+  })
+
+  it('a file that is not a document is refused with its name, and nothing is assigned', async () => {
+    const form = new FormData()
+    for (const [k, v] of Object.entries({ org_id: cellId, title: 'Việc có tệp lạ', due_on: inDays(4), priority: 'normal', member_ids: await memberIdOf(t, LOGINS.member) })) form.set(k, v)
+    form.append('files', new File([new TextEncoder().encode('MZ\x90\x00 not a document')], 'chay.exe'))
+    const res = await secretary.post('/tasks', form)
+    expect(res.status).toBe(400)
+    expect(await res.text()).toContain('chay.exe: Chỉ nhận tệp PDF, Word (.docx) hoặc ảnh')
+    const [{ n }] = await t.runtime.data.asSystem('test: nothing created', (tx) => tx.query<{ n: number }>(`select count(*)::int as n from public.tasks where title = 'Việc có tệp lạ'`))
+    expect(n).toBe(0)
+  })
+})
+
 describe('who sees a task', () => {
   it('nobody outside the assigner’s scope and the assignees sees or changes it', async () => {
     const id = taskUrl.split('/').pop()!
