@@ -74,19 +74,22 @@ grant execute on function app.acts_for_assignee(uuid, text, boolean) to authenti
 
 -- triggers -------------------------------------------------------------------------------
 
-create or replace function app.tasks_prepare() returns trigger
+/* Rows addressed to an organization carry its path as text, for the scope policies (tasks, events). */
+create or replace function app.take_org_key() returns trigger
 language plpgsql security definer
 set search_path = ''
 as $$
 begin
   select o.path::text into new.org_key from public.organizations o where o.id = new.org_id;
-  new.updated_at := now();
   return new;
 end
 $$;
 drop trigger if exists tasks_prepare on public.tasks;
 create trigger tasks_prepare before insert or update on public.tasks
-  for each row execute function app.tasks_prepare();
+  for each row execute function app.take_org_key();
+drop trigger if exists tasks_touch on public.tasks;
+create trigger tasks_touch before update on public.tasks
+  for each row execute function app.touch_updated_at();
 
 /*
  * Keys for the policies, and who may move an assignment where: the assignee reports

@@ -30,18 +30,9 @@ create index if not exists events_org_key_idx on public.events (org_key, starts_
 create index if not exists events_starts_idx on public.events (starts_at);
 
 -- triggers -------------------------------------------------------------------------------
-create or replace function app.events_prepare() returns trigger
-language plpgsql security definer
-set search_path = ''
-as $$
-begin
-  select o.path::text into new.org_key from public.organizations o where o.id = new.org_id;
-  return new;
-end
-$$;
 drop trigger if exists events_prepare on public.events;
 create trigger events_prepare before insert or update on public.events
-  for each row execute function app.events_prepare();
+  for each row execute function app.take_org_key();
 
 -- row-level security -----------------------------------------------------------------------
 alter table public.events enable row level security;

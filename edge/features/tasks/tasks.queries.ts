@@ -1,5 +1,7 @@
 import type { Tx } from '../../kernel/db/types.ts'
 import type { TaskInput } from './tasks.forms.ts'
+import type { TaskRowView } from '../../../views/tasks/TasksPage.tsx'
+import type { AssigneeView, FileView, TaskView } from '../../../views/tasks/TaskPage.tsx'
 
 export const PAGE_SIZE = 30
 export type View = 'mine' | 'assigned' | 'org'
@@ -8,18 +10,8 @@ export type StatusFilter = 'open' | 'overdue' | 'assigned' | 'in_progress' | 're
 /** Today in Vietnam: a task due today is not yet overdue. */
 const TODAY = `(now() at time zone 'Asia/Ho_Chi_Minh')::date`
 
-export interface TaskRow {
-  id: string
-  title: string
-  due_on: string
-  priority: string
-  org_name: string
-  status: string
-  progress: number
-  overdue: boolean
-  assignees: number
-  done: number
-}
+/** A list row: the shape the list view renders. */
+export type TaskRow = TaskRowView
 
 /** Each view as one row source: an assignment of mine, or a task (with its assignees summed up). */
 function source(view: View): string {
@@ -72,39 +64,11 @@ export async function list(tx: Tx, view: View, filter: StatusFilter, page: numbe
   return { rows: rows.slice(0, PAGE_SIZE), more: rows.length > PAGE_SIZE, counts }
 }
 
-export interface AssigneeRow {
-  id: string
-  name: string
-  is_org: boolean
-  status: string
-  progress: number
-  report: string | null
-  review_note: string | null
-  reported_at: Date | null
-  mine: boolean
-}
+export type AssigneeRow = AssigneeView
 
-export interface FileRow {
-  id: string
-  assignee_id: string | null
-  file_name: string
-  content_type: string
-  byte_size: number
-}
+export type FileRow = FileView & { content_type: string }
 
-export interface TaskDetail {
-  id: string
-  title: string
-  description: string | null
-  due_on: string
-  priority: string
-  org_name: string
-  assigner_name: string | null
-  overdue: boolean
-  can_review: boolean
-  assignees: AssigneeRow[]
-  files: FileRow[]
-}
+export type TaskDetail = TaskView & { assignees: AssigneeRow[]; files: FileRow[] }
 
 export async function detail(tx: Tx, id: string): Promise<TaskDetail | undefined> {
   const [task] = await tx.query<Omit<TaskDetail, 'assignees' | 'files'>>(
