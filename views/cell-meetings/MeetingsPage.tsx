@@ -21,6 +21,34 @@ function attendanceRate(m: MeetingRowView): string | null {
   return `${m.present}/${m.expected} có mặt (${Math.round((100 * m.present) / m.expected)}%)`
 }
 
+/** The next meetings, for the home page. */
+export function UpcomingMeetings(props: { rows: Omit<MeetingRowView, 'present' | 'expected'>[] }) {
+  return (
+    <section class="card" aria-labelledby="upcoming-h">
+      <h2 id="upcoming-h">Sinh hoạt sắp tới</h2>
+      {props.rows.length === 0 ? (
+        <p class="muted">Chưa có buổi sinh hoạt nào được lên lịch.</p>
+      ) : (
+        <ul class="cards">
+          {props.rows.map((m) => (
+            <li>
+              <a href={`/meetings/${m.id}`}>
+                <strong>{m.title}</strong>
+              </a>
+              <br />
+              {formatWhen(m.starts_at)}
+              {m.place && ` · ${m.place}`}
+            </li>
+          ))}
+        </ul>
+      )}
+      <p>
+        <a href="/meetings">Tất cả buổi sinh hoạt</a>
+      </p>
+    </section>
+  )
+}
+
 export function MeetingsPage(props: { viewer: Viewer; rows: MeetingRowView[]; total: number; page: number; pageSize: number; canSchedule: boolean }) {
   return (
     <Layout title="Sinh hoạt chi bộ" viewer={props.viewer} current="/meetings">

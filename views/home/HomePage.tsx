@@ -12,9 +12,8 @@ export interface HomeProps {
   cellSize: number
 }
 
+/** Modules not built yet: a card says what will appear. */
 const UPCOMING = [
-  ['Sinh hoạt chi bộ', 'Lịch họp, tài liệu và ý kiến trước kỳ họp sẽ hiện ở đây.'],
-  ['Nhiệm vụ được giao', 'Các việc được giao và hạn hoàn thành sẽ hiện ở đây.'],
   ['Tài liệu, tin tức', 'Văn bản, nghị quyết mới sẽ hiện ở đây.'],
   ['Học tập nghị quyết', 'Các đợt học tập và bài kiểm tra sẽ hiện ở đây.'],
 ] as const
@@ -66,6 +65,16 @@ export function HomePage(props: HomeProps) {
         </section>
       </div>
       <div class="grid two">
+        <div hx-get="/meetings/upcoming" hx-trigger="load" hx-swap="outerHTML">
+          <p class="card">
+            <a href="/meetings">Sinh hoạt chi bộ</a>
+          </p>
+        </div>
+        <div hx-get="/tasks/summary" hx-trigger="load" hx-swap="outerHTML">
+          <p class="card">
+            <a href="/tasks">Việc được giao</a>
+          </p>
+        </div>
         {UPCOMING.map(([title, text]) => (
           <section class="card">
             <h2>{title}</h2>

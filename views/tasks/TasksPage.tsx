@@ -16,6 +16,40 @@ export interface TaskRowView {
   done: number
 }
 
+/** My open tasks for the home page: how many, how many overdue, the soonest due. */
+export function TasksSummary(props: { counts: Record<string, number>; rows: TaskRowView[] }) {
+  return (
+    <section class="card" aria-labelledby="my-tasks-h">
+      <h2 id="my-tasks-h">Việc được giao</h2>
+      {props.rows.length === 0 ? (
+        <p class="muted">Bạn không có việc nào chưa xong.</p>
+      ) : (
+        <>
+          <p>
+            Chưa xong <strong>{props.counts.open}</strong>
+            {props.counts.overdue > 0 && (
+              <strong class="warn">
+                {' '}
+                · quá hạn {props.counts.overdue}
+              </strong>
+            )}
+          </p>
+          <ul class="cards">
+            {props.rows.map((t) => (
+              <li>
+                <a href={`/tasks/${t.id}`}>{t.title}</a> <small class={t.overdue ? 'warn' : 'muted'}>hạn {formatDate(t.due_on)}</small>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+      <p>
+        <a href="/tasks">Tất cả việc</a>
+      </p>
+    </section>
+  )
+}
+
 /** The three lists (mine, assigned by me, my organizations'), each with its filters and counts. */
 export function TasksPage(props: {
   viewer: Viewer

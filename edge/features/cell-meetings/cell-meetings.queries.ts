@@ -37,6 +37,16 @@ export async function listMeetings(tx: Tx, page: number): Promise<{ rows: Meetin
   return { rows, total }
 }
 
+/** The next meetings the user will attend or oversee (for the home page). */
+export async function upcoming(tx: Tx, limit = 3): Promise<MeetingRow[]> {
+  return tx.query<MeetingRow>(
+    `select mt.id, mt.title, mt.kind, mt.starts_at, mt.place, mt.status, o.name as org_name
+       from public.meetings mt join public.organizations o on o.id = mt.org_id
+      where mt.status = 'scheduled' and mt.starts_at >= now() - interval '3 hours'
+      order by mt.starts_at limit ${limit}`,
+  )
+}
+
 export interface MeetingDetail extends MeetingRow {
   org_id: string
   agenda: string | null

@@ -4,7 +4,7 @@ import { sessionOf, type AppContext, type AppEnv } from '../../kernel/http/conte
 import { notFound } from '../../kernel/http/errors.tsx'
 import { isUuid, parseForm, today, type FieldErrors } from '../../kernel/http/validation.ts'
 import type { Tx } from '../../kernel/db/types.ts'
-import { MeetingsPage } from '../../../views/cell-meetings/MeetingsPage.tsx'
+import { MeetingsPage, UpcomingMeetings } from '../../../views/cell-meetings/MeetingsPage.tsx'
 import { MeetingPage } from '../../../views/cell-meetings/MeetingPage.tsx'
 import { MeetingForm, type MeetingFormValues } from '../../../views/cell-meetings/MeetingForm.tsx'
 import { vietnamDateTime } from '../../../views/cell-meetings/labels.ts'
@@ -113,6 +113,12 @@ async function meetingPage(c: AppContext, id: string, change?: (tx: Tx) => Promi
   const saved = c.req.query('saved') ? messages.saved : undefined
   return c.html(<MeetingPage viewer={viewerOf(c)} meeting={meeting} notice={saved} attendance={block} />, status)
 }
+
+/** The home page's card: the next meetings (loaded by URL). */
+cellMeetings.get('/upcoming', async (c) => {
+  const rows = await c.get('data').withUser(sessionOf(c), (tx) => q.upcoming(tx))
+  return c.html(<UpcomingMeetings rows={rows} />)
+})
 
 cellMeetings.get('/:id', (c) => meetingPage(c, meetingId(c)))
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { claimsOf, LOGINS, orgIdByPath, testApp, tomorrow, type Agent, type TestApp } from '../../../test/support.ts'
+import { claimsOf, LOGINS, orgIdByPath, signInMemberOf, testApp, tomorrow, type Agent, type TestApp } from '../../../test/support.ts'
 
 let t: TestApp
 let secretary: Agent
@@ -65,6 +65,16 @@ describe('attendance', () => {
     const html = await (await member.get(url)).text()
     expect(html).toContain('Bạn: Có mặt')
     expect(html).not.toContain('name="by_proxy"')
+  })
+})
+
+describe('the home page card', () => {
+  it('shows a member the next meetings of the cell, and nothing of other cells', async () => {
+    const member = await t.signIn(LOGINS.member)
+    const card = await (await member.get('/meetings/upcoming', { htmx: true })).text()
+    expect(card).toContain('Họp điểm danh')
+    const outsider = await signInMemberOf(t, 'ns.tp1.g2.c1')
+    expect(await (await outsider.get('/meetings/upcoming', { htmx: true })).text()).toContain('Chưa có buổi sinh hoạt nào được lên lịch.')
   })
 })
 

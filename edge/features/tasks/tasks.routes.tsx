@@ -4,7 +4,7 @@ import { sessionOf, type AppContext, type AppEnv } from '../../kernel/http/conte
 import { notFound } from '../../kernel/http/errors.tsx'
 import { isUuid, parseForm, type FieldErrors } from '../../kernel/http/validation.ts'
 import type { Tx } from '../../kernel/db/types.ts'
-import { TasksPage } from '../../../views/tasks/TasksPage.tsx'
+import { TasksPage, TasksSummary } from '../../../views/tasks/TasksPage.tsx'
 import { TaskForm, type TaskFormValues } from '../../../views/tasks/TaskForm.tsx'
 import { TaskPage } from '../../../views/tasks/TaskPage.tsx'
 import { messages, reportForm, reviewForm, taskForm } from './tasks.forms.ts'
@@ -70,6 +70,12 @@ tasks.get('/', async (c) => {
       notice={notice}
     />,
   )
+})
+
+/** The home page's card: my open tasks, the overdue ones, and the soonest due (loaded by URL). */
+tasks.get('/summary', async (c) => {
+  const mine = await c.get('data').withUser(sessionOf(c), (tx) => q.list(tx, 'mine', 'open', 1))
+  return c.html(<TasksSummary counts={mine.counts} rows={mine.rows.slice(0, 3)} />)
 })
 
 async function formPage(c: AppContext, values: TaskFormValues, errors: FieldErrors = {}, status: 200 | 400 = 200) {

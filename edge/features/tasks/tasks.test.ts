@@ -103,6 +103,14 @@ describe('reporting and reviewing', () => {
     expect(history.map((h) => h.kind)).toEqual(['progress', 'reported', 'returned', 'reported', 'done'])
   })
 
+  it('the home page card sums up one’s open tasks', async () => {
+    const card = await (await secretary.get('/tasks/summary', { htmx: true })).text()
+    expect(card).toMatch(/Chưa xong <strong>\d+<\/strong>/)
+    expect(card).toContain('Báo cáo sơ kết')
+    const idle = await signInMemberOf(t, 'ns.tp1.g3.c1')
+    expect(await (await idle.get('/tasks/summary', { htmx: true })).text()).toContain('Bạn không có việc nào chưa xong.')
+  })
+
   it('an overdue task is marked and counted', async () => {
     await t.runtime.data.asSystem('test: a task whose due date passed', (tx) => tx.query(`update public.tasks set due_on = current_date - 3 where title = 'Báo cáo sơ kết'`))
     const list = await (await secretary.get('/tasks?view=mine&status=overdue')).text()
