@@ -16,7 +16,13 @@ create table if not exists public.tasks (
   assigner_id uuid default app.current_member_id() references public.members (id),
   created_by uuid default auth.uid(),
   created_at timestamptz not null default now(),
-  updated_at timestamptz not null default now()
+  updated_at timestamptz not null default now(),
+  /* kept by triggers, so lists never add up 100,000 assignments to show one task */
+  assignee_count int not null default 0,
+  active_count int not null default 0,
+  reported_count int not null default 0,
+  done_count int not null default 0,
+  progress_sum bigint not null default 0
 );
 
 /* One row per assignee: a member, or an organization (whose managers act for it). */
@@ -141,28 +147,39 @@ drop trigger if exists task_assignees_prepare on public.task_assignees;
 create trigger task_assignees_prepare before insert or update on public.task_assignees
   for each row execute function app.task_assignees_prepare();
 
-/* History, and notices: the assignee hears of a new task and of the review; the assigner of a report. */
-create or replace function app.task_assignees_changed() returns trigger
+/* A new assignment: its member, or the role holders of its organization, hear of it (one statement per assignment batch). */
+create or replace function app.task_assignees_assigned() returns trigger
+language plpgsql security definer
+set search_path = ''
+as $$
+begin
+  insert into public.notifications (member_id, kind, title, url)
+  select people.member_id, 'task.assigned', 'Việc mới được giao: ' || t.title, '/tasks/' || t.id
+    from (select n.task_id, n.member_id from new_rows n where n.member_id is not null
+          union
+          select n.task_id, r.member_id from new_rows n join public.org_roles r on r.org_id = n.org_id
+           where r.valid_from <= current_date and (r.valid_to is null or r.valid_to >= current_date)) people
+    join public.tasks t on t.id = people.task_id;
+  return null;
+end
+$$;
+drop trigger if exists task_assignees_assigned on public.task_assignees;
+create trigger task_assignees_assigned after insert on public.task_assignees
+  referencing new table as new_rows
+  for each statement execute function app.task_assignees_assigned();
+
+/* Each move of one assignment: its history, and a notice to the other side. */
+create or replace function app.task_assignees_moved() returns trigger
 language plpgsql security definer
 set search_path = ''
 as $$
 declare
   task public.tasks%rowtype;
 begin
-  select * into task from public.tasks t where t.id = new.task_id;
-  if tg_op = 'INSERT' then
-    insert into public.notifications (member_id, kind, title, url)
-    select m.id, 'task.assigned', 'Việc mới được giao: ' || task.title, '/tasks/' || task.id
-      from public.members m
-     where m.id = new.member_id
-        or (new.org_id is not null and m.id in (
-              select r.member_id from public.org_roles r
-               where r.org_id = new.org_id and r.valid_from <= current_date and (r.valid_to is null or r.valid_to >= current_date)));
-    return null;
-  end if;
   if new.status is not distinct from old.status and new.progress is not distinct from old.progress and new.report is not distinct from old.report then
     return null;
   end if;
+  select * into task from public.tasks t where t.id = new.task_id;
   insert into public.task_updates (assignee_id, task_key, org_key, member_id, kind, progress, note)
   values (new.id, new.task_key, new.org_key, new.member_id,
           case when new.status in ('reported', 'done', 'returned') and new.status is distinct from old.status then new.status else 'progress' end,
@@ -178,9 +195,55 @@ begin
   return null;
 end
 $$;
-drop trigger if exists task_assignees_changed on public.task_assignees;
-create trigger task_assignees_changed after insert or update on public.task_assignees
-  for each row execute function app.task_assignees_changed();
+drop trigger if exists task_assignees_moved on public.task_assignees;
+create trigger task_assignees_moved after update on public.task_assignees
+  for each row execute function app.task_assignees_moved();
+
+/* The task's counters follow its assignments: added (insert) and moved (update), per statement. */
+create or replace function app.task_assignees_count() returns trigger
+language plpgsql security definer
+set search_path = ''
+as $$
+begin
+  update public.tasks t
+     set assignee_count = t.assignee_count + d.total,
+         active_count = t.active_count + d.active,
+         reported_count = t.reported_count + d.reported,
+         done_count = t.done_count + d.done,
+         progress_sum = t.progress_sum + d.progress
+    from (select c.task_id, sum(c.sign)::int as total,
+                 sum(c.sign * (c.status in ('in_progress', 'returned'))::int)::int as active,
+                 sum(c.sign * (c.status = 'reported')::int)::int as reported,
+                 sum(c.sign * (c.status = 'done')::int)::int as done,
+                 sum(c.sign * c.progress) as progress
+            from (select n.task_id, n.status, n.progress, 1 as sign from new_rows n
+                  union all
+                  select o.task_id, o.status, o.progress, -1 from old_rows o) c
+           group by c.task_id) d
+   where t.id = d.task_id;
+  return null;
+end
+$$;
+create or replace function app.task_assignees_count_added() returns trigger
+language plpgsql security definer
+set search_path = ''
+as $$
+begin
+  update public.tasks t
+     set assignee_count = t.assignee_count + d.total, progress_sum = t.progress_sum + d.progress
+    from (select n.task_id, count(*)::int as total, sum(n.progress) as progress from new_rows n group by n.task_id) d
+   where t.id = d.task_id;
+  return null;
+end
+$$;
+drop trigger if exists task_assignees_count_added on public.task_assignees;
+create trigger task_assignees_count_added after insert on public.task_assignees
+  referencing new table as new_rows
+  for each statement execute function app.task_assignees_count_added();
+drop trigger if exists task_assignees_count on public.task_assignees;
+create trigger task_assignees_count after update on public.task_assignees
+  referencing old table as old_rows new table as new_rows
+  for each statement execute function app.task_assignees_count();
 
 -- row-level security -----------------------------------------------------------------------
 alter table public.tasks enable row level security;
@@ -218,11 +281,17 @@ create policy "Managers change tasks of their scope" on public.tasks
   using (app.manages_key(org_key))
   with check (app.manages_key(org_key));
 
-/* Assign only inside one's scope: the task's organization and the assignee both. */
+/* Assign only inside one's scope: the task's organization and the assignee both. Written out
+   (once per statement) rather than app.manages_key, which would run per row: assigning to every
+   member of a province inserts 100,000 rows. */
 drop policy if exists "Managers assign within their scope" on public.task_assignees;
 create policy "Managers assign within their scope" on public.task_assignees
   for insert to authenticated
-  with check (app.manages_key(task_key) and app.manages_key(org_key));
+  with check (task_key >= ((select app.scope_bounds())[1]) and task_key < ((select app.scope_bounds())[2])
+              and org_key >= ((select app.scope_bounds())[1]) and org_key < ((select app.scope_bounds())[2])
+              and (((select app.scope_bounds())[3]) = '1'
+                   or (task_key::extensions.ltree operator(extensions.<@) any ((select app.managed_scope())::extensions.ltree[])
+                       and org_key::extensions.ltree operator(extensions.<@) any ((select app.managed_scope())::extensions.ltree[]))));
 
 /* Both sides move an assignment (the trigger decides which move belongs to whom). */
 drop policy if exists "Assigners and assignees update assignments" on public.task_assignees;

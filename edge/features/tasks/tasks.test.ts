@@ -162,6 +162,22 @@ describe('attachments', () => {
   })
 })
 
+describe('the task counters', () => {
+  it('always equal the assignments they stand for', async () => {
+    const rows = await t.runtime.data.asSystem('test: counters against a recount', (tx) =>
+      tx.query(
+        `select t.id from public.tasks t
+           left join lateral (select count(*)::int as total, count(*) filter (where a.status in ('in_progress', 'returned'))::int as active,
+                                     count(*) filter (where a.status = 'reported')::int as reported, count(*) filter (where a.status = 'done')::int as done,
+                                     coalesce(sum(a.progress), 0)::bigint as progress
+                                from public.task_assignees a where a.task_id = t.id) r on true
+          where (t.assignee_count, t.active_count, t.reported_count, t.done_count, t.progress_sum) is distinct from (r.total, r.active, r.reported, r.done, r.progress)`))
+    expect(rows).toEqual([])
+    const [{ n }] = await t.runtime.data.asSystem('test: there is something to count', (tx) => tx.query<{ n: number }>(`select count(*)::int as n from public.tasks where done_count > 0 and active_count + reported_count + assignee_count > 1`))
+    expect(n).toBeGreaterThan(0)
+  })
+})
+
 describe('who sees a task', () => {
   it('nobody outside the assigner’s scope and the assignees sees or changes it', async () => {
     const id = taskUrl.split('/').pop()!
