@@ -7,19 +7,25 @@ export interface Offset {
 }
 
 /**
- * Task reminders that fell due in the last day, for assignees with a device: one delivery per
- * (assignment, reminder time), so planning twice (or in two processes) plans once.
+ * Task reminders that fell due in the last day, for assignees with a device (the member, or the
+ * current role holders of an assigned organization): one delivery per (assignment, person,
+ * reminder time), so planning twice (or in two processes) plans once.
  */
 export async function planTaskReminders(tx: Tx, now: Date, offsets: Offset[]): Promise<number> {
   const rows = await tx.query(
     `insert into public.push_deliveries (key, user_id, title, body, url, due_at, next_attempt_at)
-     select 'task:' || a.id || ':' || to_char(r.at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI"Z"'), acc.user_id,
+     select 'task:' || a.id || ':' || who.member_id || ':' || to_char(r.at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI"Z"'), acc.user_id,
             'Nhắc việc: ' || t.title,
             case when r.days = 0 then 'Hạn hoàn thành hôm nay.' else 'Hạn hoàn thành ' || to_char(t.due_on, 'DD/MM/YYYY') || '.' end,
             '/tasks/' || t.id, r.at, $1::timestamptz
        from public.tasks t
-       join public.task_assignees a on a.task_id = t.id and a.member_id is not null and a.status not in ('done', 'reported')
-       join public.accounts acc on acc.member_id = a.member_id
+       join public.task_assignees a on a.task_id = t.id and a.status not in ('done', 'reported')
+       cross join lateral (
+         select a.member_id where a.member_id is not null
+         union all
+         select ro.member_id from public.org_roles ro
+          where a.org_id is not null and ro.org_id = a.org_id and ro.valid_from <= current_date and (ro.valid_to is null or ro.valid_to >= current_date)) who (member_id)
+       join public.accounts acc on acc.member_id = who.member_id
        cross join lateral (
          select o.days, ((t.due_on + o.days) + o.at_time) at time zone 'Asia/Ho_Chi_Minh' as at
            from unnest($2::int[], $3::time[]) o(days, at_time)) r

@@ -61,6 +61,19 @@ describe('reminders over web push', () => {
     expect(dueDay.delivered).toBe(1)
   })
 
+  it('a task given to an organization reminds its secretary', async () => {
+    const cellSecretary = await t.signIn(LOGINS.cellSecretary)
+    const phone = await withDevice(cellSecretary, 'secretary-phone')
+    const ward = await t.signIn(LOGINS.grassroots)
+    const due = dueInDays(4)
+    await ward.post('/tasks', { org_id: await orgIdByPath(t, 'ns.tp1.g1'), title: 'Báo cáo của chi bộ', due_on: due, priority: 'normal', org_ids: await orgIdByPath(t, 'ns.tp1.g1.c1') })
+    await run(new Date())
+    const before = push.received.filter((r) => r.device === 'secretary-phone').length
+    await run(vietnamMorning(dueInDays(3)))
+    const got = push.received.filter((r) => r.device === 'secretary-phone').slice(before)
+    expect(got.map((r) => phone.decrypt(r.body).title)).toEqual(['Nhắc việc: Báo cáo của chi bộ'])
+  })
+
   it('two schedulers at once deliver each reminder exactly once', async () => {
     const others = await Promise.all([1, 2, 3].map(() => signInMemberOf(t, 'ns.tp1.g1.c1')))
     const agent = others[0]
