@@ -15,7 +15,11 @@ function time(at: Date | string): string {
   return new Date(at).toLocaleString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', hour: '2-digit', minute: '2-digit', day: '2-digit', month: '2-digit' })
 }
 
-/** All comments of a meeting with the box to add one (id="comments"); swapped whole by htmx. */
+/**
+ * All comments of a meeting (id="comments"). New ones arrive through the live stream into the
+ * list, for the poster too; posting swaps only the form, and a secretary's action only the
+ * flash line (plus the changed comment): the list and its stream are never replaced.
+ */
 export function CommentThread(props: {
   meetingId: string
   comments: CommentView[]
@@ -27,34 +31,42 @@ export function CommentThread(props: {
   error?: string
 }) {
   const base = `/comments/meetings/${props.meetingId}`
-  const swap = { 'hx-target': '#comments', 'hx-swap': 'outerHTML' }
   const taken = props.comments.filter((c) => c.taken_into_resolution).length
   return (
     <section class="card" id="comments" aria-labelledby="comments-h">
       <h2 id="comments-h">Ý kiến góp ý dự thảo nghị quyết</h2>
-      <Flash notice={props.notice} error={props.error} />
+      <div id="comment-flash" role="status">
+        <Flash notice={props.notice} error={props.error} />
+      </div>
       <p class="muted">
         {props.comments.length} ý kiến{taken > 0 && ` · ${taken} được tiếp thu`}
       </p>
-      {props.comments.length === 0 && <p class="muted">Chưa có ý kiến nào.</p>}
-      <ol class="comments" hx-sse:connect={`${base}/stream?after=${props.comments.at(-1)?.id ?? ''}`} hx-swap="beforeend">
+      <ol class="comments" id="comment-list" hx-sse:connect={`${base}/stream?after=${props.comments.at(-1)?.id ?? ''}`} hx-swap="beforeend">
+        <li class="empty muted">Chưa có ý kiến nào.</li>
         {props.comments.map((c) => (
           <CommentItem comment={c} base={base} canManage={props.canManage} csrf={props.csrf} />
         ))}
       </ol>
-      {props.canComment && (
-        <form method="post" action={base} hx-post={base} {...swap}>
-          <CsrfField token={props.csrf} />
-          <div class={props.error ? 'field invalid' : 'field'}>
-            <label for="f-comment">Ý kiến của bạn</label>
-            <textarea id="f-comment" name="body" rows={3} maxlength={2000} required>
-              {props.draft ?? ''}
-            </textarea>
-          </div>
-          <button type="submit">Gửi ý kiến</button>
-        </form>
-      )}
+      {props.canComment && <CommentForm meetingId={props.meetingId} csrf={props.csrf} />}
     </section>
+  )
+}
+
+/** The box to write a comment (id="comment-form"), with the outcome of the last post. */
+export function CommentForm(props: { meetingId: string; csrf: string; draft?: string; notice?: string; error?: string }) {
+  const base = `/comments/meetings/${props.meetingId}`
+  return (
+    <form id="comment-form" method="post" action={base} hx-post={base} hx-target="#comment-form" hx-swap="outerHTML">
+      <CsrfField token={props.csrf} />
+      <Flash notice={props.notice} error={props.error} />
+      <div class={props.error ? 'field invalid' : 'field'}>
+        <label for="f-comment">Ý kiến của bạn</label>
+        <textarea id="f-comment" name="body" rows={3} maxlength={2000} required>
+          {props.draft ?? ''}
+        </textarea>
+      </div>
+      <button type="submit">Gửi ý kiến</button>
+    </form>
   )
 }
 
@@ -65,7 +77,8 @@ export function CommentThread(props: {
 export function CommentItem(props: { comment: CommentView; base: string; canManage: boolean; csrf: string; oob?: boolean }) {
   const c = props.comment
   const base = props.base
-  const swap = { 'hx-target': '#comments', 'hx-swap': 'outerHTML' }
+  // the target is the flash line: a live frame may replace this item while the request is on its way
+  const swap = { 'hx-target': '#comment-flash', 'hx-swap': 'innerHTML' }
   return (
           <li id={`comment-${c.id}`} class={c.hidden ? 'hidden-comment' : undefined} hx-swap-oob={props.oob ? 'true' : undefined}>
             <p>

@@ -33,7 +33,8 @@ describe('live comment stream', () => {
 
   it('a reconnect with Last-Event-ID gets exactly what it missed, in order', async () => {
     const first = await member.post(base, { body: 'Mốc trước khi mất kết nối' }, { htmx: true })
-    const firstId = [...(await first.text()).matchAll(/id="comment-([0-9a-f-]{36})"/g)].at(-1)![1]
+    expect(first.status).toBe(200)
+    const firstId = [...(await (await member.get(base, { htmx: true })).text()).matchAll(/id="comment-([0-9a-f-]{36})"/g)].at(-1)![1]
     for (const n of [1, 2, 3]) await member.post(base, { body: `Khi mất kết nối ${n}` }, { htmx: true })
     const resumed = await member.request(`${base}/stream`, { headers: { 'Last-Event-ID': firstId } })
     const missed = await frames(resumed, 3)
@@ -52,7 +53,8 @@ describe('live comment stream', () => {
 
   it('hiding a comment reaches open streams as an in-place replacement', async () => {
     const posted = await member.post(base, { body: 'Sẽ bị ẩn' }, { htmx: true })
-    const id = [...(await posted.text()).matchAll(/id="comment-([0-9a-f-]{36})"/g)].at(-1)![1]
+    expect(posted.status).toBe(200)
+    const id = [...(await (await member.get(base, { htmx: true })).text()).matchAll(/id="comment-([0-9a-f-]{36})"/g)].at(-1)![1]
     const stream = await member.get(`${base}/stream`)
     const received = frames(stream, 1)
     await new Promise((r) => setTimeout(r, 100))

@@ -5,7 +5,8 @@ import { notFound } from '../../kernel/http/errors.tsx'
 import { isHtmx } from '../../kernel/http/htmx.ts'
 import { isUuid, parseForm } from '../../kernel/http/validation.ts'
 import type { Tx } from '../../kernel/db/types.ts'
-import { CommentThread } from '../../../views/comments/CommentThread.tsx'
+import { CommentForm, CommentThread } from '../../../views/comments/CommentThread.tsx'
+import { Flash } from '../../../views/components/Field.tsx'
 import { Layout } from '../../../views/layout/Layout.tsx'
 import { RATE_LIMIT_PER_MINUTE, commentForm, hideForm, messages } from './comments.forms.ts'
 import * as q from './comments.queries.ts'
@@ -24,27 +25,38 @@ function ids(c: AppContext): { meetingId: string; commentId?: string } {
   return { meetingId, commentId }
 }
 
-type Outcome = { notice?: string; error?: string; draft?: string; status?: 200 | 400 | 429 }
+type Outcome = { notice?: string; error?: string; draft?: string; status?: 200 | 400 | 429; changed?: string }
 
-/** Runs a change (if any) and renders the thread: the fragment for htmx, a page otherwise. */
-async function render(c: AppContext, meetingId: string, change?: (tx: Tx) => Promise<Outcome>) {
+/**
+ * Runs a change (if any) and answers. Without htmx: the page with the thread. With htmx: the
+ * thread (when loaded into the meeting page), the form alone (after posting: the comment itself
+ * reaches the poster through the live stream, like everyone), or the flash line and the changed
+ * comment (after a secretary's action).
+ */
+async function render(c: AppContext, meetingId: string, change?: (tx: Tx) => Promise<Outcome>, part: 'thread' | 'form' | 'item' = 'thread') {
   const result = await c.get('data').withUser(sessionOf(c), async (tx) => {
     const outcome = change ? await change(tx) : {}
     return { outcome, thread: await q.thread(tx, meetingId) }
   })
   if (!result.thread) notFound()
   const { thread, outcome } = result
+  const { status = 200, changed, ...shown } = outcome
+  if (isHtmx(c) && part === 'form') return c.html(<CommentForm meetingId={meetingId} csrf={c.get('csrf')} {...shown} />, status)
+  if (isHtmx(c) && part === 'item') {
+    const comment = thread.comments.find((x) => x.id === changed)
+    const base = `/comments/meetings/${meetingId}`
+    return c.html(
+      <>
+        <Flash notice={shown.notice} error={shown.error} />
+        {comment && <CommentItem comment={comment} base={base} canManage={thread.can_manage} csrf="" oob />}
+      </>,
+      status,
+    )
+  }
   const block = (
-    <CommentThread
-      meetingId={meetingId}
-      comments={thread.comments}
-      canComment={thread.can_comment}
-      canManage={thread.can_manage}
-      csrf={c.get('csrf')}
-      {...outcome}
-    />
+    <CommentThread meetingId={meetingId} comments={thread.comments} canComment={thread.can_comment} canManage={thread.can_manage} csrf={c.get('csrf')} {...shown} />
   )
-  if (isHtmx(c)) return c.html(block, outcome.status ?? 200)
+  if (isHtmx(c)) return c.html(block, status)
   return c.html(
     <Layout title={`Ý kiến: ${thread.title}`} viewer={{ name: sessionOf(c).name, csrf: c.get('csrf') }} current="/meetings">
       <p>
@@ -52,7 +64,7 @@ async function render(c: AppContext, meetingId: string, change?: (tx: Tx) => Pro
       </p>
       {block}
     </Layout>,
-    outcome.status ?? 200,
+    status,
   )
 }
 
@@ -63,31 +75,46 @@ comments.post('/meetings/:meetingId', async (c) => {
   const body = await c.req.parseBody()
   const form = parseForm(commentForm, body)
   const draft = typeof body.body === 'string' ? body.body.slice(0, 2000) : undefined
-  if (!form.ok) return render(c, meetingId, async () => ({ error: form.errors.body, draft, status: 400 }))
-  return render(c, meetingId, async (tx) => {
-    if ((await q.recentByMe(tx)) >= RATE_LIMIT_PER_MINUTE) return { error: messages.slowDown, draft, status: 429 }
-    await q.post(tx, meetingId, form.value.body!)
-    return { notice: messages.posted }
-  })
+  if (!form.ok) return render(c, meetingId, async () => ({ error: form.errors.body, draft, status: 400 }), 'form')
+  return render(
+    c,
+    meetingId,
+    async (tx) => {
+      if ((await q.recentByMe(tx)) >= RATE_LIMIT_PER_MINUTE) return { error: messages.slowDown, draft, status: 429 }
+      await q.post(tx, meetingId, form.value.body!)
+      return { notice: messages.posted }
+    },
+    'form',
+  )
 })
 
 comments.post('/meetings/:meetingId/:commentId/taken', async (c) => {
   const { meetingId, commentId } = ids(c)
   const taken = (await c.req.parseBody()).taken === 'true'
-  return render(c, meetingId, async (tx) => {
-    if (!(await q.setTaken(tx, meetingId, commentId!, taken))) notFound()
-    return { notice: taken ? messages.taken : messages.untaken }
-  })
+  return render(
+    c,
+    meetingId,
+    async (tx) => {
+      if (!(await q.setTaken(tx, meetingId, commentId!, taken))) notFound()
+      return { notice: taken ? messages.taken : messages.untaken, changed: commentId }
+    },
+    'item',
+  )
 })
 
 comments.post('/meetings/:meetingId/:commentId/hide', async (c) => {
   const { meetingId, commentId } = ids(c)
   const form = parseForm(hideForm, await c.req.parseBody())
-  if (!form.ok) return render(c, meetingId, async () => ({ error: form.errors.reason, status: 400 }))
-  return render(c, meetingId, async (tx) => {
-    if (!(await q.hide(tx, meetingId, commentId!, form.value.reason))) notFound()
-    return { notice: messages.hidden }
-  })
+  if (!form.ok) return render(c, meetingId, async () => ({ error: form.errors.reason, status: 400 }), 'item')
+  return render(
+    c,
+    meetingId,
+    async (tx) => {
+      if (!(await q.hide(tx, meetingId, commentId!, form.value.reason))) notFound()
+      return { notice: messages.hidden, changed: commentId }
+    },
+    'item',
+  )
 })
 
 /**

@@ -23,12 +23,15 @@ describe('comments before the meeting', () => {
   it('a member comments; the secretary sees it and takes it into the resolution; the member sees that', async () => {
     const posted = await member.post(base, { body: 'Đề nghị bổ sung chỉ tiêu kết nạp đảng viên mới.' }, { htmx: true })
     const html = await posted.text()
-    expect(html.startsWith('<section class="card" id="comments"')).toBe(true)
+    expect(html.startsWith('<form id="comment-form"')).toBe(true)
     expect(html).toContain('Đã gửi ý kiến.')
+    expect(html).not.toContain('Đề nghị bổ sung chỉ tiêu')
     const thread = await (await secretary.get(base, { htmx: true })).text()
     expect(thread).toContain('Nguyễn Thị Hồng Nhung')
     const commentId = /id="comment-([0-9a-f-]{36})"/.exec(thread)![1]
-    await secretary.post(`${base}/${commentId}/taken`, { taken: 'true' }, { htmx: true })
+    const marked = await (await secretary.post(`${base}/${commentId}/taken`, { taken: 'true' }, { htmx: true })).text()
+    expect(marked).toContain('Đã đánh dấu: tiếp thu vào nghị quyết.')
+    expect(marked).toContain(`id="comment-${commentId}" hx-swap-oob="true"`)
     expect(await (await member.get(base, { htmx: true })).text()).toContain('Đã tiếp thu vào nghị quyết')
   })
 
