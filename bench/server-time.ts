@@ -45,11 +45,28 @@ const get = async (path: string) => {
   await res.arrayBuffer()
 }
 
+// Two years of monthly meetings for every cell (about 240,000 at 100k members), once.
+await runtime.data.asSystem('bench: two years of meetings for every cell', async (tx) => {
+  const [{ n }] = await tx.query<{ n: number }>(`select count(*)::int as n from (select 1 from public.meetings limit 1000) x`)
+  if (n >= 1000) return
+  await tx.query(`set local session_replication_role = replica`)
+  await tx.query(
+    `insert into public.meetings (org_id, org_key, kind, title, starts_at)
+     select o.id, o.path::text, 'regular', 'Sinh hoạt tháng ' || g, date_trunc('month', now()) - (g || ' months')::interval + interval '5 days 12 hours'
+       from public.organizations o, generate_series(-1, 23) g where o.kind in ('cell', 'grassroots_cell')`,
+  )
+  await tx.query(`analyze public.meetings`)
+})
+
 const pages: [string, string][] = [
   ['member-list', '/members'],
   ['member-search', '/members?q=nguyen%20van'],
   ['org-tree', '/orgs'],
   ['home', '/'],
+  ['meeting-list', '/meetings'],
+  ['meeting-list-page-50', '/meetings?page=50'],
+  ['calendar-month', '/calendar'],
+  ['tasks', '/tasks?view=org'],
 ]
 const results: Result[] = []
 // Small scopes must stay fast too: the list as a cell secretary and as a ward secretary.
@@ -63,6 +80,12 @@ for (const [who, phone] of [['cell secretary', '0901000003'], ['ward secretary',
   })
   const p95 = round(percentile(times, 95))
   results.push({ name: `member-list-${who.split(' ')[0]}-p95`, value: p95, unit: 'ms', budget: 50, ok: p95 <= 50, note: `p50 ${round(percentile(times, 50))} ms, as ${who}` })
+  const meetings = await timeIt(runs, async () => {
+    const res = await app.request('http://localhost/meetings', { headers: { Cookie: `sotay_session=${t}` } })
+    await res.arrayBuffer()
+  })
+  const meetingsP95 = round(percentile(meetings, 95))
+  results.push({ name: `meeting-list-${who.split(' ')[0]}-p95`, value: meetingsP95, unit: 'ms', budget: 50, ok: meetingsP95 <= 50, note: `p50 ${round(percentile(meetings, 50))} ms, as ${who}` })
 }
 for (const [name, path] of pages) {
   const times = await timeIt(runs, () => get(path))

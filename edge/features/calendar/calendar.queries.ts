@@ -15,7 +15,8 @@ export interface Item {
 
 /**
  * Everything on the user's calendar between two instants, under RLS: the events of his/her
- * organizations, the meetings he/she may see, and the deadlines of tasks given to or by him/her.
+ * organizations, the meetings of his/her cell (or that he/she chairs or takes notes at), and the
+ * deadlines of tasks given to or by him/her.
  */
 export async function items(tx: Tx, from: Date, to: Date): Promise<Item[]> {
   return tx.query<Item>(
@@ -26,6 +27,8 @@ export async function items(tx: Tx, from: Date, to: Date): Promise<Item[]> {
      select 'meeting', mt.id, mt.title, mt.starts_at, mt.starts_at + interval '2 hours', false, mt.place, o.name, '/meetings/' || mt.id
        from public.meetings mt join public.organizations o on o.id = mt.org_id
       where mt.status = 'scheduled' and mt.starts_at >= $1 and mt.starts_at < $2
+        -- one's own cell, or where one chairs or takes notes: a province calendar of every cell's meetings helps nobody
+        and (mt.org_id = (select app.home_org_id()) or (select app.current_member_id()) in (mt.chair_id, mt.note_taker_id))
      union all
      select 'task', t.id, 'Hạn: ' || t.title, (t.due_on::timestamp at time zone 'Asia/Ho_Chi_Minh'), null, true, null, o.name, '/tasks/' || t.id
        from public.tasks t join public.organizations o on o.id = t.org_id

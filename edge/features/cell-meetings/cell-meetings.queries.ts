@@ -19,31 +19,101 @@ export interface MeetingListRow extends MeetingRow {
   expected: number
 }
 
-/** Upcoming first (soonest first), then past ones (latest first), under RLS. */
-export async function listMeetings(tx: Tx, page: number): Promise<{ rows: MeetingListRow[]; total: number }> {
-  const rows = await tx.query<MeetingListRow>(
-    `select page.id, page.title, page.kind, page.starts_at, page.place, page.status, page.org_name,
-            (select count(*)::int from public.meeting_attendance a where a.meeting_id = page.id and a.status = 'present') as present,
-            case when page.starts_at < now() then app.expected_attendance(page.org_id) else 0 end as expected
-       from (select mt.id, mt.title, mt.kind, mt.starts_at, mt.place, mt.status, mt.org_id, o.name as org_name,
-                    mt.starts_at < now() - interval '3 hours' as past,
-                    case when mt.starts_at >= now() - interval '3 hours' then mt.starts_at end as upcoming_at
-               from public.meetings mt join public.organizations o on o.id = mt.org_id
-              order by past, upcoming_at asc, mt.starts_at desc
-              limit ${PAGE_SIZE} offset ${(page - 1) * PAGE_SIZE}) page
-      order by page.past, page.upcoming_at asc, page.starts_at desc`,
+/** Counts beyond this are shown as "more than". */
+export const COUNT_LIMIT = 10_000
+const SMALL_SCOPE_ORGS = 500
+/** A meeting stays "upcoming" until three hours after it starts. */
+const CUTOFF = `now() - interval '3 hours'`
+
+/**
+ * The organizations whose meetings the user sees, when they are few (a cell, a ward): spelled
+ * out, the (org_id, starts_at) index serves them. Null for a wide scope (a city, a province),
+ * whose lists walk the starts_at index instead: the planner cannot see a policy's scope size.
+ */
+async function narrowScope(tx: Tx): Promise<string[] | null> {
+  const [row] = await tx.query<{ ids: string[]; home: string | null }>(
+    `select array(select o.id from public.organizations o
+                   where o.path <@ any ((select app.managed_scope())::ltree[]) limit ${SMALL_SCOPE_ORGS + 1})::text[] as ids,
+            app.home_org_id() as home`,
   )
-  const [{ total }] = await tx.query<{ total: number }>(`select count(*)::int as total from public.meetings`)
-  return { rows, total }
+  if (row.ids.length > SMALL_SCOPE_ORGS) return null
+  return row.home ? [...row.ids, row.home] : row.ids
+}
+
+/** Runs `read` with a filter for the user's meetings, letting wide scopes walk the time index. */
+async function inScope<T>(tx: Tx, read: (filter: string, params: unknown[], narrow: boolean) => Promise<T>): Promise<T> {
+  const scope = await narrowScope(tx)
+  if (scope) return read(`mt.org_id = any ($1::uuid[])`, [scope], true)
+  await tx.query(`set local enable_sort = off`)
+  const result = await read('true', [], false)
+  await tx.query(`set local enable_sort = on`)
+  return result
+}
+
+const ROW = `mt.id, mt.title, mt.kind, mt.starts_at, mt.place, mt.status, mt.org_id, o.name as org_name`
+
+/**
+ * Upcoming first (soonest first), then past ones (latest first), under RLS; a page at a time at
+ * any scope. A narrow scope gets an exact total; a wide one only knows whether a next page
+ * exists (counting a province's meetings under RLS costs more than the page itself).
+ */
+export async function listMeetings(tx: Tx, page: number): Promise<{ rows: MeetingListRow[]; total: number; capped: boolean }> {
+  return inScope(tx, async (filter, params, narrow) => {
+    // ordered, so a wide scope walks the time index from now on (unordered, it scans the past first)
+    const count = async (when: string, cap: number) =>
+      (await tx.query<{ n: number }>(
+        `select count(*)::int as n from (select 1 from public.meetings mt where ${filter} and ${when} order by mt.starts_at limit ${cap}) capped`,
+        params,
+      ))[0].n
+    const offset = (page - 1) * PAGE_SIZE
+    const wanted = PAGE_SIZE + 1
+    // exact whenever the past part of this page depends on it
+    const upcoming = await count(`mt.starts_at >= ${CUTOFF}`, offset + wanted)
+    const rows: (MeetingRow & { org_id: string })[] = []
+    if (offset < upcoming)
+      rows.push(...(await tx.query<MeetingRow & { org_id: string }>(
+        `select ${ROW} from public.meetings mt join public.organizations o on o.id = mt.org_id
+          where ${filter} and mt.starts_at >= ${CUTOFF} order by mt.starts_at asc limit ${wanted} offset ${offset}`,
+        params,
+      )))
+    if (rows.length < wanted)
+      rows.push(...(await tx.query<MeetingRow & { org_id: string }>(
+        `select ${ROW} from public.meetings mt join public.organizations o on o.id = mt.org_id
+          where ${filter} and mt.starts_at < ${CUTOFF} order by mt.starts_at desc
+          limit ${wanted - rows.length} offset ${Math.max(0, offset - upcoming)}`,
+        params,
+      )))
+    const more = rows.length > PAGE_SIZE
+    const shown = await withAttendance(tx, rows.slice(0, PAGE_SIZE))
+    if (!narrow) return { rows: shown, total: offset + shown.length + (more ? 1 : 0), capped: more }
+    const total = await count('true', COUNT_LIMIT + 1)
+    return { rows: shown, total: Math.min(total, COUNT_LIMIT), capped: total > COUNT_LIMIT }
+  })
+}
+
+/** For past meetings of a page: how many came, of how many the cell expected. */
+async function withAttendance(tx: Tx, rows: (MeetingRow & { org_id: string })[]): Promise<MeetingListRow[]> {
+  if (!rows.length) return []
+  const stats = await tx.query<{ id: string; present: number; expected: number }>(
+    `select mt.id,
+            (select count(*)::int from public.meeting_attendance a where a.meeting_id = mt.id and a.status = 'present') as present,
+            case when mt.starts_at < now() then app.expected_attendance(mt.org_id) else 0 end as expected
+       from public.meetings mt where mt.id = any ($1::uuid[])`,
+    [rows.map((r) => r.id)],
+  )
+  const byId = new Map(stats.map((s) => [s.id, s]))
+  return rows.map(({ org_id: _, ...r }) => ({ ...r, present: byId.get(r.id)?.present ?? 0, expected: byId.get(r.id)?.expected ?? 0 }))
 }
 
 /** The next meetings the user will attend or oversee (for the home page). */
 export async function upcoming(tx: Tx, limit = 3): Promise<MeetingRow[]> {
-  return tx.query<MeetingRow>(
-    `select mt.id, mt.title, mt.kind, mt.starts_at, mt.place, mt.status, o.name as org_name
-       from public.meetings mt join public.organizations o on o.id = mt.org_id
-      where mt.status = 'scheduled' and mt.starts_at >= now() - interval '3 hours'
-      order by mt.starts_at limit ${limit}`,
+  return inScope(tx, (filter, params) =>
+    tx.query<MeetingRow>(
+      `select ${ROW} from public.meetings mt join public.organizations o on o.id = mt.org_id
+        where ${filter} and mt.status = 'scheduled' and mt.starts_at >= ${CUTOFF}
+        order by mt.starts_at limit ${limit}`,
+      params,
+    ),
   )
 }
 
@@ -69,6 +139,15 @@ export async function getMeeting(tx: Tx, id: string): Promise<MeetingDetail | un
     [id],
   )
   return row
+}
+
+/** Whether the user may schedule for any cell (without listing a province's thousands of cells). */
+export async function canSchedule(tx: Tx): Promise<boolean> {
+  const rows = await tx.query(
+    `select 1 from public.organizations o
+      where o.path <@ any ((select app.managed_scope())::ltree[]) and o.valid_to is null and o.kind in ('cell', 'grassroots_cell') limit 1`,
+  )
+  return rows.length === 1
 }
 
 /** Cells the user may schedule for. */

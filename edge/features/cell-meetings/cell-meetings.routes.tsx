@@ -26,11 +26,11 @@ function meetingId(c: AppContext): string {
 
 cellMeetings.get('/', async (c) => {
   const page = Math.max(1, Math.min(10_000, Number.parseInt(c.req.query('page') ?? '1', 10) || 1))
-  const { rows, total, cells } = await c.get('data').withUser(sessionOf(c), async (tx) => ({
+  const { rows, total, capped, schedule } = await c.get('data').withUser(sessionOf(c), async (tx) => ({
     ...(await q.listMeetings(tx, page)),
-    cells: await q.schedulableCells(tx),
+    schedule: await q.canSchedule(tx),
   }))
-  return c.html(<MeetingsPage viewer={viewerOf(c)} rows={rows} total={total} page={page} pageSize={q.PAGE_SIZE} canSchedule={cells.length > 0} />)
+  return c.html(<MeetingsPage viewer={viewerOf(c)} rows={rows} total={total} capped={capped} page={page} pageSize={q.PAGE_SIZE} canSchedule={schedule} />)
 })
 
 /** The form for a cell: the cells in scope, and the chosen cell's members for chair and note-taker. */

@@ -106,3 +106,28 @@ describe('who sees a meeting', () => {
     expect(await outside.text()).toBe(await missing.text())
   })
 })
+
+describe('the meeting list', () => {
+  it('pages through upcoming meetings (soonest first) then past ones (latest first), each once', async () => {
+    await t.runtime.data.asSystem('test: two years of a cell’s meetings around today', (tx) =>
+      tx.query(
+        `insert into public.meetings (org_id, kind, title, starts_at)
+         select $1, 'regular', 'Lịch sử ' || g, now() + (g || ' days')::interval from generate_series(-40, 10, 2) g`,
+        [cellId],
+      ))
+    const expected = await t.runtime.data.asSystem('test: the order a member should see', async (tx) =>
+      (await tx.query<{ id: string }>(
+        `select id from public.meetings where org_id = $1
+          order by starts_at < now() - interval '3 hours', case when starts_at >= now() - interval '3 hours' then starts_at end, starts_at desc`,
+        [cellId],
+      )).map((r) => r.id))
+    const member = await t.signIn(LOGINS.member)
+    const seen: string[] = []
+    for (let page = 1; page <= Math.ceil(expected.length / 20); page++) {
+      const html = await (await member.get(`/meetings?page=${page}`)).text()
+      seen.push(...[...html.matchAll(/<a href="\/meetings\/([0-9a-f-]{36})"><strong>/g)].map((m) => m[1]))
+    }
+    expect(seen).toEqual(expected)
+  })
+})
+
