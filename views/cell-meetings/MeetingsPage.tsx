@@ -21,6 +21,21 @@ function attendanceRate(m: MeetingRowView): string | null {
   return `${m.present}/${m.expected} có mặt (${Math.round((100 * m.present) / m.expected)}%)`
 }
 
+/** A meeting's title (a link), time and place: a line of every meeting list. */
+function MeetingHeadline(props: { meeting: { id: string; title: string; starts_at: Date | string; place: string | null } }) {
+  const m = props.meeting
+  return (
+    <>
+      <a href={`/meetings/${m.id}`}>
+        <strong>{m.title}</strong>
+      </a>
+      <br />
+      {formatWhen(m.starts_at)}
+      {m.place && ` · ${m.place}`}
+    </>
+  )
+}
+
 /** The next meetings, for the home page. */
 export function UpcomingMeetings(props: { rows: Omit<MeetingRowView, 'present' | 'expected'>[] }) {
   return (
@@ -32,12 +47,7 @@ export function UpcomingMeetings(props: { rows: Omit<MeetingRowView, 'present' |
         <ul class="cards">
           {props.rows.map((m) => (
             <li>
-              <a href={`/meetings/${m.id}`}>
-                <strong>{m.title}</strong>
-              </a>
-              <br />
-              {formatWhen(m.starts_at)}
-              {m.place && ` · ${m.place}`}
+              <MeetingHeadline meeting={m} />
             </li>
           ))}
         </ul>
@@ -69,12 +79,7 @@ export function MeetingsPage(props: { viewer: Viewer; rows: MeetingRowView[]; to
           <ul class="cards">
             {props.rows.map((m) => (
               <li class="card">
-                <a href={`/meetings/${m.id}`}>
-                  <strong>{m.title}</strong>
-                </a>
-                <br />
-                {formatWhen(m.starts_at)}
-                {m.place && ` · ${m.place}`}
+                <MeetingHeadline meeting={m} />
                 <br />
                 <small>
                   {m.org_name} · {KIND_LABELS[m.kind]} · {STATUS_LABELS[m.status]}
