@@ -29,11 +29,12 @@ export async function planTaskReminders(tx: Tx, now: Date, offsets: Offset[]): P
        cross join lateral (
          select o.days, ((t.due_on + o.days) + o.at_time) at time zone 'Asia/Ho_Chi_Minh' as at
            from unnest($2::int[], $3::time[]) o(days, at_time)) r
-      where t.due_on between ($1::timestamptz at time zone 'Asia/Ho_Chi_Minh')::date - 1 and ($1::timestamptz at time zone 'Asia/Ho_Chi_Minh')::date + 31
+      -- only tasks one of whose reminder times can fall in the last day: due between today - (latest offset) - 1 and today - (earliest offset)
+      where t.due_on between ($1::timestamptz at time zone 'Asia/Ho_Chi_Minh')::date - $4::int - 1 and ($1::timestamptz at time zone 'Asia/Ho_Chi_Minh')::date - $5::int
         and r.at <= $1 and r.at > $1::timestamptz - interval '1 day'
         and exists (select 1 from public.push_subscriptions s where s.user_id = acc.user_id)
      on conflict (key) do nothing returning id`,
-    [now.toISOString(), offsets.map((o) => o.days), offsets.map((o) => o.time)],
+    [now.toISOString(), offsets.map((o) => o.days), offsets.map((o) => o.time), Math.max(...offsets.map((o) => o.days)), Math.min(...offsets.map((o) => o.days))],
   )
   return rows.length
 }
