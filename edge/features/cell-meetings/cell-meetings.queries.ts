@@ -91,13 +91,13 @@ export async function listMeetings(tx: Tx, page: number): Promise<{ rows: Meetin
   })
 }
 
-/** For past meetings of a page: how many came, of how many the cell expected. */
+/** For past meetings of a page: how many came, of how many the cell expected then (frozen at the first check-in), or now. */
 async function withAttendance(tx: Tx, rows: (MeetingRow & { org_id: string })[]): Promise<MeetingListRow[]> {
   if (!rows.length) return []
   const stats = await tx.query<{ id: string; present: number; expected: number }>(
     `select mt.id,
             (select count(*)::int from public.meeting_attendance a where a.meeting_id = mt.id and a.status = 'present') as present,
-            case when mt.starts_at < now() then app.expected_attendance(mt.org_id) else 0 end as expected
+            case when mt.starts_at < now() then coalesce(mt.expected_count, app.expected_attendance(mt.org_id)) else 0 end as expected
        from public.meetings mt where mt.id = any ($1::uuid[])`,
     [rows.map((r) => r.id)],
   )

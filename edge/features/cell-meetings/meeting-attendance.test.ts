@@ -92,5 +92,12 @@ describe('attendance rate in the meeting list', () => {
     expect(await (await (await t.signIn(LOGINS.member)).get('/meetings')).text()).toContain(line)
     const upcoming = (await (await secretary.get('/meetings')).text()).split('<li').find((item) => item.includes('Họp điểm danh'))
     expect(upcoming).not.toContain('có mặt (')
+    // a member who joins the cell later does not change what that meeting expected
+    await t.runtime.data.asSystem('test: a member joins the cell after the meeting', (tx) =>
+      tx.query(`update public.members set org_id = $1 where id = (select id from public.members where org_id <> $1 and not exempt and deceased_on is null and left_on is null and org_id in (select id from public.organizations where kind = 'cell') limit 1)`, [cellId]))
+    expect(await (await secretary.get('/meetings')).text()).toContain(line)
+    const audit = await t.runtime.data.asSystem('test: no audit for the frozen count', (tx) =>
+      tx.query(`select 1 from public.audit_log where action = 'meeting.update' and entity_id = $1 and details ? 'expected_count'`, [pastUrl.split('/').pop()]))
+    expect(audit).toEqual([])
   })
 })
