@@ -65,7 +65,7 @@ export function CalendarPage(props: {
           </a>
         </p>
       )}
-      {shownDays.length === 0 && <EmptyState title="Không có lịch trong thời gian này." />}
+      {props.items.length === 0 && <EmptyState title="Không có lịch trong thời gian này." />}
       <ol class={`calendar ${props.view}`}>
         {shownDays.map((day) => (
           <li class={`${byDay.has(day) ? 'busy' : 'free'}${day === props.today ? ' today' : ''}`}>
