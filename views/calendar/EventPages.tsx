@@ -12,17 +12,24 @@ export interface EventFormValues {
   description?: string
 }
 
-export function EventForm(props: { viewer: Viewer; audiences: { id: string; name: string }[]; values: EventFormValues; errors: Record<string, string> }) {
+export function EventForm(props: {
+  viewer: Viewer
+  audiences: { id: string; name: string }[]
+  values: EventFormValues
+  errors: Record<string, string>
+  page?: { title: string; action: string; back: string }
+}) {
   const v = props.values
   const e = props.errors
+  const page = props.page ?? { title: 'Thêm sự kiện', action: '/calendar/events', back: '/calendar' }
   return (
-    <Layout title="Thêm sự kiện" viewer={props.viewer} current="/calendar">
+    <Layout title={page.title} viewer={props.viewer} current="/calendar">
       <p>
-        <a href="/calendar">‹ Lịch làm việc</a>
+        <a href={page.back}>‹ Quay lại</a>
       </p>
-      <h1>Thêm sự kiện</h1>
+      <h1>{page.title}</h1>
       <FormErrors errors={e} />
-      <form method="post" action="/calendar/events" class="card">
+      <form method="post" action={page.action} class="card">
         <CsrfField token={props.viewer.csrf} />
         <SelectField name="org_id" label="Dành cho (tổ chức và các tổ chức trực thuộc)" value={v.org_id} error={e.org_id} options={props.audiences.map((a) => [a.id, a.name] as const)} />
         <Field name="title" label="Tên sự kiện" value={v.title} error={e.title} required maxlength={200} />
@@ -44,7 +51,11 @@ export function EventForm(props: { viewer: Viewer; audiences: { id: string; name
   )
 }
 
-export function EventPage(props: { viewer: Viewer; event: { title: string; starts_at: Date | string; ends_at: Date | string | null; place: string | null; org_name: string; description: string | null }; notice?: string }) {
+export function EventPage(props: {
+  viewer: Viewer
+  event: { id: string; title: string; starts_at: Date | string; ends_at: Date | string | null; place: string | null; org_name: string; description: string | null; can_manage: boolean }
+  notice?: string
+}) {
   const ev = props.event
   return (
     <Layout title={ev.title} viewer={props.viewer} current="/calendar">
@@ -69,6 +80,19 @@ export function EventPage(props: { viewer: Viewer; event: { title: string; start
         <dd>{ev.org_name}</dd>
       </dl>
       {ev.description && <p class="agenda card">{ev.description}</p>}
+      {ev.can_manage && (
+        <div class="actions">
+          <a class="button secondary" href={`/calendar/events/${ev.id}/edit`}>
+            Sửa sự kiện
+          </a>
+          <form method="post" action={`/calendar/events/${ev.id}/delete`} hx-confirm="Xóa sự kiện này khỏi lịch của mọi người?">
+            <CsrfField token={props.viewer.csrf} />
+            <button type="submit" class="secondary">
+              Xóa sự kiện
+            </button>
+          </form>
+        </div>
+      )}
     </Layout>
   )
 }

@@ -20,6 +20,8 @@ export type EventInput = z.infer<typeof eventForm>
 
 export const messages = {
   created: 'Đã thêm sự kiện vào lịch.',
+  saved: 'Đã lưu thay đổi.',
+  deleted: 'Đã xóa sự kiện.',
   feedCreated: 'Đã tạo địa chỉ lịch riêng. Chép địa chỉ dưới đây vào ứng dụng lịch trên điện thoại. Địa chỉ chỉ hiện một lần.',
   feedRevoked: 'Đã thu hồi địa chỉ lịch cũ. Các ứng dụng đang dùng nó sẽ không cập nhật nữa.',
   outOfScope: 'Chỉ thêm sự kiện cho tổ chức bạn quản lý.',

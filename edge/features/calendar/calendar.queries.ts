@@ -42,8 +42,8 @@ export async function items(tx: Tx, from: Date, to: Date): Promise<Item[]> {
 }
 
 export async function event(tx: Tx, id: string) {
-  const [row] = await tx.query<Item & { description: string | null; can_manage: boolean }>(
-    `select 'event' as kind, e.id, e.title, e.starts_at, e.ends_at, false as all_day, e.place, e.description, o.name as org_name,
+  const [row] = await tx.query<Item & { description: string | null; can_manage: boolean; org_id: string }>(
+    `select 'event' as kind, e.id, e.title, e.starts_at, e.ends_at, false as all_day, e.place, e.description, o.name as org_name, e.org_id,
             '/calendar/events/' || e.id as url, app.manages_key(e.org_key) as can_manage
        from public.events e join public.organizations o on o.id = e.org_id where e.id = $1`,
     [id],
@@ -69,6 +69,18 @@ export async function createEvent(tx: Tx, input: EventInput): Promise<string> {
     [id, input.org_id, input.title, input.starts_at, input.ends_at, input.place ?? null, input.description ?? null],
   )
   return id
+}
+
+export async function updateEvent(tx: Tx, id: string, input: EventInput): Promise<boolean> {
+  const rows = await tx.query(
+    `update public.events set org_id = $2, title = $3, starts_at = $4, ends_at = $5, place = $6, description = $7 where id = $1 returning id`,
+    [id, input.org_id, input.title, input.starts_at, input.ends_at, input.place ?? null, input.description ?? null],
+  )
+  return rows.length === 1
+}
+
+export async function deleteEvent(tx: Tx, id: string): Promise<boolean> {
+  return (await tx.query(`delete from public.events where id = $1 returning id`, [id])).length === 1
 }
 
 export async function feedExists(tx: Tx): Promise<boolean> {

@@ -68,11 +68,57 @@ async function calendarPage(c: AppContext, extra: { notice?: string; feedUrl?: s
 
 calendar.get('/', requireUser, (c) => calendarPage(c))
 
-async function eventFormPage(c: AppContext, values: EventFormValues, errors: FieldErrors = {}, status: 200 | 400 = 200) {
+async function eventFormPage(c: AppContext, values: EventFormValues, errors: FieldErrors = {}, status: 200 | 400 = 200, page?: { title: string; action: string; back: string }) {
   const audiences = await c.get('data').withUser(sessionOf(c), q.audiences)
   if (!audiences.length) notFound()
-  return c.html(<EventForm viewer={viewerOf(c)} audiences={audiences} values={values} errors={errors} />, status)
+  return c.html(<EventForm viewer={viewerOf(c)} audiences={audiences} values={values} errors={errors} page={page} />, status)
 }
+
+const editPage = (id: string) => ({ title: 'Sửa sự kiện', action: `/calendar/events/${id}`, back: `/calendar/events/${id}` })
+const vietnam = (at: Date | string) => new Date(new Date(at).getTime() + 7 * 3600_000).toISOString()
+
+function eventId(c: AppContext): string {
+  const id = c.req.param('id')
+  if (!isUuid(id)) notFound()
+  return id
+}
+
+calendar.get('/events/:id/edit', requireUser, async (c) => {
+  const id = eventId(c)
+  const ev = await c.get('data').withUser(sessionOf(c), (tx) => q.event(tx, id))
+  if (!ev?.can_manage) notFound()
+  const [start, end] = [vietnam(ev.starts_at), vietnam(ev.ends_at ?? ev.starts_at)]
+  return eventFormPage(
+    c,
+    { org_id: ev.org_id, title: ev.title, date: start.slice(0, 10), start: start.slice(11, 16), end: end.slice(11, 16), place: ev.place ?? undefined, description: ev.description ?? undefined },
+    {},
+    200,
+    editPage(id),
+  )
+})
+
+calendar.post('/events/:id', requireUser, async (c) => {
+  const id = eventId(c)
+  const body = (await c.req.parseBody()) as EventFormValues
+  const form = parseForm(eventForm, body)
+  if (!form.ok) return eventFormPage(c, body, form.errors, 400, editPage(id))
+  const saved = await c
+    .get('data')
+    .withUser(sessionOf(c), (tx) => q.updateEvent(tx, id, form.value))
+    .catch((error) => {
+      if ((error as { code?: string }).code === '42501') return null
+      throw error
+    })
+  if (saved === null) return eventFormPage(c, body, { _form: messages.outOfScope }, 400, editPage(id))
+  if (!saved) notFound()
+  return c.redirect(`/calendar/events/${id}?saved=1`, 303)
+})
+
+calendar.post('/events/:id/delete', requireUser, async (c) => {
+  const id = eventId(c)
+  if (!(await c.get('data').withUser(sessionOf(c), (tx) => q.deleteEvent(tx, id)))) notFound()
+  return calendarPage(c, { notice: messages.deleted })
+})
 
 calendar.get('/events/new', requireUser, (c) => eventFormPage(c, { date: today(), start: '08:00', end: '11:00' }))
 
@@ -92,11 +138,11 @@ calendar.post('/events', requireUser, async (c) => {
 })
 
 calendar.get('/events/:id', requireUser, async (c) => {
-  const id = c.req.param('id')
-  if (!isUuid(id)) notFound()
+  const id = eventId(c)
   const event = await c.get('data').withUser(sessionOf(c), (tx) => q.event(tx, id))
   if (!event) notFound()
-  return c.html(<EventPage viewer={viewerOf(c)} event={event} notice={c.req.query('created') ? messages.created : undefined} />)
+  const notice = c.req.query('created') ? messages.created : c.req.query('saved') ? messages.saved : undefined
+  return c.html(<EventPage viewer={viewerOf(c)} event={event} notice={notice} />)
 })
 
 const hash = async (token: string) =>

@@ -32,6 +32,23 @@ beforeAll(async () => {
 afterAll(() => t?.close())
 
 describe('work calendar', () => {
+  it('the organizer edits and deletes an event; others cannot', async () => {
+    const res = await ward.post('/calendar/events', { org_id: await orgIdByPath(t, 'ns.tp1.g1'), title: 'Sự kiện tạm', date: tomorrow(), start: '14:00', end: '15:00' })
+    const url = res.headers.get('Location')!.split('?')[0]
+    const form = await (await ward.get(`${url}/edit`)).text()
+    expect(form).toContain('value="Sự kiện tạm"')
+    expect(form).toContain('value="14:00"')
+    expect((await member.get(`${url}/edit`)).status).toBe(404)
+    const bad = await ward.post(url, { org_id: await orgIdByPath(t, 'ns.tp1.g1'), title: 'Sự kiện đã sửa', date: tomorrow(), start: '16:00', end: '15:00' })
+    expect(bad.status).toBe(400)
+    expect(await bad.text()).toContain('value="Sự kiện đã sửa"')
+    await ward.post(url, { org_id: await orgIdByPath(t, 'ns.tp1.g1'), title: 'Sự kiện đã sửa', date: tomorrow(), start: '14:30', end: '15:30' })
+    expect(await (await member.get(url)).text()).toContain('Sự kiện đã sửa')
+    expect((await member.post(`${url}/delete`, {})).status).toBe(404)
+    expect(await (await ward.post(`${url}/delete`, {})).text()).toContain('Đã xóa sự kiện.')
+    expect((await member.get(url)).status).toBe(404)
+  })
+
   it('a member sees the ward’s event, the cell’s meeting and his/her task deadline on the day, in month, week and agenda views', async () => {
     for (const view of ['month', 'week', 'agenda']) {
       const html = await (await member.get(`/calendar?view=${view}&date=${tomorrow()}`)).text()

@@ -118,7 +118,7 @@ materials.post('/meetings/:meetingId/publish', (c) => {
 materials.post('/meetings/:meetingId/publish-final', (c) => {
   const meetingId = uuidParam(c, 'meetingId')
   return render(c, meetingId, async (tx, board) => {
-    manager(board, false)
+    if (!board.can_manage) notFound()
     return (await q.publish(tx, meetingId, true)) ? { notice: messages.publishedFinal } : { error: messages.nothingToPublish, status: 400 }
   })
 })
