@@ -59,6 +59,13 @@ export function TaskPage(props: { viewer: Viewer; task: TaskView; notice?: strin
       </p>
       <h1>{t.title}</h1>
       <Flash notice={props.notice} error={props.error} />
+      {t.can_review && (
+        <p class="actions">
+          <a class="button secondary" href={`/tasks/${t.id}/edit`}>
+            Sửa nội dung, hạn
+          </a>
+        </p>
+      )}
       <dl class="profile card">
         <dt>Hạn hoàn thành</dt>
         <dd>

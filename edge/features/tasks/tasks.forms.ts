@@ -26,6 +26,19 @@ export const taskForm = z
 
 export type TaskInput = z.infer<typeof taskForm>
 
+/** What the assigner may change later: what, by when, how urgent (not who). */
+export const taskEditForm = z.object({
+  title: field.text('Tên công việc', 200),
+  description: field.optionalLongText('Nội dung', 10_000),
+  due_on: z
+    .string({ error: 'Hạn hoàn thành: bắt buộc nhập.' })
+    .trim()
+    .min(1, 'Hạn hoàn thành: bắt buộc nhập.')
+    .refine(isRealDate, 'Hạn hoàn thành: ngày không hợp lệ (dd/mm/yyyy).')
+    .transform(toIsoDate),
+  priority: z.enum(['low', 'normal', 'high'], { error: 'Mức độ ưu tiên không hợp lệ.' }).default('normal'),
+})
+
 export const reportForm = z.object({
   progress: z.coerce.number({ error: 'Tiến độ: nhập số từ 0 đến 100.' }).int('Tiến độ: nhập số nguyên.').min(0, 'Tiến độ: từ 0 đến 100.').max(100, 'Tiến độ: từ 0 đến 100.'),
   report: field.optionalLongText('Báo cáo', 5000),
@@ -40,6 +53,7 @@ export const reviewForm = z.object({
 export const messages = {
   created: (n: number) => `Đã giao việc cho ${n} người/tổ chức. Họ đã nhận được thông báo.`,
   reported: 'Đã gửi báo cáo tiến độ.',
+  saved: 'Đã lưu thay đổi. Người nhận việc thấy nội dung mới.',
   finished: 'Đã báo cáo hoàn thành. Người giao việc sẽ xem và chấp nhận.',
   accepted: 'Đã chấp nhận kết quả.',
   returned: 'Đã trả lại để làm tiếp.',

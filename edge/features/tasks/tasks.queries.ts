@@ -145,6 +145,14 @@ export async function create(tx: Tx, input: TaskInput): Promise<{ id: string; as
   return { id, assigned: members.length + orgs.length }
 }
 
+export async function update(tx: Tx, id: string, input: { title: string; description?: string; due_on: string; priority: string }): Promise<boolean> {
+  const rows = await tx.query(
+    `update public.tasks set title = $2, description = $3, due_on = $4, priority = $5 where id = $1 returning id`,
+    [id, input.title, input.description ?? null, input.due_on, input.priority],
+  )
+  return rows.length === 1
+}
+
 /** The assignee's report: progress so far, or done (waiting for the assigner's review). */
 export async function report(tx: Tx, assigneeId: string, progress: number, text: string | undefined, finished: boolean): Promise<boolean> {
   const rows = await tx.query(

@@ -7,7 +7,8 @@ import type { Tx } from '../../kernel/db/types.ts'
 import { TasksPage, TasksSummary } from '../../../views/tasks/TasksPage.tsx'
 import { TaskForm, type TaskFormValues } from '../../../views/tasks/TaskForm.tsx'
 import { TaskPage } from '../../../views/tasks/TaskPage.tsx'
-import { messages, reportForm, reviewForm, taskForm } from './tasks.forms.ts'
+import { messages, reportForm, reviewForm, taskEditForm, taskForm } from './tasks.forms.ts'
+import { TaskEditForm, type TaskEditValues } from '../../../views/tasks/TaskEditForm.tsx'
 import * as q from './tasks.queries.ts'
 import { fileResponse, readUpload } from '../../kernel/files/upload.ts'
 import { newKey } from '../../kernel/storage/storage.ts'
@@ -135,6 +136,24 @@ async function taskPage(c: AppContext, id: string, extra: { notice?: string; err
 }
 
 tasks.get('/:id', (c) => taskPage(c, uuidParam(c, 'id')))
+
+tasks.get('/:id/edit', async (c) => {
+  const id = uuidParam(c, 'id')
+  const task = await c.get('data').withUser(sessionOf(c), (tx) => q.detail(tx, id))
+  if (!task?.can_review) notFound()
+  const values = { title: task.title, description: task.description ?? undefined, due_on: task.due_on, priority: task.priority }
+  return c.html(<TaskEditForm viewer={viewerOf(c)} taskId={id} values={values} errors={{}} />)
+})
+
+/** The assigner's side changes what is asked and by when (RLS: managers of the task's organization). */
+tasks.post('/:id', async (c) => {
+  const id = uuidParam(c, 'id')
+  const body = (await c.req.parseBody()) as TaskEditValues
+  const form = parseForm(taskEditForm, body)
+  if (!form.ok) return c.html(<TaskEditForm viewer={viewerOf(c)} taskId={id} values={body} errors={form.errors} />, 400)
+  if (!(await c.get('data').withUser(sessionOf(c), (tx) => q.update(tx, id, form.value)))) notFound()
+  return taskPage(c, id, { notice: messages.saved })
+})
 
 /** An attachment, after RLS let the user read its row. */
 tasks.get('/files/:fileId', async (c) => {

@@ -72,6 +72,21 @@ describe('assigning', () => {
   })
 })
 
+describe('changing a task', () => {
+  it('the assigner changes what is asked and by when; an assignee cannot', async () => {
+    const form = await (await secretary.get(`${taskUrl}/edit`)).text()
+    expect(form).toContain('value="Thu đảng phí quý IV"')
+    expect((await member.get(`${taskUrl}/edit`)).status).toBe(404)
+    const bad = await secretary.post(taskUrl, { title: '', due_on: inDays(6), priority: 'high' })
+    expect(bad.status).toBe(400)
+    expect(await bad.text()).toContain('Tên công việc: bắt buộc nhập.')
+    const saved = await (await secretary.post(taskUrl, { title: 'Thu đảng phí quý IV', description: 'Thu và nộp trước ngày 25.', due_on: inDays(6), priority: 'high' })).text()
+    expect(saved).toContain('Đã lưu thay đổi.')
+    expect(await (await member.get(taskUrl)).text()).toContain('Thu và nộp trước ngày 25.')
+    expect((await member.post(taskUrl, { title: 'Tự sửa', due_on: inDays(60), priority: 'low' })).status).toBe(404)
+  })
+})
+
 describe('reporting and reviewing', () => {
   it('the assignee reports progress, then completion; the assigner is told', async () => {
     const page = await (await member.get(taskUrl)).text()
