@@ -1,6 +1,6 @@
 import { Layout, type Viewer } from '../layout/Layout.tsx'
-import { CsrfField, Field, FormErrors, SelectField } from '../components/Field.tsx'
-import { PRIORITY_LABELS } from './labels.ts'
+import { CsrfField, FormErrors, SelectField } from '../components/Field.tsx'
+import { TaskFields } from './TaskEditForm.tsx'
 
 export interface TaskFormValues {
   org_id?: string
@@ -39,17 +39,7 @@ export function TaskForm(props: { viewer: Viewer; origins: Option[]; origin?: Op
         <CsrfField token={props.viewer.csrf} />
         <input type="hidden" name="org_id" value={props.origin?.id ?? ''} />
         <p class="muted">Giao từ: {props.origin?.name}</p>
-        <Field name="title" label="Tên công việc" value={v.title} error={e.title} required maxlength={200} />
-        <div class={e.description ? 'field invalid' : 'field'}>
-          <label for="f-description">Nội dung, yêu cầu</label>
-          <textarea id="f-description" name="description" rows={5} maxlength={10000}>
-            {v.description ?? ''}
-          </textarea>
-        </div>
-        <div class="grid two">
-          <Field name="due_on" label="Hạn hoàn thành" type="date" value={v.due_on} error={e.due_on} required />
-          <SelectField name="priority" label="Mức độ ưu tiên" value={v.priority ?? 'normal'} error={e.priority} options={Object.entries(PRIORITY_LABELS)} />
-        </div>
+        <TaskFields values={v} errors={e} />
         <fieldset class={e.assignees ? 'invalid' : undefined}>
           <legend>Giao cho đảng viên</legend>
           {props.members.length === 0 && <p class="muted">Tổ chức này không có đảng viên sinh hoạt trực tiếp.</p>}

@@ -5,19 +5,26 @@ import { UPLOAD_MESSAGES } from '../../../views/components/labels.ts'
 const ids = (label: string) =>
   z.preprocess((v) => (v === undefined || v === '' ? [] : Array.isArray(v) ? v : [v]), z.array(field.uuid(label)).max(2000, `${label}: quá nhiều.`))
 
-export const taskForm = z
-  .object({
+const dueDate = z
+  .string({ error: 'Hạn hoàn thành: bắt buộc nhập.' })
+  .trim()
+  .min(1, 'Hạn hoàn thành: bắt buộc nhập.')
+  .refine(isRealDate, 'Hạn hoàn thành: ngày không hợp lệ (dd/mm/yyyy).')
+  .transform(toIsoDate)
+
+/** What a task asks, by when, how urgently: set when assigning, changeable later by the assigner. */
+export const taskEditForm = z.object({
+  title: field.text('Tên công việc', 200),
+  description: field.optionalLongText('Nội dung', 10_000),
+  due_on: dueDate,
+  priority: z.enum(['low', 'normal', 'high'], { error: 'Mức độ ưu tiên không hợp lệ.' }).default('normal'),
+})
+
+/** Assigning: the above (a new task is not due in the past), from an organization, to members and/or organizations. */
+export const taskForm = taskEditForm
+  .extend({
     org_id: field.uuid('Tổ chức giao việc'),
-    title: field.text('Tên công việc', 200),
-    description: field.optionalLongText('Nội dung', 10_000),
-    due_on: z
-      .string({ error: 'Hạn hoàn thành: bắt buộc nhập.' })
-      .trim()
-      .min(1, 'Hạn hoàn thành: bắt buộc nhập.')
-      .refine(isRealDate, 'Hạn hoàn thành: ngày không hợp lệ (dd/mm/yyyy).')
-      .transform(toIsoDate)
-      .refine((d) => d >= today(), 'Hạn hoàn thành: không được trước hôm nay.'),
-    priority: z.enum(['low', 'normal', 'high'], { error: 'Mức độ ưu tiên không hợp lệ.' }).default('normal'),
+    due_on: dueDate.refine((d) => d >= today(), 'Hạn hoàn thành: không được trước hôm nay.'),
     member_ids: ids('Đảng viên'),
     org_ids: ids('Tổ chức'),
     every_member: field.checkbox(),
@@ -25,19 +32,6 @@ export const taskForm = z
   .refine((v) => v.member_ids.length + v.org_ids.length > 0, { message: 'Hãy chọn ít nhất một đảng viên hoặc một tổ chức nhận việc.', path: ['assignees'] })
 
 export type TaskInput = z.infer<typeof taskForm>
-
-/** What the assigner may change later: what, by when, how urgent (not who). */
-export const taskEditForm = z.object({
-  title: field.text('Tên công việc', 200),
-  description: field.optionalLongText('Nội dung', 10_000),
-  due_on: z
-    .string({ error: 'Hạn hoàn thành: bắt buộc nhập.' })
-    .trim()
-    .min(1, 'Hạn hoàn thành: bắt buộc nhập.')
-    .refine(isRealDate, 'Hạn hoàn thành: ngày không hợp lệ (dd/mm/yyyy).')
-    .transform(toIsoDate),
-  priority: z.enum(['low', 'normal', 'high'], { error: 'Mức độ ưu tiên không hợp lệ.' }).default('normal'),
-})
 
 export const reportForm = z.object({
   progress: z.coerce.number({ error: 'Tiến độ: nhập số từ 0 đến 100.' }).int('Tiến độ: nhập số nguyên.').min(0, 'Tiến độ: từ 0 đến 100.').max(100, 'Tiến độ: từ 0 đến 100.'),
