@@ -3,6 +3,7 @@ import { boot, type Runtime } from './kernel/boot.ts'
 import { processEnv } from './kernel/config.ts'
 import { seedDemo } from './demo/seed.ts'
 import { startReminderTicks } from './features/reminders/reminders.schedule.ts'
+import { startFanoutTicks } from './features/tasks/tasks.fanout.ts'
 
 /**
  * Shared by the Node and Deno entries: boot, seed the demo on an empty database, build the app,
@@ -15,7 +16,10 @@ export async function start(env: Record<string, string | undefined> = processEnv
     const logins = await seedDemo(runtime.data, { password: config.DEMO_PASSWORD })
     if (logins) printLogins(logins)
   }
-  if (options.reminders && config.REMINDERS === 'on') startReminderTicks(runtime)
+  if (options.reminders && config.REMINDERS === 'on') {
+    startReminderTicks(runtime)
+    startFanoutTicks(runtime.data, config.TASK_BULK_CHUNK)
+  }
   return { runtime, app: createApp(runtime) }
 }
 

@@ -18,6 +18,8 @@ const schema = z.object({
   REMINDERS: z.enum(['on', 'off']).default('on'),
   REMINDER_TIMES: z.string().default('-1@08:00,0@08:00'),
   REMINDERS_SECRET: z.string().min(24).optional(),
+  TASK_BULK_THRESHOLD: z.coerce.number().int().min(1).default(20_000),
+  TASK_BULK_CHUNK: z.coerce.number().int().min(1).max(100_000).default(5_000),
   STORAGE: z.enum(['database', 'folder', 'supabase']).default('database'),
   STORAGE_DIR: z.string().min(1).optional(),
   STORAGE_BUCKET: z.string().regex(/^[a-z0-9-]{3,63}$/).default('materials'),

@@ -45,8 +45,49 @@ export interface TaskView {
   assigner_name: string | null
   overdue: boolean
   can_review: boolean
+  assignee_count: number
+  done_count: number
   assignees: AssigneeView[]
   files: FileView[]
+  fanout?: FanoutView
+}
+
+export interface FanoutView {
+  status: string
+  assigned: number
+  error: string | null
+}
+
+/** The background assignment to every member (id="fanout"): asks again every few seconds while it runs. */
+export function FanoutProgress(props: { taskId: string; progress: FanoutView }) {
+  const p = props.progress
+  const running = p.status === 'pending'
+  return (
+    <section
+      class="card"
+      id="fanout"
+      role="status"
+      hx-get={running ? `/tasks/${props.taskId}/fanout` : undefined}
+      hx-trigger={running ? 'load delay:3s' : undefined}
+      hx-swap="outerHTML"
+    >
+      {running && (
+        <p>
+          Đang giao việc cho từng đảng viên: đã giao <strong>{p.assigned.toLocaleString('vi-VN')}</strong> người…
+        </p>
+      )}
+      {p.status === 'done' && (
+        <p>
+          Đã giao xong cho <strong>{p.assigned.toLocaleString('vi-VN')}</strong> đảng viên. <a href={`/tasks/${props.taskId}`}>Tải lại trang</a> để xem danh sách.
+        </p>
+      )}
+      {p.status === 'failed' && (
+        <p class="alert" role="alert">
+          Giao việc dừng lại sau {p.assigned.toLocaleString('vi-VN')} người: {p.error}
+        </p>
+      )}
+    </section>
+  )
 }
 
 /** One task: what is asked, each assignee's progress, the assignee's report form and the assigner's review. */
@@ -59,6 +100,7 @@ export function TaskPage(props: { viewer: Viewer; task: TaskView; notice?: strin
       </p>
       <h1>{t.title}</h1>
       <Flash notice={props.notice} error={props.error} />
+      {t.fanout && t.fanout.status !== 'done' && <FanoutProgress taskId={t.id} progress={t.fanout} />}
       {t.can_review && (
         <p class="actions">
           <a class="button secondary" href={`/tasks/${t.id}/edit`}>
@@ -88,7 +130,11 @@ export function TaskPage(props: { viewer: Viewer; task: TaskView; notice?: strin
         </section>
       )}
       <section class="card" aria-labelledby="assignees-h">
-        <h2 id="assignees-h">Người nhận việc ({t.assignees.length})</h2>
+        <h2 id="assignees-h">Người nhận việc ({t.assignee_count})</h2>
+        <p class="muted">
+          Hoàn thành {t.done_count}/{t.assignee_count}
+          {t.assignees.length < t.assignee_count && ` · hiển thị ${t.assignees.length} người, báo cáo chờ duyệt trước`}
+        </p>
         <ul class="cards">
           {t.assignees.map((a) => (
             <li class="assignee">

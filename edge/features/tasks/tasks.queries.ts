@@ -4,6 +4,8 @@ import type { TaskRowView } from '../../../views/tasks/TasksPage.tsx'
 import type { AssigneeView, FileView, TaskView } from '../../../views/tasks/TaskPage.tsx'
 
 export const PAGE_SIZE = 30
+/** Assignments listed on a task's page (beyond one's own); the rest are counted. */
+export const SHOWN_ASSIGNEES = 100
 export type View = 'mine' | 'assigned' | 'org'
 export type StatusFilter = 'open' | 'overdue' | 'assigned' | 'in_progress' | 'reported' | 'done' | 'returned' | 'all'
 
@@ -73,18 +75,23 @@ export async function detail(tx: Tx, id: string): Promise<TaskDetail | undefined
   const [task] = await tx.query<Omit<TaskDetail, 'assignees' | 'files'>>(
     `select t.id, t.title, t.description, t.due_on::text, t.priority, o.name as org_name,
             app.visible_member_name(t.assigner_id) as assigner_name,
-            t.due_on < ${TODAY} as overdue, app.manages_key(t.org_key) as can_review
+            t.due_on < ${TODAY} as overdue, app.manages_key(t.org_key) as can_review, t.assignee_count, t.done_count
        from public.tasks t join public.organizations o on o.id = t.org_id where t.id = $1`,
     [id],
   )
   if (!task) return undefined
+  // one's own assignments, then up to SHOWN_ASSIGNEES others, reports waiting for review first
+  // (a task given to a whole province has 100,000 of them: the page shows the counts)
+  const MINE = `(a.member_id = (select app.current_member_id()) or (a.org_id is not null and app.manages_key(a.org_key)))`
   const assignees = await tx.query<AssigneeRow>(
     `select a.id, coalesce(o.name, app.visible_member_name(a.member_id), 'Đảng viên') as name, a.org_id is not null as is_org,
-            a.status, a.progress, a.report, a.review_note, a.reported_at,
-            app.acts_for_assignee(a.member_id, a.org_key, a.org_id is not null) as mine
+            a.status, a.progress, a.report, a.review_note, a.reported_at, ${MINE} as mine
        from public.task_assignees a left join public.organizations o on o.id = a.org_id
-      where a.task_id = $1
-      order by name limit 2000`,
+      where a.id in (select a.id from public.task_assignees a where a.task_id = $1 and ${MINE}
+                     union all
+                     (select a.id from public.task_assignees a where a.task_id = $1
+                       order by a.status = 'reported' desc, a.updated_at desc limit ${SHOWN_ASSIGNEES}))
+      order by mine desc, a.status = 'reported' desc, name`,
     [id],
   )
   const files = await tx.query<FileRow>(
@@ -114,8 +121,11 @@ export async function candidates(tx: Tx, orgId?: string) {
   return { origins, origin, orgs, members }
 }
 
-/** Creates the task and its assignments (organizations, or every member of their subtrees when asked). */
-export async function create(tx: Tx, input: TaskInput): Promise<{ id: string; assigned: number }> {
+/**
+ * Creates the task and its assignments (organizations, or every member of their subtrees when
+ * asked). More members than `bulkThreshold` are left to a background job (tasks.fanout.ts).
+ */
+export async function create(tx: Tx, input: TaskInput, bulkThreshold = Infinity): Promise<{ id: string; assigned: number; background: boolean }> {
   const id = crypto.randomUUID()
   await tx.query(`insert into public.tasks (id, org_id, title, description, due_on, priority) values ($1, $2, $3, $4, $5, $6)`, [
     id,
@@ -125,6 +135,10 @@ export async function create(tx: Tx, input: TaskInput): Promise<{ id: string; as
     input.due_on,
     input.priority,
   ])
+  if (input.every_member && input.org_ids.length && (await targetCount(tx, input.org_ids, bulkThreshold + 1)) > bulkThreshold) {
+    await tx.query(`insert into public.task_fanouts (task_id, org_ids) values ($1, $2::uuid[])`, [id, input.org_ids])
+    return { id, assigned: 0, background: true }
+  }
   const members = await tx.query(
     `insert into public.task_assignees (task_id, member_id)
      select $1, m.id from public.members m
@@ -142,7 +156,32 @@ export async function create(tx: Tx, input: TaskInput): Promise<{ id: string; as
       )
   // someone asked for but not assignable (outside the scope, or gone) refuses the whole task
   if (!input.every_member && members.length < new Set(input.member_ids).size) throw Object.assign(new Error('assignee outside the scope'), { code: '42501' })
-  return { id, assigned: members.length + orgs.length }
+  return { id, assigned: members.length + orgs.length, background: false }
+}
+
+/** Current members in the subtrees of some organizations, counted up to `cap` (under RLS). */
+async function targetCount(tx: Tx, orgIds: string[], cap: number): Promise<number> {
+  const [{ n }] = await tx.query<{ n: number }>(
+    `select count(*)::int as n from (
+       select 1 from public.members m
+        where m.deceased_on is null and m.left_on is null
+          and m.org_path <@ any (select o.path from public.organizations o where o.id = any ($1::uuid[]))
+        limit $2) capped`,
+    [orgIds, cap],
+  )
+  return n
+}
+
+export interface Fanout {
+  status: 'pending' | 'done' | 'failed'
+  assigned: number
+  error: string | null
+}
+
+/** How the background assignment of a task goes, if it has one. */
+export async function fanout(tx: Tx, taskId: string): Promise<Fanout | undefined> {
+  const [row] = await tx.query<Fanout>(`select status, assigned, error from public.task_fanouts where task_id = $1`, [taskId])
+  return row
 }
 
 export async function update(tx: Tx, id: string, input: { title: string; description?: string; due_on: string; priority: string }): Promise<boolean> {

@@ -6,10 +6,12 @@ import { isUuid, parseForm, type FieldErrors } from '../../kernel/http/validatio
 import type { Tx } from '../../kernel/db/types.ts'
 import { TasksPage, TasksSummary } from '../../../views/tasks/TasksPage.tsx'
 import { TaskForm, type TaskFormValues } from '../../../views/tasks/TaskForm.tsx'
-import { TaskPage } from '../../../views/tasks/TaskPage.tsx'
+import { FanoutProgress, TaskPage } from '../../../views/tasks/TaskPage.tsx'
 import { messages, reportForm, reviewForm, taskEditForm, taskForm } from './tasks.forms.ts'
 import { TaskEditForm, type TaskEditValues } from '../../../views/tasks/TaskEditForm.tsx'
 import * as q from './tasks.queries.ts'
+import { runFanouts } from './tasks.fanout.ts'
+import { hasSchedulerSecret } from '../../kernel/http/secret.ts'
 import { fileResponse, readUpload } from '../../kernel/files/upload.ts'
 import { newKey } from '../../kernel/storage/storage.ts'
 
@@ -79,6 +81,20 @@ tasks.get('/summary', async (c) => {
   return c.html(<TasksSummary counts={mine.counts} rows={mine.rows.slice(0, 3)} />)
 })
 
+/** For schedulers without a long-running process (Supabase: pg_cron + pg_net), with the shared secret. */
+tasks.post('/fanouts/run', async (c) => {
+  if (!(await hasSchedulerSecret(c))) return c.text('Không có quyền.', 401)
+  return c.json({ finished: await runFanouts(c.get('data'), { chunk: c.get('config').TASK_BULK_CHUNK }) })
+})
+
+/** How the background assignment goes (the task page asks every few seconds until it is done). */
+tasks.get('/:id/fanout', async (c) => {
+  const id = uuidParam(c, 'id')
+  const progress = await c.get('data').withUser(sessionOf(c), (tx) => q.fanout(tx, id))
+  if (!progress) notFound()
+  return c.html(<FanoutProgress taskId={id} progress={progress} />)
+})
+
 async function formPage(c: AppContext, values: TaskFormValues, errors: FieldErrors = {}, status: 200 | 400 = 200) {
   const found = await c.get('data').withUser(sessionOf(c), (tx) => q.candidates(tx, values.org_id))
   if (!found.origin) notFound()
@@ -109,7 +125,7 @@ tasks.post('/', async (c) => {
   const created = await c
     .get('data')
     .withUser(sessionOf(c), async (tx) => {
-      const task = await q.create(tx, form.value)
+      const task = await q.create(tx, form.value, c.get('config').TASK_BULK_THRESHOLD)
       await attach(c, tx, task.id, null, files.uploads)
       return task
     })
@@ -118,6 +134,11 @@ tasks.post('/', async (c) => {
       throw error
     })
   if (!created) return formPage(c, values, { _form: messages.outOfScope }, 400)
+  if (created.background) {
+    // started now on this server; the minute tick (or pg_cron on Supabase) resumes it if this process stops
+    void runFanouts(c.get('data'), { chunk: c.get('config').TASK_BULK_CHUNK }).catch((error) => console.error('task fan-out failed:', error))
+    return c.redirect(`/tasks/${created.id}`, 303)
+  }
   return c.redirect(`/tasks/${created.id}?created=${created.assigned}`, 303)
 })
 
@@ -129,7 +150,10 @@ function uuidParam(c: AppContext, name: string): string {
 
 /** Renders a task after an optional change made in the same transaction; out of sight is 404. */
 async function taskPage(c: AppContext, id: string, extra: { notice?: string; error?: string } = {}, status: 200 | 400 = 200) {
-  const task = await c.get('data').withUser(sessionOf(c), (tx) => q.detail(tx, id))
+  const task = await c.get('data').withUser(sessionOf(c), async (tx) => {
+    const detail = await q.detail(tx, id)
+    return detail && { ...detail, fanout: await q.fanout(tx, id) }
+  })
   if (!task) notFound()
   const created = c.req.query('created')
   return c.html(<TaskPage viewer={viewerOf(c)} task={task} notice={extra.notice ?? (created ? messages.created(Number(created) || 0) : undefined)} error={extra.error} />, status)

@@ -1,0 +1,16 @@
+import type { AppContext } from './context.ts'
+
+/**
+ * For endpoints that schedulers call (pg_cron + pg_net): the request carries the shared secret
+ * (REMINDERS_SECRET) as a Bearer token. Digests are compared, so timing says nothing about it.
+ */
+export async function hasSchedulerSecret(c: AppContext): Promise<boolean> {
+  const secret = c.get('config').REMINDERS_SECRET
+  const given = c.req.header('Authorization')?.replace(/^Bearer\s+/i, '') ?? ''
+  if (!secret) return false
+  const digest = async (text: string) => new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)))
+  const [a, b] = await Promise.all([digest(given), digest(secret)])
+  let diff = 0
+  for (let i = 0; i < a.length; i++) diff |= a[i] ^ b[i]
+  return diff === 0
+}
