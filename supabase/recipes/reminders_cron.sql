@@ -23,4 +23,19 @@ select cron.schedule(
   $$
 );
 
--- to stop: select cron.unschedule('so-tay-reminders');
+/* Background assignments to every member of a large subtree: resumed here if no process is running. */
+select cron.schedule(
+  'so-tay-task-fanouts',
+  '* * * * *',
+  $$
+  select net.http_post(
+    url := 'https://<your-domain>/tasks/fanouts/run',
+    headers := jsonb_build_object(
+      'Authorization', 'Bearer ' || (select decrypted_secret from vault.decrypted_secrets where name = 'reminders_secret'),
+      'Content-Type', 'application/json'),
+    body := '{}'::jsonb,
+    timeout_milliseconds := 55000)
+  $$
+);
+
+-- to stop: select cron.unschedule('so-tay-reminders'); select cron.unschedule('so-tay-task-fanouts');
