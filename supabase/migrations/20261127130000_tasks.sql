@@ -90,6 +90,16 @@ begin
   return new;
 end
 $$;
+/* Rows about a task (its files, its background assignment) carry the task's key for their policies. */
+create or replace function app.take_task_key() returns trigger
+language plpgsql security definer
+set search_path = ''
+as $$
+begin
+  select t.org_key into new.task_key from public.tasks t where t.id = new.task_id;
+  return new;
+end
+$$;
 drop trigger if exists tasks_prepare on public.tasks;
 create trigger tasks_prepare before insert or update on public.tasks
   for each row execute function app.take_org_key();

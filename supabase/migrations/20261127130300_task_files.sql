@@ -27,13 +27,15 @@ language plpgsql security definer
 set search_path = ''
 as $$
 begin
-  select t.org_key into new.task_key from public.tasks t where t.id = new.task_id;
   if new.assignee_id is not null and not exists (select 1 from public.task_assignees a where a.id = new.assignee_id and a.task_id = new.task_id) then
     raise exception 'the assignment is not of this task' using errcode = '23514';
   end if;
   return new;
 end
 $$;
+drop trigger if exists task_files_key on public.task_files;
+create trigger task_files_key before insert on public.task_files
+  for each row execute function app.take_task_key();
 drop trigger if exists task_files_prepare on public.task_files;
 create trigger task_files_prepare before insert on public.task_files
   for each row execute function app.task_files_prepare();

@@ -23,18 +23,9 @@ create table if not exists public.task_fanouts (
 create index if not exists task_fanouts_pending_idx on public.task_fanouts (created_at) where status = 'pending';
 
 -- triggers -------------------------------------------------------------------------------
-create or replace function app.task_fanouts_prepare() returns trigger
-language plpgsql security definer
-set search_path = ''
-as $$
-begin
-  select t.org_key into new.task_key from public.tasks t where t.id = new.task_id;
-  return new;
-end
-$$;
 drop trigger if exists task_fanouts_prepare on public.task_fanouts;
 create trigger task_fanouts_prepare before insert on public.task_fanouts
-  for each row execute function app.task_fanouts_prepare();
+  for each row execute function app.take_task_key();
 
 -- row-level security -----------------------------------------------------------------------
 alter table public.task_fanouts enable row level security;
