@@ -130,8 +130,11 @@ export async function html(res: Response): Promise<string> {
   return res.text()
 }
 
-/** Tomorrow's date in Vietnam time (yyyy-mm-dd), for meetings that are still ahead. */
-export const tomorrow = () => new Date(Date.now() + 86_400_000 + 7 * 3600_000).toISOString().slice(0, 10)
+/** The date `days` from today in Vietnam time (yyyy-mm-dd). */
+export const inDays = (days: number) => new Date(Date.now() + days * 86_400_000 + 7 * 3600_000).toISOString().slice(0, 10)
+
+/** Tomorrow's date in Vietnam time, for meetings that are still ahead. */
+export const tomorrow = () => inDays(1)
 
 /** The member record behind a login (test fixtures only). */
 export async function memberIdOf(t: TestApp, login: string): Promise<string> {

@@ -26,7 +26,9 @@ if (control) {
         const res = await post('/notifications/devices', subscription.toJSON())
         say(res.ok ? 'Đã bật thông báo trên máy này.' : 'Không lưu được đăng ký. Hãy thử lại.')
       } catch (error) {
-        say(`Không bật được thông báo: ${error.message}`)
+        // the browser's reason is in English: keep it for the console, tell the user in Vietnamese
+        console.error(error)
+        say('Không bật được thông báo trên máy này. Hãy thử lại, hoặc kiểm tra quyền thông báo của trình duyệt.')
       }
     })
     control.querySelector('[data-push-off]').addEventListener('click', async () => {

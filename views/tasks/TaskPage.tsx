@@ -55,7 +55,6 @@ export interface TaskView {
 export interface FanoutView {
   status: string
   assigned: number
-  error: string | null
 }
 
 /** The background assignment to every member (id="fanout"): asks again every few seconds while it runs. */
@@ -83,7 +82,7 @@ export function FanoutProgress(props: { taskId: string; progress: FanoutView }) 
       )}
       {p.status === 'failed' && (
         <p class="alert" role="alert">
-          Giao việc dừng lại sau {p.assigned.toLocaleString('vi-VN')} người: {p.error}
+          Giao việc dừng lại sau {p.assigned.toLocaleString('vi-VN')} người (có thể bạn không còn quản lý tổ chức này). Hãy kiểm tra rồi giao lại, hoặc báo quản trị hệ thống.
         </p>
       )}
     </section>

@@ -1,9 +1,11 @@
 import { Hono } from 'hono'
+import { uuidParam } from '../../kernel/http/params.ts'
 import { requireUser } from '../../kernel/auth/session.ts'
 import { sessionOf, type AppContext, type AppEnv } from '../../kernel/http/context.ts'
 import { notFound } from '../../kernel/http/errors.tsx'
-import { isRealDate, isUuid, parseForm, today, type FieldErrors } from '../../kernel/http/validation.ts'
+import { isRealDate, parseForm, today, type FieldErrors } from '../../kernel/http/validation.ts'
 import { toICalendar } from '../../kernel/files/ical.ts'
+import { digest } from '../../kernel/http/client.ts'
 import { CalendarPage } from '../../../views/calendar/CalendarPage.tsx'
 import { EventForm, EventPage, type EventFormValues } from '../../../views/calendar/EventPages.tsx'
 import { eventForm, messages } from './calendar.forms.ts'
@@ -77,14 +79,9 @@ async function eventFormPage(c: AppContext, values: EventFormValues, errors: Fie
 const editPage = (id: string) => ({ title: 'Sửa sự kiện', action: `/calendar/events/${id}`, back: `/calendar/events/${id}` })
 const vietnam = (at: Date | string) => new Date(new Date(at).getTime() + 7 * 3600_000).toISOString()
 
-function eventId(c: AppContext): string {
-  const id = c.req.param('id')
-  if (!isUuid(id)) notFound()
-  return id
-}
 
 calendar.get('/events/:id/edit', requireUser, async (c) => {
-  const id = eventId(c)
+  const id = uuidParam(c, 'id')
   const ev = await c.get('data').withUser(sessionOf(c), (tx) => q.event(tx, id))
   if (!ev?.can_manage) notFound()
   const [start, end] = [vietnam(ev.starts_at), vietnam(ev.ends_at ?? ev.starts_at)]
@@ -98,7 +95,7 @@ calendar.get('/events/:id/edit', requireUser, async (c) => {
 })
 
 calendar.post('/events/:id', requireUser, async (c) => {
-  const id = eventId(c)
+  const id = uuidParam(c, 'id')
   const body = (await c.req.parseBody()) as EventFormValues
   const form = parseForm(eventForm, body)
   if (!form.ok) return eventFormPage(c, body, form.errors, 400, editPage(id))
@@ -115,7 +112,7 @@ calendar.post('/events/:id', requireUser, async (c) => {
 })
 
 calendar.post('/events/:id/delete', requireUser, async (c) => {
-  const id = eventId(c)
+  const id = uuidParam(c, 'id')
   if (!(await c.get('data').withUser(sessionOf(c), (tx) => q.deleteEvent(tx, id)))) notFound()
   return calendarPage(c, { notice: messages.deleted })
 })
@@ -138,19 +135,17 @@ calendar.post('/events', requireUser, async (c) => {
 })
 
 calendar.get('/events/:id', requireUser, async (c) => {
-  const id = eventId(c)
+  const id = uuidParam(c, 'id')
   const event = await c.get('data').withUser(sessionOf(c), (tx) => q.event(tx, id))
   if (!event) notFound()
   const notice = c.req.query('created') ? messages.created : c.req.query('saved') ? messages.saved : undefined
   return c.html(<EventPage viewer={viewerOf(c)} event={event} notice={notice} />)
 })
 
-const hash = async (token: string) =>
-  Array.from(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(token))), (b) => b.toString(16).padStart(2, '0')).join('')
 
 calendar.post('/feed', requireUser, async (c) => {
   const token = Array.from(crypto.getRandomValues(new Uint8Array(24)), (b) => b.toString(16).padStart(2, '0')).join('')
-  const tokenHash = await hash(token)
+  const tokenHash = await digest(token)
   await c.get('data').withUser(sessionOf(c), (tx) => q.renewFeed(tx, tokenHash))
   return calendarPage(c, { notice: messages.feedCreated, feedUrl: `${new URL(c.req.url).origin}/calendar/feed/${token}.ics` })
 })
@@ -168,7 +163,7 @@ calendar.get('/feed/:file', async (c) => {
   const token = /^([0-9a-f]{48})\.ics$/.exec(c.req.param('file'))?.[1]
   if (!token) notFound()
   const data = c.get('data')
-  const userId = await data.asSystem('resolve a calendar feed token to its user (the token is the credential)', async (tx) => q.feedOwner(tx, await hash(token)))
+  const userId = await data.asSystem('resolve a calendar feed token to its user (the token is the credential)', async (tx) => q.feedOwner(tx, await digest(token)))
   if (!userId) notFound()
   const now = Math.floor(Date.now() / 1000)
   const from = new Date(Date.now() - 30 * DAY)

@@ -1,4 +1,5 @@
 import { Hono } from 'hono'
+import { uuidParam } from '../../kernel/http/params.ts'
 import { requireUser } from '../../kernel/auth/session.ts'
 import { sessionOf, type AppContext, type AppEnv } from '../../kernel/http/context.ts'
 import { notFound } from '../../kernel/http/errors.tsx'
@@ -18,11 +19,6 @@ cellMeetings.use(requireUser)
 
 const viewerOf = (c: AppContext) => ({ name: sessionOf(c).name, csrf: c.get('csrf') })
 
-function meetingId(c: AppContext): string {
-  const id = c.req.param('id')
-  if (!isUuid(id)) notFound()
-  return id
-}
 
 cellMeetings.get('/', async (c) => {
   const page = Math.max(1, Math.min(10_000, Number.parseInt(c.req.query('page') ?? '1', 10) || 1))
@@ -120,15 +116,15 @@ cellMeetings.get('/upcoming', async (c) => {
   return c.html(<UpcomingMeetings rows={rows} />)
 })
 
-cellMeetings.get('/:id', (c) => meetingPage(c, meetingId(c)))
+cellMeetings.get('/:id', (c) => meetingPage(c, uuidParam(c, 'id')))
 
 cellMeetings.post('/:id/check-in', (c) => {
-  const id = meetingId(c)
+  const id = uuidParam(c, 'id')
   return meetingPage(c, id, (tx) => q.checkIn(tx, id), { notice: attendanceMessages.checkedIn })
 })
 
 cellMeetings.post('/:id/attendance', async (c) => {
-  const id = meetingId(c)
+  const id = uuidParam(c, 'id')
   const form = parseForm(attendanceForm, await c.req.parseBody())
   if (!form.ok) return meetingPage(c, id, undefined, { error: Object.values(form.errors)[0] })
   try {
@@ -142,7 +138,7 @@ cellMeetings.post('/:id/attendance', async (c) => {
 })
 
 cellMeetings.get('/:id/edit', async (c) => {
-  const id = meetingId(c)
+  const id = uuidParam(c, 'id')
   const meeting = await c.get('data').withUser(sessionOf(c), (tx) => q.getMeeting(tx, id))
   if (!meeting?.can_manage || meeting.status !== 'scheduled') notFound()
   const when = vietnamDateTime(meeting.starts_at)
@@ -160,14 +156,14 @@ cellMeetings.get('/:id/edit', async (c) => {
 })
 
 cellMeetings.post('/:id', (c) => {
-  const id = meetingId(c)
+  const id = uuidParam(c, 'id')
   return saveMeeting(c, { action: `/meetings/${id}`, title: 'Sửa lịch sinh hoạt', cancelHref: `/meetings/${id}` }, async (tx, value) =>
     (await q.updateMeeting(tx, id, value)) ? id : null,
   )
 })
 
 cellMeetings.post('/:id/cancel', async (c) => {
-  const id = meetingId(c)
+  const id = uuidParam(c, 'id')
   const meeting = await c.get('data').withUser(sessionOf(c), async (tx) => ((await q.cancelMeeting(tx, id)) ? q.getMeeting(tx, id) : undefined))
   if (!meeting) notFound()
   return c.html(<MeetingPage viewer={viewerOf(c)} meeting={meeting} notice={messages.cancelled} />)

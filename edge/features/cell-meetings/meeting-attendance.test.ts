@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { claimsOf, LOGINS, orgIdByPath, signInMemberOf, testApp, tomorrow, type Agent, type TestApp } from '../../../test/support.ts'
+import { claimsOf, inDays, LOGINS, orgIdByPath, signInMemberOf, testApp, tomorrow, type Agent, type TestApp } from '../../../test/support.ts'
 
 let t: TestApp
 let secretary: Agent
@@ -80,7 +80,7 @@ describe('the home page card', () => {
 
 describe('attendance rate in the meeting list', () => {
   it('a past meeting shows how many came of the members expected (exempt members not expected)', async () => {
-    const yesterday = new Date(Date.now() - 86_400_000 + 7 * 3600_000).toISOString().slice(0, 10)
+    const yesterday = inDays(-1)
     const res = await secretary.post('/meetings', { org_id: cellId, kind: 'regular', title: 'Họp tháng trước', date: yesterday, time: '19:30' })
     const pastUrl = res.headers.get('Location')!.split('?')[0]
     const mates = await cellMates()

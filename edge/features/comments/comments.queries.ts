@@ -1,4 +1,5 @@
 import type { Tx } from '../../kernel/db/types.ts'
+import { KNOWN_NAMES, knownName } from '../../kernel/db/member-names.ts'
 
 export interface CommentRow {
   id: string
@@ -15,9 +16,10 @@ export interface CommentRow {
  * Authors' names, read once per statement: cell members know their cell-mates through the
  * roster (names only), managers through the member records their policy lets them read.
  */
-const AUTHORS = `with roster as materialized (select r.id, r.full_name from public.my_cell_roster() r)`
-const AUTHOR_JOINS = `left join roster ro on ro.id = c.author_id left join public.members am on am.id = c.author_id`
-const AUTHOR_NAME = `coalesce(ro.full_name, am.full_name, 'Đảng viên') as author_name`
+const author = knownName('c.author_id')
+const AUTHORS = `with ${KNOWN_NAMES}`
+const AUTHOR_JOINS = author.joins
+const AUTHOR_NAME = `coalesce(${author.name}, 'Đảng viên') as author_name`
 
 export interface Thread {
   meeting_id: string

@@ -1,4 +1,5 @@
 import { Hono } from 'hono'
+import { uuidParam } from '../../kernel/http/params.ts'
 import { requireUser } from '../../kernel/auth/session.ts'
 import { sessionOf, type AppContext, type AppEnv } from '../../kernel/http/context.ts'
 import { notFound } from '../../kernel/http/errors.tsx'
@@ -19,10 +20,7 @@ export const comments = new Hono<AppEnv>()
 comments.use(requireUser)
 
 function ids(c: AppContext): { meetingId: string; commentId?: string } {
-  const meetingId = c.req.param('meetingId')
-  const commentId = c.req.param('commentId')
-  if (!isUuid(meetingId) || (commentId !== undefined && !isUuid(commentId))) notFound()
-  return { meetingId, commentId }
+  return { meetingId: uuidParam(c, 'meetingId'), commentId: c.req.param('commentId') === undefined ? undefined : uuidParam(c, 'commentId') }
 }
 
 type Outcome = { notice?: string; error?: string; draft?: string; status?: 200 | 400 | 429; changed?: string }
@@ -34,14 +32,20 @@ type Outcome = { notice?: string; error?: string; draft?: string; status?: 200 |
  * comment (after a secretary's action).
  */
 async function render(c: AppContext, meetingId: string, change?: (tx: Tx) => Promise<Outcome>, part: 'thread' | 'form' | 'item' = 'thread') {
+  // answering with the form alone needs no thread: members post all meeting long, and a thread may hold hundreds
+  const formOnly = isHtmx(c) && part === 'form'
   const result = await c.get('data').withUser(sessionOf(c), async (tx) => {
     const outcome = change ? await change(tx) : {}
+    if (formOnly) return { outcome, visible: (await q.access(tx, meetingId)) !== undefined }
     return { outcome, thread: await q.thread(tx, meetingId) }
   })
-  if (!result.thread) notFound()
-  const { thread, outcome } = result
-  const { status = 200, changed, ...shown } = outcome
-  if (isHtmx(c) && part === 'form') return c.html(<CommentForm meetingId={meetingId} csrf={c.get('csrf')} {...shown} />, status)
+  const { status = 200, changed, ...shown } = result.outcome
+  if (formOnly) {
+    if (!('visible' in result) || !result.visible) notFound()
+    return c.html(<CommentForm meetingId={meetingId} csrf={c.get('csrf')} {...shown} />, status)
+  }
+  if (!('thread' in result) || !result.thread) notFound()
+  const { thread } = result
   if (isHtmx(c) && part === 'item') {
     const comment = thread.comments.find((x) => x.id === changed)
     const base = `/comments/meetings/${meetingId}`

@@ -1,10 +1,11 @@
 import { Hono } from 'hono'
+import { uuidParam } from '../../kernel/http/params.ts'
 import { requireUser } from '../../kernel/auth/session.ts'
 import { sessionOf, type AppContext, type AppEnv } from '../../kernel/http/context.ts'
 import { notFound } from '../../kernel/http/errors.tsx'
 import { readAndChange } from '../../kernel/http/change.ts'
 import { isHtmx } from '../../kernel/http/htmx.ts'
-import { isUuid, parseForm } from '../../kernel/http/validation.ts'
+import { parseForm } from '../../kernel/http/validation.ts'
 import { fileResponse, readUpload } from '../../kernel/files/upload.ts'
 import { newKey } from '../../kernel/storage/storage.ts'
 import type { Tx } from '../../kernel/db/types.ts'
@@ -17,11 +18,6 @@ import * as q from './materials.queries.ts'
 export const materials = new Hono<AppEnv>()
 materials.use(requireUser)
 
-function uuidParam(c: AppContext, name: string): string {
-  const id = c.req.param(name)
-  if (!isUuid(id)) notFound()
-  return id
-}
 
 type Outcome = { notice?: string; error?: string; warning?: string; draft?: { title?: string; body?: string }; status?: 400 }
 

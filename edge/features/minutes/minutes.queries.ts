@@ -1,4 +1,7 @@
 import type { Tx } from '../../kernel/db/types.ts'
+import { KNOWN_NAMES, knownName } from '../../kernel/db/member-names.ts'
+
+const author = knownName('c.author_id')
 
 export interface Minutes {
   meeting_id: string
@@ -69,9 +72,9 @@ export async function facts(tx: Tx, meetingId: string, header: Pick<Minutes, 'ch
     [meetingId, meeting.org_id],
   )
   const comments = await tx.query<MeetingFacts['comments'][number]>(
-    `with roster as materialized (select r.id, r.full_name from public.my_cell_roster() r)
-     select coalesce(ro.full_name, am.full_name, 'Đảng viên') as author_name, c.body, c.taken_into_resolution as taken
-       from public.meeting_comments c left join roster ro on ro.id = c.author_id left join public.members am on am.id = c.author_id
+    `with ${KNOWN_NAMES}
+     select coalesce(${author.name}, 'Đảng viên') as author_name, c.body, c.taken_into_resolution as taken
+       from public.meeting_comments c ${author.joins}
       where c.meeting_id = $1 and not c.hidden
       order by c.created_at, c.id limit 1000`,
     [meetingId],

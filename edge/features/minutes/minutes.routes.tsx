@@ -1,9 +1,10 @@
 import { Hono } from 'hono'
+import { uuidParam } from '../../kernel/http/params.ts'
 import { requireUser } from '../../kernel/auth/session.ts'
 import { sessionOf, type AppContext, type AppEnv } from '../../kernel/http/context.ts'
 import { notFound } from '../../kernel/http/errors.tsx'
 import { readAndChange } from '../../kernel/http/change.ts'
-import { isUuid, parseForm } from '../../kernel/http/validation.ts'
+import { parseForm } from '../../kernel/http/validation.ts'
 import type { Tx } from '../../kernel/db/types.ts'
 import { MinutesPage } from '../../../views/minutes/MinutesPage.tsx'
 import { draftMinutes } from './minutes.draft.ts'
@@ -14,11 +15,6 @@ import * as q from './minutes.queries.ts'
 export const minutes = new Hono<AppEnv>()
 minutes.use(requireUser)
 
-function meetingId(c: AppContext): string {
-  const id = c.req.param('meetingId')
-  if (!isUuid(id)) notFound()
-  return id
-}
 
 type Outcome = { notice?: string; error?: string; draft?: string; status?: 400 | 409 }
 
@@ -29,10 +25,10 @@ async function page(c: AppContext, id: string, change?: (tx: Tx, before: q.Minut
   return c.html(<MinutesPage viewer={{ name: sessionOf(c).name, csrf: c.get('csrf') }} minutes={result.state} {...outcome} />, status ?? 200)
 }
 
-minutes.get('/meetings/:meetingId', (c) => page(c, meetingId(c)))
+minutes.get('/meetings/:meetingId', (c) => page(c, uuidParam(c, 'meetingId')))
 
 minutes.post('/meetings/:meetingId', (c) => {
-  const id = meetingId(c)
+  const id = uuidParam(c, 'meetingId')
   return page(c, id, async (tx, before) => {
     if (!before.part.includes('note_taker') && !before.can_manage) notFound()
     if (before.status !== 'none') return { error: messages.alreadyStarted, status: 409 }
@@ -42,7 +38,7 @@ minutes.post('/meetings/:meetingId', (c) => {
 })
 
 minutes.post('/meetings/:meetingId/edit', async (c) => {
-  const id = meetingId(c)
+  const id = uuidParam(c, 'meetingId')
   const body = await c.req.parseBody()
   const form = parseForm(editForm, body)
   const draft = typeof body.body === 'string' ? body.body.slice(0, 50_000) : undefined
@@ -54,7 +50,7 @@ minutes.post('/meetings/:meetingId/edit', async (c) => {
 })
 
 minutes.post('/meetings/:meetingId/approve', async (c) => {
-  const id = meetingId(c)
+  const id = uuidParam(c, 'meetingId')
   const form = parseForm(approveForm, await c.req.parseBody())
   return page(c, id, async (tx, before) => {
     if (!before.part.includes('chair')) notFound()

@@ -1,8 +1,8 @@
 import { Hono } from 'hono'
+import { uuidParam } from '../../kernel/http/params.ts'
 import { requireUser } from '../../kernel/auth/session.ts'
 import { sessionOf, type AppEnv } from '../../kernel/http/context.ts'
 import { notFound } from '../../kernel/http/errors.tsx'
-import { isUuid } from '../../kernel/http/validation.ts'
 import { LatestNotifications, NotificationsPage, UnreadBadge } from '../../../views/notifications/Notifications.tsx'
 import * as q from './notifications.queries.ts'
 import { deviceForm, messages, removeForm } from './notifications.forms.ts'
@@ -56,8 +56,7 @@ notifications.post('/devices/remove', async (c) => {
 })
 
 notifications.get('/:id/open', async (c) => {
-  const id = c.req.param('id')
-  if (!isUuid(id)) notFound()
+  const id = uuidParam(c, 'id')
   const url = await c.get('data').withUser(sessionOf(c), (tx) => q.open(tx, id))
   if (!url) notFound()
   return c.redirect(url, 303)

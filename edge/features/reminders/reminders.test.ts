@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { LOGINS, memberIdOf, orgIdByPath, signInMemberOf, testApp, type Agent, type TestApp } from '../../../test/support.ts'
+import { inDays, LOGINS, memberIdOf, orgIdByPath, signInMemberOf, testApp, type Agent, type TestApp } from '../../../test/support.ts'
 import { startPushEndpoint, vapidClaims } from '../../../test/push-endpoint.ts'
 import { PushSender } from '../../kernel/push/push.ts'
 import { DEFAULT_OFFSETS, runReminders } from './reminders.run.ts'
@@ -10,7 +10,6 @@ let push: Awaited<ReturnType<typeof startPushEndpoint>>
 let sender: PushSender
 let secretary: Agent
 
-const dueInDays = (days: number) => new Date(Date.now() + days * 86_400_000 + 7 * 3600_000).toISOString().slice(0, 10)
 /** 08:01 Vietnam time on the given Vietnam date. */
 const vietnamMorning = (date: string) => new Date(`${date}T08:01:00+07:00`)
 const run = (now: Date, extra: Partial<Parameters<typeof runReminders>[2]> = {}) => runReminders(t.runtime.data, sender, { offsets: DEFAULT_OFFSETS, now, retryBaseMs: 0, ...extra })
@@ -42,9 +41,9 @@ describe('reminders over web push', () => {
   it('the day before the due date at 08:00, the assignee’s phone gets an encrypted, VAPID-signed reminder; the new-task notice too', async () => {
     const member = await t.signIn(LOGINS.member)
     const phone = await withDevice(member, 'member-phone')
-    const due = dueInDays(2)
+    const due = inDays(2)
     const taskId = await assign('Nộp báo cáo quý', due, LOGINS.member)
-    const dayBefore = vietnamMorning(dueInDays(1))
+    const dayBefore = vietnamMorning(inDays(1))
     const report = await run(dayBefore)
     expect(report).toMatchObject({ delivered: 2, failed: 0, retrying: 0 })
     const messages = push.received.filter((r) => r.device === 'member-phone').map((r) => ({ ...phone.decrypt(r.body), headers: r.headers }))
@@ -65,11 +64,11 @@ describe('reminders over web push', () => {
     const cellSecretary = await t.signIn(LOGINS.cellSecretary)
     const phone = await withDevice(cellSecretary, 'secretary-phone')
     const ward = await t.signIn(LOGINS.grassroots)
-    const due = dueInDays(4)
+    const due = inDays(4)
     await ward.post('/tasks', { org_id: await orgIdByPath(t, 'ns.tp1.g1'), title: 'Báo cáo của chi bộ', due_on: due, priority: 'normal', org_ids: await orgIdByPath(t, 'ns.tp1.g1.c1') })
     await run(new Date())
     const before = push.received.filter((r) => r.device === 'secretary-phone').length
-    await run(vietnamMorning(dueInDays(3)))
+    await run(vietnamMorning(inDays(3)))
     const got = push.received.filter((r) => r.device === 'secretary-phone').slice(before)
     expect(got.map((r) => phone.decrypt(r.body).title)).toEqual(['Nhắc việc: Báo cáo của chi bộ'])
   })
@@ -78,10 +77,10 @@ describe('reminders over web push', () => {
     const others = await Promise.all([1, 2, 3].map(() => signInMemberOf(t, 'ns.tp1.g1.c1')))
     const agent = others[0]
     await withDevice(agent, 'concurrent-phone')
-    const due = dueInDays(3)
+    const due = inDays(3)
     for (let i = 0; i < 40; i++) await assign(`Việc song song ${i}`, due, agent.login)
     const before = push.received.length
-    const at = vietnamMorning(dueInDays(2))
+    const at = vietnamMorning(inDays(2))
     const [a, b] = await Promise.all([run(at, { batch: 7 }), run(at, { batch: 7 })])
     expect(a.delivered + b.delivered).toBe(80)
     const titles = push.received.slice(before).map((r) => r.device)
@@ -97,7 +96,7 @@ describe('reminders over web push', () => {
     await withDevice(agent, 'new-phone')
     push.script('old-phone', [410])
     const staff = await t.signIn(LOGINS.staff)
-    await staff.post('/tasks', { org_id: await orgIdByPath(t, 'ns.tp1'), title: 'Việc cho máy cũ', due_on: dueInDays(5), priority: 'normal', member_ids: await memberIdOf(t, agent.login) })
+    await staff.post('/tasks', { org_id: await orgIdByPath(t, 'ns.tp1'), title: 'Việc cho máy cũ', due_on: inDays(5), priority: 'normal', member_ids: await memberIdOf(t, agent.login) })
     const report = await run(new Date())
     expect(report.delivered).toBeGreaterThanOrEqual(1)
     const devices = await t.runtime.data.asSystem('test: devices left', (tx) =>
@@ -110,7 +109,7 @@ describe('reminders over web push', () => {
     await withDevice(agent, 'flaky-phone')
     push.script('flaky-phone', [500])
     const staff = await t.signIn(LOGINS.staff)
-    await staff.post('/tasks', { org_id: await orgIdByPath(t, 'ns.tp1'), title: 'Việc qua mạng chập chờn', due_on: dueInDays(5), priority: 'normal', member_ids: await memberIdOf(t, agent.login) })
+    await staff.post('/tasks', { org_id: await orgIdByPath(t, 'ns.tp1'), title: 'Việc qua mạng chập chờn', due_on: inDays(5), priority: 'normal', member_ids: await memberIdOf(t, agent.login) })
     const now = new Date()
     const first = await run(now, { retryBaseMs: 30_000 })
     expect(first).toMatchObject({ retrying: 1, delivered: 0 })
@@ -125,7 +124,7 @@ describe('reminders over web push', () => {
     const agent = await signInMemberOf(t, 'ns.tp1.g3.c1')
     await withDevice(agent, 'crash-phone')
     const staff = await t.signIn(LOGINS.staff)
-    await staff.post('/tasks', { org_id: await orgIdByPath(t, 'ns.tp1'), title: 'Việc khi máy chủ sập', due_on: dueInDays(5), priority: 'normal', member_ids: await memberIdOf(t, agent.login) })
+    await staff.post('/tasks', { org_id: await orgIdByPath(t, 'ns.tp1'), title: 'Việc khi máy chủ sập', due_on: inDays(5), priority: 'normal', member_ids: await memberIdOf(t, agent.login) })
     const now = new Date()
     await t.runtime.data.asSystem('test: a run plans and claims, then dies before sending', async (tx) => {
       await q.planNoticePushes(tx, now)

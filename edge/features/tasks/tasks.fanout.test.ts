@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { LOGINS, claimsOf, orgIdByPath, signInMemberOf, testApp, type Agent, type TestApp } from '../../../test/support.ts'
+import { claimsOf, inDays, LOGINS, orgIdByPath, signInMemberOf, testApp, type Agent, type TestApp } from '../../../test/support.ts'
 import { assignChunk, runFanouts } from './tasks.fanout.ts'
 
 let t: TestApp
 let ward: Agent
 let wardId: string
 
-const inDays = (days: number) => new Date(Date.now() + days * 86_400_000 + 7 * 3600_000).toISOString().slice(0, 10)
 const membersOfWard = () =>
   t.runtime.data.asSystem('test: current members of the ward', async (tx) =>
     (await tx.query<{ n: number }>(`select count(*)::int as n from public.members where org_path <@ 'ns.tp1.g1' and deceased_on is null and left_on is null`))[0].n)

@@ -1,4 +1,5 @@
 import type { Tx } from '../../kernel/db/types.ts'
+import { KNOWN_NAMES, knownName } from '../../kernel/db/member-names.ts'
 import type { TaskInput } from './tasks.forms.ts'
 import type { TaskRowView } from '../../../views/tasks/TasksPage.tsx'
 import type { AssigneeView, FileView, TaskView } from '../../../views/tasks/TaskPage.tsx'
@@ -6,6 +7,7 @@ import type { AssigneeView, FileView, TaskView } from '../../../views/tasks/Task
 export const PAGE_SIZE = 30
 /** Assignments listed on a task's page (beyond one's own); the rest are counted. */
 export const SHOWN_ASSIGNEES = 100
+const assignee = knownName('a.member_id')
 export type View = 'mine' | 'assigned' | 'org'
 export type StatusFilter = 'open' | 'overdue' | 'assigned' | 'in_progress' | 'reported' | 'done' | 'returned' | 'all'
 
@@ -84,9 +86,10 @@ export async function detail(tx: Tx, id: string): Promise<TaskDetail | undefined
   // (a task given to a whole province has 100,000 of them: the page shows the counts)
   const MINE = `(a.member_id = (select app.current_member_id()) or (a.org_id is not null and app.manages_key(a.org_key)))`
   const assignees = await tx.query<AssigneeRow>(
-    `select a.id, coalesce(o.name, app.visible_member_name(a.member_id), 'Đảng viên') as name, a.org_id is not null as is_org,
+    `with ${KNOWN_NAMES}
+     select a.id, coalesce(o.name, ${assignee.name}, 'Đảng viên') as name, a.org_id is not null as is_org,
             a.status, a.progress, a.report, a.review_note, a.reported_at, ${MINE} as mine
-       from public.task_assignees a left join public.organizations o on o.id = a.org_id
+       from public.task_assignees a left join public.organizations o on o.id = a.org_id ${assignee.joins}
       where a.id in (select a.id from public.task_assignees a where a.task_id = $1 and ${MINE}
                      union all
                      (select a.id from public.task_assignees a where a.task_id = $1
@@ -175,12 +178,11 @@ async function targetCount(tx: Tx, orgIds: string[], cap: number): Promise<numbe
 export interface Fanout {
   status: 'pending' | 'done' | 'failed'
   assigned: number
-  error: string | null
 }
 
 /** How the background assignment of a task goes, if it has one. */
 export async function fanout(tx: Tx, taskId: string): Promise<Fanout | undefined> {
-  const [row] = await tx.query<Fanout>(`select status, assigned, error from public.task_fanouts where task_id = $1`, [taskId])
+  const [row] = await tx.query<Fanout>(`select status, assigned from public.task_fanouts where task_id = $1`, [taskId])
   return row
 }
 

@@ -1,4 +1,5 @@
 import { Hono } from 'hono'
+import { uuidParam } from '../../kernel/http/params.ts'
 import { requireUser } from '../../kernel/auth/session.ts'
 import { sessionOf, type AppContext, type AppEnv } from '../../kernel/http/context.ts'
 import { notFound } from '../../kernel/http/errors.tsx'
@@ -142,11 +143,6 @@ tasks.post('/', async (c) => {
   return c.redirect(`/tasks/${created.id}?created=${created.assigned}`, 303)
 })
 
-function uuidParam(c: AppContext, name: string): string {
-  const id = c.req.param(name)
-  if (!isUuid(id)) notFound()
-  return id
-}
 
 /** Renders a task after an optional change made in the same transaction; out of sight is 404. */
 async function taskPage(c: AppContext, id: string, extra: { notice?: string; error?: string } = {}, status: 200 | 400 = 200) {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { LOGINS, claimsOf, memberIdOf, orgIdByPath, signInMemberOf, testApp, type Agent, type TestApp } from '../../../test/support.ts'
+import { claimsOf, inDays, LOGINS, memberIdOf, orgIdByPath, signInMemberOf, testApp, type Agent, type TestApp } from '../../../test/support.ts'
 
 let t: TestApp
 let secretary: Agent
@@ -7,7 +7,6 @@ let member: Agent
 let cellId: string
 let taskUrl: string
 
-const inDays = (days: number) => new Date(Date.now() + days * 86_400_000 + 7 * 3600_000).toISOString().slice(0, 10)
 const assignmentIds = (html: string) => [...html.matchAll(/action="\/tasks\/assignments\/([0-9a-f-]{36})\/report"/g)].map((m) => m[1])
 const reviewIds = (html: string) => [...html.matchAll(/action="\/tasks\/assignments\/([0-9a-f-]{36})\/review"/g)].map((m) => m[1])
 const noticesOf = (memberId: string, kind: string) =>

@@ -1,11 +1,12 @@
 import { Hono } from 'hono'
+import { uuidParam } from '../../kernel/http/params.ts'
 import { requireUser } from '../../kernel/auth/session.ts'
 import { sessionOf, type AppContext, type AppEnv } from '../../kernel/http/context.ts'
 import { notFound } from '../../kernel/http/errors.tsx'
 import { readAndChange } from '../../kernel/http/change.ts'
 import { isHtmx } from '../../kernel/http/htmx.ts'
 import { liveStream } from '../../kernel/http/sse.ts'
-import { isUuid, parseForm } from '../../kernel/http/validation.ts'
+import { parseForm } from '../../kernel/http/validation.ts'
 import type { Tx } from '../../kernel/db/types.ts'
 import { Flash } from '../../../views/components/Field.tsx'
 import { VoteBlock, VoteControls, VoteForm, VoteTally } from '../../../views/votes/VoteBlock.tsx'
@@ -18,11 +19,6 @@ import * as q from './votes.queries.ts'
 export const votes = new Hono<AppEnv>()
 votes.use(requireUser)
 
-function meetingId(c: AppContext): string {
-  const id = c.req.param('meetingId')
-  if (!isUuid(id)) notFound()
-  return id
-}
 
 type Outcome = { notice?: string; error?: string }
 
@@ -63,7 +59,7 @@ function answer(c: AppContext, ballot: q.Ballot, outcome: Outcome) {
 }
 
 votes.get('/meetings/:meetingId', async (c) => {
-  const { ballot } = await load(c, meetingId(c))
+  const { ballot } = await load(c, uuidParam(c, 'meetingId'))
   const block = <VoteBlock meetingId={ballot.meeting_id} state={ballot} form={formProps(c, ballot)} controls={controlProps(c, ballot)} />
   if (isHtmx(c)) return c.html(block)
   return c.html(
@@ -77,7 +73,7 @@ votes.get('/meetings/:meetingId', async (c) => {
 })
 
 votes.post('/meetings/:meetingId', async (c) => {
-  const id = meetingId(c)
+  const id = uuidParam(c, 'meetingId')
   const form = parseForm(castForm, await c.req.parseBody())
   const { ballot, outcome } = await load(c, id, async (tx, before) => {
     if (!form.ok) return { error: form.errors.choice }
@@ -90,7 +86,7 @@ votes.post('/meetings/:meetingId', async (c) => {
 })
 
 votes.post('/meetings/:meetingId/open', async (c) => {
-  const id = meetingId(c)
+  const id = uuidParam(c, 'meetingId')
   const { ballot, outcome } = await load(c, id, async (tx, before) => {
     if (!before.can_manage || !before.meeting_open) notFound()
     return (await q.open(tx, id)) ? { notice: messages.opened } : { error: messages.alreadyOpen }
@@ -99,7 +95,7 @@ votes.post('/meetings/:meetingId/open', async (c) => {
 })
 
 votes.post('/meetings/:meetingId/close', async (c) => {
-  const id = meetingId(c)
+  const id = uuidParam(c, 'meetingId')
   const { ballot, outcome } = await load(c, id, async (tx, before) => {
     if (!before.can_manage) notFound()
     return (await q.close(tx, id)) ? { notice: messages.closed } : { error: messages.notOpen }
@@ -109,7 +105,7 @@ votes.post('/meetings/:meetingId/close', async (c) => {
 
 /** The live tally (hx-sse:connect): authorized under the user's RLS when it opens (404 otherwise); the first frame is the current state, so a reconnect misses nothing. */
 votes.get('/meetings/:meetingId/stream', async (c) => {
-  const id = meetingId(c)
+  const id = uuidParam(c, 'meetingId')
   const session = sessionOf(c)
   const data = c.get('data')
   const { ballot } = await load(c, id)
