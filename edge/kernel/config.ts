@@ -1,4 +1,19 @@
 import { z } from 'zod'
+import { parseRange, type IpRange } from './http/ip.ts'
+
+/** A comma list of addresses or CIDR ranges; every entry must parse. */
+const ipRanges = z
+  .string()
+  .default('')
+  .transform((text, ctx): IpRange[] => {
+    const out: IpRange[] = []
+    for (const entry of text.split(',').map((e) => e.trim()).filter(Boolean)) {
+      const range = parseRange(entry)
+      if (range) out.push(range)
+      else ctx.addIssue({ code: 'custom', message: `"${entry}" is not an IP address or CIDR range (e.g. 10.0.0.0/8, 2001:db8::/32)` })
+    }
+    return out
+  })
 
 /** Every environment variable the app reads, in one place (documented in README.md). */
 const schema = z.object({
@@ -25,6 +40,7 @@ const schema = z.object({
   STORAGE_BUCKET: z.string().regex(/^[a-z0-9-]{3,63}$/).default('materials'),
   SUPABASE_URL: z.string().url().optional(),
   SUPABASE_SERVICE_ROLE_KEY: z.string().min(20).optional(),
+  TRUSTED_PROXIES: ipRanges,
 })
 
 export type Config = z.infer<typeof schema> & { databaseUrl?: string }
