@@ -15,7 +15,8 @@ export const loginForm = z.object({
     .max(40, 'Số điện thoại hoặc số thẻ quá dài.')
     .transform(normalizeLogin),
   password: z.string({ error: 'Nhập mật khẩu.' }).min(1, 'Nhập mật khẩu.').max(200, 'Mật khẩu quá dài.'),
-  next: z.string().max(500).optional(),
+  // an unusable next= is replaced by '/', never a reason to refuse the sign-in
+  next: z.string().optional(),
 })
 
 export const passwordForm = z
@@ -30,9 +31,14 @@ export const passwordForm = z
   .refine((v) => v.password === v.confirm, { path: ['confirm'], message: 'Hai lần nhập mật khẩu mới không khớp.' })
   .refine((v) => v.password !== v.current, { path: ['password'], message: 'Mật khẩu mới phải khác mật khẩu hiện tại.' })
 
-/** Only our own relative paths: never an open redirect. */
+/**
+ * Only our own paths: never an open redirect nor a broken header. One leading `/` (`//host` and `/\host` are other
+ * hosts to a browser), printable ASCII without backslashes (browsers drop tabs and newlines, so `/\t/host` becomes
+ * `//host`; a newline in a Location header is a 500), short. Our own redirects to the login page send the
+ * percent-encoded path, which passes.
+ */
 export function safeNext(next: string | undefined): string {
-  return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/'
+  return next && next.length <= 500 && /^\/(?![/\\])[\x21-\x5b\x5d-\x7e]*$/.test(next) ? next : '/'
 }
 
 export const messages = {
