@@ -7,6 +7,7 @@ import { readSession } from './kernel/auth/session.ts'
 import type { AppEnv } from './kernel/http/context.ts'
 import { csrfProtection } from './kernel/http/csrf.ts'
 import { errorPage, handleError } from './kernel/http/errors.tsx'
+import { responseHeaders } from './kernel/http/headers.ts'
 import { serviceWorker, staticFiles } from './kernel/http/static.ts'
 import { auth } from './features/auth/auth.routes.tsx'
 import { home } from './features/home/home.routes.tsx'
@@ -48,6 +49,7 @@ export function createApp(runtime: Pick<Runtime, 'config' | 'data' | 'signer' | 
       overwrite: false,
     }),
   )
+  app.use(responseHeaders)
   app.use(async (c, next) => {
     c.set('config', runtime.config)
     c.set('data', runtime.data)
