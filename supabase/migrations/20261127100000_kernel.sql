@@ -87,15 +87,59 @@ $$;
  * policies as (select app.fn()) so Postgres evaluates it once per statement, not per row.
  */
 
-/* The member record linked to the signed-in account, if any. */
+/*
+ * "Now" and "today" of the organization: Vietnam time, never the server's UTC date (a term
+ * ending 31/3 must end at midnight in Hà Nội, not at 07:00). Tests freeze the clock through the
+ * system-only setting 'clock.now' (app.settings is unreadable and unwritable by users).
+ */
+create or replace function app.now() returns timestamptz
+language plpgsql stable security definer
+set search_path = ''
+as $$
+declare frozen text;
+begin
+  if to_regclass('app.settings') is not null then
+    select s.value into frozen from app.settings s where s.key = 'clock.now';
+  end if;
+  return coalesce(frozen::timestamptz, now());
+end
+$$;
+
+create or replace function app.today() returns date
+language sql stable
+set search_path = ''
+as $$
+  select (app.now() at time zone 'Asia/Ho_Chi_Minh')::date
+$$;
+
+/*
+ * The member record linked to the signed-in account, while that member is active: a member
+ * who has left the Party or died grants nothing (no own record, no cell, no role), so every
+ * helper below and every policy built on them ends his/her access the day it is recorded.
+ */
 create or replace function app.current_member_id() returns uuid
 language plpgsql stable security definer
 set search_path = ''
 as $$
 declare result uuid;
 begin
-  select a.member_id into result from public.accounts a where a.user_id = auth.uid();
+  select a.member_id into result
+    from public.accounts a join public.members m on m.id = a.member_id
+   where a.user_id = auth.uid()
+     and m.deceased_on is null and (m.left_on is null or m.left_on > app.today());
   return result;
+end
+$$;
+
+/* Whether the signed-in account may act at all: an active member, or an account with no
+   member record (the administrator). */
+create or replace function app.is_active_member() returns boolean
+language plpgsql stable security definer
+set search_path = ''
+as $$
+begin
+  return exists (select 1 from public.accounts a where a.user_id = auth.uid()
+                   and (a.member_id is null or a.member_id = app.current_member_id()));
 end
 $$;
 
@@ -106,7 +150,8 @@ set search_path = ''
 as $$
 declare result boolean;
 begin
-  select coalesce(bool_or(a.is_admin), false) into result from public.accounts a where a.user_id = auth.uid();
+  select coalesce(bool_or(a.is_admin), false) into result from public.accounts a
+   where a.user_id = auth.uid() and (a.member_id is null or a.member_id = app.current_member_id());
   return coalesce(result, false);
 end
 $$;
@@ -133,8 +178,8 @@ begin
   from public.org_roles r
   join public.organizations scope on scope.id = r.org_id
   where r.member_id = app.current_member_id()
-    and r.valid_from <= current_date
-    and (r.valid_to is null or r.valid_to >= current_date)
+    and r.valid_from <= app.today()
+    and (r.valid_to is null or r.valid_to >= app.today())
     and (not p_structural or scope.kind not in ('cell', 'party_group', 'grassroots_cell'));
   return result;
 end
@@ -179,7 +224,7 @@ begin
 end
 $$;
 
-grant execute on function app.current_member_id(), app.is_admin(), app.managed_scope(boolean), app.scope_bounds(boolean), app.home_path()
+grant execute on function app.now(), app.today(), app.is_active_member(), app.current_member_id(), app.is_admin(), app.managed_scope(boolean), app.scope_bounds(boolean), app.home_path()
   to authenticated, service_role;
 
 -- system settings --------------------------------------------------------------------------

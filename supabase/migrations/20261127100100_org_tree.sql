@@ -14,7 +14,7 @@ create table if not exists public.organizations (
   name text not null check (length(name) between 1 and 200),
   kind text not null check (kind in ('province_committee', 'commune_committee', 'grassroots_committee',
                                      'grassroots_cell', 'sub_committee', 'cell', 'party_group')),
-  valid_from date not null default current_date,
+  valid_from date not null default app.today(),
   valid_to date,
   merged_into uuid references public.organizations (id),
   created_at timestamptz not null default now(),

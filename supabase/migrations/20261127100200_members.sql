@@ -50,7 +50,7 @@ create table if not exists public.org_roles (
   org_id uuid not null references public.organizations (id),
   member_id uuid not null references public.members (id),
   role text not null check (role in ('secretary', 'deputy_secretary', 'committee_member', 'staff')),
-  valid_from date not null default current_date,
+  valid_from date not null default app.today(),
   valid_to date,
   created_at timestamptz not null default now(),
   check (valid_to is null or valid_to >= valid_from)

@@ -35,6 +35,29 @@ create table if not exists app.login_attempts (
 );
 create index if not exists login_attempts_key_at_idx on app.login_attempts (key, at desc);
 
+/*
+ * Sessions. The cookie carries its session id (sid, a Supabase-shaped claim); a request is
+ * signed in only while that row is live and its account active (app.session_is_live). Logout
+ * ends one session; a password change ends the user's other sessions; a reset, the loss of a
+ * role and leaving the Party end them all. Ending one tells open live streams at once.
+ */
+create table if not exists app.sessions (
+  id uuid primary key,
+  user_id uuid not null references auth.users (id) on delete cascade,
+  created_at timestamptz not null default now(),
+  renewed_at timestamptz not null default now(),
+  ended_at timestamptz,
+  ended_reason text check (ended_reason in ('logout', 'password_changed', 'password_reset', 'role_ended', 'left'))
+);
+create index if not exists sessions_live_user_idx on app.sessions (user_id) where ended_at is null;
+
+/* Browsers that signed in to a login before (a hashed device id + login): the owner's own
+   phone is not locked out by failures an attacker causes from elsewhere. */
+create table if not exists app.trusted_devices (
+  key text primary key,
+  last_used_at timestamptz not null default now()
+);
+
 -- triggers -------------------------------------------------------------------------------
 
 /* Keeps members.registered_at in step with the account link, so registration statistics
@@ -62,6 +85,22 @@ create trigger accounts_sync_registration after insert or update or delete on pu
 alter table public.accounts enable row level security;
 alter table app.credentials enable row level security;
 alter table app.login_attempts enable row level security;
+alter table app.sessions enable row level security;
+alter table app.trusted_devices enable row level security;
+
+/* Sessions and trusted devices are read and written by the sign-in path and by the security
+   definer functions below only. */
+drop policy if exists "No user reads or writes sessions" on app.sessions;
+create policy "No user reads or writes sessions" on app.sessions
+  for all to authenticated
+  using (false)
+  with check (false);
+
+drop policy if exists "No user reads or writes trusted devices" on app.trusted_devices;
+create policy "No user reads or writes trusted devices" on app.trusted_devices
+  for all to authenticated
+  using (false)
+  with check (false);
 
 drop policy if exists "Users can read their own account" on public.accounts;
 create policy "Users can read their own account" on public.accounts
@@ -94,11 +133,118 @@ create policy "No user reads or writes login attempts" on app.login_attempts
 
 -- functions ------------------------------------------------------------------------------
 
+/* Ends the live sessions of a user (all, or all but p_keep) and tells the user's open streams. */
+create or replace function app.end_sessions(p_user uuid, p_reason text, p_keep uuid) returns int
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare ended int;
+begin
+  update app.sessions set ended_at = now(), ended_reason = p_reason
+   where user_id = p_user and ended_at is null and id is distinct from p_keep;
+  get diagnostics ended = row_count;
+  if ended > 0 then
+    perform app.publish('access_changed', 'user:' || p_user, jsonb_build_object('user_id', p_user));
+  end if;
+  return ended;
+end
+$$;
+revoke all on function app.end_sessions(uuid, text, uuid) from public;
+
+/* Whether a session may still act: not ended, and its account still active (a member who has
+   left or died, counted in Vietnam dates, is signed out the day it takes effect). */
+create or replace function app.session_is_live(p_sid uuid, p_user uuid) returns boolean
+language sql stable security definer
+set search_path = ''
+as $$
+  select exists (
+    select 1 from app.sessions s
+      join public.accounts a on a.user_id = s.user_id
+      left join public.members m on m.id = a.member_id
+     where s.id = p_sid and s.user_id = p_user and s.ended_at is null
+       and (a.member_id is null or (m.deceased_on is null and (m.left_on is null or m.left_on > app.today()))))
+$$;
+revoke all on function app.session_is_live(uuid, uuid) from public;
+grant execute on function app.session_is_live(uuid, uuid) to authenticated, service_role;
+
+/* The signed-in user ends his/her own session (logout). */
+create or replace function public.end_my_session() returns void
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+begin
+  update app.sessions set ended_at = now(), ended_reason = 'logout'
+   where id = ((select auth.jwt()) ->> 'sid')::uuid and user_id = auth.uid() and ended_at is null;
+  perform app.publish('access_changed', 'user:' || auth.uid(), jsonb_build_object('user_id', auth.uid()));
+end
+$$;
+revoke all on function public.end_my_session() from public, anon;
+grant execute on function public.end_my_session() to authenticated;
+
+/* A new password ends the other sessions: the owner's change keeps the session that made it,
+   a reset by a manager keeps none. A reset also clears the sign-in throttle of the login. */
+create or replace function app.credentials_password_changed() returns trigger
+language plpgsql security definer
+set search_path = ''
+as $$
+begin
+  if new.user_id = auth.uid() then
+    perform app.end_sessions(new.user_id, 'password_changed', ((select auth.jwt()) ->> 'sid')::uuid);
+  else
+    perform app.end_sessions(new.user_id, 'password_reset', null);
+    delete from app.login_attempts
+     where key in (encode(extensions.digest('login:' || new.login_phone, 'sha256'), 'hex'),
+                   encode(extensions.digest('login:' || new.login_card, 'sha256'), 'hex'));
+  end if;
+  return null;
+end
+$$;
+drop trigger if exists credentials_password_changed on app.credentials;
+create trigger credentials_password_changed after update of password_hash on app.credentials
+  for each row when (old.password_hash is distinct from new.password_hash)
+  execute function app.credentials_password_changed();
+
+/* Losing a role (removed, or ended before today) or leaving the Party ends the sessions. */
+create or replace function app.access_lost() returns trigger
+language plpgsql security definer
+set search_path = ''
+as $$
+declare
+  account uuid;
+begin
+  if tg_table_name = 'org_roles' then
+    if tg_op = 'DELETE' or new.member_id is distinct from old.member_id or new.org_id is distinct from old.org_id
+       or (new.valid_to is not null and new.valid_to < app.today()) then
+      select a.user_id into account from public.accounts a where a.member_id = old.member_id;
+      perform app.end_sessions(account, 'role_ended', null) where account is not null;
+    end if;
+  elsif new.deceased_on is not null or (new.left_on is not null and new.left_on <= app.today()) then
+    select a.user_id into account from public.accounts a where a.member_id = new.id;
+    perform app.end_sessions(account, 'left', null) where account is not null;
+  end if;
+  return null;
+end
+$$;
+drop trigger if exists org_roles_access_lost on public.org_roles;
+create trigger org_roles_access_lost after update or delete on public.org_roles
+  for each row execute function app.access_lost();
+drop trigger if exists members_access_lost on public.members;
+create trigger members_access_lost after update of left_on, deceased_on on public.members
+  for each row when (old.left_on is distinct from new.left_on or old.deceased_on is distinct from new.deceased_on)
+  execute function app.access_lost();
+
+
 /*
  * A secretary gives a member of his/her subtree a login (or resets a forgotten password):
  * creates the account if needed, sets a temporary password that must be changed at the
- * next sign-in. Security definer because credentials are not writable by managers; the
- * scope check below is the same rule as the members policies.
+ * next sign-in, and ends the member's open sessions. Security definer because credentials
+ * are not writable by managers.
+ *
+ * Authority over a person's credentials only flows downwards: every role the member holds
+ * (or will hold) must sit strictly below a root of the caller's scope. A cell secretary can
+ * reset the cell's members but not the ward secretary whose home is that cell, nor a deputy
+ * of the same cell; nobody resets himself/herself here; only an administrator resets an
+ * administrator. Refusals carry their own SQLSTATE so the page can explain them.
  */
 create or replace function public.issue_member_login(p_member_id uuid, p_password_hash text)
 returns uuid
@@ -108,25 +254,44 @@ as $$
 declare
   m public.members;
   uid uuid;
+  phone_taken boolean;
 begin
   select * into m from public.members where id = p_member_id;
   if m.id is null or not (m.org_path operator(extensions.<@) any (app.managed_scope())) then
     raise exception 'member not found' using errcode = 'P0002';
   end if;
-  if m.phone is null and m.card_number is null then
-    raise exception 'member has neither phone nor card number' using errcode = '22023';
+  if not app.is_admin() and (
+       m.id = app.current_member_id()
+       or exists (select 1 from public.accounts a where a.member_id = m.id and a.is_admin)
+       or exists (select 1 from public.org_roles r join public.organizations o on o.id = r.org_id
+                   where r.member_id = m.id and (r.valid_to is null or r.valid_to >= app.today())
+                     and not exists (select 1 from unnest(app.managed_scope()) root
+                                      where o.path operator(extensions.<@) root and o.path operator(extensions.<>) root))) then
+    raise exception 'only a wider scope may reset this login' using errcode = 'SD001';
+  end if;
+  if m.deceased_on is not null or (m.left_on is not null and m.left_on <= app.today()) then
+    raise exception 'the member has left' using errcode = 'SD003';
   end if;
   select user_id into uid from public.accounts where member_id = p_member_id;
+  -- a phone shared with another member's login (a family phone) cannot sign in twice: the card number must
+  phone_taken := m.phone is not null and exists (select 1 from app.credentials c where c.login_phone = m.phone and c.user_id is distinct from uid);
+  if m.card_number is null and (m.phone is null or phone_taken) then
+    raise exception 'no free login for this member' using errcode = case when phone_taken then 'SD002' else '22023' end;
+  end if;
+  if exists (select 1 from app.credentials c where c.login_card = m.card_number and c.user_id is distinct from uid) then
+    raise exception 'card number already used as a login' using errcode = 'SD002';
+  end if;
   if uid is null then
     insert into auth.users (phone) values (null) returning id into uid;
     insert into public.accounts (user_id, member_id, display_name) values (uid, m.id, m.full_name);
   end if;
   insert into app.credentials (user_id, login_phone, login_card, password_hash, must_change_password)
-  values (uid, m.phone, m.card_number, p_password_hash, true)
+  values (uid, case when phone_taken then null else m.phone end, m.card_number, p_password_hash, true)
   on conflict (user_id) do update
     set login_phone = excluded.login_phone, login_card = excluded.login_card,
         password_hash = excluded.password_hash, must_change_password = true, password_changed_at = now();
-  perform app.write_audit('member.login_issued', 'member', m.id, m.org_id, '{}'::jsonb);
+  perform app.write_audit('member.login_issued', 'member', m.id, m.org_id,
+    jsonb_build_object('login', case when phone_taken or m.phone is null then 'card' else 'phone' end));
   return uid;
 end
 $$;

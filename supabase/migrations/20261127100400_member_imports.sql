@@ -50,21 +50,35 @@ create policy "Uploaders can discard their own imports" on public.member_imports
  * Which of the given identifiers already exist. Card and citizen id numbers are unique
  * nationwide, so they are checked against every record (only the fact is revealed, not
  * the record); name + birth date only within the caller's own scope, where a clash means
- * a likely duplicate rather than a namesake.
+ * a likely duplicate rather than a namesake. Only those who may add members ask (an ordinary
+ * member gets nothing), at most one large import's worth per call, and every call is audited
+ * with its size, so the check cannot serve as a quiet oracle of who is a Party member.
  */
 create or replace function public.member_duplicate_keys(p_cards text[], p_citizen_ids text[], p_name_births text[])
 returns table (kind text, key text)
-language sql stable security definer
+language plpgsql volatile security definer
 set search_path = ''
 as $$
-  select 'card_number', m.card_number from public.members m where m.card_number = any (p_cards)
-  union all
-  select 'citizen_id', m.citizen_id from public.members m where m.citizen_id = any (p_citizen_ids)
-  union all
-  select 'name_birth', app.search_key(m.full_name) || '|' || m.birth_date
-    from public.members m
-   where m.org_path operator(extensions.<@) any ((select app.managed_scope())::extensions.ltree[])
-     and (app.search_key(m.full_name) || '|' || m.birth_date) = any (p_name_births)
+declare scope extensions.ltree[] := app.managed_scope();
+begin
+  if cardinality(scope) = 0 then
+    return;
+  end if;
+  if coalesce(cardinality(p_cards), 0) + coalesce(cardinality(p_citizen_ids), 0) > 200000 then
+    raise exception 'too many identifiers' using errcode = '22023';
+  end if;
+  perform app.write_audit('member.duplicate_check', 'member', null, null,
+    jsonb_build_object('cards', coalesce(cardinality(p_cards), 0), 'citizen_ids', coalesce(cardinality(p_citizen_ids), 0)));
+  return query
+    select 'card_number'::text, m.card_number from public.members m where m.card_number = any (p_cards)
+    union all
+    select 'citizen_id'::text, m.citizen_id from public.members m where m.citizen_id = any (p_citizen_ids)
+    union all
+    select 'name_birth'::text, app.search_key(m.full_name) || '|' || m.birth_date
+      from public.members m
+     where m.org_path operator(extensions.<@) any (scope)
+       and (app.search_key(m.full_name) || '|' || m.birth_date) = any (p_name_births);
+end
 $$;
 revoke all on function public.member_duplicate_keys(text[], text[], text[]) from public, anon;
 grant execute on function public.member_duplicate_keys(text[], text[], text[]) to authenticated;

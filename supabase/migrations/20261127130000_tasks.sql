@@ -168,7 +168,7 @@ begin
     from (select n.task_id, n.member_id from new_rows n where n.member_id is not null
           union
           select n.task_id, r.member_id from new_rows n join public.org_roles r on r.org_id = n.org_id
-           where r.valid_from <= current_date and (r.valid_to is null or r.valid_to >= current_date)) people
+           where r.valid_from <= app.today() and (r.valid_to is null or r.valid_to >= app.today())) people
     join public.tasks t on t.id = people.task_id;
   return null;
 end

@@ -44,6 +44,11 @@ export function safeNext(next: string | undefined): string {
 export const messages = {
   badLogin: 'Số điện thoại/số thẻ hoặc mật khẩu không đúng.',
   throttled: 'Đăng nhập sai quá 5 lần trong 15 phút. Vui lòng đợi 15 phút rồi thử lại, hoặc nhờ bí thư chi bộ đặt lại mật khẩu.',
+  throttledNewDevice:
+    'Tài khoản này vừa bị nhập sai mật khẩu nhiều lần, nên tạm thời chỉ đăng nhập được từ máy đã từng đăng nhập. Vui lòng thử lại sau 15 phút, hoặc nhờ bí thư chi bộ đặt lại mật khẩu.',
+  throttledAddress: 'Có quá nhiều lần đăng nhập sai từ mạng này. Vui lòng thử lại sau 15 phút.',
+  inactive: 'Tài khoản này không còn hiệu lực (đảng viên đã chuyển ra, ra khỏi Đảng hoặc từ trần). Nếu có nhầm lẫn, vui lòng liên hệ cấp ủy.',
+  passwordThrottled: 'Nhập sai mật khẩu hiện tại quá 5 lần trong 15 phút. Vui lòng thử lại sau 15 phút.',
   wrongCurrent: 'Mật khẩu hiện tại không đúng.',
   changed: 'Đã đổi mật khẩu.',
   mustChange: 'Đây là lần đăng nhập đầu tiên với mật khẩu tạm. Hãy đặt mật khẩu mới của riêng bạn.',

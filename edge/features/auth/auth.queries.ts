@@ -5,13 +5,15 @@ export interface Credential {
   password_hash: string
   must_change_password: boolean
   name: string
+  active: boolean
 }
 
 /** Sign-in runs before there is a user: these run on the system path (see auth.routes). */
 export async function findCredential(tx: Tx, identifier: string): Promise<Credential | undefined> {
   const [row] = await tx.query<Credential>(
     `select c.user_id, c.password_hash, c.must_change_password,
-            coalesce(m.full_name, a.display_name, 'Người dùng') as name
+            coalesce(m.full_name, a.display_name, 'Người dùng') as name,
+            (a.member_id is null or (m.deceased_on is null and (m.left_on is null or m.left_on > app.today()))) as active
        from app.credentials c
        join public.accounts a on a.user_id = c.user_id
        left join public.members m on m.id = a.member_id
@@ -22,20 +24,29 @@ export async function findCredential(tx: Tx, identifier: string): Promise<Creden
   return row
 }
 
-export async function recentFailures(tx: Tx, keys: string[]): Promise<number> {
-  const [row] = await tx.query<{ n: number }>(
-    `select coalesce(max(n), 0)::int as n from (
-       select count(*) as n from app.login_attempts
-        where key = any($1::text[]) and not succeeded and at > now() - interval '15 minutes'
-        group by key) per_key`,
+/** Failures per throttling key in the last 15 minutes. */
+export async function recentFailures(tx: Tx, keys: string[]): Promise<Map<string, number>> {
+  const rows = await tx.query<{ key: string; n: number }>(
+    `select key, count(*)::int as n from app.login_attempts
+      where key = any($1::text[]) and not succeeded and at > now() - interval '15 minutes'
+      group by key`,
     [keys],
   )
-  return row.n
+  return new Map(rows.map((r) => [r.key, r.n]))
 }
 
-export async function recordAttempt(tx: Tx, keys: string[], succeeded: boolean, userId?: string) {
+export async function isTrustedDevice(tx: Tx, key: string): Promise<boolean> {
+  const rows = await tx.query(`select 1 from app.trusted_devices where key = $1`, [key])
+  return rows.length > 0
+}
+
+export async function recordAttempt(tx: Tx, keys: string[], succeeded: boolean) {
   await tx.query(`insert into app.login_attempts (key, succeeded) select unnest($1::text[]), $2`, [keys, succeeded])
-  if (userId) await tx.query(`update public.accounts set last_sign_in_at = now() where user_id = $1`, [userId])
+}
+
+export async function recordSignIn(tx: Tx, userId: string, deviceKey: string) {
+  await tx.query(`update public.accounts set last_sign_in_at = now() where user_id = $1`, [userId])
+  await tx.query(`insert into app.trusted_devices (key) values ($1) on conflict (key) do update set last_used_at = now()`, [deviceKey])
 }
 
 export async function demoLogins(tx: Tx): Promise<{ login: string; role: string; password?: string }[]> {
@@ -49,11 +60,12 @@ export async function ownPasswordHash(tx: Tx): Promise<string | undefined> {
   return row?.password_hash
 }
 
-export async function setOwnPassword(tx: Tx, hash: string): Promise<boolean> {
+export async function setOwnPassword(tx: Tx, hash: string, expectedOldHash: string): Promise<boolean> {
+  // the old hash in the condition: two changes racing cannot both pass one check of the current password
   const rows = await tx.query(
     `update app.credentials set password_hash = $1, must_change_password = false, password_changed_at = now()
-      where user_id = auth.uid() returning user_id`,
-    [hash],
+      where user_id = auth.uid() and password_hash = $2 returning user_id`,
+    [hash, expectedOldHash],
   )
   return rows.length === 1
 }

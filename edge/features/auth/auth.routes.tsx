@@ -1,7 +1,8 @@
 import { Hono } from 'hono'
+import { getCookie, setCookie } from 'hono/cookie'
 import { endSession, renewSession, requireUser, startSession } from '../../kernel/auth/session.ts'
 import { hashPassword, verifyPassword } from '../../kernel/auth/password.ts'
-import { sessionOf, type AppEnv } from '../../kernel/http/context.ts'
+import { sessionOf, type AppContext, type AppEnv } from '../../kernel/http/context.ts'
 import { clientAddress, digest } from '../../kernel/http/client.ts'
 import { parseForm } from '../../kernel/http/validation.ts'
 import { LoginPage } from '../../../views/auth/LoginPage.tsx'
@@ -21,31 +22,66 @@ auth.get('/login', async (c) => {
   return c.html(<LoginPage next={safeNext(c.req.query('next'))} demo={demo} />)
 })
 
+const DEVICE_COOKIE = 'sotay_device'
+const MAX_FAILURES_PER_LOGIN = 5
+const MAX_FAILURES_PER_ADDRESS = 30
+
+/** This browser's id, if it carries one we made; otherwise a new one (kept after a successful sign-in). */
+async function deviceOf(c: AppContext): Promise<{ id: string; known: boolean }> {
+  const [id, mac] = (getCookie(c, DEVICE_COOKIE) ?? '').split('.')
+  if (id && mac && mac === (await c.get('signer').mac(`device:${id}`))) return { id, known: true }
+  return { id: crypto.randomUUID(), known: false }
+}
+
+/*
+ * Throttling that cannot be turned against the owner: failures count per login, per client
+ * address and per (browser, login). Past 5 failures a login only accepts browsers that signed
+ * in to it before, which still have their own 5; an attacker elsewhere cannot lock the owner's
+ * phone out, and a secretary's reset clears the count. The password is checked outside any
+ * transaction, so a slow hash never holds a database connection.
+ */
 auth.post('/login', async (c) => {
   const data = c.get('data')
   const form = parseForm(loginForm, await c.req.parseBody())
-  const renderError = async (status: 400 | 401 | 429, errors: Record<string, string>, login?: string) => {
+  const renderError = async (status: 400 | 401 | 403 | 429, errors: Record<string, string>, login?: string) => {
     const demo = c.get('config').DEMO === 'off' ? [] : await data.asSystem('list demo logins on the login page', q.demoLogins)
     return c.html(<LoginPage login={login} errors={errors} demo={demo} />, status)
   }
   if (!form.ok) return renderError(400, form.errors)
   const { login, password, next } = form.value
-  const keys = [await digest(`login:${login}`), await digest(`ip:${clientAddress(c)}`)]
-  const outcome = await data.asSystem('sign-in: there is no user yet', async (tx) => {
-    if ((await q.recentFailures(tx, keys)) >= 5) return 'throttled' as const
-    const credential = await q.findCredential(tx, login)
-    const ok = await verifyPassword(password, credential?.password_hash ?? (await decoyHash))
-    await q.recordAttempt(tx, keys, ok && !!credential, ok ? credential?.user_id : undefined)
-    return ok && credential ? credential : ('bad' as const)
+  const device = await deviceOf(c)
+  const [loginKey, addressKey, deviceKey] = await Promise.all([digest(`login:${login}`), digest(`ip:${clientAddress(c)}`), digest(`device:${device.id}:${login}`)])
+  const before = await data.asSystem('sign-in: there is no user yet', async (tx) => {
+    const failures = await q.recentFailures(tx, [loginKey, addressKey, deviceKey])
+    const trusted = device.known && (await q.isTrustedDevice(tx, deviceKey))
+    if ((failures.get(addressKey) ?? 0) >= MAX_FAILURES_PER_ADDRESS) return { throttled: messages.throttledAddress }
+    if ((failures.get(trusted ? deviceKey : loginKey) ?? 0) >= MAX_FAILURES_PER_LOGIN) {
+      return { throttled: trusted ? messages.throttled : messages.throttledNewDevice }
+    }
+    return { credential: await q.findCredential(tx, login), trusted }
   })
-  if (outcome === 'throttled') return renderError(429, { _form: messages.throttled }, login)
-  if (outcome === 'bad') return renderError(401, { _form: messages.badLogin }, login)
-  await startSession(c, { id: outcome.user_id, name: outcome.name, mustChangePassword: outcome.must_change_password })
-  return c.redirect(outcome.must_change_password ? '/account/password' : safeNext(next), 303)
+  if ('throttled' in before) return renderError(429, { _form: before.throttled! }, login)
+  const { credential, trusted } = before
+  const ok = (await verifyPassword(password, credential?.password_hash ?? (await decoyHash))) && !!credential
+  await data.asSystem('sign-in: record the attempt', async (tx) => {
+    await q.recordAttempt(tx, ok ? [loginKey] : [loginKey, addressKey, ...(trusted ? [deviceKey] : [])], ok)
+    if (ok && credential.active) await q.recordSignIn(tx, credential.user_id, deviceKey)
+  })
+  if (!ok) return renderError(401, { _form: messages.badLogin }, login)
+  if (!credential.active) return renderError(403, { _form: messages.inactive }, login)
+  setCookie(c, DEVICE_COOKIE, `${device.id}.${await c.get('signer').mac(`device:${device.id}`)}`, {
+    httpOnly: true,
+    sameSite: 'Lax',
+    secure: new URL(c.req.url).protocol === 'https:' || c.get('config').COOKIE_SECURE === 'on',
+    path: '/login',
+    maxAge: 400 * 86_400,
+  })
+  await startSession(c, { id: credential.user_id, name: credential.name, mustChangePassword: credential.must_change_password })
+  return c.redirect(credential.must_change_password ? '/account/password' : safeNext(next), 303)
 })
 
-auth.post('/logout', (c) => {
-  endSession(c)
+auth.post('/logout', async (c) => {
+  await endSession(c)
   return c.redirect('/login', 303)
 })
 
@@ -56,16 +92,25 @@ auth.get('/account/password', requireUser, (c) => {
 
 auth.post('/account/password', requireUser, async (c) => {
   const session = sessionOf(c)
+  const data = c.get('data')
   const viewer = { name: session.name, csrf: c.get('csrf') }
   const form = parseForm(passwordForm, await c.req.parseBody())
   if (!form.ok) return c.html(<PasswordPage viewer={viewer} errors={form.errors} forced={session.mcp} />, 400)
-  const newHash = await hashPassword(form.value.password)
-  const changed = await c.get('data').withUser(session, async (tx) => {
-    const current = await q.ownPasswordHash(tx)
-    if (!current || !(await verifyPassword(form.value.current, current))) return false
-    return q.setOwnPassword(tx, newHash)
-  })
-  if (!changed) return c.html(<PasswordPage viewer={viewer} errors={{ current: messages.wrongCurrent }} forced={session.mcp} />, 400)
+  // guessing the current password is throttled like sign-in
+  const throttleKey = await digest(`password:${session.sub}`)
+  const failures = await data.asSystem('throttle guesses of the current password', (tx) => q.recentFailures(tx, [throttleKey]))
+  if ((failures.get(throttleKey) ?? 0) >= MAX_FAILURES_PER_LOGIN) {
+    return c.html(<PasswordPage viewer={viewer} errors={{ current: messages.passwordThrottled }} forced={session.mcp} />, 429)
+  }
+  const newHash = hashPassword(form.value.password) // overlaps with the reads below
+  const current = await data.withUser(session, q.ownPasswordHash)
+  const right = !!current && (await verifyPassword(form.value.current, current))
+  const hashed = await newHash
+  const changed = right && (await data.withUser(session, (tx) => q.setOwnPassword(tx, hashed, current)))
+  if (!changed) {
+    await data.asSystem('throttle guesses of the current password', (tx) => q.recordAttempt(tx, [throttleKey], false))
+    return c.html(<PasswordPage viewer={viewer} errors={{ current: messages.wrongCurrent }} forced={session.mcp} />, 400)
+  }
   await renewSession(c, { mcp: false })
   return c.html(<PasswordPage viewer={{ name: session.name, csrf: c.get('csrf') }} notice={messages.changed} />)
 })

@@ -46,7 +46,7 @@ describe('sign-in', () => {
     expect(agent.cookies.has('sotay_session')).toBe(false)
   })
 
-  it('after 5 failures in 15 minutes the account is locked even for the right password', async () => {
+  it('after 5 failures in 15 minutes a browser that never signed in to the account is held off, even with the right password', async () => {
     const agent = t.anonymous()
     for (let i = 0; i < 5; i++) await agent.post('/login', { login: LOGINS.staff, password: `nope-${i}` })
     const res = await agent.post('/login', { login: LOGINS.staff, password: DEMO_PASSWORD })

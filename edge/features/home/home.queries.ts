@@ -28,7 +28,7 @@ export async function homeSummary(tx: Tx): Promise<HomeSummary> {
             coalesce((select jsonb_agg(jsonb_build_object('role', r.role, 'org_id', o.id, 'org_name', o.name) order by nlevel(o.path))
                         from public.org_roles r join public.organizations o on o.id = r.org_id
                        where r.member_id = (select app.current_member_id())
-                         and r.valid_from <= current_date and (r.valid_to is null or r.valid_to >= current_date)), '[]'::jsonb) as roles,
+                         and r.valid_from <= app.today() and (r.valid_to is null or r.valid_to >= app.today())), '[]'::jsonb) as roles,
             (select count(*)::int from public.my_cell_roster()) as cell_size`,
   )
   return row

@@ -105,4 +105,9 @@ export const messages = {
   orgOutOfScope: 'Chi bộ không thuộc phạm vi bạn quản lý.',
   loginIssued: (password: string) => `Mật khẩu tạm: ${password} — hãy đọc cho đảng viên; lần đăng nhập đầu sẽ phải đổi mật khẩu.`,
   loginNeedsContact: 'Hồ sơ cần có số điện thoại hoặc số thẻ đảng viên để tạo tài khoản.',
+  loginNotYours:
+    'Bạn không thể cấp hoặc đặt lại mật khẩu cho chính mình, cho người cùng cấp hay cấp trên. Việc này do cấp ủy cấp trên thực hiện.',
+  loginTaken:
+    'Số điện thoại của hồ sơ này đã là tên đăng nhập của một đảng viên khác (máy dùng chung). Hãy nhập số thẻ đảng viên cho hồ sơ để đăng nhập bằng số thẻ.',
+  loginLeft: 'Đảng viên này đã chuyển ra, ra khỏi Đảng hoặc từ trần: không cấp tài khoản.',
 }

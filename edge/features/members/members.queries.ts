@@ -79,8 +79,8 @@ function listFilter(f: Omit<ListQuery, 'page'>, narrow: Narrowing): { where: str
   if (f.gender) clauses.push(`m.gender = ${param(f.gender)}`)
   if (f.age) {
     const [min, max] = AGE_RANGES[f.age]
-    clauses.push(`m.birth_date > current_date - make_interval(years => ${param(max + 1)})
-                  and m.birth_date <= current_date - make_interval(years => ${param(min)})`)
+    clauses.push(`m.birth_date > app.today() - make_interval(years => ${param(max + 1)})
+                  and m.birth_date <= app.today() - make_interval(years => ${param(min)})`)
   }
   return { where: clauses.length ? `where ${clauses.join(' and ')}` : '', params }
 }
@@ -242,8 +242,20 @@ export async function canAddMembers(tx: Tx): Promise<boolean> {
   return row.ok
 }
 
-export async function issueLogin(tx: Tx, memberId: string, passwordHash: string): Promise<void> {
-  await tx.query(`select public.issue_member_login($1, $2)`, [memberId, passwordHash])
+const LOGIN_REFUSALS = { SD001: 'not-yours', SD002: 'taken', SD003: 'left', '22023': 'no-contact' } as const
+
+/** Issues or resets a login; the database refuses what only a wider scope may do (see issue_member_login). */
+export async function issueLogin(tx: Tx, memberId: string, passwordHash: string): Promise<'ok' | (typeof LOGIN_REFUSALS)[keyof typeof LOGIN_REFUSALS]> {
+  try {
+    await tx.query(`savepoint issue_login`)
+    await tx.query(`select public.issue_member_login($1, $2)`, [memberId, passwordHash])
+    return 'ok'
+  } catch (error) {
+    const refusal = LOGIN_REFUSALS[(error as { code?: string }).code as keyof typeof LOGIN_REFUSALS]
+    if (!refusal) throw error
+    await tx.query(`rollback to savepoint issue_login`)
+    return refusal
+  }
 }
 
 // --- spreadsheet import -----------------------------------------------------------------

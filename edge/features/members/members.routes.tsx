@@ -101,7 +101,7 @@ members.post('/', (c) =>
   saveMember(c, { action: '/members', title: 'Thêm đảng viên', cancelHref: '/members' }, (tx, value) => q.createMember(tx, value)),
 )
 
-async function profilePage(c: AppContext, id: string, extra: { notice?: string; errors?: FieldErrors } = {}, status: 200 | 400 = 200) {
+async function profilePage(c: AppContext, id: string, extra: { notice?: string; errors?: FieldErrors } = {}, status: 200 | 400 | 403 = 200) {
   if (!isUuid(id)) notFound()
   const { member, audit } = await c.get('data').withUser(sessionOf(c), async (tx) => {
     const member = await q.getMember(tx, id)
@@ -159,10 +159,10 @@ members.post('/:id/login', async (c) => {
     const member = await q.getMember(tx, id)
     if (!member?.can_manage) return 'not-found' as const
     if (!member.phone && !member.card_number) return 'no-contact' as const
-    await q.issueLogin(tx, id, hash)
-    return 'ok' as const
+    return q.issueLogin(tx, id, hash)
   })
   if (outcome === 'not-found') notFound()
-  if (outcome === 'no-contact') return profilePage(c, id, { errors: { _form: messages.loginNeedsContact } }, 400)
+  const refused = { 'no-contact': messages.loginNeedsContact, 'not-yours': messages.loginNotYours, taken: messages.loginTaken, left: messages.loginLeft }
+  if (outcome !== 'ok') return profilePage(c, id, { errors: { _form: refused[outcome] } }, outcome === 'not-yours' ? 403 : 400)
   return profilePage(c, id, { notice: messages.loginIssued(password) })
 })

@@ -65,7 +65,7 @@ export async function rolesOf(tx: Tx, orgId: string): Promise<{ role: string; me
   return tx.query(
     `select r.role, r.member_id, m.full_name
        from public.org_roles r left join public.members m on m.id = r.member_id
-      where r.org_id = $1 and r.valid_from <= current_date and (r.valid_to is null or r.valid_to >= current_date)
+      where r.org_id = $1 and r.valid_from <= app.today() and (r.valid_to is null or r.valid_to >= app.today())
       order by r.role`,
     [orgId],
   )
@@ -132,9 +132,9 @@ export async function merge(tx: Tx, sourceId: string, targetId: string): Promise
   const kids = await tx.query<{ id: string }>(`select id from public.organizations where parent_id = $1 and valid_to is null`, [sourceId])
   for (const kid of kids) if (!(await move(tx, kid.id, targetId))) throw Object.assign(new Error('child move refused'), { code: '42501' })
   const moved = await tx.query(`update public.members set org_id = $2 where org_id = $1 returning id`, [sourceId, targetId])
-  await tx.query(`update public.org_roles set valid_to = current_date where org_id = $1 and (valid_to is null or valid_to > current_date)`, [sourceId])
+  await tx.query(`update public.org_roles set valid_to = app.today() where org_id = $1 and (valid_to is null or valid_to > app.today())`, [sourceId])
   const closed = await tx.query(
-    `update public.organizations set valid_to = greatest(current_date, valid_from), merged_into = $2
+    `update public.organizations set valid_to = greatest(app.today(), valid_from), merged_into = $2
       where id = $1 and valid_to is null returning id`,
     [sourceId, targetId],
   )

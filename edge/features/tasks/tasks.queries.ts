@@ -12,7 +12,7 @@ export type View = 'mine' | 'assigned' | 'org'
 export type StatusFilter = 'open' | 'overdue' | 'assigned' | 'in_progress' | 'reported' | 'done' | 'returned' | 'all'
 
 /** Today in Vietnam: a task due today is not yet overdue. */
-const TODAY = `(now() at time zone 'Asia/Ho_Chi_Minh')::date`
+const TODAY = `app.today()`
 
 /** A list row: the shape the list view renders. */
 export type TaskRow = TaskRowView

@@ -12,6 +12,7 @@ function secureCookie(c: AppContext): boolean {
   return mode === 'on' || (mode === 'auto' && new URL(c.req.url).protocol === 'https:')
 }
 
+/** Starts a session: its row first (so it can be ended), then the cookie. */
 export async function startSession(c: AppContext, user: { id: string; name: string; mustChangePassword: boolean }) {
   const now = Math.floor(Date.now() / 1000)
   const claims: SessionClaims = {
@@ -23,6 +24,11 @@ export async function startSession(c: AppContext, user: { id: string; name: stri
     name: user.name,
     ...(user.mustChangePassword ? { mcp: true } : {}),
   }
+  await c.get('data').asSystem('sign-in: record the new session', async (tx) => {
+    // sessions that ended or lapsed are of no use to anyone: the user's own are swept here
+    await tx.query(`delete from app.sessions where user_id = $1 and (ended_at is not null or renewed_at < now() - interval '13 hours')`, [user.id])
+    await tx.query(`insert into app.sessions (id, user_id) values ($1, $2)`, [claims.sid, user.id])
+  })
   await writeCookie(c, claims)
 }
 
@@ -46,25 +52,43 @@ export async function renewSession(c: AppContext, patch: Partial<Pick<SessionCla
   const now = Math.floor(Date.now() / 1000)
   const next: SessionClaims = { ...current, ...patch, iat: now, exp: now + SESSION_SECONDS }
   if (!next.mcp) delete next.mcp
+  await c.get('data').asSystem('renew a live session', (tx) => tx.query(`update app.sessions set renewed_at = now() where id = $1`, [next.sid]))
   await writeCookie(c, next)
 }
 
-export function endSession(c: AppContext) {
+/** Logout: the session row ends (so a copied cookie dies too), then the cookie goes. */
+export async function endSession(c: AppContext) {
+  const session = c.get('session')
+  if (session) await c.get('data').withUser(session, (tx) => tx.query(`select public.end_my_session()`))
   deleteCookie(c, SESSION_COOKIE, { path: '/', secure: secureCookie(c) })
   c.set('session', null)
 }
 
-/** Reads and verifies the session cookie on every request; a bad cookie is just "signed out". */
+/** Whether a session is still live: not ended (logout, reset, role lost) and its account active. */
+export async function sessionIsLive(c: AppContext, claims: SessionClaims): Promise<boolean> {
+  if (typeof claims.sid !== 'string' || !/^[0-9a-f-]{36}$/i.test(claims.sid)) return false
+  const [row] = await c
+    .get('data')
+    .asSystem('check that the session has not been ended', (tx) =>
+      tx.query<{ live: boolean }>(`select app.session_is_live($1, $2) as live`, [claims.sid, claims.sub]),
+    )
+  return row.live
+}
+
+/** Reads and verifies the session cookie on every request; a bad or ended session is just "signed out". */
 export const readSession: MiddlewareHandler<AppEnv> = async (c, next) => {
   c.set('session', null)
   c.set('csrf', '')
+  if (c.req.path.startsWith('/static/')) return next()
   const token = getCookie(c, SESSION_COOKIE)
   const claims = token ? await c.get('signer').verify(token) : null
-  if (claims) {
+  if (claims && (await sessionIsLive(c, claims))) {
     c.set('session', claims)
     c.set('csrf', await c.get('signer').csrfToken(claims.sid))
     const now = Math.floor(Date.now() / 1000)
     if (claims.exp - now < SESSION_SECONDS / 2) await renewSession(c)
+  } else if (token) {
+    deleteCookie(c, SESSION_COOKIE, { path: '/', secure: secureCookie(c) })
   }
   await next()
 }

@@ -54,6 +54,11 @@ export class TokenSigner {
 
   /** A per-session CSRF token: an HMAC of the session id, so it needs no storage. */
   async csrfToken(sid: string): Promise<string> {
-    return base64url(new Uint8Array(await crypto.subtle.sign('HMAC', this.key, encoder.encode(`csrf:${sid}`))))
+    return this.mac(`csrf:${sid}`)
+  }
+
+  /** A keyed digest of a short text (CSRF tokens, device ids): only this server can make one. */
+  async mac(text: string): Promise<string> {
+    return base64url(new Uint8Array(await crypto.subtle.sign('HMAC', this.key, encoder.encode(text))))
   }
 }

@@ -44,6 +44,7 @@ export function handleError(err: Error, c: Context<AppEnv>) {
   if (pgCode === '22P02' || pgCode === '22007' || pgCode === '22008' || pgCode === '23514' || pgCode === '22001') {
     return errorPage(c, 400)
   }
-  console.error(`[${new Date().toISOString()}] ${c.req.method} ${c.req.path}:`, err)
+  // the message and stack only: a driver's error object can carry the query's parameters (password hashes, CCCD)
+  console.error(`[${new Date().toISOString()}] ${c.req.method} ${c.req.path}: ${pgCode ? `[${pgCode}] ` : ''}${err.stack ?? err.message}`)
   return errorPage(c, 500)
 }

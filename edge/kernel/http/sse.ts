@@ -1,6 +1,7 @@
 import { streamSSE } from 'hono/streaming'
 import { sessionOf, type AppContext } from './context.ts'
 import { accessWatchFor } from '../realtime/access.ts'
+import { sessionIsLive } from '../auth/session.ts'
 
 /** One SSE message. Frames with an id are sent once per stream unless repeatable (an update of something already shown). */
 export interface Frame {
@@ -62,7 +63,8 @@ export function liveStream(
         if (accessChanged || Date.now() - checkedAt >= RECHECK_MS) {
           accessChanged = false
           checkedAt = Date.now()
-          if (!(await options.stillAllowed())) break
+          // a logout, a reset or a lost role ends the session; then no feature's own rule matters
+          if (!(await sessionIsLive(c, sessionOf(c))) || !(await options.stillAllowed())) break
         }
         await stream.write(': ping\n\n')
       }

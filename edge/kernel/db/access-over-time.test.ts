@@ -1,0 +1,246 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { Agent, claimsOf, DEMO_PASSWORD, LOGINS, memberIdOf, orgIdByPath, testApp, type TestApp } from '../../../test/support.ts'
+
+/*
+ * Who sees what while the organization lives: people leave and die, roles end and start on
+ * Vietnam dates, passwords are reset, sessions end. Each rule is tried from both sides.
+ */
+let t: TestApp
+beforeAll(async () => {
+  t = await testApp({ members: 60 })
+})
+afterAll(() => t?.close())
+afterEach(() => setClock(null))
+
+const system = <T,>(fn: (q: (sql: string, params?: unknown[]) => Promise<any[]>) => Promise<T>) =>
+  t.runtime.data.asSystem('test: fixtures for access over time', (tx) => fn((sql, params) => tx.query(sql, params)))
+
+/** Freezes the database's clock (app.now) at an instant, or thaws it. */
+async function setClock(at: string | null) {
+  await system((q) =>
+    at
+      ? q(`insert into app.settings (key, value) values ('clock.now', $1) on conflict (key) do update set value = excluded.value`, [at])
+      : q(`delete from app.settings where key = 'clock.now'`),
+  )
+}
+
+/** A new member of the cell at `path` with an account of his/her own (the demo password), signed in. */
+async function newPerson(path: string, name: string): Promise<{ id: string; phone: string; agent: Agent }> {
+  const phone = `09${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`
+  await system(async (q) => {
+    const [m] = await q(`insert into public.members (org_id, full_name, phone, status) values ((select id from public.organizations where path = $1::ltree), $2, $3, 'official') returning id`, [path, name, phone])
+    const [u] = await q(`insert into auth.users (phone) values (null) returning id`)
+    await q(`insert into public.accounts (user_id, member_id, display_name) values ($1, $2, $3)`, [u.id, m.id, name])
+    await q(
+      `insert into app.credentials (user_id, login_phone, password_hash, must_change_password)
+       values ($1, $2, (select password_hash from app.credentials where login_phone = $3), false)`,
+      [u.id, phone, LOGINS.member],
+    )
+  })
+  const agent = await t.signIn(phone)
+  const id = await memberIdOf(t, phone)
+  return { id, phone, agent }
+}
+
+async function giveRole(memberId: string, path: string, role: string, from: string, to: string | null = null) {
+  await system((q) =>
+    q(`insert into public.org_roles (org_id, member_id, role, valid_from, valid_to) values ((select id from public.organizations where path = $1::ltree), $2, $3, $4, $5)`, [path, memberId, role, from, to]),
+  )
+}
+
+async function scopeOf(phone: string): Promise<string[]> {
+  const claims = await claimsOf(t, phone)
+  return t.runtime.data.withUser(claims, async (tx) => (await tx.query<{ s: string }>(`select unnest(app.managed_scope())::text as s`)).map((r) => r.s))
+}
+
+/** The Vietnam calendar date of an instant. */
+const vietnamDate = (at: Date) => new Date(at.getTime() + 7 * 3600_000).toISOString().slice(0, 10)
+
+describe('authority over credentials flows only downwards', () => {
+  it('a cell secretary cannot reset the password of the ward secretary whose home is the cell, nor of city staff', async () => {
+    const secretary = await t.signIn(LOGINS.cellSecretary)
+    const res = await secretary.post(`/members/${await memberIdOf(t, LOGINS.grassroots)}/login`, {})
+    expect(res.status).toBe(403)
+    expect(await res.text()).toContain('cấp trên')
+    // city staff's home cell is elsewhere: out of scope, so not even found
+    expect((await secretary.post(`/members/${await memberIdOf(t, LOGINS.staff)}/login`, {})).status).toBe(404)
+    // the superior still signs in with his/her own password
+    expect((await t.anonymous().post('/login', { login: LOGINS.grassroots, password: DEMO_PASSWORD })).status).toBe(303)
+  })
+
+  it('a peer at the same level (a deputy of the same cell) is refused; the secretary resets himself nowhere', async () => {
+    const deputy = await newPerson('ns.tp1.g1.c1', 'Phó Bí Thư Ngang Cấp')
+    await giveRole(deputy.id, 'ns.tp1.g1.c1', 'deputy_secretary', '2025-01-01')
+    const secretary = await t.signIn(LOGINS.cellSecretary)
+    const peer = await secretary.post(`/members/${deputy.id}/login`, {})
+    expect(peer.status).toBe(403)
+    const self = await secretary.post(`/members/${await memberIdOf(t, LOGINS.cellSecretary)}/login`, {})
+    expect(self.status).toBe(403)
+    expect((await deputy.agent.get('/')).status).toBe(200)
+  })
+
+  it('a strictly wider scope may: the ward secretary resets the cell secretary, whose sessions end', async () => {
+    const cellSecretary = await t.signIn(LOGINS.cellSecretary)
+    const ward = await t.signIn(LOGINS.grassroots)
+    const res = await ward.post(`/members/${await memberIdOf(t, LOGINS.cellSecretary)}/login`, {})
+    expect(res.status).toBe(200)
+    const password = /Mật khẩu tạm: ([a-z0-9]+)/.exec(await res.text())![1]
+    expect((await cellSecretary.get('/members')).status).toBe(302)
+    const again = t.anonymous()
+    expect((await again.post('/login', { login: LOGINS.cellSecretary, password })).headers.get('Location')).toBe('/account/password')
+    // put the demo password back for the other tests
+    await system((q) => q(`update app.credentials set password_hash = (select password_hash from app.credentials where login_phone = $2), must_change_password = false where login_phone = $1`, [LOGINS.cellSecretary, LOGINS.member]))
+  })
+
+  it('an ordinary member gets no answer from the identifier check (no citizen-ID oracle)', async () => {
+    const member = await claimsOf(t, LOGINS.member)
+    const known = await system(async (q) => (await q(`select citizen_id from public.members where citizen_id is not null limit 1`))[0]?.citizen_id ?? '012345678901')
+    const rows = await t.runtime.data.withUser(member, (tx) => tx.query(`select * from public.member_duplicate_keys('{}', $1::text[], '{}')`, [[known]]))
+    expect(rows).toEqual([])
+  })
+})
+
+describe('leaving ends access', () => {
+  for (const how of ['left_on', 'deceased_on'] as const) {
+    it(`a member whose ${how} is today is signed out at once, cannot sign in, and reads nothing`, async () => {
+      const person = await newPerson('ns.tp1.g1.c1', `Người Rời Đi ${how}`)
+      expect((await person.agent.get('/')).status).toBe(200)
+      const staff = await t.signIn(LOGINS.staff)
+      const change = how === 'left_on' ? 'left' : 'deceased'
+      const res = await staff.post(`/members/${person.id}/status`, { change, date: vietnamDate(new Date()) })
+      expect(res.status).toBe(200)
+      expect((await person.agent.get('/')).status).toBe(302)
+      const again = await t.anonymous().post('/login', { login: person.phone, password: DEMO_PASSWORD })
+      expect(again.status).toBe(403)
+      expect(await again.text()).toContain('không còn hiệu lực')
+      const claims = await claimsOf(t, person.phone)
+      const visible = await t.runtime.data.withUser(claims, async (tx) => {
+        const [row] = await tx.query<{ members: number; orgs: number; meetings: number }>(
+          `select (select count(*) from public.members)::int as members, (select count(*) from public.organizations)::int as orgs,
+                  (select count(*) from public.meetings)::int as meetings`,
+        )
+        return row
+      })
+      expect(visible).toEqual({ members: 0, orgs: 0, meetings: 0 })
+    })
+  }
+
+  it('a manager who left keeps no scope although the role has no end date', async () => {
+    const manager = await newPerson('ns.tp1.g1.c2', 'Cấp Ủy Đã Chuyển Đi')
+    await giveRole(manager.id, 'ns.tp1.g1', 'committee_member', '2025-01-01')
+    expect(await scopeOf(manager.phone)).toEqual(['ns.tp1.g1'])
+    await system((q) => q(`update public.members set left_on = $2 where id = $1`, [manager.id, vietnamDate(new Date())]))
+    expect(await scopeOf(manager.phone)).toEqual([])
+    expect((await manager.agent.get('/members')).status).toBe(302)
+  })
+})
+
+describe('roles start and end on Vietnam dates', () => {
+  it('at 06:30 in Hà Nội (still yesterday in UTC) a term that ended yesterday grants nothing and one starting today grants its scope', async () => {
+    // 06:30 Vietnam time is 23:30 UTC of the previous day: a UTC date would get both wrong
+    const day = vietnamDate(new Date(Date.now() + 86_400_000))
+    const yesterday = vietnamDate(new Date(Date.parse(`${day}T00:00:00Z`) - 86_400_000))
+    const ended = await newPerson('ns.tp1.g1.c2', 'Nhiệm Kỳ Vừa Hết')
+    const starting = await newPerson('ns.tp1.g1.c2', 'Nhiệm Kỳ Mới Bắt Đầu')
+    await giveRole(ended.id, 'ns.tp1.g1.c2', 'secretary', '2024-01-01', yesterday)
+    await giveRole(starting.id, 'ns.tp1.g11.c1', 'secretary', day)
+    await setClock(`${day}T06:30:00+07:00`)
+    expect(await scopeOf(ended.phone)).toEqual([])
+    expect(await scopeOf(starting.phone)).toEqual(['ns.tp1.g11.c1'])
+    // one minute before midnight in Hà Nội the old term still holds and the new one not yet
+    await setClock(`${yesterday}T23:59:00+07:00`)
+    expect(await scopeOf(ended.phone)).toEqual(['ns.tp1.g1.c2'])
+    expect(await scopeOf(starting.phone)).toEqual([])
+  })
+
+  it('a role that ends (removed, or ended before today) ends the holder’s sessions; a member of two roles keeps exactly the other', async () => {
+    const holder = await newPerson('ns.tp1.g1.c2', 'Hai Vai Trò')
+    await giveRole(holder.id, 'ns.tp1.g1.c2', 'secretary', '2025-01-01')
+    await giveRole(holder.id, 'ns.tp1.g2', 'staff', '2025-01-01')
+    const agent = await t.signIn(holder.phone)
+    expect((await scopeOf(holder.phone)).sort()).toEqual(['ns.tp1.g1.c2', 'ns.tp1.g2'])
+    await system((q) => q(`delete from public.org_roles where member_id = $1 and role = 'staff'`, [holder.id]))
+    expect((await agent.get('/members')).status).toBe(302)
+    expect(await scopeOf(holder.phone)).toEqual(['ns.tp1.g1.c2'])
+  })
+})
+
+describe('sessions can be ended', () => {
+  it('logout ends the session itself: a copy of the cookie is dead too', async () => {
+    const agent = await t.signIn(LOGINS.member)
+    const copy = new Agent(t.app)
+    copy.cookies = new Map(agent.cookies)
+    expect((await copy.get('/')).status).toBe(200)
+    await agent.post('/logout', {})
+    expect((await copy.get('/')).status).toBe(302)
+  })
+
+  it('changing one’s password ends one’s other sessions and keeps this one', async () => {
+    const person = await newPerson('ns.tp1.g11.c1', 'Đổi Mật Khẩu')
+    const other = await t.signIn(person.phone)
+    await person.agent.loadCsrf()
+    const res = await person.agent.post('/account/password', { current: DEMO_PASSWORD, password: 'mat-khau-moi-2026', confirm: 'mat-khau-moi-2026' })
+    expect(res.status).toBe(200)
+    expect((await person.agent.get('/')).status).toBe(200)
+    expect((await other.get('/')).status).toBe(302)
+  })
+
+  it('guessing the current password is throttled like sign-in', async () => {
+    const person = await newPerson('ns.tp1.g11.c1', 'Đoán Mật Khẩu')
+    await person.agent.loadCsrf()
+    for (let i = 0; i < 5; i++) {
+      const res = await person.agent.post('/account/password', { current: `sai-${i}-khong-dung`, password: 'mat-khau-moi-2026', confirm: 'mat-khau-moi-2026' })
+      expect(res.status).toBe(400)
+    }
+    const right = await person.agent.post('/account/password', { current: DEMO_PASSWORD, password: 'mat-khau-moi-2026', confirm: 'mat-khau-moi-2026' })
+    expect(right.status).toBe(429)
+  })
+})
+
+describe('throttling cannot be turned against the owner', () => {
+  it('failures from elsewhere hold off new browsers, not the owner’s own phone; a secretary’s reset clears them', async () => {
+    const person = await newPerson('ns.tp1.g1.c1', 'Bị Dò Mật Khẩu')
+    const ownPhone = t.anonymous()
+    expect((await ownPhone.post('/login', { login: person.phone, password: DEMO_PASSWORD })).status).toBe(303)
+    ownPhone.cookies.delete('sotay_session')
+    // an attacker from five addresses (each a new agent: a new address and no device cookie)
+    for (let i = 0; i < 5; i++) await t.anonymous().post('/login', { login: person.phone, password: `doan-${i}` })
+    const newBrowser = await t.anonymous().post('/login', { login: person.phone, password: DEMO_PASSWORD })
+    expect(newBrowser.status).toBe(429)
+    expect((await ownPhone.post('/login', { login: person.phone, password: DEMO_PASSWORD })).status).toBe(303)
+    const secretary = await t.signIn(LOGINS.cellSecretary)
+    const reset = await secretary.post(`/members/${person.id}/login`, {})
+    const password = /Mật khẩu tạm: ([a-z0-9]+)/.exec(await reset.text())![1]
+    expect((await t.anonymous().post('/login', { login: person.phone, password })).status).toBe(303)
+  })
+
+  it('one address that fails many logins is held off, while other addresses are not', async () => {
+    const noisy = t.anonymous()
+    for (let i = 0; i < 30; i++) await noisy.post('/login', { login: `09000${String(i).padStart(5, '0')}`, password: 'khong-dung-dau' })
+    expect((await noisy.post('/login', { login: LOGINS.member, password: DEMO_PASSWORD })).status).toBe(429)
+    expect((await t.anonymous().post('/login', { login: LOGINS.member, password: DEMO_PASSWORD })).status).toBe(303)
+  })
+})
+
+describe('a shared phone', () => {
+  it('issuing a login to a second member with the same phone uses the card number, or says why not, never a 500', async () => {
+    const staff = await t.signIn(LOGINS.staff)
+    const cell = await orgIdByPath(t, 'ns.tp1.g1.c1')
+    const first = await newPerson('ns.tp1.g1.c1', 'Chủ Máy Điện Thoại')
+    const [noCard, withCard] = await system(async (q) => {
+      const rows = await q(
+        `insert into public.members (org_id, full_name, phone, card_number, status) values ($1, 'Người Nhà Không Thẻ', $2, null, 'official'), ($1, 'Người Nhà Có Thẻ', $2, 'TH-998877', 'official') returning id`,
+        [cell, first.phone],
+      )
+      return rows.map((r) => r.id as string)
+    })
+    const refused = await staff.post(`/members/${noCard}/login`, {})
+    expect(refused.status).toBe(400)
+    expect(await refused.text()).toContain('máy dùng chung')
+    const issued = await staff.post(`/members/${withCard}/login`, {})
+    expect(issued.status).toBe(200)
+    const password = /Mật khẩu tạm: ([a-z0-9]+)/.exec(await issued.text())![1]
+    expect((await t.anonymous().post('/login', { login: 'TH-998877', password })).status).toBe(303)
+    expect((await t.anonymous().post('/login', { login: first.phone, password: DEMO_PASSWORD })).status).toBe(303)
+  })
+})
