@@ -13,7 +13,7 @@ const USERS = Number(process.env.BENCH_PUSH_USERS ?? 3000)
 const runtime = await boot({ SESSION_SECRET: 'bench-secret-bench-secret-bench-secret-00', LOG_LEVEL: 'silent' }, { memory: true })
 await seedDemo(runtime.data, { members: Math.ceil(USERS * 1.4), password: 'bench-password-1' })
 const push = await startPushEndpoint()
-const sender = new PushSender(runtime.push.vapid, { agent: push.agent })
+const sender = new PushSender(runtime.push.vapid, { agent: push.agent, allowHosts: ['127.0.0.1'] })
 
 const users = await runtime.data.asSystem('bench: the accounts that get a device', (tx) =>
   tx.query<{ user_id: string; member_id: string }>(`select user_id, member_id from public.accounts where member_id is not null order by user_id limit $1`, [USERS]))

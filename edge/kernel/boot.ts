@@ -54,7 +54,7 @@ export async function boot(env: Record<string, string | undefined> = processEnv(
     signer,
     realtime,
     storage: openStorage(config),
-    push: new PushSender(vapid),
+    push: new PushSender(vapid, { allowHosts: config.PUSH_ALLOW_HOSTS }),
     close: async () => {
       ;(realtime as { close?: () => void }).close?.()
       await db.close()

@@ -1,5 +1,20 @@
 import { z } from 'zod'
 import { parseRange, type IpRange } from './http/ip.ts'
+import { parseAllowHost } from './push/endpoint.ts'
+
+/** Hosts (`host` or `host:port`) a push endpoint may name although they are not public: tests and benchmarks only. */
+const allowHosts = z
+  .string()
+  .default('')
+  .transform((text, ctx): string[] => {
+    const out: string[] = []
+    for (const entry of text.split(',').map((e) => e.trim()).filter(Boolean)) {
+      const host = parseAllowHost(entry)
+      if (host) out.push(host)
+      else ctx.addIssue({ code: 'custom', message: `"${entry}" is not host or host:port (IPv6 in brackets)` })
+    }
+    return out
+  })
 
 /** A comma list of addresses or CIDR ranges; every entry must parse. */
 const ipRanges = z
@@ -41,6 +56,7 @@ const schema = z.object({
   SUPABASE_URL: z.string().url().optional(),
   SUPABASE_SERVICE_ROLE_KEY: z.string().min(20).optional(),
   TRUSTED_PROXIES: ipRanges,
+  PUSH_ALLOW_HOSTS: allowHosts,
 })
 
 export type Config = z.infer<typeof schema> & { databaseUrl?: string }

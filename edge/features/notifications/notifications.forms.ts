@@ -13,4 +13,7 @@ export const removeForm = z.object({ endpoint: z.string().url().max(2000) })
 export const messages = {
   readAll: 'Đã đánh dấu tất cả là đã đọc.',
   badDevice: 'Đăng ký thông báo không hợp lệ.',
+  refusedDevice: 'Địa chỉ nhận thông báo không được chấp nhận: chỉ nhận dịch vụ thông báo đẩy của trình duyệt, qua https, trên Internet.',
+  unresolvedDevice: 'Không tìm thấy máy chủ nhận thông báo của trình duyệt này. Hãy thử lại sau ít phút.',
+  deviceTaken: 'Trình duyệt này đang nhận thông báo cho một tài khoản khác. Bấm “Tắt trên máy này” rồi bật lại để nhận thông báo cho tài khoản của bạn.',
 }

@@ -39,8 +39,19 @@ export async function deviceCount(tx: Tx): Promise<number> {
   return n
 }
 
-export async function registerDevice(tx: Tx, device: { endpoint: string; keys: { p256dh: string; auth: string } }, userAgent: string) {
-  await tx.query(`select public.register_push_device($1, $2, $3, $4)`, [device.endpoint, device.keys.p256dh, device.keys.auth, userAgent])
+/**
+ * Stores the browser's subscription for the signed-in user, or renews it when it is already his/hers (new keys).
+ * An endpoint is a capability: one registered by another user stays that user's (false), it is never taken over.
+ * Under RLS the delete reaches only one's own row, and `on conflict do nothing` skips anyone else's.
+ */
+export async function registerDevice(tx: Tx, device: { endpoint: string; keys: { p256dh: string; auth: string } }, userAgent: string): Promise<boolean> {
+  await tx.query(`delete from public.push_subscriptions where endpoint = $1`, [device.endpoint])
+  const rows = await tx.query(
+    `insert into public.push_subscriptions (endpoint, p256dh, auth, user_agent) values ($1, $2, $3, left($4, 300))
+     on conflict (endpoint) do nothing returning id`,
+    [device.endpoint, device.keys.p256dh, device.keys.auth, userAgent],
+  )
+  return rows.length === 1
 }
 
 export async function removeDevice(tx: Tx, endpoint: string): Promise<number> {

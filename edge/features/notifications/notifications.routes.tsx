@@ -44,7 +44,10 @@ notifications.get('/count', async (c) => {
 notifications.post('/devices', async (c) => {
   const form = deviceForm.safeParse(await c.req.json().catch(() => null))
   if (!form.success) return c.json({ error: messages.badDevice }, 400)
-  await c.get('data').withUser(sessionOf(c), (tx) => q.registerDevice(tx, form.data, c.req.header('User-Agent') ?? ''))
+  const check = await c.get('push').checkEndpoint(form.data.endpoint)
+  if (!check.ok) return c.json({ error: check.reason === 'unresolved' ? messages.unresolvedDevice : messages.refusedDevice }, 422)
+  const registered = await c.get('data').withUser(sessionOf(c), (tx) => q.registerDevice(tx, form.data, c.req.header('User-Agent') ?? ''))
+  if (!registered) return c.json({ error: messages.deviceTaken }, 409)
   return c.json({ ok: true }, 201)
 })
 

@@ -70,7 +70,8 @@ export async function runReminders(data: DataAccess, sender: PushSender, options
       const outcomes: Outcome[] = await Promise.all(
         targets.map(async (device) => {
           const outcome = await sender.send(device, { title: delivery.title, body: delivery.body, url: delivery.url, tag: delivery.key }, topicOf(delivery.id))
-          if (outcome.kind === 'gone') gone.push(device.id)
+          // an endpoint that may never be sent to goes like one the push service forgot
+          if (outcome.kind === 'gone' || (outcome.kind === 'refused' && outcome.forget)) gone.push(device.id)
           if (outcome.kind === 'delivered') reached.push(device.id)
           return outcome
         }),
@@ -97,7 +98,7 @@ function settle(delivery: q.Claimed, outcomes: Outcome[], options: RunOptions): 
     const wait = (options.retryBaseMs ?? 30_000) * 2 ** (delivery.attempts - 1)
     return { id: delivery.id, status: 'pending', retryAt: new Date((options.now ?? new Date()).getTime() + wait), error: retry.error }
   }
-  const failure = outcomes.find((o): o is Extract<Outcome, { kind: 'failed' }> => o.kind === 'failed')
+  const failure = outcomes.find((o): o is Extract<Outcome, { kind: 'failed' | 'refused' }> => o.kind === 'failed' || o.kind === 'refused')
   if (failure) return { id: delivery.id, status: 'failed', error: failure.error }
   return { id: delivery.id, status: 'no_device' }
 }

@@ -27,9 +27,10 @@ async function assign(title: string, dueOn: string, memberLogin: string) {
 }
 
 beforeAll(async () => {
-  t = await testApp({ members: 200 })
+  // the local push service listens on loopback, which only PUSH_ALLOW_HOSTS lets devices name
+  t = await testApp({ members: 200, env: { PUSH_ALLOW_HOSTS: '127.0.0.1' } })
   push = await startPushEndpoint()
-  sender = new PushSender(t.runtime.push.vapid, { agent: push.agent, timeoutMs: 5000 })
+  sender = new PushSender(t.runtime.push.vapid, { agent: push.agent, timeoutMs: 5000, allowHosts: t.runtime.config.PUSH_ALLOW_HOSTS })
   secretary = await t.signIn(LOGINS.cellSecretary)
 })
 afterAll(async () => {
