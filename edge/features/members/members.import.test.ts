@@ -1,6 +1,7 @@
 import { strToU8, zipSync } from 'fflate'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { writeXlsx } from '../../kernel/files/xlsx.ts'
+import * as hostile from '../../kernel/files/hostile.fixtures.ts'
 import { LOGINS, orgIdByPath, testApp, type Agent, type TestApp } from '../../../test/support.ts'
 
 let t: TestApp
@@ -121,6 +122,27 @@ describe('XLSX import', () => {
     const broken = await upload(new Uint8Array([0x50, 0x4b, 0x03, 0x04, 1, 2, 3, 4, 5]), 'hong.xlsx')
     expect(broken.status).toBe(400)
     expect(await broken.text()).toContain('không phải là bảng tính Excel (.xlsx) hợp lệ')
+  })
+})
+
+describe('hostile spreadsheets are refused with a message, not a frozen server', () => {
+  const refused = async (bytes: Uint8Array, message: string) => {
+    const res = await upload(bytes as Uint8Array<ArrayBuffer>, 'doc.xlsx')
+    expect(res.status).toBe(400)
+    expect(await res.text()).toContain(message)
+  }
+
+  it('a cell named ZZZZZZ2 (issue 8: 104 s and 2.7 GB before)', () => refused(hostile.farColumnXlsx(), 'Tệp Excel có quá nhiều cột (tối đa 200).'))
+
+  it('a zip whose headers claim 1 KB for a sheet of 200 MB', () =>
+    refused(hostile.lyingXlsx(200_000_000, 1_000), 'Tệp Excel bị hỏng: dữ liệu nén không khớp với kích thước ghi trong tệp.'))
+
+  it('a sheet of 10,000 columns', () => refused(hostile.wideXlsx(10_000), 'Tệp Excel có quá nhiều cột (tối đa 200).'))
+
+  it('a CSV of 10,000 columns', async () => {
+    const res = await upload(hostile.wideCsv(10_000), 'rong.csv')
+    expect(res.status).toBe(400)
+    expect(await res.text()).toContain('Dòng 1: quá nhiều cột (tối đa 200).')
   })
 })
 

@@ -1,3 +1,5 @@
+import { TABLE_LIMITS as LIMITS, formatCount } from './limits.ts'
+
 /** RFC 4180 CSV, as Excel and LibreOffice write it (comma or semicolon, optional BOM). */
 export class CsvError extends Error {
   constructor(message: string, readonly line: number) {
@@ -5,7 +7,9 @@ export class CsvError extends Error {
   }
 }
 
+/** Within TABLE_LIMITS: refused at the first row, column, cell or character past them. */
 export function parseCsv(text: string): string[][] {
+  if (text.length > LIMITS.csvChars) throw new CsvError(`Tệp CSV quá lớn (tối đa ${LIMITS.csvChars / 1024 / 1024} MB).`, 0)
   const input = text.replace(/^\uFEFF/, '')
   const firstLine = input.slice(0, input.indexOf('\n') === -1 ? undefined : input.indexOf('\n'))
   const delimiter = (firstLine.match(/;/g)?.length ?? 0) > (firstLine.match(/,/g)?.length ?? 0) ? ';' : ','
@@ -15,6 +19,19 @@ export function parseCsv(text: string): string[][] {
   let quoted = false
   let line = 1
   let quoteStartLine = 1
+  let cells = 0
+  const endCell = () => {
+    if (cell.length > LIMITS.cellChars) throw new CsvError(`Dòng ${line}: ô dài quá ${formatCount(LIMITS.cellChars)} ký tự.`, line)
+    if (row.length >= LIMITS.columns) throw new CsvError(`Dòng ${line}: quá nhiều cột (tối đa ${LIMITS.columns}).`, line)
+    if (++cells > LIMITS.cells) throw new CsvError(`Tệp CSV có quá nhiều ô (tối đa ${formatCount(LIMITS.cells)}).`, line)
+    row.push(cell)
+    cell = ''
+  }
+  const endRow = () => {
+    if (rows.length >= LIMITS.rows) throw new CsvError(`Tệp CSV có quá nhiều dòng (tối đa ${formatCount(LIMITS.rows)}).`, line)
+    rows.push(row)
+    row = []
+  }
   for (let i = 0; i < input.length; i++) {
     const ch = input[i]
     if (quoted) {
@@ -40,14 +57,11 @@ export function parseCsv(text: string): string[][] {
       quoted = true
       quoteStartLine = line
     } else if (ch === delimiter) {
-      row.push(cell)
-      cell = ''
+      endCell()
     } else if (ch === '\n' || ch === '\r') {
       if (ch === '\r' && input[i + 1] === '\n') i++
-      row.push(cell)
-      rows.push(row)
-      row = []
-      cell = ''
+      endCell()
+      endRow()
       line++
     } else {
       cell += ch
@@ -55,8 +69,8 @@ export function parseCsv(text: string): string[][] {
   }
   if (quoted) throw new CsvError(`Dòng ${quoteStartLine}: dấu ngoặc kép mở nhưng không đóng.`, quoteStartLine)
   if (cell !== '' || row.length) {
-    row.push(cell)
-    rows.push(row)
+    endCell()
+    endRow()
   }
   return rows.filter((r) => r.some((c) => c.trim() !== ''))
 }

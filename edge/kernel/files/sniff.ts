@@ -1,4 +1,4 @@
-import { unzipSync } from 'fflate'
+import { readZipDirectory } from './zip.ts'
 
 export const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document'
 
@@ -20,20 +20,15 @@ export function sniffDocument(bytes: Uint8Array): DocumentType | null {
   return null
 }
 
-/** Reads only the zip's directory (the filter declines every entry, so nothing is inflated). */
+/** Reads only the zip's central directory, bounds checked: nothing is inflated to decide. */
 function isWordDocument(bytes: Uint8Array): boolean {
-  const names: string[] = []
+  let names: Set<string>
   try {
-    unzipSync(bytes, {
-      filter: (file) => {
-        names.push(file.name)
-        return false
-      },
-    })
+    names = new Set(readZipDirectory(bytes).map((e) => e.name))
   } catch {
     return false
   }
-  return names.includes('word/document.xml') && names.includes('[Content_Types].xml')
+  return names.has('word/document.xml') && names.has('[Content_Types].xml')
 }
 
 /** The extension a stored file is served with. */

@@ -5,10 +5,27 @@ export type UploadProblem = 'missing' | 'too_big' | 'empty' | 'bad_type'
 
 export const MAX_FILE_BYTES = 10 * 1024 * 1024
 
+// Controls (C0, DEL, C1), format characters (bidi overrides and isolates, LRM/RLM, zero-width
+// ones, BOM) and line separators: a right-to-left override makes "tai-lieu\u202Efdp.exe" read ".pdf".
+const INVISIBLE = /[\p{Cc}\p{Cf}\u2028\u2029]/gu
+
 /** File names as shown: no folders, no control or direction-changing characters, at most 200 characters. */
 export function cleanFileName(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? ''
-  return base.normalize('NFC').replace(/[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, '').trim().slice(0, 200) || 'tai-lieu'
+  return base.normalize('NFC').replace(INVISIBLE, '').trim().slice(0, 200) || 'tai-lieu'
+}
+
+/**
+ * The name a stored file keeps: the user's base name with the extension of what the file
+ * really is, whatever extension it came with ("poly.html" holding a PNG becomes "poly.png").
+ */
+export function storedFileName(name: string, type: DocumentType): string {
+  const extension = EXTENSIONS[type]
+  const base = cleanFileName(name)
+    .replace(/[. ]+$/, '') // Windows drops trailing dots and spaces: "x.html." is "x.html"
+    .replace(/\.[a-z][a-z0-9]{0,9}$/i, '')
+    .replace(/[. ]+$/, '')
+  return `${base.slice(0, 200 - extension.length - 1) || 'tai-lieu'}.${extension}`
 }
 
 /** An uploaded document checked by its content (PDF, DOCX, PNG, JPEG, WebP) and size. */
@@ -22,7 +39,7 @@ export async function readUpload(
   const bytes = new Uint8Array(await file.arrayBuffer())
   const type = sniffDocument(bytes)
   if (!type) return { ok: false, problem: 'bad_type' }
-  return { ok: true, bytes, type, fileName: cleanFileName(file.name) }
+  return { ok: true, bytes, type, fileName: storedFileName(file.name, type) }
 }
 
 /** Serves a stored file so that it can never run as a page of ours: sandboxed, inline only for PDFs and images. */

@@ -1,4 +1,6 @@
-import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate'
+import { strToU8, zipSync } from 'fflate'
+import { TABLE_LIMITS as LIMITS, formatCount } from './limits.ts'
+import { inflateEntry, readZipDirectory, ZipError, type ZipEntry } from './zip.ts'
 
 /**
  * The small part of Office Open XML we need: read the first sheet's cell values, write
@@ -6,75 +8,235 @@ import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate'
  */
 export class XlsxError extends Error {}
 
-const MAX_UNZIPPED = 80 * 1024 * 1024
+const NOT_XLSX = 'Tệp không phải là bảng tính Excel (.xlsx) hợp lệ.'
+/** workbook.xml and its relationships: a few KB in any real workbook. */
+const MAX_PART_BYTES = 4 * 1024 * 1024
+/** Text of one <row> element or one shared string while it is being read. */
+const MAX_ROW_CHARS = 1024 * 1024
+const MAX_SHARED_STRING_CHARS = 1024 * 1024
+
+const refuse = (message: string): never => {
+  throw new XlsxError(message)
+}
+const tooManyColumns = () => refuse(`Tệp Excel có quá nhiều cột (tối đa ${LIMITS.columns}).`)
+const tooLongCell = () => refuse(`Tệp Excel có ô dài quá ${formatCount(LIMITS.cellChars)} ký tự.`)
+
+const codePoint = (n: number, text: string) => (n <= 0x10ffff ? String.fromCodePoint(n) : text)
 
 function decodeXml(text: string): string {
+  if (!text.includes('&')) return text
   return text
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')
     .replace(/&quot;/g, '"')
     .replace(/&apos;/g, "'")
-    .replace(/&#x([0-9a-f]+);/gi, (_, h) => String.fromCodePoint(parseInt(h, 16)))
-    .replace(/&#(\d+);/g, (_, d) => String.fromCodePoint(Number(d)))
+    .replace(/&#x([0-9a-f]{1,8});/gi, (m, h) => codePoint(parseInt(h, 16), m))
+    .replace(/&#(\d{1,8});/g, (m, d) => codePoint(Number(d), m))
     .replace(/&amp;/g, '&')
 }
 
-function textOf(xml: string): string {
-  return [...xml.matchAll(/<t(?:\s[^>]*)?>([\s\S]*?)<\/t>/g)].map((m) => decodeXml(m[1])).join('')
+/** Where `<tag` starts (followed by a space, `>` or `/`) at or after `from`; -1 for none, -2 when the text ends right after it. */
+function findOpen(xml: string, open: string, from: number): number {
+  for (let at = xml.indexOf(open, from); at >= 0; at = xml.indexOf(open, at + 1)) {
+    const next = xml[at + open.length]
+    if (next === undefined) return -2
+    if (next === '>' || next === '/' || next === ' ' || next === '\t' || next === '\n' || next === '\r') return at
+  }
+  return -1
 }
 
-function columnIndex(ref: string): number {
+/**
+ * The `<tag …/>` and `<tag …>…</tag>` elements (not nested in themselves) of XML that arrives
+ * in pieces, in one pass: an unfinished element is kept, with where its search stopped, until
+ * the next piece, so no text is searched twice and no regular expression can backtrack.
+ */
+class Elements {
+  private pending = ''
+  private known = false
+  private gt = -1
+  private from = 0
+  private readonly open: string
+  private readonly close: string
+  constructor(
+    tag: string,
+    private readonly maxPending: number,
+    private readonly tooLong: () => never,
+    private readonly onElement: (attrs: string, inner: string) => void,
+  ) {
+    this.open = `<${tag}`
+    this.close = `</${tag}>`
+  }
+
+  push(text: string) {
+    const { open, close } = this
+    const xml = this.pending + text
+    let pos = 0
+    let known = this.known
+    let gt = this.gt
+    let from = this.from
+    this.known = false
+    for (;;) {
+      let start = pos
+      if (known) known = false
+      else {
+        start = findOpen(xml, open, pos)
+        gt = -1
+        from = 0
+        if (start === -2) {
+          pos = xml.lastIndexOf(open)
+          break
+        }
+        if (start < 0) {
+          pos = Math.max(pos, xml.length - open.length + 1)
+          break
+        }
+      }
+      if (gt < 0) {
+        gt = xml.indexOf('>', Math.max(start + open.length, from))
+        if (gt < 0) {
+          ;[pos, this.known, this.gt, this.from] = [start, true, -1, xml.length - start]
+          break
+        }
+      }
+      if (xml[gt - 1] === '/') {
+        this.onElement(xml.slice(start + open.length, gt - 1), '')
+        pos = gt + 1
+        continue
+      }
+      const end = xml.indexOf(close, Math.max(gt + 1, from))
+      if (end < 0) {
+        ;[pos, this.known, this.gt, this.from] = [start, true, gt - start, Math.max(gt + 1, xml.length - close.length + 1) - start]
+        break
+      }
+      this.onElement(xml.slice(start + open.length, gt), xml.slice(gt + 1, end))
+      pos = end + close.length
+    }
+    this.pending = xml.slice(pos)
+    if (this.pending.length > this.maxPending) this.tooLong()
+  }
+}
+
+function eachElement(xml: string, tag: string, onElement: (attrs: string, inner: string) => void) {
+  new Elements(tag, Infinity, tooLongCell, onElement).push(xml)
+}
+
+function textOf(xml: string): string {
+  // the common shape, one plain run: <t>…</t> or <is><t xml:space="preserve">…</t></is>
+  const simple = /^(?:<is>)?<t(?: xml:space="preserve")?>([^<]*)<\/t>(?:<\/is>)?$/.exec(xml)
+  if (simple) {
+    const text = decodeXml(simple[1])
+    return text.length > LIMITS.cellChars ? tooLongCell() : text
+  }
+  let text = ''
+  eachElement(xml, 't', (_, inner) => {
+    text += decodeXml(inner)
+    if (text.length > LIMITS.cellChars) tooLongCell()
+  })
+  return text
+}
+
+/** "GR" → 199; anything past the column limit → refused, never used as an index. */
+function columnIndex(letters: string): number {
+  if (letters.length > 3) tooManyColumns()
   let n = 0
-  for (const ch of ref.replace(/\d+$/, '')) n = n * 26 + (ch.charCodeAt(0) - 64)
+  for (const ch of letters) n = n * 26 + (ch.charCodeAt(0) - 64)
   return n - 1
 }
 
-export function readXlsx(bytes: Uint8Array): string[][] {
-  let files: Record<string, Uint8Array>
-  let total = 0
+/** How much a workbook made us inflate (for tests and the bench: the work a hostile file caused). */
+export interface XlsxStats {
+  inflated: number
+}
+
+export function readXlsx(bytes: Uint8Array, stats: XlsxStats = { inflated: 0 }): string[][] {
   try {
-    files = unzipSync(bytes, {
-      filter: (f) => {
-        total += f.originalSize
-        if (total > MAX_UNZIPPED) throw new XlsxError('Tệp Excel giải nén quá lớn.')
-        return f.name.startsWith('xl/')
-      },
-    })
+    return readWorkbook(bytes, stats)
   } catch (error) {
-    if (error instanceof XlsxError) throw error
-    throw new XlsxError('Tệp không phải là bảng tính Excel (.xlsx) hợp lệ.')
+    if (!(error instanceof ZipError)) throw error
+    if (error.problem === 'too_big') throw new XlsxError(`Tệp Excel quá lớn khi giải nén (tối đa ${LIMITS.inflatedBytes / 1024 / 1024} MB).`)
+    if (error.problem === 'size_mismatch') throw new XlsxError('Tệp Excel bị hỏng: dữ liệu nén không khớp với kích thước ghi trong tệp.')
+    throw new XlsxError(NOT_XLSX)
   }
-  const workbook = files['xl/workbook.xml'] && strFromU8(files['xl/workbook.xml'])
-  if (!workbook) throw new XlsxError('Tệp không phải là bảng tính Excel (.xlsx) hợp lệ.')
-  const firstSheetRel = /<sheet\b[^>]*\br:id="([^"]+)"/.exec(workbook)?.[1]
-  const rels = files['xl/_rels/workbook.xml.rels'] ? strFromU8(files['xl/_rels/workbook.xml.rels']) : ''
-  const target = [...rels.matchAll(/<Relationship\b[^>]*>/g)]
-    .map((m) => m[0])
-    .find((r) => r.includes(`Id="${firstSheetRel}"`))
-    ?.match(/Target="([^"]+)"/)?.[1]
+}
+
+function readWorkbook(bytes: Uint8Array, stats: XlsxStats): string[][] {
+  const entries = new Map(readZipDirectory(bytes).map((e) => [e.name, e]))
+  /** Inflates only what is asked for, counting the real output against what is left of the budget. */
+  const inflate = (entry: ZipEntry, limit: number, onData?: (chunk: Uint8Array) => void) => {
+    const before = stats.inflated
+    try {
+      const out = inflateEntry(bytes, entry, Math.min(limit, LIMITS.inflatedBytes - before), (chunk) => {
+        stats.inflated += chunk.length
+        onData?.(chunk)
+      })
+      return out
+    } catch (error) {
+      if (error instanceof ZipError && error.inflated) stats.inflated = before + error.inflated
+      throw error
+    }
+  }
+  const part = (name: string) => {
+    const entry = entries.get(name)
+    if (!entry) return ''
+    const chunks: Uint8Array[] = []
+    inflate(entry, MAX_PART_BYTES, (c) => chunks.push(c))
+    const decoder = new TextDecoder()
+    return chunks.map((c) => decoder.decode(c, { stream: true })).join('') + decoder.decode()
+  }
+  /** Streams an entry's text through element readers, never holding the whole text. */
+  const stream = (entry: ZipEntry, reader: Elements) => {
+    const decoder = new TextDecoder()
+    inflate(entry, LIMITS.inflatedBytes, (chunk) => reader.push(decoder.decode(chunk, { stream: true })))
+    reader.push(decoder.decode())
+  }
+
+  const workbook = part('xl/workbook.xml')
+  if (!workbook) refuse(NOT_XLSX)
+  let firstSheetRel: string | undefined
+  eachElement(workbook, 'sheet', (attrs) => (firstSheetRel ??= /\br:id="([^"]+)"/.exec(attrs)?.[1]))
+  let target: string | undefined
+  eachElement(part('xl/_rels/workbook.xml.rels'), 'Relationship', (attrs) => {
+    if (target === undefined && /\bId="([^"]*)"/.exec(attrs)?.[1] === firstSheetRel) target = /\bTarget="([^"]+)"/.exec(attrs)?.[1]
+  })
   const sheetPath = target ? `xl/${target.replace(/^\/?xl\//, '')}` : 'xl/worksheets/sheet1.xml'
-  const sheet = files[sheetPath]
-  if (!sheet) throw new XlsxError('Không tìm thấy trang tính đầu tiên trong tệp Excel.')
-  const shared = files['xl/sharedStrings.xml']
-    ? [...strFromU8(files['xl/sharedStrings.xml']).matchAll(/<si>([\s\S]*?)<\/si>/g)].map((m) => textOf(m[1]))
-    : []
+  const sheet = entries.get(sheetPath) ?? refuse('Không tìm thấy trang tính đầu tiên trong tệp Excel.')
+
+  const shared: string[] = []
+  const sharedStrings = entries.get('xl/sharedStrings.xml')
+  if (sharedStrings) {
+    stream(
+      sharedStrings,
+      new Elements('si', MAX_SHARED_STRING_CHARS, tooLongCell, (_, inner) => {
+        if (shared.length >= LIMITS.cells) refuse(`Tệp Excel có quá nhiều chuỗi văn bản (tối đa ${formatCount(LIMITS.cells)}).`)
+        shared.push(textOf(inner))
+      }),
+    )
+  }
+
   const rows: string[][] = []
-  for (const rowMatch of strFromU8(sheet).matchAll(/<row\b[^>]*>([\s\S]*?)<\/row>/g)) {
+  let cells = 0
+  const readRow = (_: string, inner: string) => {
+    if (rows.length >= LIMITS.rows) refuse(`Tệp Excel có quá nhiều dòng (tối đa ${formatCount(LIMITS.rows)}).`)
     const row: string[] = []
-    for (const cell of rowMatch[1].matchAll(/<c\b([^>]*?)(?:\/>|>([\s\S]*?)<\/c>)/g)) {
-      const attrs = cell[1]
-      const inner = cell[2] ?? ''
-      const ref = /\br="([A-Z]+\d+)"/.exec(attrs)?.[1]
+    eachElement(inner, 'c', (attrs, content) => {
+      if (++cells > LIMITS.cells) refuse(`Tệp Excel có quá nhiều ô (tối đa ${formatCount(LIMITS.cells)}).`)
+      const letters = /\br="([A-Z]+)\d+"/.exec(attrs)?.[1]
+      const index = letters ? columnIndex(letters) : row.length
+      if (index >= LIMITS.columns) tooManyColumns()
       const type = /\bt="([^"]+)"/.exec(attrs)?.[1]
-      const raw = /<v>([\s\S]*?)<\/v>/.exec(inner)?.[1]
+      const v = content.indexOf('<v>')
+      const vEnd = v < 0 ? -1 : content.indexOf('</v>', v + 3)
+      const raw = vEnd < 0 ? undefined : content.slice(v + 3, vEnd)
       let value = ''
       if (type === 's') value = shared[Number(raw)] ?? ''
-      else if (type === 'inlineStr') value = textOf(inner)
+      else if (type === 'inlineStr') value = textOf(content)
       else if (raw !== undefined) value = decodeXml(raw)
-      row[ref ? columnIndex(ref) : row.length] = value
-    }
+      if (value.length > LIMITS.cellChars) tooLongCell()
+      row[index] = value
+    })
     rows.push(Array.from(row, (v) => v ?? ''))
   }
+  stream(sheet, new Elements('row', MAX_ROW_CHARS, () => refuse('Tệp Excel có một dòng quá dài.'), readRow))
   return rows.filter((r) => r.some((c) => c.trim() !== ''))
 }
 
