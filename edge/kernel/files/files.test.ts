@@ -75,8 +75,10 @@ describe('XLSX: bounded work whatever the file claims', () => {
   })
 
   it('reads unclosed elements in one pass (no regular expression backtracking over them)', () => {
-    const sheet = `<worksheet><sheetData><row><c r="A1"><v>1</v></c>${'<c r="B1">'.repeat(80_000)}</row><row>${'<row'.repeat(300_000)}</sheetData></worksheet>`
+    const sheet = `<worksheet><sheetData><row><c r="A1"><v>1</v></c>${'<c r="B1">'.repeat(80_000)}</row>${'<row'.repeat(300_000)}</sheetData></worksheet>`
     expect(readXlsx(hostile.craftXlsx(hostile.entry('s', sheet)))).toEqual([['1']])
+    const unclosed = `<worksheet><sheetData><row>${'<c/>'.repeat(300_000)}</sheetData></worksheet>`
+    expect(() => readXlsx(hostile.craftXlsx(hostile.entry('s', unclosed)))).toThrow(new XlsxError('Tệp Excel có một dòng quá dài.'))
   })
 
   it('keeps a character reference outside Unicode as text instead of failing', () => {
