@@ -26,6 +26,8 @@ const OPEN = 1
  * migration); this process joins the channels of the meetings its streams follow, with the
  * service role key, and hands each broadcast to the subscribers of its event name. After a
  * reconnect it rejoins and calls onReady, so the hubs read what they missed meanwhile.
+ * A heartbeat the server does not answer in time means a half-open socket (a NAT or load balancer
+ * dropped it without a close): events would be lost silently, so the adapter drops it and reconnects.
  */
 export class SupabaseRealtime implements Realtime {
   private socket?: SocketLike
@@ -34,6 +36,7 @@ export class SupabaseRealtime implements Realtime {
   private topics = new Map<string, number>()
   private replies = new Map<string, () => void>()
   private heartbeat?: ReturnType<typeof setInterval>
+  private heartbeatDeadline?: ReturnType<typeof setTimeout>
   private retry = 0
   private stopped = false
 
@@ -41,7 +44,7 @@ export class SupabaseRealtime implements Realtime {
     private url: string,
     private key: string,
     private openSocket: (url: string) => SocketLike = (url) => new WebSocket(url) as unknown as SocketLike,
-    private options = { heartbeatMs: 25_000, retryMs: 1_000 },
+    private options: { heartbeatMs: number; retryMs: number; heartbeatTimeoutMs?: number } = { heartbeatMs: 25_000, retryMs: 1_000 },
   ) {}
 
   async subscribe(channel: string, onMessage: (payload: string) => void, onReady?: () => void) {
@@ -72,6 +75,7 @@ export class SupabaseRealtime implements Realtime {
   close() {
     this.stopped = true
     clearInterval(this.heartbeat)
+    clearTimeout(this.heartbeatDeadline)
     this.socket?.close()
   }
 
@@ -79,24 +83,47 @@ export class SupabaseRealtime implements Realtime {
     if (this.socket || this.stopped) return
     const endpoint = `${this.url.replace(/^http/, 'ws').replace(/\/$/, '')}/realtime/v1/websocket?apikey=${encodeURIComponent(this.key)}&vsn=1.0.0`
     const socket = (this.socket = this.openSocket(endpoint))
-    socket.onopen = () => void this.opened()
+    socket.onopen = () => void this.opened(socket)
     socket.onmessage = (event) => this.received(String(event.data))
     socket.onclose = () => this.lost(socket)
     socket.onerror = () => socket.close()
   }
 
-  private async opened() {
+  private async opened(socket: SocketLike) {
     this.retry = 0
-    this.heartbeat = setInterval(() => this.push('phoenix', 'heartbeat', {}), this.options.heartbeatMs)
+    this.heartbeat = setInterval(() => this.beat(socket), this.options.heartbeatMs)
     const rejoining = [...this.topics.keys()]
     await Promise.all(rejoining.map((topic) => this.join(topic)))
     // anything broadcast while we were away is gone: subscribers read what they missed
     if (rejoining.length) for (const set of this.subscribers.values()) for (const s of set) s.onReady?.()
   }
 
+  /** Sends a heartbeat; without its reply in time (one interval by default) the socket is given up. */
+  private beat(socket: SocketLike) {
+    if (this.heartbeatDeadline !== undefined) return
+    const ref = this.push('phoenix', 'heartbeat', {})
+    this.heartbeatDeadline = setTimeout(() => {
+      this.replies.delete(ref)
+      this.heartbeatDeadline = undefined
+      this.lost(socket)
+      // a half-open socket may never report its close: it is forgotten first, then closed
+      try {
+        socket.close()
+      } catch {
+        // already closing
+      }
+    }, this.options.heartbeatTimeoutMs ?? this.options.heartbeatMs)
+    this.replies.set(ref, () => {
+      clearTimeout(this.heartbeatDeadline)
+      this.heartbeatDeadline = undefined
+    })
+  }
+
   private lost(socket: SocketLike) {
     if (this.socket !== socket) return
     clearInterval(this.heartbeat)
+    clearTimeout(this.heartbeatDeadline)
+    this.heartbeatDeadline = undefined
     this.socket = undefined
     for (const settle of this.replies.values()) settle()
     this.replies.clear()
