@@ -65,3 +65,52 @@ describe('assigning to every member of a large subtree', () => {
     expect(seen).toEqual([])
   })
 })
+
+describe('a background assignment that meets errors', () => {
+  /** A task in the ward with a waiting job, as the request would leave it (the job is not started here). */
+  async function waitingJob(title: string) {
+    const res = await ward.post('/tasks', { org_id: wardId, title, due_on: inDays(10), priority: 'normal', org_ids: await orgIdByPath(t, 'ns.tp1.g1.c2'), every_member: 'on' })
+    const taskId = res.headers.get('Location')!.split('?')[0].split('/').pop()!
+    const { sub } = await claimsOf(t, LOGINS.grassroots)
+    await t.runtime.data.asSystem('test: a waiting background job', (tx) =>
+      tx.query(`insert into public.task_fanouts (task_id, org_ids, requested_by) values ($1, $2::uuid[], $3)`, [taskId, [wardId], sub]))
+    return taskId
+  }
+
+  /** The database as the job sees it, with the assigner's transactions failing `failures` times first; records when each was tried. */
+  function flaky(failures: number) {
+    const tries: number[] = []
+    const data = {
+      ...t.runtime.data,
+      withUser: (async (claims, fn) => {
+        tries.push(Date.now())
+        if (tries.length <= failures) throw new Error('connection terminated unexpectedly (injected)')
+        return t.runtime.data.withUser(claims, fn)
+      }) as typeof t.runtime.data.withUser,
+    }
+    return { data, tries }
+  }
+
+  const errorOf = async (taskId: string) =>
+    (await t.runtime.data.asSystem('test: the job error', (tx) => tx.query<{ error: string | null }>(`select error from public.task_fanouts where task_id = $1`, [taskId])))[0].error
+
+  it('a passing error is retried after a pause, and the job still assigns everybody once', async () => {
+    const taskId = await waitingJob('Việc giao qua mạng chập chờn')
+    const { data, tries } = flaky(2)
+    await runFanouts(data, { chunk: 3, retryBaseMs: 10 })
+    expect(await job(taskId)).toEqual({ status: 'done', assigned: await membersOfWard() })
+    expect(tries.length).toBeGreaterThan(2)
+    expect(await errorOf(taskId)).toBe('attempt 2/5: connection terminated unexpectedly (injected)')
+  })
+
+  it('an error that keeps coming fails the job for good after 5 attempts, waiting longer each time, with its error kept', async () => {
+    const taskId = await waitingJob('Việc giao khi cơ sở dữ liệu hỏng')
+    const { data, tries } = flaky(Number.POSITIVE_INFINITY)
+    await runFanouts(data, { chunk: 3, retryBaseMs: 20 })
+    expect(tries).toHaveLength(5)
+    const waits = tries.slice(1).map((at, i) => at - tries[i])
+    waits.forEach((wait, i) => expect(wait).toBeGreaterThanOrEqual(20 * 2 ** i - 2))
+    expect(await job(taskId)).toMatchObject({ status: 'failed' })
+    expect(await errorOf(taskId)).toBe('attempt 5/5: connection terminated unexpectedly (injected)')
+  })
+})

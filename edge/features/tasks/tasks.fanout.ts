@@ -10,6 +10,14 @@ interface Job {
 
 const LEASE_SECONDS = 300
 
+export interface FanoutOptions {
+  chunk: number
+  /** Tries of one chunk before the job fails for good (a dropped connection, a deadlock, a restart of the database pass). */
+  maxAttempts?: number
+  /** The first retry of a chunk waits this long, each next one twice as long (1 + 2 + 4 + 8 s by default: well within the lease). */
+  retryBaseMs?: number
+}
+
 /** One chunk: the next members (by id) of the subtrees get the task; done again, it changes nothing. */
 export async function assignChunk(tx: Tx, job: Pick<Job, 'task_id' | 'org_ids'>, after: string | null, size: number) {
   const [row] = await tx.query<{ last: string | null; n: number; inserted: number }>(
@@ -31,7 +39,7 @@ export async function assignChunk(tx: Tx, job: Pick<Job, 'task_id' | 'org_ids'>,
  * (withUser), so RLS decides exactly as it would have in the request; progress is recorded after
  * each chunk, and a job whose worker died is taken again when its lease runs out.
  */
-export async function runFanouts(data: DataAccess, options: { chunk: number }): Promise<number> {
+export async function runFanouts(data: DataAccess, options: FanoutOptions): Promise<number> {
   let finished = 0
   for (;;) {
     const job = await data.asSystem('task fan-out: claim the oldest waiting job (scheduled background work)', async (tx) => {
@@ -45,24 +53,36 @@ export async function runFanouts(data: DataAccess, options: { chunk: number }): 
       return row
     })
     if (!job) return finished
-    await runJob(data, job, options.chunk)
+    await runJob(data, job, options)
     finished++
   }
 }
 
-async function runJob(data: DataAccess, job: Job, size: number) {
+async function runJob(data: DataAccess, job: Job, options: FanoutOptions) {
   const now = Math.floor(Date.now() / 1000)
   const claims = { sub: job.requested_by, role: 'authenticated' as const, iat: now, exp: now + 24 * 3600 }
+  const maxAttempts = options.maxAttempts ?? 5
   let after = job.after_member
+  let attempt = 0
   for (;;) {
     let step: Awaited<ReturnType<typeof assignChunk>>
     try {
-      step = await data.withUser(claims, (tx) => assignChunk(tx, job, after, size))
+      step = await data.withUser(claims, (tx) => assignChunk(tx, job, after, options.chunk))
     } catch (error) {
-      await data.asSystem('task fan-out: record that the job failed', (tx) =>
-        tx.query(`update public.task_fanouts set status = 'failed', error = $2, finished_at = now() where task_id = $1`, [job.task_id, String((error as Error).message ?? error).slice(0, 1000)]))
-      return
+      // one error is usually passing: the chunk is tried again after a pause; the job fails only when it keeps failing
+      attempt++
+      const message = `attempt ${attempt}/${maxAttempts}: ${String((error as Error).message ?? error)}`.slice(0, 1000)
+      if (attempt >= maxAttempts) {
+        await data.asSystem('task fan-out: record that the job failed', (tx) =>
+          tx.query(`update public.task_fanouts set status = 'failed', error = $2, finished_at = now() where task_id = $1`, [job.task_id, message]))
+        return
+      }
+      await data.asSystem('task fan-out: record a failed attempt, kept until the chunk is retried', (tx) =>
+        tx.query(`update public.task_fanouts set error = $2, claimed_until = now() + make_interval(secs => ${LEASE_SECONDS}) where task_id = $1`, [job.task_id, message]))
+      await new Promise((resolve) => setTimeout(resolve, (options.retryBaseMs ?? 1000) * 2 ** (attempt - 1)))
+      continue
     }
+    attempt = 0
     // the count comes from the task's own counters: a chunk redone after a crash adds nobody twice
     await data.asSystem('task fan-out: record progress', (tx) =>
       tx.query(
