@@ -227,6 +227,21 @@ $$;
 grant execute on function app.now(), app.today(), app.is_active_member(), app.current_member_id(), app.is_admin(), app.managed_scope(boolean), app.scope_bounds(boolean), app.home_path()
   to authenticated, service_role;
 
+/*
+ * True while app.organizations_rekey() rewrites the organization keys that rows copy (a move
+ * of a subtree). Triggers that guard or react to ordinary edits step aside then: a key
+ * rewrite is not an edit (it must not reset who recorded attendance, refuse a closed vote,
+ * or notify live streams). Set transaction-locally by that function only; neither the app
+ * nor Supabase's API lets a user set it.
+ */
+create or replace function app.rekeying() returns boolean
+language sql stable
+set search_path = ''
+as $$
+  select coalesce(current_setting('app.rekeying', true), '') = 'on'
+$$;
+grant execute on function app.rekeying() to authenticated, service_role;
+
 -- system settings --------------------------------------------------------------------------
 /* Secrets generated on first start in local mode (session signing key, VAPID keys), shared
    by every app process on the same database. Never readable by users. */

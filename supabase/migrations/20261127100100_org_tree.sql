@@ -112,6 +112,57 @@ begin
 end
 $$;
 
+/*
+ * Rows of many features copy their organization's path as a text key (org_key, task_key) so
+ * that policies compare strings instead of joining the tree. When a subtree moves, every copy
+ * is rewritten in the same statement's transaction. The columns are found in the catalog
+ * (every non-generated text column named org_key or task_key in public and app), so a new
+ * feature's table is carried along without being listed here; a test reads the same catalog.
+ */
+create or replace function app.org_key_columns() returns table (table_name regclass, column_name name)
+language sql stable
+set search_path = ''
+as $$
+  select c.oid::regclass, a.attname
+    from pg_catalog.pg_attribute a
+    join pg_catalog.pg_class c on c.oid = a.attrelid
+    join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+   where n.nspname in ('public', 'app') and c.relkind in ('r', 'p')
+     and a.attname in ('org_key', 'task_key') and a.attgenerated = '' and not a.attisdropped
+     and a.atttypid = 'pg_catalog.text'::pg_catalog.regtype
+$$;
+
+create or replace function app.organizations_rekey() returns trigger
+language plpgsql security definer
+set search_path = ''
+as $$
+declare
+  old_keys text[];
+  new_keys text[];
+  target record;
+begin
+  select array_agg(o.path::text), array_agg(n.path::text) into old_keys, new_keys
+    from old_nodes o join new_nodes n on n.id = o.id
+   where o.path::text <> n.path::text;
+  if old_keys is null then
+    return null;
+  end if;
+  perform pg_catalog.set_config('app.rekeying', 'on', true);
+  for target in select * from app.org_key_columns() loop
+    execute pg_catalog.format(
+      'update %s t set %I = m.new_key from unnest($1::text[], $2::text[]) m (old_key, new_key) where t.%I = m.old_key',
+      target.table_name, target.column_name, target.column_name)
+      using old_keys, new_keys;
+  end loop;
+  perform pg_catalog.set_config('app.rekeying', 'off', true);
+  return null;
+end
+$$;
+drop trigger if exists organizations_rekey on public.organizations;
+create trigger organizations_rekey after update on public.organizations
+  referencing old table as old_nodes new table as new_nodes
+  for each statement execute function app.organizations_rekey();
+
 -- row-level security -----------------------------------------------------------------------
 alter table public.organizations enable row level security;
 

@@ -123,6 +123,7 @@ language plpgsql
 set search_path = ''
 as $$
 begin
+  if app.rekeying() then return new; end if;  -- a key rewrite is not an edit
   new.updated_at := now();
   return new;
 end

@@ -244,10 +244,12 @@ create trigger members_access_lost after update of left_on, deceased_on on publi
  * (or will hold) must sit strictly below a root of the caller's scope. A cell secretary can
  * reset the cell's members but not the ward secretary whose home is that cell, nor a deputy
  * of the same cell; nobody resets himself/herself here; only an administrator resets an
- * administrator. Refusals carry their own SQLSTATE so the page can explain them.
+ * administrator. A refusal is the answer ('not_yours', 'login_taken', 'left', 'no_contact'),
+ * not an error, so the page can explain it; 'issued' when done.
  */
+drop function if exists public.issue_member_login(uuid, text);
 create or replace function public.issue_member_login(p_member_id uuid, p_password_hash text)
-returns uuid
+returns text
 language plpgsql volatile security definer
 set search_path = ''
 as $$
@@ -267,19 +269,19 @@ begin
                    where r.member_id = m.id and (r.valid_to is null or r.valid_to >= app.today())
                      and not exists (select 1 from unnest(app.managed_scope()) root
                                       where o.path operator(extensions.<@) root and o.path operator(extensions.<>) root))) then
-    raise exception 'only a wider scope may reset this login' using errcode = 'SD001';
+    return 'not_yours';
   end if;
   if m.deceased_on is not null or (m.left_on is not null and m.left_on <= app.today()) then
-    raise exception 'the member has left' using errcode = 'SD003';
+    return 'left';
   end if;
   select user_id into uid from public.accounts where member_id = p_member_id;
   -- a phone shared with another member's login (a family phone) cannot sign in twice: the card number must
   phone_taken := m.phone is not null and exists (select 1 from app.credentials c where c.login_phone = m.phone and c.user_id is distinct from uid);
   if m.card_number is null and (m.phone is null or phone_taken) then
-    raise exception 'no free login for this member' using errcode = case when phone_taken then 'SD002' else '22023' end;
+    return case when phone_taken then 'login_taken' else 'no_contact' end;
   end if;
   if exists (select 1 from app.credentials c where c.login_card = m.card_number and c.user_id is distinct from uid) then
-    raise exception 'card number already used as a login' using errcode = 'SD002';
+    return 'login_taken';
   end if;
   if uid is null then
     insert into auth.users (phone) values (null) returning id into uid;
@@ -292,7 +294,7 @@ begin
         password_hash = excluded.password_hash, must_change_password = true, password_changed_at = now();
   perform app.write_audit('member.login_issued', 'member', m.id, m.org_id,
     jsonb_build_object('login', case when phone_taken or m.phone is null then 'card' else 'phone' end));
-  return uid;
+  return 'issued';
 end
 $$;
 revoke all on function public.issue_member_login(uuid, text) from public, anon;

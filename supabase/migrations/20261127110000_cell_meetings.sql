@@ -50,6 +50,7 @@ language plpgsql security definer
 set search_path = ''
 as $$
 begin
+  if app.rekeying() then return new; end if;  -- a key rewrite is not an edit
   select o.path::text into new.org_key from public.organizations o where o.id = new.org_id;
   if new.org_key is null then
     raise exception 'organization not found' using errcode = '23503';
@@ -72,6 +73,7 @@ language plpgsql security definer
 set search_path = ''
 as $$
 begin
+  if app.rekeying() then return null; end if;  -- a key rewrite is not an edit
   perform app.write_audit('meeting.' || lower(tg_op), 'meeting', new.id, new.org_id,
     case when tg_op = 'UPDATE' then app.row_diff(to_jsonb(old), to_jsonb(new)) else jsonb_build_object('title', new.title) end);
   return null;

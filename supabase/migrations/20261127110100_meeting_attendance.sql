@@ -27,6 +27,7 @@ set search_path = ''
 as $$
 declare cell uuid;
 begin
+  if app.rekeying() then return new; end if;  -- a key rewrite is not an edit
   select mt.org_key, mt.org_id into new.org_key, cell from public.meetings mt where mt.id = new.meeting_id;
   if cell is null then
     raise exception 'meeting not found' using errcode = '23503';

@@ -29,6 +29,7 @@ language plpgsql security definer
 set search_path = ''
 as $$
 begin
+  if app.rekeying() then return new; end if;  -- a key rewrite is not an edit
   if tg_op = 'UPDATE' and (new.body is distinct from old.body or new.author_id is distinct from old.author_id
                            or new.meeting_id is distinct from old.meeting_id) then
     raise exception 'a comment cannot be rewritten' using errcode = '42501';
@@ -86,6 +87,7 @@ language plpgsql security definer
 set search_path = ''
 as $$
 begin
+  if app.rekeying() then return null; end if;  -- a key rewrite is not an edit
   perform pg_notify('meeting_comments',
     json_build_object('meeting_id', new.meeting_id, 'comment_id', new.id, 'op', lower(tg_op))::text);
   return null;

@@ -68,6 +68,7 @@ language plpgsql security definer
 set search_path = ''
 as $$
 begin
+  if app.rekeying() then return new; end if;  -- a key rewrite is not an edit
   if tg_op = 'UPDATE' and old.status = 'closed' then
     raise exception 'the vote is closed' using errcode = '42501';
   end if;
@@ -94,6 +95,7 @@ language plpgsql security definer
 set search_path = ''
 as $$
 begin
+  if app.rekeying() then return new; end if;  -- a key rewrite is not an edit
   if tg_op = 'UPDATE' and (new.member_id is distinct from old.member_id or new.meeting_id is distinct from old.meeting_id) then
     raise exception 'a vote cannot move' using errcode = '42501';
   end if;
@@ -163,6 +165,7 @@ language plpgsql security definer
 set search_path = ''
 as $$
 begin
+  if app.rekeying() then return null; end if;  -- a key rewrite is not an edit
   perform pg_notify('meeting_votes',
     json_build_object('meeting_id', new.meeting_id, 'ballot', tg_table_name = 'meeting_ballots')::text);
   return null;

@@ -44,6 +44,7 @@ set search_path = ''
 as $$
 declare part text[] := coalesce(app.meeting_part(new.meeting_id), '{}');
 begin
+  if app.rekeying() then return new; end if;  -- a key rewrite is not an edit
   select mt.org_key into new.org_key from public.meetings mt where mt.id = new.meeting_id;
   if tg_op = 'INSERT' then
     new.status := 'draft';

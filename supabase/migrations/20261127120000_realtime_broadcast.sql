@@ -25,6 +25,7 @@ language plpgsql security definer
 set search_path = ''
 as $$
 begin
+  if app.rekeying() then return null; end if;  -- a key rewrite is not an edit
   perform app.publish('meeting_comments', 'meeting:' || new.meeting_id,
     jsonb_build_object('meeting_id', new.meeting_id, 'comment_id', new.id, 'op', lower(tg_op)));
   return null;
@@ -36,6 +37,7 @@ language plpgsql security definer
 set search_path = ''
 as $$
 begin
+  if app.rekeying() then return null; end if;  -- a key rewrite is not an edit
   perform app.publish('meeting_votes', 'meeting:' || new.meeting_id,
     jsonb_build_object('meeting_id', new.meeting_id, 'ballot', tg_table_name = 'meeting_ballots'));
   return null;

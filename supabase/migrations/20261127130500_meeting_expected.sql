@@ -29,6 +29,7 @@ as $$
 declare
   diff jsonb := case when tg_op = 'UPDATE' then app.row_diff(to_jsonb(old), to_jsonb(new)) - 'expected_count' end;
 begin
+  if app.rekeying() then return null; end if;  -- a key rewrite is not an edit
   if tg_op = 'UPDATE' and diff = '{}'::jsonb then
     return null;
   end if;

@@ -242,20 +242,12 @@ export async function canAddMembers(tx: Tx): Promise<boolean> {
   return row.ok
 }
 
-const LOGIN_REFUSALS = { SD001: 'not-yours', SD002: 'taken', SD003: 'left', '22023': 'no-contact' } as const
+export type LoginOutcome = 'issued' | 'not_yours' | 'login_taken' | 'left' | 'no_contact'
 
 /** Issues or resets a login; the database refuses what only a wider scope may do (see issue_member_login). */
-export async function issueLogin(tx: Tx, memberId: string, passwordHash: string): Promise<'ok' | (typeof LOGIN_REFUSALS)[keyof typeof LOGIN_REFUSALS]> {
-  try {
-    await tx.query(`savepoint issue_login`)
-    await tx.query(`select public.issue_member_login($1, $2)`, [memberId, passwordHash])
-    return 'ok'
-  } catch (error) {
-    const refusal = LOGIN_REFUSALS[(error as { code?: string }).code as keyof typeof LOGIN_REFUSALS]
-    if (!refusal) throw error
-    await tx.query(`rollback to savepoint issue_login`)
-    return refusal
-  }
+export async function issueLogin(tx: Tx, memberId: string, passwordHash: string): Promise<LoginOutcome> {
+  const [row] = await tx.query<{ outcome: LoginOutcome }>(`select public.issue_member_login($1, $2) as outcome`, [memberId, passwordHash])
+  return row.outcome
 }
 
 // --- spreadsheet import -----------------------------------------------------------------
