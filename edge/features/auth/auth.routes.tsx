@@ -1,6 +1,6 @@
 import { Hono } from 'hono'
 import { getCookie, setCookie } from 'hono/cookie'
-import { endSession, renewSession, requireUser, startSession } from '../../kernel/auth/session.ts'
+import { endSession, renewSession, requireUser, secureCookie, startSession } from '../../kernel/auth/session.ts'
 import { hashPassword, verifyPassword } from '../../kernel/auth/password.ts'
 import { sessionOf, type AppContext, type AppEnv } from '../../kernel/http/context.ts'
 import { clientAddress, digest } from '../../kernel/http/client.ts'
@@ -72,7 +72,7 @@ auth.post('/login', async (c) => {
   setCookie(c, DEVICE_COOKIE, `${device.id}.${await c.get('signer').mac(`device:${device.id}`)}`, {
     httpOnly: true,
     sameSite: 'Lax',
-    secure: new URL(c.req.url).protocol === 'https:' || c.get('config').COOKIE_SECURE === 'on',
+    secure: secureCookie(c),
     path: '/login',
     maxAge: 400 * 86_400,
   })

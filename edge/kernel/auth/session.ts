@@ -2,14 +2,16 @@ import { getCookie, setCookie, deleteCookie } from 'hono/cookie'
 import type { MiddlewareHandler } from 'hono'
 import type { AppContext, AppEnv } from '../http/context.ts'
 import { isHtmx, redirectTo } from '../http/htmx.ts'
+import { requestIsHttps } from '../http/client.ts'
 import type { SessionClaims } from './token.ts'
 
 export const SESSION_COOKIE = 'sotay_session'
 const SESSION_SECONDS = 12 * 3600
 
-function secureCookie(c: AppContext): boolean {
+/** Secure when configured, or when the request came over https (directly, or through a trusted proxy). */
+export function secureCookie(c: AppContext): boolean {
   const mode = c.get('config').COOKIE_SECURE
-  return mode === 'on' || (mode === 'auto' && new URL(c.req.url).protocol === 'https:')
+  return mode === 'on' || (mode === 'auto' && requestIsHttps(c))
 }
 
 /** Starts a session: its row first (so it can be ended), then the cookie. */

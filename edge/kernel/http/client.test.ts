@@ -134,4 +134,16 @@ describe('sign-in throttling behind a reverse proxy', () => {
     // the same number of failures, each claiming another address, from a peer that is no proxy
     expect(await failUntilThrottled('198.51.100.10', (i) => `203.0.113.${100 + i}`)).toBe(needed)
   })
+
+  it('the session cookie is Secure when the proxy says the browser used https, and only then', async () => {
+    const viaProxy = (proto: string, address = '10.9.0.1') => {
+      const agent = t.anonymous()
+      agent.address = address
+      return agent.request('/login', { method: 'POST', body: new URLSearchParams({ login: LOGINS.staff, password: DEMO_PASSWORD }), headers: { 'X-Forwarded-Proto': proto, 'X-Forwarded-For': '203.0.113.77' } })
+    }
+    const session = (res: Response) => res.headers.getSetCookie().find((c) => c.startsWith('sotay_session='))!
+    expect(session(await viaProxy('https'))).toMatch(/;\s*Secure/i)
+    expect(session(await viaProxy('http'))).not.toMatch(/;\s*Secure/i)
+    expect(session(await viaProxy('https', '198.51.100.20'))).not.toMatch(/;\s*Secure/i)
+  })
 })
