@@ -24,7 +24,7 @@ export async function planTaskReminders(tx: Tx, now: Date, offsets: Offset[]): P
          select a.member_id where a.member_id is not null
          union all
          select ro.member_id from public.org_roles ro
-          where a.org_id is not null and ro.org_id = a.org_id and ro.valid_from <= current_date and (ro.valid_to is null or ro.valid_to >= current_date)) who (member_id)
+          where a.org_id is not null and ro.org_id = a.org_id and ro.valid_from <= app.today() and (ro.valid_to is null or ro.valid_to >= app.today())) who (member_id)
        join public.accounts acc on acc.member_id = who.member_id
        cross join lateral (
          select o.days, ((t.due_on + o.days) + o.at_time) at time zone 'Asia/Ho_Chi_Minh' as at
