@@ -15,11 +15,21 @@ create table if not exists public.meeting_comments (
   hidden boolean not null default false,
   hidden_reason text check (length(hidden_reason) <= 500),
   created_at timestamptz not null default now(),
+  /* the comment's place in its meeting's thread, in commit order (see meeting_comments_prepare) */
+  seq bigint not null default 0,
   check (not hidden or hidden_reason is not null)
 );
 
+/* The last place given in each meeting's thread. Taking the next one locks the meeting's row
+   until the comment's transaction ends, so places follow commit order: a stream that replays
+   "after place n" never skips a comment that began earlier and committed later. */
+create table if not exists app.meeting_comment_places (
+  meeting_id uuid primary key references public.meetings (id),
+  last_seq bigint not null
+);
+
 -- indexes ------------------------------------------------------------------------------
-create index if not exists meeting_comments_meeting_idx on public.meeting_comments (meeting_id, created_at, id);
+create index if not exists meeting_comments_meeting_idx on public.meeting_comments (meeting_id, seq);
 
 -- triggers -------------------------------------------------------------------------------
 
@@ -35,6 +45,13 @@ begin
     raise exception 'a comment cannot be rewritten' using errcode = '42501';
   end if;
   select mt.org_key into new.org_key from public.meetings mt where mt.id = new.meeting_id;
+  if tg_op = 'INSERT' then
+    insert into app.meeting_comment_places as p (meeting_id, last_seq) values (new.meeting_id, 1)
+    on conflict (meeting_id) do update set last_seq = p.last_seq + 1
+    returning p.last_seq into new.seq;
+  elsif new.seq is distinct from old.seq then
+    raise exception 'a comment cannot move in the thread' using errcode = '42501';
+  end if;
   if tg_op = 'UPDATE' and new.hidden is distinct from old.hidden then
     perform app.write_audit(case when new.hidden then 'comment.hide' else 'comment.unhide' end, 'meeting_comment', new.id,
       (select mt.org_id from public.meetings mt where mt.id = new.meeting_id), jsonb_build_object('reason', new.hidden_reason));
@@ -48,6 +65,14 @@ create trigger meeting_comments_prepare before insert or update on public.meetin
 
 -- row-level security -----------------------------------------------------------------------
 alter table public.meeting_comments enable row level security;
+alter table app.meeting_comment_places enable row level security;
+
+/* Places are taken by the comments' own trigger (security definer) only. */
+drop policy if exists "No user reads or writes thread places" on app.meeting_comment_places;
+create policy "No user reads or writes thread places" on app.meeting_comment_places
+  for all to authenticated
+  using (false)
+  with check (false);
 
 /* Whoever sees the meeting sees its comments; hidden ones only their author and managers. */
 drop policy if exists "Participants can read the comments of meetings they can see" on public.meeting_comments;
@@ -98,12 +123,13 @@ create trigger meeting_comments_notify after insert or update on public.meeting_
   for each row execute function app.meeting_comments_notify();
 
 /* Where a comment sits in the thread, for replay after a reconnect, even when the caller may
-   no longer read it (it was hidden meanwhile). Reveals only a timestamp. */
-create or replace function public.comment_position(p_comment_id uuid) returns timestamptz
+   no longer read it (it was hidden meanwhile). Reveals only a place number. */
+drop function if exists public.comment_position(uuid);
+create or replace function public.comment_position(p_comment_id uuid) returns bigint
 language sql stable security definer
 set search_path = ''
 as $$
-  select c.created_at from public.meeting_comments c where c.id = p_comment_id
+  select c.seq from public.meeting_comments c where c.id = p_comment_id
 $$;
 revoke all on function public.comment_position(uuid) from public, anon;
 grant execute on function public.comment_position(uuid) to authenticated;

@@ -99,7 +99,14 @@ begin
   if tg_op = 'UPDATE' and (new.member_id is distinct from old.member_id or new.meeting_id is distinct from old.meeting_id) then
     raise exception 'a vote cannot move' using errcode = '42501';
   end if;
-  select b.org_key into new.org_key from public.meeting_ballots b where b.meeting_id = new.meeting_id;
+  -- a share lock on the open ballot: closing (an update of that row) waits for this vote to
+  -- commit and then counts it, and a vote that arrives after the close sees it closed
+  select b.org_key into new.org_key from public.meeting_ballots b
+   where b.meeting_id = new.meeting_id and b.status = 'open'
+     for share;
+  if new.org_key is null then
+    raise exception 'the vote is closed' using errcode = '42501';
+  end if;
   new.cast_at := now();
   return new;
 end

@@ -12,6 +12,12 @@ export interface CommentRow {
   mine: boolean
 }
 
+/** A comment as the live fan-out reads it: its place in the thread and its author's account too. */
+export interface LiveComment extends CommentRow {
+  seq: number
+  author_user_id: string | null
+}
+
 /**
  * Authors' names, read once per statement: cell members know their cell-mates through the
  * roster (names only), managers through the member records their policy lets them read.
@@ -46,7 +52,7 @@ export async function thread(tx: Tx, meetingId: string): Promise<Thread | undefi
             c.author_id = (select app.current_member_id()) as mine, ${AUTHOR_NAME}
        from public.meeting_comments c ${AUTHOR_JOINS}
       where c.meeting_id = $1
-      order by c.created_at, c.id
+      order by c.seq
       limit 1000`,
     [meetingId],
   )
@@ -90,17 +96,27 @@ export async function after(tx: Tx, meetingId: string, afterId: string | null): 
     `${AUTHORS}
      select c.id, c.body, c.created_at, c.taken_into_resolution, c.hidden, c.hidden_reason, false as mine, ${AUTHOR_NAME}
        from public.meeting_comments c ${AUTHOR_JOINS}
-      where c.meeting_id = $1 and ($2::uuid is null or (c.created_at, c.id) > (public.comment_position($2), $2::uuid))
-      order by c.created_at, c.id
+      where c.meeting_id = $1 and ($2::uuid is null or c.seq > public.comment_position($2))
+      order by c.seq
       limit 1000`,
     [meetingId, afterId],
   )
 }
 
 /** One comment for the live fan-out. System path: read once, written to streams already authorized. */
-export async function one(tx: Tx, commentId: string): Promise<CommentRow | undefined> {
-  const [row] = await tx.query<CommentRow>(`select ${ITEM_COLUMNS} from public.meeting_comments c where c.id = $1`, [commentId])
+export async function one(tx: Tx, commentId: string): Promise<LiveComment | undefined> {
+  const [row] = await tx.query<LiveComment>(
+    `select ${ITEM_COLUMNS}, c.seq::int as seq, (select a.user_id from public.accounts a where a.member_id = c.author_id) as author_user_id
+       from public.meeting_comments c where c.id = $1`,
+    [commentId],
+  )
   return row
+}
+
+/** The newest place in a meeting's thread (0: none yet). System path: the fan-out's starting point. */
+export async function lastPlace(tx: Tx, meetingId: string): Promise<number> {
+  const [row] = await tx.query<{ seq: number }>(`select coalesce(max(seq), 0)::int as seq from public.meeting_comments where meeting_id = $1`, [meetingId])
+  return row.seq
 }
 
 /** May the user follow this meeting's stream, and with the managers' buttons? Undefined when out of sight. */
@@ -119,12 +135,10 @@ export async function canFollow(tx: Tx, meetingId: string): Promise<boolean> {
   return rows.length === 1
 }
 
-/** Comment ids after a given one, in thread order (system path: catch-up of the live fan-out). */
-export async function since(tx: Tx, meetingId: string, afterId: string): Promise<{ id: string }[]> {
+/** Comments after a place in the thread, in commit order (system path: catch-up of the live fan-out). */
+export async function since(tx: Tx, meetingId: string, afterSeq: number): Promise<{ id: string }[]> {
   return tx.query(
-    `select c.id from public.meeting_comments c
-      where c.meeting_id = $1 and (c.created_at, c.id) > (public.comment_position($2), $2::uuid)
-      order by c.created_at, c.id limit 10000`,
-    [meetingId, afterId],
+    `select c.id from public.meeting_comments c where c.meeting_id = $1 and c.seq > $2 order by c.seq limit 10000`,
+    [meetingId, afterSeq],
   )
 }

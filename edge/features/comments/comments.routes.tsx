@@ -137,7 +137,7 @@ comments.get('/meetings/:meetingId/stream', async (c) => {
   if (!opened) notFound()
   const base = `/comments/meetings/${meetingId}`
   return liveStream(c, {
-    follow: (send) => hubFor(c.get('realtime'), data).follow(meetingId, { canManage: opened.can_manage, send }),
+    follow: (send) => hubFor(c.get('realtime'), data).follow(meetingId, { canManage: opened.can_manage, userId: session.sub, send }),
     first: async () => {
       if (lastSeen === undefined || (lastSeen !== '' && !isUuid(lastSeen))) return []
       const missed = await data.withUser(session, (tx) => q.after(tx, meetingId, lastSeen || null))
