@@ -17,6 +17,23 @@ create table if not exists public.member_imports (
   committed_at timestamptz
 );
 create index if not exists member_imports_owner_idx on public.member_imports (created_by, created_at desc);
+create index if not exists member_imports_created_idx on public.member_imports (created_at);
+
+/* Staged rows hold personal data (citizen ids, addresses) for the preview only: a commit empties
+   them, and nothing staged outlives a day. Every new upload sweeps what has expired, whoever
+   staged it (security definer: the uploader cannot see others' imports). */
+create or replace function app.member_imports_expire() returns trigger
+language plpgsql security definer
+set search_path = ''
+as $$
+begin
+  delete from public.member_imports where created_at < now() - interval '24 hours';
+  return null;
+end
+$$;
+drop trigger if exists member_imports_expire on public.member_imports;
+create trigger member_imports_expire after insert on public.member_imports
+  for each statement execute function app.member_imports_expire();
 
 -- row-level security -----------------------------------------------------------------------
 alter table public.member_imports enable row level security;
@@ -24,7 +41,7 @@ alter table public.member_imports enable row level security;
 drop policy if exists "Uploaders can read their own imports" on public.member_imports;
 create policy "Uploaders can read their own imports" on public.member_imports
   for select to authenticated
-  using (created_by = (select auth.uid()));
+  using (created_by = (select auth.uid()) and created_at > now() - interval '24 hours');
 
 /* An import targets an organization the uploader manages. */
 drop policy if exists "Managers can stage imports into their subtree" on public.member_imports;
@@ -36,7 +53,7 @@ create policy "Managers can stage imports into their subtree" on public.member_i
 drop policy if exists "Uploaders can mark their own imports committed" on public.member_imports;
 create policy "Uploaders can mark their own imports committed" on public.member_imports
   for update to authenticated
-  using (created_by = (select auth.uid()))
+  using (created_by = (select auth.uid()) and created_at > now() - interval '24 hours')
   with check (created_by = (select auth.uid()));
 
 drop policy if exists "Uploaders can discard their own imports" on public.member_imports;

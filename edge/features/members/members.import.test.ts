@@ -53,6 +53,21 @@ describe('CSV import', () => {
     expect(await count('Bùi Văn Nhập')).toBe(1)
   })
 
+  it('keeps no staged personal data: a commit empties the staged rows, and a staged file expires after a day', async () => {
+    const staged = (id: string) =>
+      t.runtime.data.asSystem('test: read a staged import', async (tx) => (await tx.query<{ rows: unknown[] }>(`select rows from public.member_imports where id = $1`, [id]))[0])
+    const csv = 'Họ và tên,Ngày sinh,Giới tính,Số CCCD\nLâm Văn Tạm,01/01/1970,Nam,001070999888\n'
+    const first = /import\/([0-9a-f-]+)\/commit/.exec(await (await upload(csv, 'tam.csv')).text())![1]
+    expect((await staged(first)).rows).toHaveLength(1)
+    await secretary.post(`/members/import/${first}/commit`, {})
+    expect((await staged(first)).rows).toEqual([])
+    const second = /import\/([0-9a-f-]+)\/commit/.exec(await (await upload(csv.replace('Tạm', 'Cũ').replace('999888', '999777'), 'cu.csv')).text())![1]
+    await t.runtime.data.asSystem('test: a staged import from two days ago', (tx) => tx.query(`update public.member_imports set created_at = now() - interval '2 days' where id = $1`, [second]))
+    expect((await secretary.post(`/members/import/${second}/commit`, {})).status).toBe(404)
+    await upload(csv.replace('Tạm', 'Mới').replace('999888', '999666'), 'moi.csv')
+    expect(await staged(second)).toBeUndefined()
+  })
+
   it('flags rows that duplicate a stored record by card number, citizen id, or name and birth date', async () => {
     const csv = 'Họ và tên;Ngày sinh;Số thẻ\nBùi Văn Nhập;12/05/1975;\nKhác Tên;01/01/1970;77000001\n'
     const html = await (await upload(csv, 'trung.csv')).text()

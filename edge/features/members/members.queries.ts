@@ -292,8 +292,10 @@ const IMPORT_COLUMNS = PROFILE_COLUMNS.join(', ')
 export async function commitImport(tx: Tx, id: string): Promise<number> {
   const inserted = await tx.query<{ n: number }>(
     `with staged as (
-       update public.member_imports set committed_at = now()
-        where id = $1 and committed_at is null returning rows
+       select rows from public.member_imports where id = $1 and committed_at is null for update
+     ), done as (
+       -- the staged rows (citizen ids, addresses) are not kept once imported: only the fact
+       update public.member_imports set committed_at = now(), rows = '[]'::jsonb where id = $1 and committed_at is null
      ), ins as (
        insert into public.members (${IMPORT_COLUMNS})
        select ${IMPORT_COLUMNS} from staged, jsonb_populate_recordset(null::public.members, staged.rows)

@@ -138,6 +138,14 @@ export async function create(tx: Tx, input: TaskInput, bulkThreshold = Infinity)
     input.due_on,
     input.priority,
   ])
+  // an organization asked for but not managed (outside the scope, or only visible as one's own cell's ancestor) refuses the whole task
+  if (input.org_ids.length) {
+    const [{ n }] = await tx.query<{ n: number }>(
+      `select count(*)::int as n from public.organizations o where o.id = any ($1::uuid[]) and o.path <@ any ((select app.managed_scope())::ltree[])`,
+      [input.org_ids],
+    )
+    if (n < new Set(input.org_ids).size) throw Object.assign(new Error('organization outside the scope'), { code: '42501' })
+  }
   if (input.every_member && input.org_ids.length && (await targetCount(tx, input.org_ids, bulkThreshold + 1)) > bulkThreshold) {
     await tx.query(`insert into public.task_fanouts (task_id, org_ids) values ($1, $2::uuid[])`, [id, input.org_ids])
     return { id, assigned: 0, background: true }

@@ -58,6 +58,18 @@ describe('assigning', () => {
     expect(n).toBe(0)
   })
 
+  it('an organization outside the scope refuses the whole task, as assignee or as every-member target (nothing is created)', async () => {
+    const ward = await t.signIn(LOGINS.grassroots)
+    const outside = await orgIdByPath(t, 'ns.tp1.g2.c1')
+    for (const extra of [{}, { every_member: 'on' }]) {
+      const res = await ward.post('/tasks', { org_id: await orgIdByPath(t, 'ns.tp1.g1'), title: 'Giao sang phường khác', due_on: inDays(3), priority: 'normal', org_ids: outside, ...extra })
+      expect(res.status).toBe(400)
+      expect(await res.text()).toContain('Chỉ giao việc trong phạm vi tổ chức bạn quản lý.')
+    }
+    const [{ n }] = await t.runtime.data.asSystem('test: no task left behind', (tx) => tx.query<{ n: number }>(`select count(*)::int as n from public.tasks where title = 'Giao sang phường khác'`))
+    expect(n).toBe(0)
+  })
+
   it('a ward secretary assigns to a cell, or to every member of it', async () => {
     const ward = await t.signIn(LOGINS.grassroots)
     const wardId = await orgIdByPath(t, 'ns.tp1.g1')
