@@ -61,7 +61,7 @@ describe('assigning', () => {
   it('an organization outside the scope refuses the whole task, as assignee or as every-member target (nothing is created)', async () => {
     const ward = await t.signIn(LOGINS.grassroots)
     const outside = await orgIdByPath(t, 'ns.tp1.g2.c1')
-    for (const extra of [{}, { every_member: 'on' }]) {
+    for (const extra of [{}, { every_member: 'on' }] as Record<string, string>[]) {
       const res = await ward.post('/tasks', { org_id: await orgIdByPath(t, 'ns.tp1.g1'), title: 'Giao sang phường khác', due_on: inDays(3), priority: 'normal', org_ids: outside, ...extra })
       expect(res.status).toBe(400)
       expect(await res.text()).toContain('Chỉ giao việc trong phạm vi tổ chức bạn quản lý.')
