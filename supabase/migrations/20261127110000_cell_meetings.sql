@@ -68,14 +68,20 @@ drop trigger if exists meetings_prepare on public.meetings;
 create trigger meetings_prepare before insert or update on public.meetings
   for each row execute function app.meetings_prepare();
 
+/* The frozen count is bookkeeping, not a change anyone made: the audit trail leaves it out. */
 create or replace function app.meetings_audit() returns trigger
 language plpgsql security definer
 set search_path = ''
 as $$
+declare
+  diff jsonb := case when tg_op = 'UPDATE' then app.row_diff(to_jsonb(old), to_jsonb(new)) - 'expected_count' end;
 begin
   if app.rekeying() then return null; end if;  -- a key rewrite is not an edit
+  if tg_op = 'UPDATE' and diff = '{}'::jsonb then
+    return null;
+  end if;
   perform app.write_audit('meeting.' || lower(tg_op), 'meeting', new.id, new.org_id,
-    case when tg_op = 'UPDATE' then app.row_diff(to_jsonb(old), to_jsonb(new)) else jsonb_build_object('title', new.title) end);
+    case when tg_op = 'UPDATE' then diff else jsonb_build_object('title', new.title) end);
   return null;
 end
 $$;
@@ -119,3 +125,152 @@ create policy "Managers can change meetings in their subtree" on public.meetings
 
 -- grants ---------------------------------------------------------------------------------
 grant select, insert, update on public.meetings to authenticated;
+
+-- attendance ----------------------------------------------------------------------------------
+/*
+ * Attendance of a cell meeting: each member present, absent with a reason, or absent
+ * without one. A member checks himself/herself in; the secretary records the others, and
+ * may check in an elderly member by proxy (marked as such). One row per member per meeting.
+ */
+
+-- tables -------------------------------------------------------------------------------
+create table if not exists public.meeting_attendance (
+  meeting_id uuid not null references public.meetings (id),
+  member_id uuid not null references public.members (id),
+  org_key text collate "C" not null default '',
+  status text not null check (status in ('present', 'absent_excused', 'absent_unexcused')),
+  reason text check (length(reason) <= 500),
+  by_proxy boolean not null default false,
+  recorded_by uuid default auth.uid(),
+  recorded_at timestamptz not null default now(),
+  primary key (meeting_id, member_id),
+  check (status <> 'absent_excused' or reason is not null)
+);
+
+-- triggers -------------------------------------------------------------------------------
+
+/* Rows take their meeting's key (for the scope policy); the member must belong to the cell. */
+create or replace function app.meeting_attendance_prepare() returns trigger
+language plpgsql security definer
+set search_path = ''
+as $$
+declare cell uuid;
+begin
+  if app.rekeying() then return new; end if;  -- a key rewrite is not an edit
+  select mt.org_key, mt.org_id into new.org_key, cell from public.meetings mt where mt.id = new.meeting_id;
+  if cell is null then
+    raise exception 'meeting not found' using errcode = '23503';
+  end if;
+  if not exists (select 1 from public.members m where m.id = new.member_id and m.org_id = cell) then
+    raise exception 'not a member of the cell' using errcode = '23514';
+  end if;
+  new.recorded_by := auth.uid();
+  new.recorded_at := now();
+  return new;
+end
+$$;
+drop trigger if exists meeting_attendance_prepare on public.meeting_attendance;
+create trigger meeting_attendance_prepare before insert or update on public.meeting_attendance
+  for each row execute function app.meeting_attendance_prepare();
+
+-- row-level security -----------------------------------------------------------------------
+alter table public.meeting_attendance enable row level security;
+
+/* Whoever can see the meeting sees its attendance. */
+drop policy if exists "Users can read attendance of meetings they can see" on public.meeting_attendance;
+create policy "Users can read attendance of meetings they can see" on public.meeting_attendance
+  for select to authenticated
+  using (meeting_id in (select mt.id from public.meetings mt));
+
+/* A member checks himself/herself in, present, at a meeting of his/her own cell. */
+drop policy if exists "Members can check themselves in" on public.meeting_attendance;
+create policy "Members can check themselves in" on public.meeting_attendance
+  for insert to authenticated
+  with check (member_id = (select app.current_member_id()) and status = 'present' and not by_proxy
+              and meeting_id in (select mt.id from public.meetings mt where mt.org_id = (select app.home_org_id()) and mt.status = 'scheduled'));
+
+/* Secretaries and committees above record anyone's attendance in their subtree. */
+drop policy if exists "Managers can record attendance in their subtree" on public.meeting_attendance;
+create policy "Managers can record attendance in their subtree" on public.meeting_attendance
+  for insert to authenticated
+  with check (org_key >= ((select app.scope_bounds())[1]) and org_key < ((select app.scope_bounds())[2])
+              and (((select app.scope_bounds())[3]) = '1'
+                   or org_key::extensions.ltree operator(extensions.<@) any ((select app.managed_scope())::extensions.ltree[])));
+
+drop policy if exists "Managers can correct attendance in their subtree" on public.meeting_attendance;
+create policy "Managers can correct attendance in their subtree" on public.meeting_attendance
+  for update to authenticated
+  using (org_key >= ((select app.scope_bounds())[1]) and org_key < ((select app.scope_bounds())[2])
+         and (((select app.scope_bounds())[3]) = '1'
+              or org_key::extensions.ltree operator(extensions.<@) any ((select app.managed_scope())::extensions.ltree[])))
+  with check (org_key >= ((select app.scope_bounds())[1]) and org_key < ((select app.scope_bounds())[2])
+              and (((select app.scope_bounds())[3]) = '1'
+                   or org_key::extensions.ltree operator(extensions.<@) any ((select app.managed_scope())::extensions.ltree[])));
+
+-- grants ---------------------------------------------------------------------------------
+grant select, insert, update on public.meeting_attendance to authenticated;
+
+/* How many members a cell expects at its meetings (current members not exempt from meetings),
+   counted under the caller's RLS: managers through the member records, members through the
+   roster of their own cell; anyone else gets 0. */
+create or replace function app.expected_attendance(p_org_id uuid) returns int
+language sql stable security invoker
+set search_path = ''
+as $$
+  select count(*)::int from (
+    select m.id from public.members m
+     where m.org_id = p_org_id and m.deceased_on is null and m.left_on is null and not m.exempt
+    union
+    select r.id from public.my_cell_roster() r where not r.exempt and (select app.home_org_id()) = p_org_id) people
+$$;
+grant execute on function app.expected_attendance(uuid) to authenticated, service_role;
+
+-- the expected count, frozen at the first check-in ------------------------------------------------
+/*
+ * How many members a meeting expected, frozen when its attendance is first recorded, so the
+ * attendance rate of an old meeting does not drift as the cell's membership changes.
+ */
+alter table public.meetings add column if not exists expected_count int check (expected_count >= 0);
+
+create or replace function app.meetings_freeze_expected() returns trigger
+language plpgsql security definer
+set search_path = ''
+as $$
+begin
+  update public.meetings mt
+     set expected_count = (select count(*)::int from public.members m
+                            where m.org_id = mt.org_id and m.deceased_on is null and m.left_on is null and not m.exempt)
+   where mt.id in (select distinct n.meeting_id from new_rows n) and mt.expected_count is null;
+  return null;
+end
+$$;
+drop trigger if exists meeting_attendance_freeze_expected on public.meeting_attendance;
+create trigger meeting_attendance_freeze_expected after insert on public.meeting_attendance
+  referencing new table as new_rows
+  for each statement execute function app.meetings_freeze_expected();
+
+/*
+ * Meeting lists of a wide scope (a province: hundreds of thousands of meetings) walk this index
+ * from now on, forwards for upcoming meetings and backwards for past ones, and stop at a page.
+ */
+create index if not exists meetings_starts_idx on public.meetings (starts_at);
+
+-- realtime: who may join a meeting's Supabase Realtime channel -----------------------------------
+/* Who may join "meeting:<id>": whoever can see the meeting under RLS (its cell's members and
+   the managers above). Only where Supabase Realtime's table exists. */
+do $$
+begin
+  if to_regclass('realtime.messages') is null then
+    return;
+  end if;
+  execute $policy$
+    drop policy if exists "Participants receive the broadcasts of meetings they can see" on realtime.messages;
+    create policy "Participants receive the broadcasts of meetings they can see" on realtime.messages
+      for select to authenticated
+      using (realtime.messages.extension = 'broadcast'
+             and (select realtime.topic()) like 'meeting:%'
+             and exists (select 1 from public.meetings mt
+                          where mt.id::text = substring((select realtime.topic()) from 9)));
+  $policy$;
+end
+$$;

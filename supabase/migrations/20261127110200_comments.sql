@@ -105,16 +105,14 @@ grant select, insert, update on public.meeting_comments to authenticated;
 
 -- realtime -------------------------------------------------------------------------------
 
-/* After commit, every app process hears {meeting_id, comment_id, op} and fans it out to the
-   open streams of that meeting. */
 create or replace function app.meeting_comments_notify() returns trigger
 language plpgsql security definer
 set search_path = ''
 as $$
 begin
   if app.rekeying() then return null; end if;  -- a key rewrite is not an edit
-  perform pg_notify('meeting_comments',
-    json_build_object('meeting_id', new.meeting_id, 'comment_id', new.id, 'op', lower(tg_op))::text);
+  perform app.publish('meeting_comments', 'meeting:' || new.meeting_id,
+    jsonb_build_object('meeting_id', new.meeting_id, 'comment_id', new.id, 'op', lower(tg_op)));
   return null;
 end
 $$;

@@ -26,7 +26,7 @@ let meetingId: string
 
 beforeAll(async () => {
   t = await testApp({ members: 200 })
-  const migration = await readFile(new URL('../../../supabase/migrations/20261127120000_realtime_broadcast.sql', import.meta.url), 'utf8')
+  const migration = await readFile(new URL('../../../supabase/migrations/20261127110000_cell_meetings.sql', import.meta.url), 'utf8')
   await t.runtime.data.asSystem('test: give this database Supabase Realtime, then apply the migration again as Supabase would', async (tx) => {
     await tx.exec(SUPABASE_REALTIME)
     await tx.exec(migration)

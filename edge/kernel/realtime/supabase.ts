@@ -22,7 +22,7 @@ const OPEN = 1
 
 /**
  * Supabase Realtime as the realtime port (REALTIME=supabase). The database broadcasts each
- * event on the private channel of its meeting ("meeting:<id>", see the realtime_broadcast
+ * event on the private channel of its meeting ("meeting:<id>", see the cell_meetings
  * migration); this process joins the channels of the meetings its streams follow, with the
  * service role key, and hands each broadcast to the subscribers of its event name. After a
  * reconnect it rejoins and calls onReady, so the hubs read what they missed meanwhile.

@@ -165,16 +165,14 @@ grant select, insert, update on public.meeting_votes to authenticated;
 
 -- realtime -------------------------------------------------------------------------------
 
-/* After commit, every app process hears {meeting_id, ballot} and refreshes that meeting's tally
-   (ballot: the vote opened or closed, so the buttons change too). */
 create or replace function app.meeting_votes_notify() returns trigger
 language plpgsql security definer
 set search_path = ''
 as $$
 begin
   if app.rekeying() then return null; end if;  -- a key rewrite is not an edit
-  perform pg_notify('meeting_votes',
-    json_build_object('meeting_id', new.meeting_id, 'ballot', tg_table_name = 'meeting_ballots')::text);
+  perform app.publish('meeting_votes', 'meeting:' || new.meeting_id,
+    jsonb_build_object('meeting_id', new.meeting_id, 'ballot', tg_table_name = 'meeting_ballots'));
   return null;
 end
 $$;
