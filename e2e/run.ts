@@ -4,8 +4,9 @@ import { startServer } from './server.ts'
 import { scenarios as members } from './members.e2e.ts'
 import { scenarios as meetings } from './cell-meetings.e2e.ts'
 import { scenarios as tasks } from './tasks.e2e.ts'
+import { scenarios as sessions } from './sessions.e2e.ts'
 
-const scenarios = { ...members, ...meetings, ...tasks }
+const scenarios = { ...members, ...meetings, ...tasks, ...sessions }
 
 /** Browser tests: Debian's chromium driven by playwright-core (no browser download). */
 const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
