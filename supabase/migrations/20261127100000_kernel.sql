@@ -257,8 +257,19 @@ create policy "No user reads or writes system settings" on app.settings
   using (false)
   with check (false);
 
--- scope check for write policies ------------------------------------------------------
-create or replace function app.manages_key(p_org_key text) returns boolean
+-- the scope vocabulary -----------------------------------------------------------------------
+/*
+ * Every policy that asks "is this row inside the signed-in user's managed subtree?" says so in
+ * the same words: app.in_scope(<the row's copied organization key>). As a function it serves
+ * where few rows are checked (a row being written, a flag on a page). Policies that scan many
+ * rows are created through app.define_policy(), which writes app.in_scope(k) out as its one
+ * inline form: a "C"-collated range over the key (the subtree of path r is exactly the texts in
+ * [r, r || '/')), exact for a single root, plus the ltree test when the user holds several
+ * disjoint roots. Postgres cannot inline a function that reads the user's roles, and the range
+ * written out is what keeps a policy within the measured budgets (DESIGN, "Measured RLS
+ * shapes"); a test proves the function and the inline form agree.
+ */
+create or replace function app.in_scope(p_org_key text) returns boolean
 language sql stable security definer
 set search_path = ''
 as $$
@@ -266,8 +277,47 @@ as $$
          and (b[3] = '1' or p_org_key::extensions.ltree operator(extensions.<@) any (app.managed_scope()))
     from (select app.scope_bounds() as b) bounds
 $$;
-revoke all on function app.manages_key(text) from public;
-grant execute on function app.manages_key(text) to authenticated, service_role;
+/* The same question where the row also carries the key as an ltree (members.org_path): the
+   several-roots test then needs no cast. */
+create or replace function app.in_scope(p_org_key text, p_org_path extensions.ltree) returns boolean
+language sql stable
+set search_path = ''
+as $$
+  select app.in_scope(p_org_key)
+$$;
+revoke all on function app.in_scope(text) from public;
+revoke all on function app.in_scope(text, extensions.ltree) from public;
+grant execute on function app.in_scope(text), app.in_scope(text, extensions.ltree) to authenticated, service_role;
+
+/* The inline form of app.in_scope(key [, path]) inside a policy's text. */
+create or replace function app.expand_scope(p_sql text) returns text
+language sql immutable
+set search_path = ''
+as $$
+  select pg_catalog.regexp_replace(pg_catalog.regexp_replace(p_sql,
+    'app\.in_scope\(\s*([a-z_]+)\s*,\s*([a-z_]+)\s*\)',
+    '(\1 >= ((select app.scope_bounds())[1]) and \1 < ((select app.scope_bounds())[2])'
+    ' and (((select app.scope_bounds())[3]) = ''1'' or \2 operator(extensions.<@) any ((select app.managed_scope())::extensions.ltree[])))', 'g'),
+    'app\.in_scope\(\s*([a-z_]+)\s*\)',
+    '(\1 >= ((select app.scope_bounds())[1]) and \1 < ((select app.scope_bounds())[2])'
+    ' and (((select app.scope_bounds())[3]) = ''1'' or \1::extensions.ltree operator(extensions.<@) any ((select app.managed_scope())::extensions.ltree[])))', 'g')
+$$;
+
+/* Creates (or re-creates) a policy for signed-in users, its scope written out by app.expand_scope.
+   Migrations only: users cannot call it. */
+create or replace function app.define_policy(p_table regclass, p_name text, p_command text,
+                                             using_sql text default null, check_sql text default null) returns void
+language plpgsql
+set search_path = ''
+as $$
+begin
+  execute pg_catalog.format('drop policy if exists %I on %s', p_name, p_table);
+  execute pg_catalog.format('create policy %I on %s for %s to authenticated%s%s', p_name, p_table, p_command,
+    case when using_sql is null then '' else pg_catalog.format(' using (%s)', app.expand_scope(using_sql)) end,
+    case when check_sql is null then '' else pg_catalog.format(' with check (%s)', app.expand_scope(check_sql)) end);
+end
+$$;
+revoke all on function app.expand_scope(text), app.define_policy(regclass, text, text, text, text) from public;
 
 -- live events ------------------------------------------------------------------------------
 /*

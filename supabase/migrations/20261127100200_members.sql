@@ -160,32 +160,19 @@ create policy "Members can read their own record" on public.members
   using (id = (select app.current_member_id()));
 
 /* Secretaries, deputies, committee members and staff read the members of their subtree. */
-drop policy if exists "Managers can read members of their subtree" on public.members;
-create policy "Managers can read members of their subtree" on public.members
-  for select to authenticated
-  using (org_key >= ((select app.scope_bounds())[1]) and org_key < ((select app.scope_bounds())[2])
-         and (((select app.scope_bounds())[3]) = '1' or org_path operator(extensions.<@) any ((select app.managed_scope())::extensions.ltree[])));
+select app.define_policy('public.members', 'Managers can read members of their subtree', 'select',
+  using_sql => $p$app.in_scope(org_key, org_path)$p$);
 
-drop policy if exists "Managers can add members to their subtree" on public.members;
-create policy "Managers can add members to their subtree" on public.members
-  for insert to authenticated
-  with check (org_key >= ((select app.scope_bounds())[1]) and org_key < ((select app.scope_bounds())[2])
-         and (((select app.scope_bounds())[3]) = '1' or org_path operator(extensions.<@) any ((select app.managed_scope())::extensions.ltree[])));
+select app.define_policy('public.members', 'Managers can add members to their subtree', 'insert',
+  check_sql => $p$app.in_scope(org_key, org_path)$p$);
 
 /* Updates must stay inside the subtree: moving a member out is a transfer, not an edit. */
-drop policy if exists "Managers can update members of their subtree" on public.members;
-create policy "Managers can update members of their subtree" on public.members
-  for update to authenticated
-  using (org_key >= ((select app.scope_bounds())[1]) and org_key < ((select app.scope_bounds())[2])
-         and (((select app.scope_bounds())[3]) = '1' or org_path operator(extensions.<@) any ((select app.managed_scope())::extensions.ltree[])))
-  with check (org_key >= ((select app.scope_bounds())[1]) and org_key < ((select app.scope_bounds())[2])
-         and (((select app.scope_bounds())[3]) = '1' or org_path operator(extensions.<@) any ((select app.managed_scope())::extensions.ltree[])));
+select app.define_policy('public.members', 'Managers can update members of their subtree', 'update',
+  using_sql => $p$app.in_scope(org_key, org_path)$p$,
+  check_sql => $p$app.in_scope(org_key, org_path)$p$);
 
-drop policy if exists "Managers can delete members of their subtree" on public.members;
-create policy "Managers can delete members of their subtree" on public.members
-  for delete to authenticated
-  using (org_key >= ((select app.scope_bounds())[1]) and org_key < ((select app.scope_bounds())[2])
-         and (((select app.scope_bounds())[3]) = '1' or org_path operator(extensions.<@) any ((select app.managed_scope())::extensions.ltree[])));
+select app.define_policy('public.members', 'Managers can delete members of their subtree', 'delete',
+  using_sql => $p$app.in_scope(org_key, org_path)$p$);
 
 /* Roles are public within the readable tree (who is the secretary of my cell). */
 drop policy if exists "Users can read roles in organizations they can read" on public.org_roles;

@@ -99,29 +99,15 @@ create policy "Members can read the meetings of their own cell" on public.meetin
   using (org_id = (select app.home_org_id()));
 
 /* Secretaries and committees above read, schedule and change the meetings of their subtree. */
-drop policy if exists "Managers can read meetings in their subtree" on public.meetings;
-create policy "Managers can read meetings in their subtree" on public.meetings
-  for select to authenticated
-  using (org_key >= ((select app.scope_bounds())[1]) and org_key < ((select app.scope_bounds())[2])
-         and (((select app.scope_bounds())[3]) = '1'
-              or org_key::extensions.ltree operator(extensions.<@) any ((select app.managed_scope())::extensions.ltree[])));
+select app.define_policy('public.meetings', 'Managers can read meetings in their subtree', 'select',
+  using_sql => $p$app.in_scope(org_key)$p$);
 
-drop policy if exists "Managers can schedule meetings in their subtree" on public.meetings;
-create policy "Managers can schedule meetings in their subtree" on public.meetings
-  for insert to authenticated
-  with check (org_key >= ((select app.scope_bounds())[1]) and org_key < ((select app.scope_bounds())[2])
-              and (((select app.scope_bounds())[3]) = '1'
-                   or org_key::extensions.ltree operator(extensions.<@) any ((select app.managed_scope())::extensions.ltree[])));
+select app.define_policy('public.meetings', 'Managers can schedule meetings in their subtree', 'insert',
+  check_sql => $p$app.in_scope(org_key)$p$);
 
-drop policy if exists "Managers can change meetings in their subtree" on public.meetings;
-create policy "Managers can change meetings in their subtree" on public.meetings
-  for update to authenticated
-  using (org_key >= ((select app.scope_bounds())[1]) and org_key < ((select app.scope_bounds())[2])
-         and (((select app.scope_bounds())[3]) = '1'
-              or org_key::extensions.ltree operator(extensions.<@) any ((select app.managed_scope())::extensions.ltree[])))
-  with check (org_key >= ((select app.scope_bounds())[1]) and org_key < ((select app.scope_bounds())[2])
-              and (((select app.scope_bounds())[3]) = '1'
-                   or org_key::extensions.ltree operator(extensions.<@) any ((select app.managed_scope())::extensions.ltree[])));
+select app.define_policy('public.meetings', 'Managers can change meetings in their subtree', 'update',
+  using_sql => $p$app.in_scope(org_key)$p$,
+  check_sql => $p$app.in_scope(org_key)$p$);
 
 -- grants ---------------------------------------------------------------------------------
 grant select, insert, update on public.meetings to authenticated;
@@ -190,22 +176,12 @@ create policy "Members can check themselves in" on public.meeting_attendance
               and meeting_id in (select mt.id from public.meetings mt where mt.org_id = (select app.home_org_id()) and mt.status = 'scheduled'));
 
 /* Secretaries and committees above record anyone's attendance in their subtree. */
-drop policy if exists "Managers can record attendance in their subtree" on public.meeting_attendance;
-create policy "Managers can record attendance in their subtree" on public.meeting_attendance
-  for insert to authenticated
-  with check (org_key >= ((select app.scope_bounds())[1]) and org_key < ((select app.scope_bounds())[2])
-              and (((select app.scope_bounds())[3]) = '1'
-                   or org_key::extensions.ltree operator(extensions.<@) any ((select app.managed_scope())::extensions.ltree[])));
+select app.define_policy('public.meeting_attendance', 'Managers can record attendance in their subtree', 'insert',
+  check_sql => $p$app.in_scope(org_key)$p$);
 
-drop policy if exists "Managers can correct attendance in their subtree" on public.meeting_attendance;
-create policy "Managers can correct attendance in their subtree" on public.meeting_attendance
-  for update to authenticated
-  using (org_key >= ((select app.scope_bounds())[1]) and org_key < ((select app.scope_bounds())[2])
-         and (((select app.scope_bounds())[3]) = '1'
-              or org_key::extensions.ltree operator(extensions.<@) any ((select app.managed_scope())::extensions.ltree[])))
-  with check (org_key >= ((select app.scope_bounds())[1]) and org_key < ((select app.scope_bounds())[2])
-              and (((select app.scope_bounds())[3]) = '1'
-                   or org_key::extensions.ltree operator(extensions.<@) any ((select app.managed_scope())::extensions.ltree[])));
+select app.define_policy('public.meeting_attendance', 'Managers can correct attendance in their subtree', 'update',
+  using_sql => $p$app.in_scope(org_key)$p$,
+  check_sql => $p$app.in_scope(org_key)$p$);
 
 -- grants ---------------------------------------------------------------------------------
 grant select, insert, update on public.meeting_attendance to authenticated;

@@ -75,12 +75,10 @@ create policy "No user reads or writes thread places" on app.meeting_comment_pla
   with check (false);
 
 /* Whoever sees the meeting sees its comments; hidden ones only their author and managers. */
-drop policy if exists "Participants can read the comments of meetings they can see" on public.meeting_comments;
-create policy "Participants can read the comments of meetings they can see" on public.meeting_comments
-  for select to authenticated
-  using (meeting_id in (select mt.id from public.meetings mt)
+select app.define_policy('public.meeting_comments', 'Participants can read the comments of meetings they can see', 'select',
+  using_sql => $p$meeting_id in (select mt.id from public.meetings mt)
          and (not hidden or author_id = (select app.current_member_id())
-              or (org_key >= ((select app.scope_bounds())[1]) and org_key < ((select app.scope_bounds())[2]))));
+              or (app.in_scope(org_key)))$p$);
 
 /* Members of the cell comment, as themselves, on a meeting that is not cancelled. */
 drop policy if exists "Members can comment on their own cell's meetings" on public.meeting_comments;
@@ -90,15 +88,9 @@ create policy "Members can comment on their own cell's meetings" on public.meeti
               and meeting_id in (select mt.id from public.meetings mt where mt.org_id = (select app.home_org_id()) and mt.status = 'scheduled'));
 
 /* Managers of the cell mark comments taken into the resolution, or hide them. */
-drop policy if exists "Managers can mark and hide comments in their subtree" on public.meeting_comments;
-create policy "Managers can mark and hide comments in their subtree" on public.meeting_comments
-  for update to authenticated
-  using (org_key >= ((select app.scope_bounds())[1]) and org_key < ((select app.scope_bounds())[2])
-         and (((select app.scope_bounds())[3]) = '1'
-              or org_key::extensions.ltree operator(extensions.<@) any ((select app.managed_scope())::extensions.ltree[])))
-  with check (org_key >= ((select app.scope_bounds())[1]) and org_key < ((select app.scope_bounds())[2])
-              and (((select app.scope_bounds())[3]) = '1'
-                   or org_key::extensions.ltree operator(extensions.<@) any ((select app.managed_scope())::extensions.ltree[])));
+select app.define_policy('public.meeting_comments', 'Managers can mark and hide comments in their subtree', 'update',
+  using_sql => $p$app.in_scope(org_key)$p$,
+  check_sql => $p$app.in_scope(org_key)$p$);
 
 -- grants ---------------------------------------------------------------------------------
 grant select, insert, update on public.meeting_comments to authenticated;

@@ -131,16 +131,12 @@ create policy "Users can read the votes of meetings they can see" on public.meet
   using (meeting_id in (select mt.id from public.meetings mt));
 
 /* Secretaries and committees above open and close the vote of meetings in their subtree. */
-drop policy if exists "Managers can open votes in their subtree" on public.meeting_ballots;
-create policy "Managers can open votes in their subtree" on public.meeting_ballots
-  for insert to authenticated
-  with check (app.manages_key(org_key));
+select app.define_policy('public.meeting_ballots', 'Managers can open votes in their subtree', 'insert',
+  check_sql => $p$app.in_scope(org_key)$p$);
 
-drop policy if exists "Managers can close votes in their subtree" on public.meeting_ballots;
-create policy "Managers can close votes in their subtree" on public.meeting_ballots
-  for update to authenticated
-  using (app.manages_key(org_key))
-  with check (app.manages_key(org_key));
+select app.define_policy('public.meeting_ballots', 'Managers can close votes in their subtree', 'update',
+  using_sql => $p$app.in_scope(org_key)$p$,
+  check_sql => $p$app.in_scope(org_key)$p$);
 
 /* An official member recorded present votes, as himself/herself, while the vote is open. */
 drop policy if exists "Present official members can vote while the vote is open" on public.meeting_votes;

@@ -82,23 +82,17 @@ create trigger meeting_minutes_prepare before insert or update on public.meeting
 alter table public.meeting_minutes enable row level security;
 
 /* Approved minutes: whoever sees the meeting. Drafts: the chair, the note-taker and the managers above. */
-drop policy if exists "Users can read approved minutes, and drafts they work on" on public.meeting_minutes;
-create policy "Users can read approved minutes, and drafts they work on" on public.meeting_minutes
-  for select to authenticated
-  using (meeting_id in (select mt.id from public.meetings mt)
+select app.define_policy('public.meeting_minutes', 'Users can read approved minutes, and drafts they work on', 'select',
+  using_sql => $p$meeting_id in (select mt.id from public.meetings mt)
          and (status = 'approved'
               or cardinality(app.meeting_part(meeting_id)) > 0
-              or (org_key >= ((select app.scope_bounds())[1]) and org_key < ((select app.scope_bounds())[2])
-                  and (((select app.scope_bounds())[3]) = '1'
-                       or org_key::extensions.ltree operator(extensions.<@) any ((select app.managed_scope())::extensions.ltree[])))));
+              or (app.in_scope(org_key)))$p$);
 
 /* The note-taker, or a manager above the cell, starts the draft. */
-drop policy if exists "Note-takers and managers can start the minutes" on public.meeting_minutes;
-create policy "Note-takers and managers can start the minutes" on public.meeting_minutes
-  for insert to authenticated
-  with check (meeting_id in (select mt.id from public.meetings mt)
+select app.define_policy('public.meeting_minutes', 'Note-takers and managers can start the minutes', 'insert',
+  check_sql => $p$meeting_id in (select mt.id from public.meetings mt)
               and ('note_taker' = any (app.meeting_part(meeting_id))
-                   or (app.manages_key(org_key))));
+                   or (app.in_scope(org_key)))$p$);
 
 /* The note-taker edits and the chair approves a draft (the trigger tells which may do what). */
 drop policy if exists "The note-taker and the chair work on draft minutes" on public.meeting_minutes;

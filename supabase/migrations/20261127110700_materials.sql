@@ -103,30 +103,20 @@ create policy "Members read the published materials of their cell's meetings" on
   using (published_at is not null
          and meeting_id in (select mt.id from public.meetings mt where mt.org_id = (select app.home_org_id())));
 
-drop policy if exists "Managers read materials in their subtree" on public.meeting_materials;
-create policy "Managers read materials in their subtree" on public.meeting_materials
-  for select to authenticated
-  using (org_key >= ((select app.scope_bounds())[1]) and org_key < ((select app.scope_bounds())[2])
-         and (((select app.scope_bounds())[3]) = '1'
-              or org_key::extensions.ltree operator(extensions.<@) any ((select app.managed_scope())::extensions.ltree[])));
+select app.define_policy('public.meeting_materials', 'Managers read materials in their subtree', 'select',
+  using_sql => $p$app.in_scope(org_key)$p$);
 
-drop policy if exists "Managers add materials in their subtree" on public.meeting_materials;
-create policy "Managers add materials in their subtree" on public.meeting_materials
-  for insert to authenticated
-  with check (app.manages_key(org_key));
+select app.define_policy('public.meeting_materials', 'Managers add materials in their subtree', 'insert',
+  check_sql => $p$app.in_scope(org_key)$p$);
 
-drop policy if exists "Managers change and publish materials in their subtree" on public.meeting_materials;
-create policy "Managers change and publish materials in their subtree" on public.meeting_materials
-  for update to authenticated
-  using (app.manages_key(org_key))
-  with check (app.manages_key(org_key));
+select app.define_policy('public.meeting_materials', 'Managers change and publish materials in their subtree', 'update',
+  using_sql => $p$app.in_scope(org_key)$p$,
+  check_sql => $p$app.in_scope(org_key)$p$);
 
 /* Only what was never published may be removed. */
-drop policy if exists "Managers remove unpublished materials in their subtree" on public.meeting_materials;
-create policy "Managers remove unpublished materials in their subtree" on public.meeting_materials
-  for delete to authenticated
-  using (published_at is null
-         and app.manages_key(org_key));
+select app.define_policy('public.meeting_materials', 'Managers remove unpublished materials in their subtree', 'delete',
+  using_sql => $p$published_at is null
+         and app.in_scope(org_key)$p$);
 
 /* A stored file is readable by whoever may read the material that refers to it. */
 drop policy if exists "Users read the files of materials they can see" on public.stored_files;

@@ -74,7 +74,7 @@ create or replace function app.acts_for_assignee(p_member_id uuid, p_org_key tex
 language sql stable security definer
 set search_path = ''
 as $$
-  select case when p_is_org then app.manages_key(p_org_key) else p_member_id = app.current_member_id() end
+  select case when p_is_org then app.in_scope(p_org_key) else p_member_id = app.current_member_id() end
 $$;
 grant execute on function app.acts_for_assignee(uuid, text, boolean) to authenticated, service_role;
 
@@ -135,7 +135,7 @@ begin
   if new.task_id is distinct from old.task_id or new.member_id is distinct from old.member_id or new.org_id is distinct from old.org_id then
     raise exception 'an assignment cannot move' using errcode = '42501';
   end if;
-  assigner_side := app.manages_key(new.task_key);
+  assigner_side := app.in_scope(new.task_key);
   assignee_side := app.acts_for_assignee(new.member_id, new.org_key, new.org_id is not null);
   if new.status in ('done', 'returned') and new.status is distinct from old.status then
     if not assigner_side or old.status <> 'reported' then
@@ -263,54 +263,34 @@ alter table public.task_assignees enable row level security;
 alter table public.task_updates enable row level security;
 
 /* Assignments: the assigner's scope, the assigned member, the managers of an assigned organization. */
-drop policy if exists "Assigners and assignees read assignments" on public.task_assignees;
-create policy "Assigners and assignees read assignments" on public.task_assignees
-  for select to authenticated
-  using (member_id = (select app.current_member_id())
-         or (task_key >= ((select app.scope_bounds())[1]) and task_key < ((select app.scope_bounds())[2])
-             and (((select app.scope_bounds())[3]) = '1'
-                  or task_key::extensions.ltree operator(extensions.<@) any ((select app.managed_scope())::extensions.ltree[])))
-         or (org_id is not null and org_key >= ((select app.scope_bounds())[1]) and org_key < ((select app.scope_bounds())[2])
-             and app.manages_key(org_key)));
+select app.define_policy('public.task_assignees', 'Assigners and assignees read assignments', 'select',
+  using_sql => $p$member_id = (select app.current_member_id())
+         or (app.in_scope(task_key))
+         or (org_id is not null and app.in_scope(org_key)
+             and app.in_scope(org_key))$p$);
 
 /* Tasks: the assigner's scope, and whoever can read one of its assignments. */
-drop policy if exists "Assigners and assignees read tasks" on public.tasks;
-create policy "Assigners and assignees read tasks" on public.tasks
-  for select to authenticated
-  using ((org_key >= ((select app.scope_bounds())[1]) and org_key < ((select app.scope_bounds())[2])
-          and (((select app.scope_bounds())[3]) = '1'
-               or org_key::extensions.ltree operator(extensions.<@) any ((select app.managed_scope())::extensions.ltree[])))
-         or id in (select a.task_id from public.task_assignees a));
+select app.define_policy('public.tasks', 'Assigners and assignees read tasks', 'select',
+  using_sql => $p$(app.in_scope(org_key))
+         or id in (select a.task_id from public.task_assignees a)$p$);
 
-drop policy if exists "Managers assign tasks from their scope" on public.tasks;
-create policy "Managers assign tasks from their scope" on public.tasks
-  for insert to authenticated
-  with check (app.manages_key(org_key));
+select app.define_policy('public.tasks', 'Managers assign tasks from their scope', 'insert',
+  check_sql => $p$app.in_scope(org_key)$p$);
 
-drop policy if exists "Managers change tasks of their scope" on public.tasks;
-create policy "Managers change tasks of their scope" on public.tasks
-  for update to authenticated
-  using (app.manages_key(org_key))
-  with check (app.manages_key(org_key));
+select app.define_policy('public.tasks', 'Managers change tasks of their scope', 'update',
+  using_sql => $p$app.in_scope(org_key)$p$,
+  check_sql => $p$app.in_scope(org_key)$p$);
 
-/* Assign only inside one's scope: the task's organization and the assignee both. Written out
-   (once per statement) rather than app.manages_key, which would run per row: assigning to every
-   member of a province inserts 100,000 rows. */
-drop policy if exists "Managers assign within their scope" on public.task_assignees;
-create policy "Managers assign within their scope" on public.task_assignees
-  for insert to authenticated
-  with check (task_key >= ((select app.scope_bounds())[1]) and task_key < ((select app.scope_bounds())[2])
-              and org_key >= ((select app.scope_bounds())[1]) and org_key < ((select app.scope_bounds())[2])
-              and (((select app.scope_bounds())[3]) = '1'
-                   or (task_key::extensions.ltree operator(extensions.<@) any ((select app.managed_scope())::extensions.ltree[])
-                       and org_key::extensions.ltree operator(extensions.<@) any ((select app.managed_scope())::extensions.ltree[]))));
+/* Assign only inside one's scope: the task's organization and the assignee both. Written out by
+   define_policy (once per statement) rather than calling the function per row: assigning to
+   every member of a province inserts 100,000 rows. */
+select app.define_policy('public.task_assignees', 'Managers assign within their scope', 'insert',
+  check_sql => $p$app.in_scope(task_key) and app.in_scope(org_key)$p$);
 
 /* Both sides move an assignment (the trigger decides which move belongs to whom). */
-drop policy if exists "Assigners and assignees update assignments" on public.task_assignees;
-create policy "Assigners and assignees update assignments" on public.task_assignees
-  for update to authenticated
-  using (app.manages_key(task_key) or app.acts_for_assignee(member_id, org_key, org_id is not null))
-  with check (app.manages_key(task_key) or app.acts_for_assignee(member_id, org_key, org_id is not null));
+select app.define_policy('public.task_assignees', 'Assigners and assignees update assignments', 'update',
+  using_sql => $p$app.in_scope(task_key) or app.acts_for_assignee(member_id, org_key, org_id is not null)$p$,
+  check_sql => $p$app.in_scope(task_key) or app.acts_for_assignee(member_id, org_key, org_id is not null)$p$);
 
 drop policy if exists "Assigners and assignees read the history" on public.task_updates;
 create policy "Assigners and assignees read the history" on public.task_updates
@@ -375,13 +355,11 @@ create policy "Readers of a task read its files" on public.task_files
          and (assignee_id is null or assignee_id in (select a.id from public.task_assignees a)));
 
 /* The assigner's side attaches to the task; an assignee attaches to his/her own report. */
-drop policy if exists "Assigners attach to tasks, assignees to their reports" on public.task_files;
-create policy "Assigners attach to tasks, assignees to their reports" on public.task_files
-  for insert to authenticated
-  with check ((assignee_id is null and app.manages_key(task_key))
+select app.define_policy('public.task_files', 'Assigners attach to tasks, assignees to their reports', 'insert',
+  check_sql => $p$(assignee_id is null and app.in_scope(task_key))
               or (assignee_id is not null and exists (
                     select 1 from public.task_assignees a
-                     where a.id = assignee_id and app.acts_for_assignee(a.member_id, a.org_key, a.org_id is not null))));
+                     where a.id = assignee_id and app.acts_for_assignee(a.member_id, a.org_key, a.org_id is not null)))$p$);
 
 drop policy if exists "Users read the files of tasks they can see" on public.stored_files;
 create policy "Users read the files of tasks they can see" on public.stored_files
@@ -429,10 +407,8 @@ create policy "Readers of a task see how its assignment goes" on public.task_fan
   for select to authenticated
   using (task_id in (select t.id from public.tasks t));
 
-drop policy if exists "Managers start assigning in their scope" on public.task_fanouts;
-create policy "Managers start assigning in their scope" on public.task_fanouts
-  for insert to authenticated
-  with check (requested_by = auth.uid() and app.manages_key(task_key));
+select app.define_policy('public.task_fanouts', 'Managers start assigning in their scope', 'insert',
+  check_sql => $p$requested_by = auth.uid() and app.in_scope(task_key)$p$);
 
 -- grants ---------------------------------------------------------------------------------
 grant select, insert on public.task_fanouts to authenticated;

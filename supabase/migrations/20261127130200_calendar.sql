@@ -39,25 +39,19 @@ alter table public.events enable row level security;
 alter table public.calendar_feeds enable row level security;
 
 /* The audience: members whose cell is in the event's subtree, and managers of it. */
-drop policy if exists "Members of the subtree and its managers read events" on public.events;
-create policy "Members of the subtree and its managers read events" on public.events
-  for select to authenticated
-  using ((select app.home_path()) operator(extensions.<@) org_key::extensions.ltree
-         or (org_key >= ((select app.scope_bounds())[1]) and org_key < ((select app.scope_bounds())[2])
-             and (((select app.scope_bounds())[3]) = '1'
-                  or org_key::extensions.ltree operator(extensions.<@) any ((select app.managed_scope())::extensions.ltree[]))));
+select app.define_policy('public.events', 'Members of the subtree and its managers read events', 'select',
+  using_sql => $p$(select app.home_path()) operator(extensions.<@) org_key::extensions.ltree
+         or (app.in_scope(org_key))$p$);
 
-drop policy if exists "Managers add events in their scope" on public.events;
-create policy "Managers add events in their scope" on public.events
-  for insert to authenticated with check (app.manages_key(org_key));
+select app.define_policy('public.events', 'Managers add events in their scope', 'insert',
+  check_sql => $p$app.in_scope(org_key)$p$);
 
-drop policy if exists "Managers change events in their scope" on public.events;
-create policy "Managers change events in their scope" on public.events
-  for update to authenticated using (app.manages_key(org_key)) with check (app.manages_key(org_key));
+select app.define_policy('public.events', 'Managers change events in their scope', 'update',
+  using_sql => $p$app.in_scope(org_key)$p$,
+  check_sql => $p$app.in_scope(org_key)$p$);
 
-drop policy if exists "Managers remove events in their scope" on public.events;
-create policy "Managers remove events in their scope" on public.events
-  for delete to authenticated using (app.manages_key(org_key));
+select app.define_policy('public.events', 'Managers remove events in their scope', 'delete',
+  using_sql => $p$app.in_scope(org_key)$p$);
 
 drop policy if exists "Users manage their own calendar feed" on public.calendar_feeds;
 create policy "Users manage their own calendar feed" on public.calendar_feeds

@@ -44,7 +44,7 @@ export async function items(tx: Tx, from: Date, to: Date): Promise<Item[]> {
 export async function event(tx: Tx, id: string) {
   const [row] = await tx.query<Item & { description: string | null; can_manage: boolean; org_id: string }>(
     `select 'event' as kind, e.id, e.title, e.starts_at, e.ends_at, false as all_day, e.place, e.description, o.name as org_name, e.org_id,
-            '/calendar/events/' || e.id as url, app.manages_key(e.org_key) as can_manage
+            '/calendar/events/' || e.id as url, app.in_scope(e.org_key) as can_manage
        from public.events e join public.organizations o on o.id = e.org_id where e.id = $1`,
     [id],
   )

@@ -25,7 +25,7 @@ function source(view: View): string {
               from public.task_assignees a join public.tasks t on t.id = a.task_id join public.organizations o on o.id = t.org_id
              where a.member_id = (select app.current_member_id())
                 or (a.org_id is not null and a.org_key >= ((select app.scope_bounds())[1]) and a.org_key < ((select app.scope_bounds())[2])
-                    and app.manages_key(a.org_key))`
+                    and app.in_scope(a.org_key))`
   const which =
     view === 'assigned'
       ? `t.assigner_id = (select app.current_member_id())`
@@ -77,14 +77,14 @@ export async function detail(tx: Tx, id: string): Promise<TaskDetail | undefined
   const [task] = await tx.query<Omit<TaskDetail, 'assignees' | 'files'>>(
     `select t.id, t.title, t.description, t.due_on::text, t.priority, o.name as org_name,
             app.visible_member_name(t.assigner_id) as assigner_name,
-            t.due_on < ${TODAY} as overdue, app.manages_key(t.org_key) as can_review, t.assignee_count, t.done_count
+            t.due_on < ${TODAY} as overdue, app.in_scope(t.org_key) as can_review, t.assignee_count, t.done_count
        from public.tasks t join public.organizations o on o.id = t.org_id where t.id = $1`,
     [id],
   )
   if (!task) return undefined
   // one's own assignments, then up to SHOWN_ASSIGNEES others, reports waiting for review first
   // (a task given to a whole province has 100,000 of them: the page shows the counts)
-  const MINE = `(a.member_id = (select app.current_member_id()) or (a.org_id is not null and app.manages_key(a.org_key)))`
+  const MINE = `(a.member_id = (select app.current_member_id()) or (a.org_id is not null and app.in_scope(a.org_key)))`
   const assignees = await tx.query<AssigneeRow>(
     `with ${KNOWN_NAMES}
      select a.id, coalesce(o.name, ${assignee.name}, 'Đảng viên') as name, a.org_id is not null as is_org,

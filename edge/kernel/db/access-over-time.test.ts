@@ -244,3 +244,27 @@ describe('a shared phone', () => {
     expect((await t.anonymous().post('/login', { login: first.phone, password: DEMO_PASSWORD })).status).toBe(303)
   })
 })
+
+describe('one scope vocabulary', () => {
+  const KEYS = ['ns.tp1.g1', 'ns.tp1.g1.c1', 'ns.tp1.g10', 'ns.tp1.g10.c1', 'ns.tp1.g2.c1', 'ns.tp1.g11.c1', 'ns.tp1.g11', 'ns.tp1', 'ns', 'ns.tp1.g1c']
+
+  it('app.in_scope as a function and as the inline form policies use agree, for one root, disjoint roots and none', async () => {
+    const single = await newPerson('ns.tp1.g1.c1', 'Một Phạm Vi')
+    await giveRole(single.id, 'ns.tp1.g1', 'committee_member', '2025-01-01')
+    const disjoint = await newPerson('ns.tp1.g1.c1', 'Hai Phạm Vi Rời')
+    await giveRole(disjoint.id, 'ns.tp1.g1', 'committee_member', '2025-01-01')
+    await giveRole(disjoint.id, 'ns.tp1.g11', 'staff', '2025-01-01')
+    const [{ inline }] = await system((q) => q(`select app.expand_scope('app.in_scope(k)') as inline`))
+    const values = KEYS.map((k) => `('${k}')`).join(', ')
+    for (const phone of [single.phone, disjoint.phone, LOGINS.member]) {
+      const rows = await t.runtime.data.withUser(await claimsOf(t, phone), (tx) =>
+        tx.query<{ k: string; f: boolean; e: boolean }>(`select k, app.in_scope(k) as f, ${inline} as e from (values ${values}) keys (k)`),
+      )
+      expect(rows.filter((r) => r.f !== r.e)).toEqual([])
+    }
+    const seen = await t.runtime.data.withUser(await claimsOf(t, disjoint.phone), (tx) =>
+      tx.query<{ k: string }>(`select k from (values ${values}) keys (k) where ${inline} order by k`),
+    )
+    expect(seen.map((r) => r.k)).toEqual(['ns.tp1.g1', 'ns.tp1.g1.c1', 'ns.tp1.g11', 'ns.tp1.g11.c1'])
+  })
+})
