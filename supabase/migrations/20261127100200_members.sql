@@ -149,6 +149,49 @@ drop trigger if exists org_roles_audit on public.org_roles;
 create trigger org_roles_audit after insert or update or delete on public.org_roles
   for each row execute function app.org_roles_audit();
 
+/*
+ * Authority over a person flows only downwards: the signed-in user may act on what decides
+ * another member's access (credentials, leaving, death) only when every role that
+ * member holds or will hold sits strictly below a root of the user's scope. Not oneself, not a
+ * peer of the same organization, not a superior; an administrator only by an administrator.
+ * System jobs (no signed-in user) are not asked.
+ */
+create or replace function app.has_authority_over(p_member_id uuid) returns boolean
+language plpgsql stable security definer
+set search_path = ''
+as $$
+begin
+  if auth.uid() is null or app.is_admin() then
+    return true;
+  end if;
+  return p_member_id is distinct from app.current_member_id()
+    and not exists (select 1 from public.accounts a where a.member_id = p_member_id and a.is_admin)
+    and not exists (select 1 from public.org_roles r join public.organizations o on o.id = r.org_id
+                     where r.member_id = p_member_id and (r.valid_to is null or r.valid_to >= app.today())
+                       and not exists (select 1 from unnest(app.managed_scope()) root
+                                        where o.path operator(extensions.<@) root and o.path operator(extensions.<>) root));
+end
+$$;
+revoke all on function app.has_authority_over(uuid) from public;
+grant execute on function app.has_authority_over(uuid) to authenticated, service_role;
+
+/* Recording that a superior or a peer left, died or moved would lock him/her out as surely as
+   resetting the password: the same authority is required (moving within one's scope locks nobody out). */
+create or replace function app.members_guard_superiors() returns trigger
+language plpgsql security definer
+set search_path = ''
+as $$
+begin
+  if not app.has_authority_over(old.id) then
+    raise exception 'only a wider scope may change this member''s standing' using errcode = '42501';
+  end if;
+  return case when tg_op = 'DELETE' then old else new end;
+end
+$$;
+drop trigger if exists members_guard_superiors on public.members;
+create trigger members_guard_superiors before update of left_on, deceased_on or delete on public.members
+  for each row execute function app.members_guard_superiors();
+
 -- row-level security -----------------------------------------------------------------------
 alter table public.members enable row level security;
 alter table public.org_roles enable row level security;

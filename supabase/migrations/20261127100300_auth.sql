@@ -262,13 +262,7 @@ begin
   if m.id is null or not (m.org_path operator(extensions.<@) any (app.managed_scope())) then
     raise exception 'member not found' using errcode = 'P0002';
   end if;
-  if not app.is_admin() and (
-       m.id = app.current_member_id()
-       or exists (select 1 from public.accounts a where a.member_id = m.id and a.is_admin)
-       or exists (select 1 from public.org_roles r join public.organizations o on o.id = r.org_id
-                   where r.member_id = m.id and (r.valid_to is null or r.valid_to >= app.today())
-                     and not exists (select 1 from unnest(app.managed_scope()) root
-                                      where o.path operator(extensions.<@) root and o.path operator(extensions.<>) root))) then
+  if auth.uid() is null or not app.has_authority_over(m.id) then
     return 'not_yours';
   end if;
   if m.deceased_on is not null or (m.left_on is not null and m.left_on <= app.today()) then

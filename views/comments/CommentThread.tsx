@@ -41,7 +41,7 @@ export function CommentThread(props: {
       <p class="muted">
         {props.comments.length} ý kiến{taken > 0 && ` · ${taken} được tiếp thu`}
       </p>
-      <ol class="comments" id="comment-list" hx-sse:connect={`${base}/stream?after=${props.comments.at(-1)?.id ?? ''}`} hx-swap="beforeend">
+      <ol class="comments" id="comment-list" hx-sse:connect={`${base}/stream?after=${props.comments.at(-1)?.id ?? ''}`} hx-sse:close="ended" hx-swap="beforeend">
         <li class="empty muted">Chưa có ý kiến nào.</li>
         {props.comments.map((c) => (
           <CommentItem comment={c} base={base} canManage={props.canManage} csrf={props.csrf} />

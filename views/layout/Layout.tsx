@@ -60,7 +60,11 @@ export function Layout(props: { title: string; viewer?: Viewer | null; current?:
             ))}
           </nav>
         )}
-        <main id="main">{props.children}</main>
+        <main id="main">
+          {/* where a live stream that ended says why (once, however many streams the page had) */}
+          {viewer && <div id="stream-ended" role="status"></div>}
+          {props.children}
+        </main>
       </body>
     </html>
   )

@@ -116,7 +116,7 @@ export function VoteBlock(props: { meetingId: string; state: VoteStateView; form
     <section class="card" id="vote" aria-labelledby="vote-h">
       <h2 id="vote-h">Biểu quyết nghị quyết</h2>
       <VoteFlash />
-      <div hx-sse:connect={`/votes/meetings/${props.meetingId}/stream`} hx-swap="innerHTML" aria-live="polite">
+      <div hx-sse:connect={`/votes/meetings/${props.meetingId}/stream`} hx-sse:close="ended" hx-swap="innerHTML" aria-live="polite">
         <VoteTally state={props.state} />
       </div>
       <VoteForm {...props.form} />

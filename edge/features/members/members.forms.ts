@@ -109,5 +109,7 @@ export const messages = {
     'Bạn không thể cấp hoặc đặt lại mật khẩu cho chính mình, cho người cùng cấp hay cấp trên. Việc này do cấp ủy cấp trên thực hiện.',
   loginTaken:
     'Số điện thoại của hồ sơ này đã là tên đăng nhập của một đảng viên khác (máy dùng chung). Hãy nhập số thẻ đảng viên cho hồ sơ để đăng nhập bằng số thẻ.',
+  statusNotYours:
+    'Bạn không thể ghi nhận ra khỏi Đảng hay từ trần cho chính mình, cho người cùng cấp hay cấp trên. Việc này do cấp ủy cấp trên thực hiện.',
   loginLeft: 'Đảng viên này đã chuyển ra, ra khỏi Đảng hoặc từ trần: không cấp tài khoản.',
 }

@@ -145,7 +145,15 @@ members.post('/:id/status', async (c) => {
     const key = typeof body.change === 'string' ? body.change : '_form'
     return profilePage(c, id, { errors: { [key]: Object.values(form.errors)[0] } }, 400)
   }
-  const changed = await c.get('data').withUser(sessionOf(c), (tx) => q.changeStatus(tx, id, form.value))
+  const changed = await c
+    .get('data')
+    .withUser(sessionOf(c), (tx) => q.changeStatus(tx, id, form.value))
+    .catch((error) => {
+      // the database refuses to record that a superior or a peer left or died (see has_authority_over)
+      if ((error as { code?: string }).code === '42501') return 'not-yours' as const
+      throw error
+    })
+  if (changed === 'not-yours') return profilePage(c, id, { errors: { _form: messages.statusNotYours } }, 403)
   if (!changed) notFound()
   return profilePage(c, id, { notice: messages.statusChanged })
 })

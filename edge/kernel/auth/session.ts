@@ -3,6 +3,7 @@ import type { MiddlewareHandler } from 'hono'
 import type { AppContext, AppEnv } from '../http/context.ts'
 import { isHtmx, redirectTo } from '../http/htmx.ts'
 import { requestIsHttps } from '../http/client.ts'
+import { endFrames } from '../http/stream-end.ts'
 import type { SessionClaims } from './token.ts'
 
 export const SESSION_COOKIE = 'sotay_session'
@@ -99,6 +100,8 @@ export const readSession: MiddlewareHandler<AppEnv> = async (c, next) => {
 export const requireUser: MiddlewareHandler<AppEnv> = async (c, next) => {
   const session = c.get('session')
   if (!session) {
+    // a live stream reconnecting after its session ended: tell it to stop, or it retries forever
+    if (c.req.path.endsWith('/stream')) return c.body(endFrames('session'), 200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store' })
     const url = new URL(c.req.url)
     const target = `/login?next=${encodeURIComponent(url.pathname + url.search)}`
     if (isHtmx(c)) return redirectTo(c, target)
@@ -106,7 +109,10 @@ export const requireUser: MiddlewareHandler<AppEnv> = async (c, next) => {
     return c.text('Phiên đăng nhập đã hết hạn. Vui lòng đăng nhập lại.', 401)
   }
   if (session.mcp && !c.req.path.startsWith('/account/password') && c.req.path !== '/logout') {
-    return redirectTo(c, '/account/password')
+    // the password page's own background requests (the header's notice count) get nothing, not a
+    // redirect to the page they are on: that reloaded it four times a second
+    if (isHtmx(c)) return c.body(null, 204)
+    return c.redirect('/account/password', 302)
   }
   await next()
 }

@@ -268,3 +268,53 @@ describe('one scope vocabulary', () => {
     expect(seen.map((r) => r.k)).toEqual(['ns.tp1.g1', 'ns.tp1.g1.c1', 'ns.tp1.g11', 'ns.tp1.g11.c1'])
   })
 })
+
+describe('standing is decided from above too', () => {
+  it('a cell secretary cannot record that the ward secretary left or died; the city can', async () => {
+    const secretary = await t.signIn(LOGINS.cellSecretary)
+    const ward = await memberIdOf(t, LOGINS.grassroots)
+    for (const change of ['left', 'deceased']) {
+      const res = await secretary.post(`/members/${ward}/status`, { change, date: vietnamDate(new Date()) })
+      expect(res.status).toBe(403)
+      expect(await res.text()).toContain('cấp trên')
+    }
+    expect((await t.anonymous().post('/login', { login: LOGINS.grassroots, password: DEMO_PASSWORD })).status).toBe(303)
+    const person = await newPerson('ns.tp1.g1.c1', 'Cấp Ủy Phường Nghỉ')
+    await giveRole(person.id, 'ns.tp1.g1', 'deputy_secretary', '2025-01-01')
+    const staff = await t.signIn(LOGINS.staff)
+    expect((await staff.post(`/members/${person.id}/status`, { change: 'left', date: vietnamDate(new Date()) })).status).toBe(200)
+  })
+})
+
+describe('live streams end cleanly', () => {
+  it('a stream whose session is logged out elsewhere gets a notice and the close event; reconnecting gets them again instead of a redirect', async () => {
+    const agent = await t.signIn(LOGINS.member)
+    const secretary = await t.signIn(LOGINS.cellSecretary)
+    const created = await secretary.post('/meetings', { org_id: await orgIdByPath(t, 'ns.tp1.g1.c1'), kind: 'regular', title: 'Họp có luồng', date: vietnamDate(new Date(Date.now() + 86_400_000)), time: '19:30' })
+    const meeting = created.headers.get('Location')!.split('?')[0].split('/').pop()!
+    const res = await agent.request(`/comments/meetings/${meeting}/stream?after=`)
+    expect(res.status).toBe(200)
+    const copy = new Agent(t.app)
+    copy.cookies = new Map(agent.cookies)
+    await copy.loadCsrf()
+    await copy.post('/logout', {})
+    const text = await new Response(res.body).text()
+    expect(text).toContain('event: ended')
+    expect(text).toContain('Phiên đăng nhập đã kết thúc')
+    const again = await agent.request(`/comments/meetings/${meeting}/stream`, { headers: { 'Last-Event-ID': crypto.randomUUID() } })
+    expect(again.status).toBe(200)
+    expect(again.headers.get('HX-Redirect')).toBeNull()
+    expect(await again.text()).toContain('event: ended')
+  })
+
+  it('while the password must be changed, the page’s background requests get nothing rather than a redirect to the page itself', async () => {
+    const person = await newPerson('ns.tp1.g1.c1', 'Mật Khẩu Tạm')
+    await system((q) => q(`update app.credentials set must_change_password = true where login_phone = $1`, [person.phone]))
+    const agent = t.anonymous()
+    expect((await agent.post('/login', { login: person.phone, password: DEMO_PASSWORD })).headers.get('Location')).toBe('/account/password')
+    const count = await agent.get('/notifications/count', { htmx: true })
+    expect(count.status).toBe(204)
+    expect(count.headers.get('HX-Redirect')).toBeNull()
+    expect((await agent.get('/members')).headers.get('Location')).toBe('/account/password')
+  })
+})

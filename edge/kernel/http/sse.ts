@@ -2,6 +2,7 @@ import { streamSSE } from 'hono/streaming'
 import { sessionOf, type AppContext } from './context.ts'
 import { accessWatchFor } from '../realtime/access.ts'
 import { sessionIsLive } from '../auth/session.ts'
+import { endFrames } from './stream-end.ts'
 
 /** One SSE message. Frames with an id are sent once per stream unless repeatable (an update of something already shown). */
 export interface Frame {
@@ -64,7 +65,11 @@ export function liveStream(
           accessChanged = false
           checkedAt = Date.now()
           // a logout, a reset or a lost role ends the session; then no feature's own rule matters
-          if (!(await sessionIsLive(c, sessionOf(c))) || !(await options.stillAllowed())) break
+          const ended = !(await sessionIsLive(c, sessionOf(c))) ? 'session' : !(await options.stillAllowed()) ? 'access' : null
+          if (ended) {
+            await stream.write(endFrames(ended))
+            break
+          }
         }
         await stream.write(': ping\n\n')
       }
