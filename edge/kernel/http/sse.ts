@@ -58,9 +58,10 @@ export function liveStream(
       waiting = null
       for (const frame of queued) send(frame)
       let checkedAt = Date.now()
+      // checked once now that changes are watched: a logout between the request and the watch would
+      // otherwise go unnoticed until the periodic re-check
+      accessChanged = true
       while (!stream.aborted) {
-        await Promise.race([stream.sleep(KEEPALIVE_MS), woken()])
-        if (stream.aborted) break
         if (accessChanged || Date.now() - checkedAt >= RECHECK_MS) {
           accessChanged = false
           checkedAt = Date.now()
@@ -71,7 +72,11 @@ export function liveStream(
             break
           }
         }
-        await stream.write(': ping\n\n')
+        // a change noticed during the check: check again before sleeping (wake() only reaches a sleep under way)
+        if (accessChanged) continue
+        await Promise.race([stream.sleep(KEEPALIVE_MS), woken()])
+        if (stream.aborted) break
+        if (!accessChanged) await stream.write(': ping\n\n')
       }
     } finally {
       unwatch()
