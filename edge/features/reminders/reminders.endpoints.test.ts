@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { LOGINS, memberIdOf, testApp, type TestApp } from '../../../test/support.ts'
 import type { Resolve } from '../../kernel/push/endpoint.ts'
-import { PushSender, type Transport } from '../../kernel/push/push.ts'
+import { PushSender } from '../../kernel/push/push.ts'
 import { DEFAULT_OFFSETS, runReminders } from './reminders.run.ts'
+import { recorder } from '../../../test/push-recorder.ts'
 
 /**
  * Devices whose endpoints point inside our network (stored before registration checked them, or by a name that
@@ -21,14 +22,6 @@ beforeAll(async () => {
 })
 afterAll(() => t?.close())
 
-function recorder() {
-  const calls: string[] = []
-  const transport = (async (subscription: { endpoint: string }) => {
-    calls.push(subscription.endpoint)
-    return { statusCode: 201, body: '', headers: {} }
-  }) as unknown as Transport
-  return { calls, transport }
-}
 
 /** Stores devices and one new notice for the user behind `login`, as the system (bypassing registration's check). */
 async function devicesAndNotice(login: string, endpoints: string[]) {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { checkPushEndpoint, guardedLookup, type Resolve } from './endpoint.ts'
-import { PushSender, type Transport } from './push.ts'
+import { PushSender } from './push.ts'
+import { recorder } from '../../../test/push-recorder.ts'
 
 /** Names resolve only here: no test ever asks a real DNS server or sends a packet. */
 const fakeResolve: Resolve = async (host) => {
@@ -18,15 +19,6 @@ const hostile = ['http://127.0.0.1/push', 'https://10.0.0.1/push', 'https://169.
 const vapid = { publicKey: 'BKd0F0KpK_hVnhfL8kOa9sT2M2yQp7Lq0yP3qZrSgVHIT9jOxsqiu2O4lU5yG0WwE3g0Vnv1M8F9k4yHAnfqR6s', privateKey: 'Dt1CLgQlkiaA-tmCkATyKZeoF1-Gtw1-gdEP6pOCqj4', subject: 'mailto:admin@localhost' }
 const device = (endpoint: string) => ({ id: crypto.randomUUID(), endpoint, p256dh: 'B'.repeat(87), auth: 'A'.repeat(22) })
 
-/** A transport that records instead of sending. */
-function recorder() {
-  const calls: string[] = []
-  const transport = (async (subscription: { endpoint: string }) => {
-    calls.push(subscription.endpoint)
-    return { statusCode: 201, body: '', headers: {} }
-  }) as unknown as Transport
-  return { calls, transport }
-}
 
 describe('push endpoints', () => {
   it('only https on a public host passes', async () => {
