@@ -87,22 +87,31 @@ $$;
  * policies as (select app.fn()) so Postgres evaluates it once per statement, not per row.
  */
 
+-- system settings --------------------------------------------------------------------------
+/* Secrets generated on first start in local mode (session signing key, VAPID keys), shared
+   by every app process on the same database. Never readable by users. */
+create table if not exists app.settings (
+  key text primary key check (key ~ '^[a-z_.]{1,60}$'),
+  value text not null,
+  created_at timestamptz not null default now()
+);
+alter table app.settings enable row level security;
+drop policy if exists "No user reads or writes system settings" on app.settings;
+create policy "No user reads or writes system settings" on app.settings
+  for all to authenticated
+  using (false)
+  with check (false);
+
 /*
  * "Now" and "today" of the organization: Vietnam time, never the server's UTC date (a term
  * ending 31/3 must end at midnight in Hà Nội, not at 07:00). Tests freeze the clock through the
  * system-only setting 'clock.now' (app.settings is unreadable and unwritable by users).
  */
 create or replace function app.now() returns timestamptz
-language plpgsql stable security definer
+language sql stable security definer
 set search_path = ''
 as $$
-declare frozen text;
-begin
-  if to_regclass('app.settings') is not null then
-    select s.value into frozen from app.settings s where s.key = 'clock.now';
-  end if;
-  return coalesce(frozen::timestamptz, now());
-end
+  select coalesce((select s.value::timestamptz from app.settings s where s.key = 'clock.now'), pg_catalog.now())
 $$;
 
 create or replace function app.today() returns date
@@ -150,8 +159,10 @@ set search_path = ''
 as $$
 declare result boolean;
 begin
-  select coalesce(bool_or(a.is_admin), false) into result from public.accounts a
-   where a.user_id = auth.uid() and (a.member_id is null or a.member_id = app.current_member_id());
+  select coalesce(bool_or(a.is_admin), false) into result
+    from public.accounts a left join public.members m on m.id = a.member_id
+   where a.user_id = auth.uid()
+     and (a.member_id is null or (m.deceased_on is null and (m.left_on is null or m.left_on > app.today())));
   return coalesce(result, false);
 end
 $$;
@@ -168,19 +179,33 @@ create or replace function app.managed_scope(p_structural boolean default false)
 language plpgsql stable security definer
 set search_path = ''
 as $$
-declare result extensions.ltree[];
+declare
+  -- a policy asks several times per statement (the key range's bounds, the several-roots test):
+  -- the answer is kept for the rest of the statement, keyed by its start and its user
+  stamp text := pg_catalog.statement_timestamp()::text || '/' || coalesce(auth.uid()::text, '');
+  cache_name text := case when p_structural then 'app.scope_structural' else 'app.scope' end;
+  cached text := pg_catalog.current_setting(cache_name, true);
+  me uuid;
+  today date;
+  result extensions.ltree[];
 begin
+  if cached is not null and pg_catalog.split_part(cached, '|', 1) = stamp then
+    return pg_catalog.substr(cached, pg_catalog.length(stamp) + 2)::extensions.ltree[];
+  end if;
   if app.is_admin() then
     select coalesce(array_agg(o.path), '{}') into result from public.organizations o where o.parent_id is null;
-    return result;
+  else
+    me := app.current_member_id();
+    today := app.today();
+    select coalesce(array_agg(distinct scope.path), '{}') into result
+      from public.org_roles r
+      join public.organizations scope on scope.id = r.org_id
+     where r.member_id = me
+       and r.valid_from <= today
+       and (r.valid_to is null or r.valid_to >= today)
+       and (not p_structural or scope.kind not in ('cell', 'party_group', 'grassroots_cell'));
   end if;
-  select coalesce(array_agg(distinct scope.path), '{}') into result
-  from public.org_roles r
-  join public.organizations scope on scope.id = r.org_id
-  where r.member_id = app.current_member_id()
-    and r.valid_from <= app.today()
-    and (r.valid_to is null or r.valid_to >= app.today())
-    and (not p_structural or scope.kind not in ('cell', 'party_group', 'grassroots_cell'));
+  perform pg_catalog.set_config(cache_name, stamp || '|' || result::text, true);
   return result;
 end
 $$;
@@ -242,20 +267,6 @@ as $$
 $$;
 grant execute on function app.rekeying() to authenticated, service_role;
 
--- system settings --------------------------------------------------------------------------
-/* Secrets generated on first start in local mode (session signing key, VAPID keys), shared
-   by every app process on the same database. Never readable by users. */
-create table if not exists app.settings (
-  key text primary key check (key ~ '^[a-z_.]{1,60}$'),
-  value text not null,
-  created_at timestamptz not null default now()
-);
-alter table app.settings enable row level security;
-drop policy if exists "No user reads or writes system settings" on app.settings;
-create policy "No user reads or writes system settings" on app.settings
-  for all to authenticated
-  using (false)
-  with check (false);
 
 -- the scope vocabulary -----------------------------------------------------------------------
 /*

@@ -175,21 +175,24 @@ $$;
 revoke all on function app.has_authority_over(uuid) from public;
 grant execute on function app.has_authority_over(uuid) to authenticated, service_role;
 
-/* Recording that a superior or a peer left, died or moved would lock him/her out as surely as
-   resetting the password: the same authority is required (moving within one's scope locks nobody out). */
+/* Recording that a superior or a peer left or died would lock him/her out as surely as resetting
+   the password, and the phone and card number become his/her logins at the next reset: the same
+   authority is required for those (moving within one's scope locks nobody out). */
 create or replace function app.members_guard_superiors() returns trigger
 language plpgsql security definer
 set search_path = ''
 as $$
 begin
-  if not app.has_authority_over(old.id) then
+  if (tg_op = 'DELETE' or new.left_on is distinct from old.left_on or new.deceased_on is distinct from old.deceased_on
+      or new.phone is distinct from old.phone or new.card_number is distinct from old.card_number)
+     and not app.has_authority_over(old.id) then
     raise exception 'only a wider scope may change this member''s standing' using errcode = '42501';
   end if;
   return case when tg_op = 'DELETE' then old else new end;
 end
 $$;
 drop trigger if exists members_guard_superiors on public.members;
-create trigger members_guard_superiors before update of left_on, deceased_on or delete on public.members
+create trigger members_guard_superiors before update of left_on, deceased_on, phone, card_number or delete on public.members
   for each row execute function app.members_guard_superiors();
 
 -- row-level security -----------------------------------------------------------------------

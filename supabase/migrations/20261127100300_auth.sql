@@ -81,6 +81,31 @@ drop trigger if exists accounts_sync_registration on public.accounts;
 create trigger accounts_sync_registration after insert or update or delete on public.accounts
   for each row execute function app.accounts_sync_registration();
 
+/* Phones and card numbers are one space of logins: no login may be another account's phone or
+   card, whichever column holds it, or sign-in could reach the wrong account. Checked under a lock
+   on the identifier, so two issues at once cannot both pass. */
+create or replace function app.credentials_unique_login() returns trigger
+language plpgsql security definer
+set search_path = ''
+as $$
+declare login text;
+begin
+  foreach login in array array_remove(array[new.login_phone, new.login_card], null) loop
+    perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('login:' || login));
+    if exists (select 1 from app.credentials c where login in (c.login_phone, c.login_card) and c.user_id <> new.user_id) then
+      raise exception 'login % belongs to another account', login using errcode = '23505';
+    end if;
+  end loop;
+  if new.login_phone = new.login_card then
+    new.login_card := null;
+  end if;
+  return new;
+end
+$$;
+drop trigger if exists credentials_unique_login on app.credentials;
+create trigger credentials_unique_login before insert or update of login_phone, login_card on app.credentials
+  for each row execute function app.credentials_unique_login();
+
 -- row-level security -----------------------------------------------------------------------
 alter table public.accounts enable row level security;
 alter table app.credentials enable row level security;
@@ -270,11 +295,12 @@ begin
   end if;
   select user_id into uid from public.accounts where member_id = p_member_id;
   -- a phone shared with another member's login (a family phone) cannot sign in twice: the card number must
-  phone_taken := m.phone is not null and exists (select 1 from app.credentials c where c.login_phone = m.phone and c.user_id is distinct from uid);
+  -- phones and card numbers are one space of logins: a card number written like someone's phone must not become a second key to that login
+  phone_taken := m.phone is not null and exists (select 1 from app.credentials c where m.phone in (c.login_phone, c.login_card) and c.user_id is distinct from uid);
   if m.card_number is null and (m.phone is null or phone_taken) then
     return case when phone_taken then 'login_taken' else 'no_contact' end;
   end if;
-  if exists (select 1 from app.credentials c where c.login_card = m.card_number and c.user_id is distinct from uid) then
+  if exists (select 1 from app.credentials c where m.card_number in (c.login_phone, c.login_card) and c.user_id is distinct from uid) then
     return 'login_taken';
   end if;
   if uid is null then

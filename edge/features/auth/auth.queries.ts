@@ -18,6 +18,7 @@ export async function findCredential(tx: Tx, identifier: string): Promise<Creden
        join public.accounts a on a.user_id = c.user_id
        left join public.members m on m.id = a.member_id
       where c.login_phone = $1 or c.login_card = $1
+      order by c.login_phone = $1 desc
       limit 1`,
     [identifier],
   )
@@ -40,8 +41,23 @@ export async function isTrustedDevice(tx: Tx, key: string): Promise<boolean> {
   return rows.length > 0
 }
 
-export async function recordAttempt(tx: Tx, keys: string[], succeeded: boolean) {
-  await tx.query(`insert into app.login_attempts (key, succeeded) select unnest($1::text[]), $2`, [keys, succeeded])
+/**
+ * Holds the throttling keys for the rest of the transaction (in one order, so two requests never
+ * wait on each other crosswise): counting and reserving an attempt is then one step, and a burst
+ * of requests sent together cannot all pass one count.
+ */
+export async function lockKeys(tx: Tx, keys: string[]) {
+  for (const key of [...keys].sort()) await tx.query(`select pg_advisory_xact_lock(hashtext($1))`, [key])
+}
+
+/** Counts an attempt as failed before the password is checked; settleAttempt marks it a success. */
+export async function reserveAttempt(tx: Tx, keys: string[]): Promise<number[]> {
+  const rows = await tx.query<{ id: number }>(`insert into app.login_attempts (key, succeeded) select unnest($1::text[]), false returning id`, [keys])
+  return rows.map((r) => r.id)
+}
+
+export async function settleAttempt(tx: Tx, ids: number[]) {
+  await tx.query(`update app.login_attempts set succeeded = true where id = any ($1::bigint[])`, [ids])
 }
 
 export async function recordSignIn(tx: Tx, userId: string, deviceKey: string) {

@@ -52,21 +52,25 @@ auth.post('/login', async (c) => {
   const device = await deviceOf(c)
   const [loginKey, addressKey, deviceKey] = await Promise.all([digest(`login:${login}`), digest(`ip:${clientAddress(c)}`), digest(`device:${device.id}:${login}`)])
   const before = await data.asSystem('sign-in: there is no user yet', async (tx) => {
+    await q.lockKeys(tx, [loginKey, addressKey, deviceKey])
     const failures = await q.recentFailures(tx, [loginKey, addressKey, deviceKey])
     const trusted = device.known && (await q.isTrustedDevice(tx, deviceKey))
     if ((failures.get(addressKey) ?? 0) >= MAX_FAILURES_PER_ADDRESS) return { throttled: messages.throttledAddress }
     if ((failures.get(trusted ? deviceKey : loginKey) ?? 0) >= MAX_FAILURES_PER_LOGIN) {
       return { throttled: trusted ? messages.throttled : messages.throttledNewDevice }
     }
-    return { credential: await q.findCredential(tx, login), trusted }
+    const attempt = await q.reserveAttempt(tx, [loginKey, addressKey, ...(trusted ? [deviceKey] : [])])
+    return { credential: await q.findCredential(tx, login), attempt }
   })
   if ('throttled' in before) return renderError(429, { _form: before.throttled! }, login)
-  const { credential, trusted } = before
+  const { credential, attempt } = before
   const ok = (await verifyPassword(password, credential?.password_hash ?? (await decoyHash))) && !!credential
-  await data.asSystem('sign-in: record the attempt', async (tx) => {
-    await q.recordAttempt(tx, ok ? [loginKey] : [loginKey, addressKey, ...(trusted ? [deviceKey] : [])], ok)
-    if (ok && credential.active) await q.recordSignIn(tx, credential.user_id, deviceKey)
-  })
+  if (ok) {
+    await data.asSystem('sign-in: record the success', async (tx) => {
+      await q.settleAttempt(tx, attempt)
+      if (credential.active) await q.recordSignIn(tx, credential.user_id, deviceKey)
+    })
+  }
   if (!ok) return renderError(401, { _form: messages.badLogin }, login)
   if (!credential.active) return renderError(403, { _form: messages.inactive }, login)
   setCookie(c, DEVICE_COOKIE, `${device.id}.${await c.get('signer').mac(`device:${device.id}`)}`, {
@@ -98,19 +102,19 @@ auth.post('/account/password', requireUser, async (c) => {
   if (!form.ok) return c.html(<PasswordPage viewer={viewer} errors={form.errors} forced={session.mcp} />, 400)
   // guessing the current password is throttled like sign-in
   const throttleKey = await digest(`password:${session.sub}`)
-  const failures = await data.asSystem('throttle guesses of the current password', (tx) => q.recentFailures(tx, [throttleKey]))
-  if ((failures.get(throttleKey) ?? 0) >= MAX_FAILURES_PER_LOGIN) {
-    return c.html(<PasswordPage viewer={viewer} errors={{ current: messages.passwordThrottled }} forced={session.mcp} />, 429)
-  }
+  const attempt = await data.asSystem('throttle guesses of the current password', async (tx) => {
+    await q.lockKeys(tx, [throttleKey])
+    if (((await q.recentFailures(tx, [throttleKey])).get(throttleKey) ?? 0) >= MAX_FAILURES_PER_LOGIN) return null
+    return q.reserveAttempt(tx, [throttleKey])
+  })
+  if (!attempt) return c.html(<PasswordPage viewer={viewer} errors={{ current: messages.passwordThrottled }} forced={session.mcp} />, 429)
   const newHash = hashPassword(form.value.password) // overlaps with the reads below
   const current = await data.withUser(session, q.ownPasswordHash)
   const right = !!current && (await verifyPassword(form.value.current, current))
   const hashed = await newHash
   const changed = right && (await data.withUser(session, (tx) => q.setOwnPassword(tx, hashed, current)))
-  if (!changed) {
-    await data.asSystem('throttle guesses of the current password', (tx) => q.recordAttempt(tx, [throttleKey], false))
-    return c.html(<PasswordPage viewer={viewer} errors={{ current: messages.wrongCurrent }} forced={session.mcp} />, 400)
-  }
+  if (!changed) return c.html(<PasswordPage viewer={viewer} errors={{ current: messages.wrongCurrent }} forced={session.mcp} />, 400)
+  await data.asSystem('a right current password does not count against the throttle', (tx) => q.settleAttempt(tx, attempt))
   await renewSession(c, { mcp: false })
   return c.html(<PasswordPage viewer={{ name: session.name, csrf: c.get('csrf') }} notice={messages.changed} />)
 })

@@ -72,11 +72,11 @@ export function shiftYears(iso: string, years: number): string {
 
 /** Status changes are their own small forms, each with the date it took effect. */
 export const statusChange = z.discriminatedUnion('change', [
-  z.object({ change: z.literal('official'), date: field.optionalDate('Ngày chính thức').refine((v) => !!v, 'Ngày chính thức: bắt buộc nhập.') }),
+  z.object({ change: z.literal('official'), date: field.requiredDate('Ngày chính thức') }),
   z.object({ change: z.literal('exempt'), reason: field.text('Lý do miễn sinh hoạt', 500) }),
   z.object({ change: z.literal('unexempt') }),
-  z.object({ change: z.literal('deceased'), date: field.optionalDate('Ngày mất').refine((v) => !!v, 'Ngày mất: bắt buộc nhập.') }),
-  z.object({ change: z.literal('left'), date: field.optionalDate('Ngày ra khỏi Đảng').refine((v) => !!v, 'Ngày ra khỏi Đảng: bắt buộc nhập.') }),
+  z.object({ change: z.literal('deceased'), date: field.requiredDate('Ngày mất') }),
+  z.object({ change: z.literal('left'), date: field.requiredDate('Ngày ra khỏi Đảng') }),
 ], { error: 'Thay đổi không hợp lệ.' })
 
 export type StatusChange = z.infer<typeof statusChange>
@@ -109,6 +109,8 @@ export const messages = {
     'Bạn không thể cấp hoặc đặt lại mật khẩu cho chính mình, cho người cùng cấp hay cấp trên. Việc này do cấp ủy cấp trên thực hiện.',
   loginTaken:
     'Số điện thoại của hồ sơ này đã là tên đăng nhập của một đảng viên khác (máy dùng chung). Hãy nhập số thẻ đảng viên cho hồ sơ để đăng nhập bằng số thẻ.',
+  identifiersNotYours:
+    'Số điện thoại và số thẻ đảng viên của người cùng cấp hoặc cấp trên (là tên đăng nhập của họ) do cấp ủy cấp trên sửa.',
   statusNotYours:
     'Bạn không thể ghi nhận ra khỏi Đảng hay từ trần cho chính mình, cho người cùng cấp hay cấp trên. Việc này do cấp ủy cấp trên thực hiện.',
   loginLeft: 'Đảng viên này đã chuyển ra, ra khỏi Đảng hoặc từ trần: không cấp tài khoản.',

@@ -84,7 +84,8 @@ async function saveMember(
       return { id: await save(tx, form.value), orgs }
     })
     .catch((error) => {
-      const errors = uniqueViolation(error)
+      // the database refuses a subordinate's change to a superior's phone or card number (see has_authority_over)
+      const errors = (error as { code?: string }).code === '42501' ? { phone: messages.identifiersNotYours } : uniqueViolation(error)
       if (!errors) throw error
       return { errors, orgs: null }
     })

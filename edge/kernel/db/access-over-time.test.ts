@@ -318,3 +318,54 @@ describe('live streams end cleanly', () => {
     expect((await agent.get('/members')).headers.get('Location')).toBe('/account/password')
   })
 })
+
+describe('phones and card numbers are one space of logins', () => {
+  it('a card number written like the ward secretary’s phone never becomes a second key to her login', async () => {
+    const secretary = await t.signIn(LOGINS.cellSecretary)
+    const puppet = await newPerson('ns.tp1.g1.c1', 'Tài Khoản Bù Nhìn')
+    await system((q) => q(`update public.members set card_number = $2 where id = $1`, [puppet.id, LOGINS.grassroots]))
+    const res = await secretary.post(`/members/${puppet.id}/login`, {})
+    expect(res.status).toBe(400)
+    expect(await res.text()).toContain('máy dùng chung')
+    // nor can any path store it: the credentials refuse a login that is another account's phone or card
+    await expect(system((q) => q(`update app.credentials set login_card = $1 where login_phone = $2`, [LOGINS.grassroots, puppet.phone]))).rejects.toMatchObject({ code: '23505' })
+    expect((await t.anonymous().post('/login', { login: LOGINS.grassroots, password: DEMO_PASSWORD })).status).toBe(303)
+  })
+
+  it('a subordinate cannot change a superior’s phone or card number (they are her logins); a wider scope can', async () => {
+    const ward = await memberIdOf(t, LOGINS.grassroots)
+    const claims = await claimsOf(t, LOGINS.cellSecretary)
+    await expect(t.runtime.data.withUser(claims, (tx) => tx.query(`update public.members set phone = '0987654321' where id = $1`, [ward]))).rejects.toMatchObject({ code: '42501' })
+    // other fields of her record stay with the cell that keeps it
+    await t.runtime.data.withUser(claims, (tx) => tx.query(`update public.members set current_address = 'Số 1 phố Minh Khai' where id = $1`, [ward]))
+    const deputy = await newPerson('ns.tp1.g1.c1', 'Phó Bí Thư Đổi Số')
+    await giveRole(deputy.id, 'ns.tp1.g1.c1', 'deputy_secretary', '2025-01-01')
+    const staff = await claimsOf(t, LOGINS.staff)
+    const [changed] = await t.runtime.data.withUser(staff, (tx) => tx.query<{ card_number: string }>(`update public.members set card_number = 'PB-1234' where id = $1 returning card_number`, [deputy.id]))
+    expect(changed.card_number).toBe('PB-1234')
+  })
+})
+
+describe('throttling holds against a burst', () => {
+  it('forty wrong passwords sent at once for one login get at most five verdicts; the rest are held off', async () => {
+    const person = await newPerson('ns.tp1.g1.c1', 'Bị Dò Dồn Dập')
+    const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => t.anonymous().post('/login', { login: person.phone, password: `doan-cung-luc-${i}` })))
+    const statuses = answers.map((r) => r.status)
+    expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(5)
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(35)
+  })
+})
+
+describe('hostile input found by the probe answers 4xx, never 500', () => {
+  it('NUL bytes, a broken multipart body and a status change without its date', async () => {
+    expect((await t.anonymous().post('/login', { login: '\0', password: 'x' })).status).toBeLessThan(500)
+    const staff = await t.signIn(LOGINS.staff)
+    expect((await staff.get('/members?q=%00')).status).toBeLessThan(500)
+    const broken = await staff.request('/members', { method: 'POST', headers: { 'Content-Type': 'multipart/form-data; boundary=zz', 'X-CSRF-Token': staff.csrf }, body: '--zz\r\nbroken' })
+    expect(broken.status).toBe(400)
+    const member = await newPerson('ns.tp1.g1.c1', 'Thiếu Ngày')
+    const res = await staff.post(`/members/${member.id}/status`, { change: 'left' })
+    expect(res.status).toBe(400)
+    expect(await res.text()).toContain('Ngày ra khỏi Đảng: bắt buộc nhập.')
+  })
+})

@@ -41,9 +41,10 @@ export function handleError(err: Error, c: Context<AppEnv>) {
   const pgCode = (err as { code?: string }).code
   // Postgres said no (RLS, check or unique constraint the form did not foresee): a 4xx, not a crash.
   if (pgCode === '42501') return errorPage(c, 404)
-  if (pgCode === '22P02' || pgCode === '22007' || pgCode === '22008' || pgCode === '23514' || pgCode === '22001') {
-    return errorPage(c, 400)
-  }
+  // 22021: a NUL byte or invalid UTF-8 in a text field
+  if (['22P02', '22007', '22008', '23514', '22001', '22021', '22P05'].includes(pgCode ?? '')) return errorPage(c, 400)
+  // a body that claims to be a form but cannot be read as one
+  if (err instanceof TypeError && /parse body/i.test(err.message)) return errorPage(c, 400)
   // the message and stack only: a driver's error object can carry the query's parameters (password hashes, CCCD)
   console.error(`[${new Date().toISOString()}] ${c.req.method} ${c.req.path}: ${pgCode ? `[${pgCode}] ` : ''}${err.stack ?? err.message}`)
   return errorPage(c, 500)

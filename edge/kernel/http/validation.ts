@@ -20,6 +20,16 @@ export function parseForm<S extends z.ZodType>(schema: S, input: unknown): Parse
 const MAX_TEXT = 10_000
 
 /** Building blocks with Vietnamese messages, shared by every form. */
+/** A day from 1900 to today, typed dd/mm/yyyy or yyyy-mm-dd, as yyyy-mm-dd. */
+function pastDate(label: string, missing: string) {
+  return z
+    .string({ error: missing })
+    .min(1, missing)
+    .refine(isRealDate, `${label}: ngày không hợp lệ (dd/mm/yyyy).`)
+    .transform(toIsoDate)
+    .refine((d) => d >= '1900-01-01' && d <= today(), `${label}: phải từ năm 1900 đến hôm nay.`)
+}
+
 export const field = {
   text: (label: string, max = 200) =>
     z.preprocess(
@@ -39,13 +49,10 @@ export const field = {
   optionalDate: (label: string) =>
     z.preprocess(
       (v) => (typeof v === 'string' && v.trim() === '' ? undefined : typeof v === 'string' ? v.trim() : v),
-      z
-        .string({ error: `${label}: không hợp lệ.` })
-        .refine(isRealDate, `${label}: ngày không hợp lệ (dd/mm/yyyy).`)
-        .transform(toIsoDate)
-        .refine((d) => d >= '1900-01-01' && d <= today(), `${label}: phải từ năm 1900 đến hôm nay.`)
-        .optional(),
+      pastDate(label, `${label}: không hợp lệ.`).optional(),
     ),
+  /** A date that must be given: a missing field is an empty one (an optional key would skip the check). */
+  requiredDate: (label: string) => z.preprocess((v) => (typeof v === 'string' ? v.trim() : v), pastDate(label, `${label}: bắt buộc nhập.`)),
   uuid: (label: string) => z.string({ error: `${label}: không hợp lệ.` }).uuid(`${label}: không hợp lệ.`),
   optionalEnum: <T extends readonly [string, ...string[]]>(label: string, values: T) =>
     z.preprocess((v) => (v === '' ? undefined : v), z.enum(values, { error: `${label}: giá trị không hợp lệ.` }).optional()),
