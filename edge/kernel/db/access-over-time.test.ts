@@ -369,3 +369,79 @@ describe('hostile input found by the probe answers 4xx, never 500', () => {
     expect(await res.text()).toContain('Ngày ra khỏi Đảng: bắt buộc nhập.')
   })
 })
+
+describe('every table, as people whose access ended', () => {
+  /** Rows of every table of the app's schemas a user can read (the catalog decides which tables). */
+  async function visibleEverywhere(phone: string): Promise<Record<string, number>> {
+    const tables = await system((q) =>
+      q(`select format('%I.%I', n.nspname, c.relname) as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
+          where c.relkind in ('r', 'p') and n.nspname in ('public', 'app') order by 1`),
+    )
+    const claims = await claimsOf(t, phone)
+    const seen: Record<string, number> = {}
+    for (const { name } of tables) {
+      seen[name] = await t.runtime.data
+        .withUser(claims, async (tx) => (await tx.query<{ n: number }>(`select count(*)::int as n from ${name}`))[0].n)
+        .catch((error) => {
+          if ((error as { code?: string }).code !== '42501') throw error
+          return 0
+        })
+    }
+    return Object.fromEntries(Object.entries(seen).filter(([, n]) => n > 0))
+  }
+
+  // what stays readable is keyed to the person's own account, never to the Party: the account and
+  // password row, and (none here) his/her devices, calendar feed and push deliveries
+  const OWN_ACCOUNT = ['public.accounts', 'app.credentials']
+
+  const CELL = 'ns.tp1.g1.c1'
+  const strayWrites = (cell: string) => [
+    `insert into public.members (org_id, full_name) values ('${cell}', 'Ghi Trộm')`,
+    `insert into public.meetings (org_id, kind, title, starts_at) values ('${cell}', 'regular', 'Họp trộm', now())`,
+    `insert into public.events (org_id, title, starts_at, ends_at) values ('${cell}', 'Sự kiện trộm', now(), now())`,
+    `insert into public.tasks (org_id, title, due_on) values ('${cell}', 'Việc trộm', current_date + 3)`,
+  ]
+
+  async function writesNothing(phone: string) {
+    const claims = await claimsOf(t, phone)
+    const cell = await orgIdByPath(t, CELL)
+    for (const sql of strayWrites(cell)) await expect(t.runtime.data.withUser(claims, (tx) => tx.query(sql))).rejects.toMatchObject({ code: '42501' })
+    const changed = await t.runtime.data.withUser(claims, (tx) => tx.query(`update public.members set position = 'Sửa trộm' where org_id = $1 returning id`, [cell]))
+    expect(changed).toEqual([])
+    const removed = await t.runtime.data.withUser(claims, (tx) => tx.query(`delete from public.members where org_id = $1 returning id`, [cell]))
+    expect(removed).toEqual([])
+  }
+
+  for (const how of ['left_on', 'deceased_on'] as const) {
+    it(`a ward secretary whose ${how} is today reads nothing of any table but his/her own account, and writes nothing`, async () => {
+      const person = await newPerson('ns.tp1.g1.c2', `Hết Quyền ${how}`)
+      await giveRole(person.id, 'ns.tp1.g1', 'secretary', '2024-01-01')
+      await system((q) => q(`update public.members set ${how} = $2 where id = $1`, [person.id, vietnamDate(new Date())]))
+      expect(Object.keys(await visibleEverywhere(person.phone)).filter((name) => !OWN_ACCOUNT.includes(name))).toEqual([])
+      await writesNothing(person.phone)
+    })
+  }
+
+  it('a ward secretary whose term ended yesterday reads another cell of the ward in no table, and writes nothing there', async () => {
+    const person = await newPerson('ns.tp1.g1.c2', 'Hết Nhiệm Kỳ Hôm Qua')
+    await giveRole(person.id, 'ns.tp1.g1', 'secretary', '2024-01-01', vietnamDate(new Date(Date.now() - 86_400_000)))
+    const columns = await system((q) =>
+      q(`select format('%I.%I', n.nspname, c.relname) as table, a.attname as column
+           from pg_attribute a join pg_class c on c.oid = a.attrelid join pg_namespace n on n.oid = c.relnamespace
+          where n.nspname in ('public', 'app') and c.relkind = 'r' and a.attname in ('org_key', 'task_key') and not a.attisdropped`),
+    )
+    const tablesSeenBy = async (phone: string) => {
+      const claims = await claimsOf(t, phone)
+      const seen: string[] = []
+      for (const { table, column } of columns) {
+        const [row] = await t.runtime.data.withUser(claims, (tx) => tx.query<{ n: number }>(`select count(*)::int as n from ${table} where ${column} = $1 or ${column} like $1 || '.%'`, [CELL]))
+        if (row.n > 0) seen.push(table)
+      }
+      return seen
+    }
+    // the cell's own secretary, whose term runs, sees its rows: the check can fail
+    expect(await tablesSeenBy(LOGINS.cellSecretary)).toEqual(expect.arrayContaining(['public.members', 'public.meetings']))
+    expect(await tablesSeenBy(person.phone)).toEqual([])
+    await writesNothing(person.phone)
+  })
+})
