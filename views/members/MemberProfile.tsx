@@ -63,6 +63,8 @@ export interface AuditView {
 
 export function MemberProfile(props: { viewer: Viewer; member: Profile; audit: AuditView[]; notice?: string; errors?: Record<string, string> }) {
   const m = props.member
+  // a member who left or died holds no account and no standing to change: the record is kept, read-only but for corrections
+  const gone = !!(m.deceased_on || m.left_on)
   const errors = props.errors ?? {}
   return (
     <Layout title={m.full_name} viewer={props.viewer} current="/members">
@@ -72,8 +74,9 @@ export function MemberProfile(props: { viewer: Viewer; member: Profile; audit: A
       <h1>{m.full_name}</h1>
       <Flash notice={props.notice} error={errors._form} />
       <p>
-        <span class="badge">{STATUS_LABELS[m.status] ?? m.status}</span> {m.exempt && <span class="badge">Miễn sinh hoạt</span>}{' '}
-        <span class="badge">{m.has_account ? 'Đã có tài khoản' : 'Chưa có tài khoản'}</span>
+        <span class="badge">{STATUS_LABELS[m.status] ?? m.status}</span>{' '}
+        {gone ? <span class="badge">{m.deceased_on ? 'Đã từ trần' : 'Đã ra khỏi Đảng'}</span> : m.exempt && <span class="badge">Miễn sinh hoạt</span>}{' '}
+        <span class="badge">{m.has_account ? (gone ? 'Tài khoản đã ngừng' : 'Đã có tài khoản') : 'Chưa có tài khoản'}</span>
       </p>
       <p class="muted">
         {m.org_name} <small>({m.org_path})</small>
@@ -83,12 +86,14 @@ export function MemberProfile(props: { viewer: Viewer; member: Profile; audit: A
           <a class="button" href={`/members/${m.id}/edit`}>
             Sửa hồ sơ
           </a>
-          <form method="post" action={`/members/${m.id}/login`}>
-            <CsrfField token={props.viewer.csrf} />
-            <button type="submit" class="secondary">
-              {m.has_account ? 'Đặt lại mật khẩu' : 'Cấp tài khoản'}
-            </button>
-          </form>
+          {!gone && (
+            <form method="post" action={`/members/${m.id}/login`}>
+              <CsrfField token={props.viewer.csrf} />
+              <button type="submit" class="secondary">
+                {m.has_account ? 'Đặt lại mật khẩu' : 'Cấp tài khoản'}
+              </button>
+            </form>
+          )}
         </p>
       )}
       <section class="card">
@@ -102,7 +107,7 @@ export function MemberProfile(props: { viewer: Viewer; member: Profile; audit: A
           ))}
         </dl>
       </section>
-      {m.can_manage && <StatusForms id={m.id} csrf={props.viewer.csrf} status={m.status} exempt={m.exempt} errors={errors} />}
+      {m.can_manage && !gone && <StatusForms id={m.id} csrf={props.viewer.csrf} status={m.status} exempt={m.exempt} errors={errors} />}
       <section class="card">
         <h2>Lịch sử thay đổi</h2>
         {props.audit.length === 0 ? (
