@@ -15,7 +15,8 @@ export interface OrgPageProps {
     can_manage: boolean
     member_count: number
   }
-  children: OrgNodeView[]
+  /** Not `children`: hono/jsx unwraps a one-element `children` array into the element itself. */
+  units: OrgNodeView[]
   roles: { role: string; member_id: string; full_name: string | null }[]
   targets: { id: string; name: string; path: string }[]
   notice?: string
@@ -78,7 +79,7 @@ export function OrgPage(props: OrgPageProps) {
       </section>
       <section class="card tree">
         <h2>Tổ chức trực thuộc</h2>
-        <OrgChildren nodes={props.children} />
+        <OrgChildren nodes={props.units} />
       </section>
       {o.can_restructure && !o.valid_to && (
         <div class="grid two">

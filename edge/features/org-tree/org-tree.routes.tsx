@@ -32,7 +32,7 @@ async function orgPage(c: AppContext, id: string, extra: { notice?: string; erro
     if (!org) return null
     return {
       org,
-      children: await q.children(tx, id),
+      units: await q.children(tx, id),
       roles: await q.rolesOf(tx, id),
       targets: org.can_restructure ? await q.moveTargets(tx, id) : [],
     }

@@ -22,6 +22,19 @@ describe('browsing', () => {
     expect(fragment).toContain('Đảng bộ phường Minh Khai')
   })
 
+  it('an organization with exactly one child lists it on its page (the province, a cell with one new party group)', async () => {
+    const staff = await t.signIn(LOGINS.staff)
+    const province = await (await staff.get(`/orgs/${await orgIdByPath(t, 'ns')}`)).text()
+    expect(province).toContain('>Đảng bộ thành phố Nam Sơn<')
+    expect(province).not.toContain('Không có tổ chức trực thuộc.')
+    const cell = await orgIdByPath(t, 'ns.tp1.g9.c1')
+    expect(await (await staff.get(`/orgs/${cell}`)).text()).toContain('Không có tổ chức trực thuộc.')
+    expect((await staff.post(`/orgs/${cell}/children`, { name: 'Tổ đảng số 1', kind: 'party_group' })).status).toBe(303)
+    const page = await (await staff.get(`/orgs/${cell}`)).text()
+    expect(page).toContain('>Tổ đảng số 1<')
+    expect(page).not.toContain('Không có tổ chức trực thuộc.')
+  })
+
   it('an organization outside the scope answers 404, like a missing one', async () => {
     const cellSecretary = await t.signIn(LOGINS.cellSecretary)
     const sibling = await orgIdByPath(t, 'ns.tp1.g1.c2')
