@@ -3,6 +3,7 @@ import { createApp } from '../edge/app.ts'
 import { boot } from '../edge/kernel/boot.ts'
 import { seedDemo } from '../edge/demo/seed.ts'
 import { percentile, report, round } from './lib.ts'
+import { BUDGET } from './budgets.ts'
 
 /**
  * One comment fanned out to N open SSE streams of one meeting on one process (PGlite, real
@@ -98,12 +99,12 @@ await report([
     name: 'comment-fanout-1000-p99',
     value: p99,
     unit: 'ms',
-    budget: 500,
-    ok: p99 <= 500 && latencies.length === STREAMS,
+    budget: BUDGET.fanout1000P99Ms,
+    ok: p99 <= BUDGET.fanout1000P99Ms && latencies.length === STREAMS,
     note: `${latencies.length}/${STREAMS} streams reached, p50 ${round(percentile(latencies, 50))} ms (POST + commit + NOTIFY + one read + write), client and server on the same 2 cores`,
   },
-  { name: 'memory-per-stream', value: Math.round(perStream / 102.4) / 10, unit: 'KB', budget: 100, ok: perStream < 100 * 1024, note: 'JS heap + external growth after GC / streams, client side included (run with --expose-gc)' },
-  { name: 'comment-event-weight', value: frameBytes, unit: 'B', budget: 5_120, ok: frameBytes <= 5_120, note: 'one SSE frame (uncompressed)' },
+  { name: 'memory-per-stream', value: Math.round(perStream / 102.4) / 10, unit: 'KB', budget: BUDGET.streamKB, ok: perStream < BUDGET.streamKB * 1024, note: 'JS heap + external growth after GC / streams, client side included (run with --expose-gc)' },
+  { name: 'comment-event-weight', value: frameBytes, unit: 'B', budget: BUDGET.interactionBytes, ok: frameBytes <= BUDGET.interactionBytes, note: 'one SSE frame (uncompressed)' },
 ])
 server.close()
 await runtime.close()

@@ -3,6 +3,7 @@ import { boot } from '../edge/kernel/boot.ts'
 import { seedDemo } from '../edge/demo/seed.ts'
 import { demoMember, prng } from '../edge/demo/names.ts'
 import { report } from './lib.ts'
+import { BUDGET } from './budgets.ts'
 
 /** A 10,000-row CSV through the real routes on PGlite: upload + dry-run report, then commit. */
 const ROWS = Number(process.env.BENCH_IMPORT_ROWS ?? 10_000)
@@ -51,8 +52,8 @@ await report([
     name: 'import-10k-rows',
     value: seconds,
     unit: 's',
-    budget: 10,
-    ok: seconds <= 10 && imported === valid,
+    budget: BUDGET.import10kSeconds,
+    ok: seconds <= BUDGET.import10kSeconds && imported === valid,
     note: `${ROWS} rows (${(csv.length / 1e6).toFixed(1)} MB), check ${((checked - started) / 1000).toFixed(2)} s, commit ${((done - checked) / 1000).toFixed(2)} s, ${imported} imported (${ROWS - valid} rows refused by the checks), PGlite`,
   },
 ])

@@ -2,6 +2,7 @@ import { createApp } from '../edge/app.ts'
 import { boot } from '../edge/kernel/boot.ts'
 import { seedDemo } from '../edge/demo/seed.ts'
 import { report, type Result } from './lib.ts'
+import { BUDGET } from './budgets.ts'
 
 /**
  * Bytes on the wire (gzip, as the app sends them) of the first visit to the login page and to
@@ -47,23 +48,23 @@ async function firstVisit(path: string): Promise<{ total: number; parts: string[
 
 const results: Result[] = []
 const login = await firstVisit('/login')
-results.push({ name: 'login-page-weight', value: login.total, unit: 'B', budget: 30_720, ok: login.total <= 30_720, note: login.parts.join(', ') })
+results.push({ name: 'login-page-weight', value: login.total, unit: 'B', budget: BUDGET.firstVisitBytes, ok: login.total <= BUDGET.firstVisitBytes, note: login.parts.join(', ') })
 
 const signIn = await wire('/login', { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'login=0901000003&password=bench-password-1' })
 cookie = signIn.res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ')
 const home = await firstVisit('/')
-results.push({ name: 'home-page-weight', value: home.total, unit: 'B', budget: 30_720, ok: home.total <= 30_720, note: home.parts.join(', ') })
+results.push({ name: 'home-page-weight', value: home.total, unit: 'B', budget: BUDGET.firstVisitBytes, ok: home.total <= BUDGET.firstVisitBytes, note: home.parts.join(', ') })
 
 const search = await wire('/members?q=nguyen', { headers: { 'HX-Request': 'true' } })
-results.push({ name: 'htmx-member-search-weight', value: search.bytes, unit: 'B', budget: 5_120, ok: search.bytes <= 5_120, note: `${(search.body.match(/<tr>/g) ?? []).length - 1} rows, as the cell secretary` })
+results.push({ name: 'htmx-member-search-weight', value: search.bytes, unit: 'B', budget: BUDGET.interactionBytes, ok: search.bytes <= BUDGET.interactionBytes, note: `${(search.body.match(/<tr>/g) ?? []).length - 1} rows, as the cell secretary` })
 const id = /href="\/members\/([0-9a-f-]{36})"/.exec(search.body)![1]
 const profile = await wire(`/members/${id}`)
-results.push({ name: 'member-profile-weight', value: profile.bytes, unit: 'B', budget: 5_120, ok: profile.bytes <= 5_120, note: 'full page, assets cached' })
+results.push({ name: 'member-profile-weight', value: profile.bytes, unit: 'B', budget: BUDGET.interactionBytes, ok: profile.bytes <= BUDGET.interactionBytes, note: 'full page, assets cached' })
 const tree = await wire(`/orgs`)
 const cityId = /href="\/orgs\/([0-9a-f-]{36})"/.exec(tree.body)?.[1]
 if (cityId) {
   const children = await wire(`/orgs/${cityId}/children`, { headers: { 'HX-Request': 'true' } })
-  results.push({ name: 'htmx-org-children-weight', value: children.bytes, unit: 'B', budget: 5_120, ok: children.bytes <= 5_120, note: 'one level of the tree' })
+  results.push({ name: 'htmx-org-children-weight', value: children.bytes, unit: 'B', budget: BUDGET.interactionBytes, ok: children.bytes <= BUDGET.interactionBytes, note: 'one level of the tree' })
 }
 await liveMeeting()
 await report(results)
@@ -102,9 +103,9 @@ async function liveMeeting() {
     tx.query(`update public.meeting_comments set created_at = created_at - interval '1 hour'`))
 
   const page = await firstVisit(meeting)
-  results.push({ name: 'live-meeting-page-weight', value: page.total, unit: 'B', budget: 30_720, ok: page.total <= 30_720, note: `first visit, 29 comments, published draft: ${page.parts.join(', ')}` })
+  results.push({ name: 'live-meeting-page-weight', value: page.total, unit: 'B', budget: BUDGET.firstVisitBytes, ok: page.total <= BUDGET.firstVisitBytes, note: `first visit, 29 comments, published draft: ${page.parts.join(', ')}` })
   const posted = await wire(`/comments/meetings/${meetingId}`, form({ body: `${text} (30)` }))
-  results.push({ name: 'htmx-post-comment-weight', value: posted.bytes, unit: 'B', budget: 5_120, ok: posted.bytes <= 5_120, note: 'the response to posting the 30th comment' })
+  results.push({ name: 'htmx-post-comment-weight', value: posted.bytes, unit: 'B', budget: BUDGET.interactionBytes, ok: posted.bytes <= BUDGET.interactionBytes, note: 'the response to posting the 30th comment' })
   const voted = await wire(`/votes/meetings/${meetingId}`, form({ choice: 'for' }))
-  results.push({ name: 'htmx-vote-weight', value: voted.bytes, unit: 'B', budget: 5_120, ok: voted.bytes <= 5_120, note: 'the response to a vote' })
+  results.push({ name: 'htmx-vote-weight', value: voted.bytes, unit: 'B', budget: BUDGET.interactionBytes, ok: voted.bytes <= BUDGET.interactionBytes, note: 'the response to a vote' })
 }

@@ -4,6 +4,7 @@ import { PushSender } from '../edge/kernel/push/push.ts'
 import { DEFAULT_OFFSETS, runReminders } from '../edge/features/reminders/reminders.run.ts'
 import { startPushEndpoint } from '../test/push-endpoint.ts'
 import { report, round } from './lib.ts'
+import { BUDGET } from './budgets.ts'
 
 /**
  * Reminders per second from one scheduler pass to a local HTTPS push service (real encryption,
@@ -43,8 +44,8 @@ await report([
     name: 'push-reminders-per-second',
     value: rate,
     unit: '/s',
-    budget: 500,
-    ok: rate >= 500 && exactlyOnce,
+    budget: BUDGET.pushPerSecond,
+    ok: rate >= BUDGET.pushPerSecond && exactlyOnce,
     note: `${result.delivered} delivered in ${round(seconds, 2)} s (plan + claim + encrypt + VAPID + HTTPS), ${exactlyOnce ? 'each exactly once' : 'NOT exactly once'}; payload "${sample.title}"`,
   },
 ])

@@ -13,7 +13,8 @@ export async function startServer(runtime: 'node' | 'deno' = 'node', port = 8100
   const child: ChildProcess =
     runtime === 'node'
       ? spawn('npx', ['tsx', 'edge/main.node.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
-      : spawn('npx', ['deno', 'run', '--allow-net', '--allow-env', '--allow-read', '--allow-write', '--allow-sys', 'edge/main.deno.ts'], {
+      : // exactly as the README says (npx deno task start)
+        spawn('npx', ['deno', 'task', 'start'], {
           env,
           stdio: ['ignore', 'pipe', 'pipe'],
           detached: true,

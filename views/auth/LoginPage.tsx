@@ -31,26 +31,24 @@ export function LoginPage(props: { login?: string; next?: string; errors?: Recor
       {props.demo && props.demo.length > 0 && (
         <section class="card" aria-labelledby="demo-h">
           <h2 id="demo-h">Tài khoản dùng thử</h2>
-          <table>
-            <thead>
-              <tr>
-                <th>Vai trò</th>
-                <th>Đăng nhập</th>
-                <th>Mật khẩu</th>
-              </tr>
-            </thead>
-            <tbody>
-              {props.demo.map((d) => (
-                <tr>
-                  <td>{d.role}</td>
-                  <td>
-                    <code>{d.login}</code>
-                  </td>
-                  <td>{d.password ? <code>{d.password}</code> : <span class="muted">DEMO_PASSWORD</span>}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          {/* a list, not a table: it reflows on a narrow phone and at 200% zoom */}
+          <ul class="demo-logins">
+            {props.demo.map((d) => (
+              <li>
+                <span>{d.role}</span>
+                <br />
+                Đăng nhập: <code>{d.login}</code>
+                {d.password && (
+                  <>
+                    {' '}· mật khẩu: <code>{d.password}</code>
+                  </>
+                )}
+              </li>
+            ))}
+          </ul>
+          {!props.demo.some((d) => d.password) && (
+            <p class="muted">Mật khẩu chung của các tài khoản này do người cài đặt hệ thống chọn khi khởi động (biến DEMO_PASSWORD); hãy hỏi người đó.</p>
+          )}
         </section>
       )}
     </Layout>

@@ -45,7 +45,8 @@ auth.post('/login', async (c) => {
   const form = parseForm(loginForm, await c.req.parseBody())
   const renderError = async (status: 400 | 401 | 403 | 429, errors: Record<string, string>, login?: string) => {
     const demo = c.get('config').DEMO === 'off' ? [] : await data.asSystem('list demo logins on the login page', q.demoLogins)
-    return c.html(<LoginPage login={login} errors={errors} demo={demo} />, status)
+    // the page the user was going to stays the goal of the next try
+    return c.html(<LoginPage login={login} errors={errors} demo={demo} next={safeNext(form.ok ? form.value.next : undefined)} />, status)
   }
   if (!form.ok) return renderError(400, form.errors)
   const { login, password, next } = form.value

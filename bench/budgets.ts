@@ -1,0 +1,26 @@
+/**
+ * The performance budgets `npm run bench` checks, in one place (the figures of the project's
+ * design: page weight, server time at scale, RLS overhead, live fan-out, push, import, hostile files).
+ */
+export const BUDGET = {
+  /** first visit after login: HTML + CSS + JS + icons, compressed bytes on the wire */
+  firstVisitBytes: 30 * 1024,
+  /** a typical htmx interaction (open a member, post a comment, vote) */
+  interactionBytes: 5 * 1024,
+  /** server time p95 of the main pages, 100k members on the Postgres server */
+  pageP95Ms: 50,
+  /** the same member list as the widest committee user vs. as system */
+  rlsOverhead: 1.5,
+  /** one comment to 1,000 open SSE streams on one process, p99 */
+  fanout1000P99Ms: 500,
+  /** memory per open stream */
+  streamKB: 100,
+  /** web-push reminders to a local push endpoint, each exactly once */
+  pushPerSecond: 500,
+  /** importing a 10,000-member spreadsheet, with its per-row report */
+  import10kSeconds: 10,
+  /** a hostile spreadsheet or document refused */
+  hostileFileMs: 1000,
+  /** another user's page delayed by a 9 MB upload on the embedded engine */
+  uploadStallMs: 1000,
+} as const
