@@ -4,9 +4,11 @@ import { startServer } from './server.ts'
 import { scenarios as members } from './members.e2e.ts'
 import { scenarios as meetings } from './cell-meetings.e2e.ts'
 import { scenarios as tasks } from './tasks.e2e.ts'
+import { scenarios as layout } from './layout.e2e.ts'
 import { scenarios as sessions } from './sessions.e2e.ts'
+import { scenarios as orgTree } from './org-tree.e2e.ts'
 
-const scenarios = { ...members, ...meetings, ...tasks, ...sessions }
+const scenarios = { ...members, ...meetings, ...tasks, ...layout, ...sessions, ...orgTree }
 
 /** Browser tests: Debian's chromium driven by playwright-core (no browser download). */
 const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'

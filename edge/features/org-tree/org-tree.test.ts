@@ -15,11 +15,26 @@ describe('browsing', () => {
     const staff = await t.signIn(LOGINS.staff)
     const page = await (await staff.get('/orgs')).text()
     expect(page).toContain('Đảng bộ thành phố Nam Sơn')
-    expect(page).not.toContain('Đảng bộ tỉnh Nam Sơn</a>')
+    expect(page).not.toContain('>Đảng bộ tỉnh Nam Sơn<')
     const city = await orgIdByPath(t, 'ns.tp1')
     const fragment = await (await staff.get(`/orgs/${city}/children`, { htmx: true })).text()
-    expect(fragment.startsWith('<ul>')).toBe(true)
+    expect(fragment.startsWith('<ul')).toBe(true)
     expect(fragment).toContain('Đảng bộ phường Minh Khai')
+  })
+
+  it('a row opens by its summary, which holds no link (nested-interactive); a separate labelled link opens the unit', async () => {
+    const staff = await t.signIn(LOGINS.staff)
+    const city = await orgIdByPath(t, 'ns.tp1')
+    for (const html of [await (await staff.get('/orgs')).text(), await (await staff.get(`/orgs/${city}`)).text(), await (await staff.get(`/orgs/${city}/children`, { htmx: true })).text()]) {
+      const summaries = [...html.matchAll(/<summary>([\s\S]*?)<\/summary>/g)].map((m) => m[1])
+      expect(summaries.length).toBeGreaterThan(0)
+      expect(summaries.filter((s) => /<(a|button|input|select|textarea)\b/.test(s))).toEqual([])
+    }
+    const fragment = await (await staff.get(`/orgs/${city}/children`, { htmx: true })).text()
+    const ward = await orgIdByPath(t, 'ns.tp1.g1')
+    expect(fragment).toContain(`<a class="org-open" href="/orgs/${ward}" aria-label="Xem Đảng bộ phường Minh Khai">`)
+    // the branch loads its own level when first opened
+    expect(fragment).toContain(`<details hx-get="/orgs/${ward}/children" hx-trigger="toggle once" hx-target="find .org-kids"`)
   })
 
   it('an organization with exactly one child lists it on its page (the province, a cell with one new party group)', async () => {
