@@ -37,6 +37,7 @@ export function Layout(props: { title: string; viewer?: Viewer | null; current?:
           <link rel="stylesheet" href={`/static/css/app.css?v=${ASSET_VERSION}`} />
           <script src={`/static/js/htmx.min.js?v=${ASSET_VERSION}`} defer></script>
           {viewer && <script src={`/static/js/hx-sse.min.js?v=${ASSET_VERSION}`} defer></script>}
+          {viewer && <script src={`/static/js/app.js?v=${ASSET_VERSION}`} defer></script>}
           {props.head}
         </head>
         <body hx-headers:inherited={viewer ? JSON.stringify({ 'X-CSRF-Token': viewer.csrf }) : undefined}>
@@ -67,6 +68,7 @@ export function Layout(props: { title: string; viewer?: Viewer | null; current?:
           <main id="main">
             {/* where a live stream that ended says why (once, however many streams the page had) */}
             {viewer && <div id="stream-ended" role="status"></div>}
+            {viewer && <p id="net-status" class="alert" role="alert" hidden></p>}
             {props.children}
           </main>
         </body>
