@@ -17,6 +17,8 @@ create table if not exists public.meetings (
   note_taker_id uuid references public.members (id),
   agenda text check (length(agenda) <= 10000),
   status text not null default 'scheduled' check (status in ('scheduled', 'cancelled')),
+  /* entered after it was held: a start in the past is accepted only when the secretary says so */
+  recorded_late boolean not null default false,
   created_by uuid default auth.uid(),
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now()
@@ -41,6 +43,36 @@ end
 $$;
 grant execute on function app.home_org_id() to authenticated, service_role;
 
+/*
+ * The time rules of a meeting, in one place (Vietnam time, on the database's clock app.now(),
+ * which tests freeze): members check themselves in from an hour before the start until the end
+ * of the meeting's day; the vote opens and the minutes are made from the start on.
+ */
+create or replace function app.check_in_opens(p_starts_at timestamptz) returns timestamptz
+language sql immutable
+set search_path = ''
+as $$
+  select p_starts_at - interval '60 minutes'
+$$;
+
+create or replace function app.meeting_day_end(p_starts_at timestamptz) returns timestamptz
+language sql immutable
+set search_path = ''
+as $$
+  select (((p_starts_at at time zone 'Asia/Ho_Chi_Minh')::date + 1)::timestamp) at time zone 'Asia/Ho_Chi_Minh'
+$$;
+
+/* Whether the meeting has started (by the database's clock): the vote and the minutes wait for it. */
+create or replace function app.meeting_started(p_meeting_id uuid) returns boolean
+language sql stable security definer
+set search_path = ''
+as $$
+  select coalesce((select mt.starts_at <= app.now() from public.meetings mt where mt.id = p_meeting_id), false)
+$$;
+revoke all on function app.meeting_started(uuid) from public;
+grant execute on function app.check_in_opens(timestamptz), app.meeting_day_end(timestamptz), app.meeting_started(uuid)
+  to authenticated, service_role;
+
 -- triggers -------------------------------------------------------------------------------
 
 /* The meeting carries its cell's key, as members do, so the scope policy is one range check;
@@ -59,6 +91,11 @@ begin
               where p.id is not null
                 and not exists (select 1 from public.members m where m.id = p.id and m.org_id = new.org_id)) then
     raise exception 'chair and note-taker must be members of the cell' using errcode = '23514';
+  end if;
+  -- a start in the past (a new meeting, or a moved one) records a meeting already held, and says so
+  if new.status = 'scheduled' and (tg_op = 'INSERT' or new.starts_at is distinct from old.starts_at)
+     and new.starts_at < app.now() and not new.recorded_late then
+    raise exception 'a meeting in the past is entered only as one already held' using errcode = '55000';
   end if;
   new.updated_at := now();
   return new;
@@ -135,17 +172,31 @@ create table if not exists public.meeting_attendance (
 
 -- triggers -------------------------------------------------------------------------------
 
-/* Rows take their meeting's key (for the scope policy); the member must belong to the cell. */
+/* Rows take their meeting's key (for the scope policy); the member must belong to the cell.
+   Time rules: nobody records attendance earlier than an hour before the start; members check
+   themselves in until the end of the meeting's day, the cell's managers record and correct it
+   later too (a meeting entered after it was held); approved minutes freeze the attendance. */
 create or replace function app.meeting_attendance_prepare() returns trigger
 language plpgsql security definer
 set search_path = ''
 as $$
-declare cell uuid;
+declare
+  cell uuid;
+  starts timestamptz;
 begin
   if app.rekeying() then return new; end if;  -- a key rewrite is not an edit
-  select mt.org_key, mt.org_id into new.org_key, cell from public.meetings mt where mt.id = new.meeting_id;
+  select mt.org_key, mt.org_id, mt.starts_at into new.org_key, cell, starts from public.meetings mt where mt.id = new.meeting_id;
   if cell is null then
     raise exception 'meeting not found' using errcode = '23503';
+  end if;
+  if app.now() < app.check_in_opens(starts) then
+    raise exception 'attendance opens an hour before the meeting' using errcode = '55000';
+  end if;
+  if app.now() >= app.meeting_day_end(starts) and not app.in_scope(new.org_key) then
+    raise exception 'check-in closed at the end of the meeting''s day' using errcode = '55000';
+  end if;
+  if exists (select 1 from public.meeting_minutes mm where mm.meeting_id = new.meeting_id and mm.status = 'approved') then
+    raise exception 'the minutes are approved: attendance is final' using errcode = '55000';
   end if;
   if not exists (select 1 from public.members m where m.id = new.member_id and m.org_id = cell) then
     raise exception 'not a member of the cell' using errcode = '23514';
@@ -250,3 +301,51 @@ begin
   $policy$;
 end
 $$;
+
+-- who the meeting counts ---------------------------------------------------------------------
+/*
+ * The people of a meeting's cell with their attendance: the one definition the meeting page and
+ * the minutes both read. Current members of the cell; under the caller's RLS (managers through
+ * the member records, members through their cell's roster), so a meeting out of sight has none.
+ */
+create or replace function public.meeting_people(p_meeting_id uuid)
+returns table (member_id uuid, full_name text, status text, exempt boolean, attendance text, reason text, by_proxy boolean)
+language sql stable security invoker
+set search_path = ''
+as $$
+  with mt as (select m.id, m.org_id from public.meetings m where m.id = p_meeting_id),
+  cell as (
+    select m.id, m.full_name, m.status, m.exempt from public.members m join mt on m.org_id = mt.org_id
+     where m.deceased_on is null and m.left_on is null
+    union
+    select r.id, r.full_name, r.status, r.exempt from public.my_cell_roster() r join mt on mt.org_id = (select app.home_org_id()))
+  select cell.id, cell.full_name, cell.status, cell.exempt, a.status, a.reason, coalesce(a.by_proxy, false)
+    from cell left join public.meeting_attendance a on a.meeting_id = p_meeting_id and a.member_id = cell.id
+$$;
+revoke all on function public.meeting_people(uuid) from public, anon;
+grant execute on function public.meeting_people(uuid) to authenticated, service_role;
+
+/*
+ * The counts of a meeting, defined once: members (official, probationary; exempt ones counted
+ * apart: they are not expected, and never "not yet recorded", but one who comes counts as
+ * present), present, absent with and without a reason, and not yet recorded (expected members
+ * with no attendance row). Temporary members are not tracked yet: transfers do not exist.
+ */
+create or replace function public.meeting_counts(p_meeting_id uuid) returns jsonb
+language sql stable security invoker
+set search_path = ''
+as $$
+  select jsonb_build_object(
+           'members', count(*),
+           'official', count(*) filter (where p.status = 'official'),
+           'probationary', count(*) filter (where p.status = 'probationary'),
+           'exempt', count(*) filter (where p.exempt),
+           'expected', count(*) filter (where not p.exempt),
+           'present', count(*) filter (where p.attendance = 'present'),
+           'absent_excused', count(*) filter (where p.attendance = 'absent_excused'),
+           'absent_unexcused', count(*) filter (where p.attendance = 'absent_unexcused'),
+           'unrecorded', count(*) filter (where p.attendance is null and not p.exempt))
+    from public.meeting_people(p_meeting_id) p
+$$;
+revoke all on function public.meeting_counts(uuid) from public, anon;
+grant execute on function public.meeting_counts(uuid) to authenticated, service_role;

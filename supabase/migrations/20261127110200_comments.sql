@@ -33,7 +33,8 @@ create index if not exists meeting_comments_meeting_idx on public.meeting_commen
 
 -- triggers -------------------------------------------------------------------------------
 
-/* Comments take their meeting's key; the author and the text never change after posting. */
+/* Comments take their meeting's key; the author and the text never change after posting; the
+   thread closes when the meeting's minutes are approved (locked). */
 create or replace function app.meeting_comments_prepare() returns trigger
 language plpgsql security definer
 set search_path = ''
@@ -45,6 +46,10 @@ begin
     raise exception 'a comment cannot be rewritten' using errcode = '42501';
   end if;
   select mt.org_key into new.org_key from public.meetings mt where mt.id = new.meeting_id;
+  if tg_op = 'INSERT' and exists (select 1 from public.meeting_minutes mm
+                                   where mm.meeting_id = new.meeting_id and mm.status = 'approved') then
+    raise exception 'the minutes are approved: comments are closed' using errcode = '55000';
+  end if;
   if tg_op = 'INSERT' then
     insert into app.meeting_comment_places as p (meeting_id, last_seq) values (new.meeting_id, 1)
     on conflict (meeting_id) do update set last_seq = p.last_seq + 1

@@ -62,7 +62,7 @@ grant execute on function app.ballot_tally(uuid) to authenticated, service_role;
 
 -- triggers -------------------------------------------------------------------------------
 
-/* A ballot belongs to a scheduled meeting; closing records the result; a closed ballot is final. */
+/* A ballot belongs to a scheduled meeting and opens once it has started; closing records the result; a closed ballot is final. */
 create or replace function app.meeting_ballots_prepare() returns trigger
 language plpgsql security definer
 set search_path = ''
@@ -75,6 +75,9 @@ begin
   select mt.org_key into new.org_key from public.meetings mt where mt.id = new.meeting_id and mt.status = 'scheduled';
   if new.org_key is null then
     raise exception 'meeting not found or cancelled' using errcode = '23503';
+  end if;
+  if tg_op = 'INSERT' and not app.meeting_started(new.meeting_id) then
+    raise exception 'the vote opens when the meeting starts' using errcode = '55000';
   end if;
   if new.status = 'closed' then
     new.closed_at := now();

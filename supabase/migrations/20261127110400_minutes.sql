@@ -37,7 +37,8 @@ grant execute on function app.meeting_part(uuid) to authenticated, service_role;
 
 -- triggers -------------------------------------------------------------------------------
 
-/* Only the note-taker rewrites the text and only the chair approves; approved minutes never change. */
+/* Only the note-taker rewrites the text and only the chair approves; approved minutes never change;
+   nothing is drafted or approved before the meeting starts. */
 create or replace function app.meeting_minutes_prepare() returns trigger
 language plpgsql security definer
 set search_path = ''
@@ -46,6 +47,9 @@ declare part text[] := coalesce(app.meeting_part(new.meeting_id), '{}');
 begin
   if app.rekeying() then return new; end if;  -- a key rewrite is not an edit
   select mt.org_key into new.org_key from public.meetings mt where mt.id = new.meeting_id;
+  if not app.meeting_started(new.meeting_id) then
+    raise exception 'the minutes are made once the meeting has started' using errcode = '55000';
+  end if;
   if tg_op = 'INSERT' then
     new.status := 'draft';
     new.revision := 1;

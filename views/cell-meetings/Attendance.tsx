@@ -6,7 +6,19 @@ export interface AttendanceView {
   status: string | null
   reason: string | null
   by_proxy: boolean
+  exempt?: boolean
 }
+
+export interface AttendanceCountsView {
+  members: number
+  exempt: number
+  present: number
+  absent_excused: number
+  absent_unexcused: number
+  unrecorded: number
+}
+
+const hhmm = (at: Date | string) => new Date(new Date(at).getTime() + 7 * 3600_000).toISOString().slice(11, 16)
 
 const STATUS = { present: 'Có mặt', absent_excused: 'Vắng có lý do', absent_unexcused: 'Vắng không lý do' } as Record<string, string>
 
@@ -14,6 +26,9 @@ const STATUS = { present: 'Có mặt', absent_excused: 'Vắng có lý do', abse
 export function Attendance(props: {
   meetingId: string
   rows: AttendanceView[]
+  counts: AttendanceCountsView
+  /** when members may check themselves in, and the database's clock */
+  window: { opens: Date | string; closes: Date | string; now: Date | string }
   myId: string | null
   canManage: boolean
   open: boolean
@@ -21,7 +36,10 @@ export function Attendance(props: {
   notice?: string
   error?: string
 }) {
-  const count = (s: string | null) => props.rows.filter((r) => r.status === s).length
+  const c = props.counts
+  const now = new Date(props.window.now).getTime()
+  const early = now < new Date(props.window.opens).getTime()
+  const late = now >= new Date(props.window.closes).getTime()
   const me = props.rows.find((r) => r.member_id === props.myId)
   const action = `/meetings/${props.meetingId}`
   return (
@@ -29,10 +47,13 @@ export function Attendance(props: {
       <h2 id="attendance-h">Điểm danh</h2>
       <Flash notice={props.notice} error={props.error} />
       <p>
-        Có mặt <strong>{count('present')}</strong> · vắng có lý do <strong>{count('absent_excused')}</strong> · vắng không lý do{' '}
-        <strong>{count('absent_unexcused')}</strong> · chưa điểm danh <strong>{count(null)}</strong> / {props.rows.length}
+        Có mặt <strong>{c.present}</strong> · vắng có lý do <strong>{c.absent_excused}</strong> · vắng không lý do{' '}
+        <strong>{c.absent_unexcused}</strong> · chưa điểm danh <strong>{c.unrecorded}</strong> / {c.members - c.exempt}
+        {c.exempt > 0 && <> · miễn sinh hoạt {c.exempt}</>}
       </p>
-      {me && !me.status && props.open && (
+      {me && !me.status && props.open && early && <p class="muted">Điểm danh mở lúc {hhmm(props.window.opens)} (một giờ trước giờ họp).</p>}
+      {me && !me.status && props.open && late && <p class="muted">Đã hết giờ tự điểm danh. Bí thư chi bộ ghi điểm danh giúp bạn.</p>}
+      {me && !me.status && props.open && !early && !late && (
         <form method="post" action={`${action}/check-in`} hx-post={`${action}/check-in`} hx-target="#attendance" hx-swap="outerHTML">
           <CsrfField token={props.csrf} />
           <button type="submit">Tôi có mặt</button>
@@ -47,6 +68,7 @@ export function Attendance(props: {
                 <td>
                   {r.full_name}
                   {r.by_proxy && <small> (điểm danh hộ)</small>}
+                  {r.exempt && <small> (miễn sinh hoạt)</small>}
                 </td>
                 <td>
                   <form method="post" action={`${action}/attendance`} hx-post={`${action}/attendance`} hx-target="#attendance" hx-swap="outerHTML" class="inline">

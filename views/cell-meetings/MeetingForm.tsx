@@ -39,6 +39,12 @@ export function MeetingForm(props: {
             <Field name="date" label="Ngày họp" type="date" value={v.date} error={e.date} required />
             <Field name="time" label="Giờ bắt đầu" type="time" value={v.time} error={e.time} required hint="Giờ Việt Nam" />
           </div>
+          <div class={e.date ? 'field invalid' : 'field'}>
+            <label>
+              <input type="checkbox" name="recorded_late" checked={v.recorded_late === 'on' || v.recorded_late === 'true'} /> Ghi lại cuộc họp đã diễn ra
+            </label>
+            <small>Đánh dấu khi nhập một buổi sinh hoạt đã tổ chức (ngày giờ đã qua).</small>
+          </div>
           <Field name="place" label="Địa điểm" value={v.place} error={e.place} maxlength={300} />
           <div class="grid two">
             <SelectField name="chair_id" label="Chủ trì" value={v.chair_id} error={e.chair_id} blank="— Chưa phân công —" options={people} />

@@ -1,6 +1,6 @@
 import { Layout, type Viewer } from '../layout/Layout.tsx'
 import { CsrfField, Flash } from '../components/Field.tsx'
-import { KIND_LABELS, STATUS_LABELS, formatWhen } from './labels.ts'
+import { KIND_LABELS, formatWhen, meetingPhase } from './labels.ts'
 import type { Child } from 'hono/jsx'
 
 export interface MeetingView {
@@ -15,9 +15,11 @@ export interface MeetingView {
   chair_name: string | null
   note_taker_name: string | null
   can_manage: boolean
+  recorded_late?: boolean
+  now?: Date | string
 }
 
-export function MeetingPage(props: { viewer: Viewer; meeting: MeetingView; notice?: string; attendance?: Child }) {
+export function MeetingPage(props: { viewer: Viewer; meeting: MeetingView; notice?: string; error?: string; attendance?: Child }) {
   const m = props.meeting
   return (
     <Layout title={m.title} viewer={props.viewer} current="/meetings">
@@ -25,9 +27,10 @@ export function MeetingPage(props: { viewer: Viewer; meeting: MeetingView; notic
         <a href="/meetings">‹ Sinh hoạt chi bộ</a>
       </p>
       <h1>{m.title}</h1>
-      <Flash notice={props.notice} />
+      <Flash notice={props.notice} error={props.error} />
       <p>
-        <span class="badge">{KIND_LABELS[m.kind]}</span> <span class="badge">{STATUS_LABELS[m.status]}</span>
+        <span class="badge">{KIND_LABELS[m.kind]}</span> <span class="badge">{meetingPhase(m, m.now)}</span>
+        {m.recorded_late && <small class="muted"> Ghi lại sau khi đã diễn ra</small>}
       </p>
       <dl class="profile card">
         <dt>Chi bộ</dt>

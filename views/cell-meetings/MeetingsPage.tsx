@@ -1,7 +1,7 @@
 import { Layout, type Viewer } from '../layout/Layout.tsx'
 import { EmptyState } from '../components/Field.tsx'
 import { Pagination } from '../components/Pagination.tsx'
-import { KIND_LABELS, STATUS_LABELS, formatWhen } from './labels.ts'
+import { KIND_LABELS, formatWhen, meetingPhase } from './labels.ts'
 
 export interface MeetingRowView {
   id: string
@@ -82,7 +82,7 @@ export function MeetingsPage(props: { viewer: Viewer; rows: MeetingRowView[]; to
                 <MeetingHeadline meeting={m} />
                 <br />
                 <small>
-                  {m.org_name} · {KIND_LABELS[m.kind]} · {STATUS_LABELS[m.status]}
+                  {m.org_name} · {KIND_LABELS[m.kind]} · {meetingPhase(m)}
                   {attendanceRate(m) && ` · ${attendanceRate(m)}`}
                 </small>
               </li>

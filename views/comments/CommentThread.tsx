@@ -24,6 +24,7 @@ export function CommentThread(props: {
   meetingId: string
   comments: CommentView[]
   canComment: boolean
+  closed?: boolean
   canManage: boolean
   csrf: string
   draft?: string
@@ -31,16 +32,14 @@ export function CommentThread(props: {
   error?: string
 }) {
   const base = `/comments/meetings/${props.meetingId}`
-  const taken = props.comments.filter((c) => c.taken_into_resolution).length
+  const shown = props.comments.filter((c) => !c.hidden)
   return (
     <section class="card" id="comments" aria-labelledby="comments-h">
       <h2 id="comments-h">Ý kiến góp ý dự thảo nghị quyết</h2>
       <div id="comment-flash" role="status">
         <Flash notice={props.notice} error={props.error} />
       </div>
-      <p class="muted">
-        {props.comments.length} ý kiến{taken > 0 && ` · ${taken} được tiếp thu`}
-      </p>
+      <CommentCount shown={shown.length} taken={shown.filter((c) => c.taken_into_resolution).length} />
       <ol class="comments" id="comment-list" hx-sse:connect={`${base}/stream?after=${props.comments.at(-1)?.id ?? ''}`} hx-sse:close="ended" hx-swap="beforeend">
         <li class="empty muted">Chưa có ý kiến nào.</li>
         {props.comments.map((c) => (
@@ -48,7 +47,17 @@ export function CommentThread(props: {
         ))}
       </ol>
       {props.canComment && <CommentForm meetingId={props.meetingId} csrf={props.csrf} />}
+      {props.closed && <p class="muted">Biên bản đã được duyệt: không nhận thêm ý kiến.</p>}
     </section>
+  )
+}
+
+/** The thread's counter (id="comment-count"): hidden comments left out; live frames carry it (oob) so it follows the list. */
+export function CommentCount(props: { shown: number; taken: number; oob?: boolean }) {
+  return (
+    <p class="muted" id="comment-count" hx-swap-oob={props.oob ? 'true' : undefined}>
+      {props.shown} ý kiến{props.taken > 0 && ` · ${props.taken} được tiếp thu`}
+    </p>
   )
 }
 

@@ -59,7 +59,13 @@ export function VoteForm(props: {
 }) {
   const action = `/votes/meetings/${props.meetingId}`
   return (
-    <div id="vote-form" hx-swap-oob={props.oob ? 'true' : undefined}>
+    <div
+      id="vote-form"
+      hx-swap-oob={props.oob ? 'true' : undefined}
+      hx-get={`${action}/form`}
+      hx-trigger="attendance-changed from:body"
+      hx-swap="outerHTML"
+    >
       {props.myChoice && (
         <p>
           Bạn đã chọn: <strong>{CHOICES[props.myChoice]}</strong>
@@ -94,7 +100,7 @@ export function VoteFlash(props: { notice?: string; error?: string }) {
 }
 
 /** The secretary's open / close buttons (id="vote-controls"). */
-export function VoteControls(props: { meetingId: string; status: VoteStateView['status']; canManage: boolean; csrf: string; oob?: boolean }) {
+export function VoteControls(props: { meetingId: string; status: VoteStateView['status']; canManage: boolean; started?: boolean; csrf: string; oob?: boolean }) {
   const action = `/votes/meetings/${props.meetingId}`
   const button = (to: 'open' | 'close', label: string, confirm?: string) => (
     <form method="post" action={`${action}/${to}`} hx-post={`${action}/${to}`} hx-target="#vote-flash" hx-swap="innerHTML" hx-confirm={confirm}>
@@ -104,18 +110,26 @@ export function VoteControls(props: { meetingId: string; status: VoteStateView['
   )
   return (
     <div id="vote-controls" hx-swap-oob={props.oob ? 'true' : undefined}>
-      {props.canManage && props.status === 'none' && button('open', 'Mở biểu quyết')}
+      {props.canManage && props.status === 'none' && props.started !== false && button('open', 'Mở biểu quyết')}
+      {props.canManage && props.status === 'none' && props.started === false && <p class="muted">Biểu quyết mở được từ giờ họp.</p>}
       {props.canManage && props.status === 'open' && button('close', 'Kết thúc biểu quyết', 'Kết thúc biểu quyết? Sau đó không ai đổi được phiếu.')}
     </div>
   )
 }
 
 /** The vote section of the meeting page, following the live tally (hx-sse). */
-export function VoteBlock(props: { meetingId: string; state: VoteStateView; form: Parameters<typeof VoteForm>[0]; controls: Parameters<typeof VoteControls>[0] }) {
+export function VoteBlock(props: {
+  meetingId: string
+  state: VoteStateView
+  form: Parameters<typeof VoteForm>[0]
+  controls: Parameters<typeof VoteControls>[0]
+  notice?: string
+  error?: string
+}) {
   return (
     <section class="card" id="vote" aria-labelledby="vote-h">
       <h2 id="vote-h">Biểu quyết nghị quyết</h2>
-      <VoteFlash />
+      <VoteFlash notice={props.notice} error={props.error} />
       <div hx-sse:connect={`/votes/meetings/${props.meetingId}/stream`} hx-sse:close="ended" hx-swap="innerHTML" aria-live="polite">
         <VoteTally state={props.state} />
       </div>

@@ -28,6 +28,7 @@ export const meetingForm = z
     chair_id: optionalMember('Chủ trì'),
     note_taker_id: optionalMember('Thư ký'),
     agenda: field.optionalLongText('Chương trình', 10_000),
+    recorded_late: field.checkbox(),
   })
   .transform(({ date, time, ...rest }) => ({ ...rest, starts_at: `${date}T${time}:00+07:00` }))
 
@@ -38,6 +39,7 @@ export const messages = {
   cancelled: 'Đã hủy buổi sinh hoạt.',
   notInCell: 'Chủ trì và thư ký phải là đảng viên của chi bộ.',
   orgOutOfScope: 'Chi bộ không thuộc phạm vi bạn quản lý.',
+  inThePast: 'Ngày giờ họp đã qua. Nếu đây là buổi sinh hoạt đã diễn ra, đánh dấu «Ghi lại cuộc họp đã diễn ra».',
 }
 
 export function defaultTitle(kind: 'regular' | 'thematic', date = today()): string {
@@ -60,4 +62,16 @@ export const attendanceMessages = {
   checkedIn: 'Đã điểm danh: có mặt.',
   recorded: 'Đã ghi điểm danh.',
   notInCell: 'Đảng viên này không thuộc chi bộ.',
+  tooEarly: 'Chưa đến giờ điểm danh: điểm danh mở từ một giờ trước giờ họp.',
+  tooLate: 'Đã hết giờ tự điểm danh (hết ngày họp). Bí thư chi bộ ghi điểm danh giúp bạn.',
+  locked: 'Biên bản đã được duyệt: điểm danh không thay đổi được nữa.',
+}
+
+/** The Vietnamese message for a time rule the database refused (errcode 55000), by its text. */
+export function attendanceRefusal(error: unknown): string | undefined {
+  const e = error as { code?: string; message?: string }
+  if (e.code !== '55000') return undefined
+  if (/opens an hour/.test(e.message ?? '')) return attendanceMessages.tooEarly
+  if (/minutes are approved/.test(e.message ?? '')) return attendanceMessages.locked
+  return attendanceMessages.tooLate
 }

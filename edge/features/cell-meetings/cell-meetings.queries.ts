@@ -125,6 +125,11 @@ export interface MeetingDetail extends MeetingRow {
   chair_name: string | null
   note_taker_name: string | null
   can_manage: boolean
+  recorded_late: boolean
+  /** the database's clock (app.now), which decides the time rules */
+  now: Date
+  check_in_opens: Date
+  day_end: Date
 }
 
 export async function getMeeting(tx: Tx, id: string): Promise<MeetingDetail | undefined> {
@@ -133,7 +138,9 @@ export async function getMeeting(tx: Tx, id: string): Promise<MeetingDetail | un
             o.name as org_name,
             app.visible_member_name(mt.chair_id) as chair_name,
             app.visible_member_name(mt.note_taker_id) as note_taker_name,
-            o.path <@ any ((select app.managed_scope())::ltree[]) as can_manage
+            o.path <@ any ((select app.managed_scope())::ltree[]) as can_manage,
+            mt.recorded_late, app.now() as now,
+            app.check_in_opens(mt.starts_at) as check_in_opens, app.meeting_day_end(mt.starts_at) as day_end
        from public.meetings mt join public.organizations o on o.id = mt.org_id
       where mt.id = $1`,
     [id],
@@ -170,7 +177,7 @@ export async function cellPeople(tx: Tx, orgId: string): Promise<{ id: string; f
   )
 }
 
-const COLUMNS = ['org_id', 'kind', 'title', 'starts_at', 'place', 'chair_id', 'note_taker_id', 'agenda'] as const
+const COLUMNS = ['org_id', 'kind', 'title', 'starts_at', 'place', 'chair_id', 'note_taker_id', 'agenda', 'recorded_late'] as const
 
 export async function createMeeting(tx: Tx, input: MeetingInput): Promise<string> {
   const [row] = await tx.query<{ id: string }>(
@@ -202,20 +209,30 @@ export interface AttendanceRow {
   status: string | null
   reason: string | null
   by_proxy: boolean
+  exempt: boolean
 }
 
-/** Everyone of the cell with his/her record for this meeting, if any (names through the roster for members). */
-export async function attendance(tx: Tx, meetingId: string, orgId: string, canManage: boolean): Promise<AttendanceRow[]> {
-  const people = canManage
-    ? `select m.id, m.full_name from public.members m where m.org_id = $2 and m.deceased_on is null and m.left_on is null`
-    : `select r.id, r.full_name from public.my_cell_roster() r`
-  return tx.query<AttendanceRow>(
-    `select p.id as member_id, p.full_name, a.status, a.reason, coalesce(a.by_proxy, false) as by_proxy
-       from (${people}) p
-       left join public.meeting_attendance a on a.meeting_id = $1 and a.member_id = p.id
-      order by p.full_name`,
-    canManage ? [meetingId, orgId] : [meetingId],
+export interface AttendanceCounts {
+  members: number
+  official: number
+  probationary: number
+  exempt: number
+  expected: number
+  present: number
+  absent_excused: number
+  absent_unexcused: number
+  unrecorded: number
+}
+
+/** Everyone of the cell with his/her record for this meeting, and the counts (one definition, shared with the minutes). */
+export async function attendance(tx: Tx, meetingId: string): Promise<{ rows: AttendanceRow[]; counts: AttendanceCounts }> {
+  const rows = await tx.query<AttendanceRow>(
+    `select p.member_id, p.full_name, p.attendance as status, p.reason, p.by_proxy, p.exempt
+       from public.meeting_people($1) p order by p.full_name`,
+    [meetingId],
   )
+  const [{ counts }] = await tx.query<{ counts: AttendanceCounts }>(`select public.meeting_counts($1) as counts`, [meetingId])
+  return { rows, counts }
 }
 
 export async function checkIn(tx: Tx, meetingId: string): Promise<void> {

@@ -9,7 +9,7 @@ import { MeetingsPage, UpcomingMeetings } from '../../../views/cell-meetings/Mee
 import { MeetingPage } from '../../../views/cell-meetings/MeetingPage.tsx'
 import { MeetingForm, type MeetingFormValues } from '../../../views/cell-meetings/MeetingForm.tsx'
 import { vietnamDateTime } from '../../../views/cell-meetings/labels.ts'
-import { attendanceForm, attendanceMessages, defaultTitle, meetingForm, messages, type MeetingInput } from './cell-meetings.forms.ts'
+import { attendanceForm, attendanceMessages, attendanceRefusal, defaultTitle, meetingForm, messages, type MeetingInput } from './cell-meetings.forms.ts'
 import { Attendance } from '../../../views/cell-meetings/Attendance.tsx'
 import { isHtmx } from '../../kernel/http/htmx.ts'
 import * as q from './cell-meetings.queries.ts'
@@ -70,8 +70,9 @@ async function saveMeeting(c: AppContext, page: { action: string; title: string;
       if (!cells.some((cell) => cell.id === form.value.org_id)) return { errors: { _form: messages.orgOutOfScope } }
       return { id: await save(tx, form.value) }
     })
-    .catch((error) => {
+    .catch((error): { errors: FieldErrors } => {
       if ((error as { code?: string }).code === '23514') return { errors: { chair_id: messages.notInCell } }
+      if ((error as { code?: string }).code === '55000') return { errors: { date: messages.inThePast } }
       throw error
     })
   if ('errors' in outcome) return formPage(c, page, body, outcome.errors, 400)
@@ -88,26 +89,54 @@ async function meetingPage(c: AppContext, id: string, change?: (tx: Tx) => Promi
     const meeting = await q.getMeeting(tx, id)
     if (!meeting) return null
     const [me] = await tx.query<{ id: string | null }>(`select app.current_member_id() as id`)
-    return { meeting, rows: await q.attendance(tx, id, meeting.org_id, meeting.can_manage), myId: me.id }
+    return { meeting, ...(await q.attendance(tx, id)), myId: me.id }
   })
   if (!loaded) notFound()
-  const { meeting, rows, myId } = loaded
+  const { meeting, rows, counts, myId } = loaded
+  const open = meeting.status === 'scheduled'
+  const now = new Date(meeting.now).getTime()
   const block = (
     <Attendance
       meetingId={id}
       rows={rows}
+      counts={counts}
       myId={myId}
-      canManage={meeting.can_manage && meeting.status === 'scheduled'}
-      open={meeting.status === 'scheduled'}
+      canManage={meeting.can_manage && open && now >= new Date(meeting.check_in_opens).getTime()}
+      open={open}
+      window={{ opens: meeting.check_in_opens, closes: meeting.day_end, now: meeting.now }}
       csrf={c.get('csrf')}
       notice={extra.notice}
       error={extra.error}
     />
   )
   const status = extra.error ? 400 : 200
-  if (isHtmx(c) && c.req.method === 'POST') return c.html(block, status)
-  const saved = c.req.query('saved') ? messages.saved : undefined
-  return c.html(<MeetingPage viewer={viewerOf(c)} meeting={meeting} notice={saved} attendance={block} />, status)
+  if (isHtmx(c) && c.req.method === 'POST') {
+    // the vote block shows the buttons of whoever is now present: it reloads them on this event (on body: the
+    // form that asked is gone after the swap)
+    if (!extra.error) c.header('HX-Trigger', JSON.stringify({ 'attendance-changed': { target: 'body' } }))
+    return c.html(block, status)
+  }
+  const key = FLASH_KEYS.get(extra.error ?? extra.notice ?? '')
+  if (c.req.method === 'POST' && key) return c.redirect(`/meetings/${id}?${extra.error ? 'error' : 'notice'}=${key}#attendance`, 303)
+  const flash = FLASHES[c.req.query('notice') ?? ''] ?? (c.req.query('saved') ? messages.saved : c.req.query('cancelled') ? messages.cancelled : undefined)
+  const error = FLASHES[c.req.query('error') ?? '']
+  return c.html(<MeetingPage viewer={viewerOf(c)} meeting={meeting} notice={flash} error={error} attendance={block} />, status)
+}
+
+/** Flash messages a redirect names by key (never free text in the URL). */
+const FLASHES: Record<string, string> = {
+  checked_in: attendanceMessages.checkedIn,
+  recorded: attendanceMessages.recorded,
+  not_in_cell: attendanceMessages.notInCell,
+  too_early: attendanceMessages.tooEarly,
+  too_late: attendanceMessages.tooLate,
+  locked: attendanceMessages.locked,
+}
+const FLASH_KEYS = new Map(Object.entries(FLASHES).map(([k, v]) => [v, k]))
+
+/** A refused change: the page (or block) with the reason, nothing written. */
+function refused(c: AppContext, id: string, error: string) {
+  return meetingPage(c, id, undefined, { error })
 }
 
 /** The home page's card: the next meetings (loaded by URL). */
@@ -118,9 +147,15 @@ cellMeetings.get('/upcoming', async (c) => {
 
 cellMeetings.get('/:id', (c) => meetingPage(c, uuidParam(c, 'id')))
 
-cellMeetings.post('/:id/check-in', (c) => {
+cellMeetings.post('/:id/check-in', async (c) => {
   const id = uuidParam(c, 'id')
-  return meetingPage(c, id, (tx) => q.checkIn(tx, id), { notice: attendanceMessages.checkedIn })
+  try {
+    return await meetingPage(c, id, (tx) => q.checkIn(tx, id), { notice: attendanceMessages.checkedIn })
+  } catch (error) {
+    const reason = attendanceRefusal(error)
+    if (reason) return refused(c, id, reason)
+    throw error
+  }
 })
 
 cellMeetings.post('/:id/attendance', async (c) => {
@@ -131,7 +166,9 @@ cellMeetings.post('/:id/attendance', async (c) => {
     return await meetingPage(c, id, (tx) => q.recordAttendance(tx, id, form.value), { notice: attendanceMessages.recorded })
   } catch (error) {
     const code = (error as { code?: string }).code
-    if (code === '23514') return meetingPage(c, id, undefined, { error: attendanceMessages.notInCell })
+    if (code === '23514') return refused(c, id, attendanceMessages.notInCell)
+    const reason = attendanceRefusal(error)
+    if (reason) return refused(c, id, reason)
     if (code === '42501') notFound()
     throw error
   }
@@ -152,6 +189,7 @@ cellMeetings.get('/:id/edit', async (c) => {
     chair_id: meeting.chair_id ?? undefined,
     note_taker_id: meeting.note_taker_id ?? undefined,
     agenda: meeting.agenda ?? undefined,
+    recorded_late: meeting.recorded_late ? 'on' : undefined,
   })
 })
 
@@ -164,7 +202,7 @@ cellMeetings.post('/:id', (c) => {
 
 cellMeetings.post('/:id/cancel', async (c) => {
   const id = uuidParam(c, 'id')
-  const meeting = await c.get('data').withUser(sessionOf(c), async (tx) => ((await q.cancelMeeting(tx, id)) ? q.getMeeting(tx, id) : undefined))
-  if (!meeting) notFound()
-  return c.html(<MeetingPage viewer={viewerOf(c)} meeting={meeting} notice={messages.cancelled} />)
+  const cancelled = await c.get('data').withUser(sessionOf(c), (tx) => q.cancelMeeting(tx, id))
+  if (!cancelled) notFound()
+  return c.redirect(`/meetings/${id}?cancelled=1`, 303)
 })

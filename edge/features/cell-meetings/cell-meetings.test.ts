@@ -77,7 +77,9 @@ describe('scheduling', () => {
   it('edits and cancels; a cancelled meeting stays in the list, marked', async () => {
     const edit = await secretary.post(meetingUrl, { org_id: cellId, kind: 'thematic', title: 'Chuyên đề học tập Nghị quyết', date: tomorrow(), time: '08:00' })
     expect(edit.status).toBe(303)
-    const cancelled = await (await secretary.post(`${meetingUrl}/cancel`, {})).text()
+    const cancel = await secretary.post(`${meetingUrl}/cancel`, {})
+    expect(cancel.status).toBe(303)
+    const cancelled = await (await secretary.get(cancel.headers.get('Location')!)).text()
     expect(cancelled).toContain('Đã hủy buổi sinh hoạt.')
     const list = await (await secretary.get('/meetings')).text()
     expect(list).toContain('Chuyên đề học tập Nghị quyết')
@@ -111,8 +113,8 @@ describe('the meeting list', () => {
   it('pages through upcoming meetings (soonest first) then past ones (latest first), each once', async () => {
     await t.runtime.data.asSystem('test: two years of a cell’s meetings around today', (tx) =>
       tx.query(
-        `insert into public.meetings (org_id, kind, title, starts_at)
-         select $1, 'regular', 'Lịch sử ' || g, now() + (g || ' days')::interval from generate_series(-40, 10, 2) g`,
+        `insert into public.meetings (org_id, kind, title, starts_at, recorded_late)
+         select $1, 'regular', 'Lịch sử ' || g, now() + (g || ' days')::interval, g < 0 from generate_series(-40, 10, 2) g`,
         [cellId],
       ))
     const expected = await t.runtime.data.asSystem('test: the order a member should see', async (tx) =>

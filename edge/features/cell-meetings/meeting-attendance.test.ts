@@ -10,12 +10,21 @@ const cellMates = () =>
   t.runtime.data.asSystem('test: members of the demo cell', async (tx) =>
     tx.query<{ id: string; full_name: string; phone: string }>(`select id, full_name, phone from public.members where org_id = $1 order by full_name`, [cellId]))
 
+/** Freezes the database's clock (app.now) at an instant, or thaws it. */
+const setClock = (at: string | null) =>
+  t.runtime.data.asSystem('test: the database clock', (tx) =>
+    at
+      ? tx.query(`insert into app.settings (key, value) values ('clock.now', $1) on conflict (key) do update set value = excluded.value`, [at])
+      : tx.query(`delete from app.settings where key = 'clock.now'`))
+
 beforeAll(async () => {
   t = await testApp({ members: 200 })
   secretary = await t.signIn(LOGINS.cellSecretary)
   cellId = await orgIdByPath(t, 'ns.tp1.g1.c1')
   const res = await secretary.post('/meetings', { org_id: cellId, kind: 'regular', title: 'Họp điểm danh', date: tomorrow(), time: '19:30' })
   url = res.headers.get('Location')!.split('?')[0]
+  // the meeting is under way: check-in is open
+  await setClock(`${tomorrow()}T19:45:00+07:00`)
 })
 afterAll(() => t?.close())
 
@@ -81,7 +90,7 @@ describe('the home page card', () => {
 describe('attendance rate in the meeting list', () => {
   it('a past meeting shows how many came of the members expected (exempt members not expected)', async () => {
     const yesterday = inDays(-1)
-    const res = await secretary.post('/meetings', { org_id: cellId, kind: 'regular', title: 'Họp tháng trước', date: yesterday, time: '19:30' })
+    const res = await secretary.post('/meetings', { org_id: cellId, kind: 'regular', title: 'Họp tháng trước', date: yesterday, time: '19:30', recorded_late: 'on' })
     const pastUrl = res.headers.get('Location')!.split('?')[0]
     const mates = await cellMates()
     for (const m of mates.slice(0, 3)) await secretary.post(`${pastUrl}/attendance`, { member_id: m.id, status: 'present' }, { htmx: true })

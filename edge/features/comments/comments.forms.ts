@@ -12,4 +12,5 @@ export const messages = {
   taken: 'Đã đánh dấu: tiếp thu vào nghị quyết.',
   untaken: 'Đã bỏ đánh dấu tiếp thu.',
   hidden: 'Đã ẩn ý kiến.',
+  closed: 'Biên bản đã được duyệt: buổi sinh hoạt không nhận thêm ý kiến.',
 }

@@ -2,7 +2,7 @@ import type { DataAccess } from '../../kernel/db/access.ts'
 import type { Realtime } from '../../kernel/realtime/realtime.ts'
 import { Followers, SerialQueue, perRuntime, sendRendered } from '../../kernel/realtime/fanout.ts'
 import type { Frame } from '../../kernel/http/sse.ts'
-import { CommentItem } from '../../../views/comments/CommentThread.tsx'
+import { CommentCount, CommentItem } from '../../../views/comments/CommentThread.tsx'
 import * as q from './comments.queries.ts'
 
 export interface Follower {
@@ -89,10 +89,14 @@ export class CommentHub {
     }
     const set = this.followers.of(event.meeting_id)
     if (!set) return
-    const comment = await this.data.asSystem('fan out one comment to the streams of its meeting, each authorized under its user when opened', (tx) =>
-      q.one(tx, event.comment_id),
-    )
-    if (!comment) return
+    const read = await this.data.asSystem('fan out one comment to the streams of its meeting, each authorized under its user when opened', async (tx) => {
+      const comment = await q.one(tx, event.comment_id)
+      return comment && { comment, counts: await q.counts(tx, event.meeting_id) }
+    })
+    if (!read) return
+    const { comment } = read
+    // the counter travels with every frame (oob): it counts what everyone sees, hidden comments left out
+    const counter = String(<CommentCount shown={read.counts.shown} taken={read.counts.taken} oob />)
     if (event.op === 'insert') this.delivered.set(event.meeting_id, Math.max(this.delivered.get(event.meeting_id) ?? 0, comment.seq))
     const view = viewOf(comment)
     // the forms' CSRF token travels in the X-CSRF-Token header htmx sends from <body>
@@ -102,8 +106,8 @@ export class CommentHub {
       data:
         view(f) === 'none'
           ? // hidden from this viewer, as RLS hides it on a reload: the item leaves the page
-            String(<li id={`comment-${comment.id}`} hx-swap-oob="true" hidden></li>)
-          : String(<CommentItem comment={comment} base={`/comments/meetings/${event.meeting_id}`} canManage={f.canManage} csrf="" oob={event.op === 'update'} />),
+            String(<li id={`comment-${comment.id}`} hx-swap-oob="true" hidden></li>) + counter
+          : String(<CommentItem comment={comment} base={`/comments/meetings/${event.meeting_id}`} canManage={f.canManage} csrf="" oob={event.op === 'update'} />) + counter,
     }))
   }
 }

@@ -32,14 +32,18 @@ export interface Thread {
   title: string
   can_comment: boolean
   can_manage: boolean
+  /** the minutes are approved: the thread is closed */
+  closed: boolean
   comments: CommentRow[]
 }
 
 /** The meeting's comments in order, with what the viewer may do; undefined when the meeting is out of sight. */
 export async function thread(tx: Tx, meetingId: string): Promise<Thread | undefined> {
-  const [meeting] = await tx.query<{ meeting_id: string; title: string; can_comment: boolean; can_manage: boolean }>(
+  const [meeting] = await tx.query<{ meeting_id: string; title: string; can_comment: boolean; can_manage: boolean; closed: boolean }>(
     `select mt.id as meeting_id, mt.title,
-            mt.org_id = (select app.home_org_id()) and mt.status = 'scheduled' as can_comment,
+            mt.org_id = (select app.home_org_id()) and mt.status = 'scheduled'
+              and not exists (select 1 from public.meeting_minutes mm where mm.meeting_id = mt.id and mm.status = 'approved') as can_comment,
+            exists (select 1 from public.meeting_minutes mm where mm.meeting_id = mt.id and mm.status = 'approved') as closed,
             o.path <@ any ((select app.managed_scope())::ltree[]) as can_manage
        from public.meetings mt join public.organizations o on o.id = mt.org_id
       where mt.id = $1`,
@@ -141,4 +145,14 @@ export async function since(tx: Tx, meetingId: string, afterSeq: number): Promis
     `select c.id from public.meeting_comments c where c.meeting_id = $1 and c.seq > $2 order by c.seq limit 10000`,
     [meetingId, afterSeq],
   )
+}
+
+/** How many comments the thread shows everyone (hidden ones left out), and how many were taken into the resolution. */
+export async function counts(tx: Tx, meetingId: string): Promise<{ shown: number; taken: number }> {
+  const [row] = await tx.query<{ shown: number; taken: number }>(
+    `select count(*) filter (where not hidden)::int as shown, count(*) filter (where not hidden and taken_into_resolution)::int as taken
+       from public.meeting_comments where meeting_id = $1`,
+    [meetingId],
+  )
+  return row
 }

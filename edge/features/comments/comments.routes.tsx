@@ -58,7 +58,7 @@ async function render(c: AppContext, meetingId: string, change?: (tx: Tx) => Pro
     )
   }
   const block = (
-    <CommentThread meetingId={meetingId} comments={thread.comments} canComment={thread.can_comment} canManage={thread.can_manage} csrf={c.get('csrf')} {...shown} />
+    <CommentThread meetingId={meetingId} comments={thread.comments} canComment={thread.can_comment} closed={thread.closed} canManage={thread.can_manage} csrf={c.get('csrf')} {...shown} />
   )
   if (isHtmx(c)) return c.html(block, status)
   return c.html(
@@ -84,6 +84,7 @@ comments.post('/meetings/:meetingId', async (c) => {
     c,
     meetingId,
     async (tx) => {
+      if ((await q.thread(tx, meetingId))?.closed) return { error: messages.closed, draft, status: 400 }
       if ((await q.recentByMe(tx)) >= RATE_LIMIT_PER_MINUTE) return { error: messages.slowDown, draft, status: 429 }
       await q.post(tx, meetingId, form.value.body!)
       return { notice: messages.posted }

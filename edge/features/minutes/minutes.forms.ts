@@ -14,6 +14,7 @@ export const messages = {
   saved: 'Đã lưu biên bản.',
   approved: 'Đã duyệt biên bản. Biên bản đã khóa, không sửa được nữa.',
   alreadyStarted: 'Biên bản đã được lập trước đó.',
+  notStarted: 'Chưa đến giờ họp: biên bản được lập và duyệt từ khi buổi sinh hoạt bắt đầu.',
   stale: 'Biên bản vừa được người khác sửa hoặc đã duyệt. Nội dung bạn viết vẫn còn dưới đây; hãy so với bản mới rồi lưu lại.',
   staleApprove: 'Biên bản vừa được sửa sau khi bạn mở trang. Hãy đọc lại bản mới rồi duyệt.',
 }

@@ -9,6 +9,8 @@ export interface Minutes {
   org_name: string
   starts_at: Date
   meeting_status: string
+  /** the meeting has started (database clock): minutes are made and approved from then on */
+  started: boolean
   part: string[]
   can_manage: boolean
   body: string | null
@@ -22,7 +24,7 @@ export interface Minutes {
 /** The minutes of a meeting as the user may see them; undefined when the meeting is out of sight. */
 export async function minutes(tx: Tx, meetingId: string): Promise<Minutes | undefined> {
   const [row] = await tx.query<Minutes>(
-    `select mt.id as meeting_id, mt.title as meeting_title, o.name as org_name, mt.starts_at, mt.status as meeting_status,
+    `select mt.id as meeting_id, mt.title as meeting_title, o.name as org_name, mt.starts_at, mt.status as meeting_status, mt.starts_at <= app.now() as started,
             coalesce(app.meeting_part(mt.id), '{}') as part,
             o.path <@ any ((select app.managed_scope())::ltree[]) as can_manage,
             mm.body, coalesce(mm.status, 'none') as status, mm.revision, mm.approved_at,

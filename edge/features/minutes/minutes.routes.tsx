@@ -22,6 +22,10 @@ type Outcome = { notice?: string; error?: string; draft?: string; status?: 400 |
 async function page(c: AppContext, id: string, change?: (tx: Tx, before: q.Minutes) => Promise<Outcome>) {
   const result = await readAndChange(c, (tx) => q.minutes(tx, id), change)
   const { status, ...outcome }: Outcome = result.outcome
+  // a change that went through: back to the minutes' own page (a reload does not post again), its message named by key
+  const done = Object.entries(messages).find(([, text]) => text === outcome.notice)?.[0]
+  if (c.req.method === 'POST' && done && !outcome.error) return c.redirect(`/minutes/meetings/${id}?notice=${done}`, 303)
+  if (c.req.method === 'GET') outcome.notice ??= messages[c.req.query('notice') as keyof typeof messages]
   return c.html(<MinutesPage viewer={{ name: sessionOf(c).name, csrf: c.get('csrf') }} minutes={result.state} {...outcome} />, status ?? 200)
 }
 
@@ -32,6 +36,7 @@ minutes.post('/meetings/:meetingId', (c) => {
   return page(c, id, async (tx, before) => {
     if (!before.part.includes('note_taker') && !before.can_manage) notFound()
     if (before.status !== 'none') return { error: messages.alreadyStarted, status: 409 }
+    if (!before.started) return { error: messages.notStarted, status: 409 }
     await q.start(tx, id, draftMinutes(await q.facts(tx, id, before)))
     return { notice: messages.started }
   })
@@ -54,6 +59,7 @@ minutes.post('/meetings/:meetingId/approve', async (c) => {
   const form = parseForm(approveForm, await c.req.parseBody())
   return page(c, id, async (tx, before) => {
     if (!before.part.includes('chair')) notFound()
+    if (!before.started) return { error: messages.notStarted, status: 409 }
     if (!form.ok || !(await q.approve(tx, id, form.value.revision))) return { error: messages.staleApprove, status: 409 }
     return { notice: messages.approved }
   })

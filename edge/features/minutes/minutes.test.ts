@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { claimsOf, LOGINS, memberIdOf, orgIdByPath, scheduleMeeting, signInMemberOf, testApp, type Agent, type TestApp } from '../../../test/support.ts'
+import { claimsOf, LOGINS, memberIdOf, orgIdByPath, scheduleMeeting, signInMemberOf, tomorrow, testApp, type Agent, type TestApp } from '../../../test/support.ts'
 
 let t: TestApp
 let secretary: Agent
@@ -10,7 +10,14 @@ let cellId: string
 let mates: { id: string; full_name: string }[]
 
 const textarea = (html: string) => /<textarea id="f-minutes"[^>]*>([\s\S]*?)<\/textarea>/.exec(html)?.[1] ?? ''
+/** A plain form post answers 303 to the minutes' page: read where it leads. */
+const follow = async (agent: Agent, res: Response) => (res.status === 303 ? agent.get(res.headers.get('Location')!) : res)
 const revisionIn = (html: string) => /name="revision" value="(\d+)"/.exec(html)?.[1] ?? ''
+
+/** Freezes the database's clock (app.now) at an instant: the meetings here are under way. */
+const setClock = (at: string) =>
+  t.runtime.data.asSystem('test: the database clock', (tx) =>
+    tx.query(`insert into app.settings (key, value) values ('clock.now', $1) on conflict (key) do update set value = excluded.value`, [at]))
 
 beforeAll(async () => {
   t = await testApp({ members: 200 })
@@ -21,6 +28,8 @@ beforeAll(async () => {
     title: 'Sinh hoạt tháng 12', place: 'Hội trường khu phố', agenda: 'Kiểm điểm công tác tháng',
     chair_id: await memberIdOf(t, LOGINS.cellSecretary), note_taker_id: await memberIdOf(t, LOGINS.member),
   })
+  // the meeting (tomorrow 19:30) are under way
+  await setClock(`${tomorrow()}T19:45:00+07:00`)
   base = `/minutes/meetings/${meetingId}`
   const officers = [await memberIdOf(t, LOGINS.cellSecretary), await memberIdOf(t, LOGINS.member)]
   mates = await t.runtime.data.asSystem('test: cell-mates', (tx) =>
@@ -39,7 +48,7 @@ describe('minutes', () => {
   it('only the note-taker (or a manager) starts them; the draft is written from the meeting data', async () => {
     const other = await signInMemberOf(t, 'ns.tp1.g1.c1')
     expect((await other.post(base, {})).status).toBe(404)
-    const html = await (await noteTaker.post(base, {})).text()
+    const html = await (await follow(noteTaker, await noteTaker.post(base, {}))).text()
     expect(html).toContain('Đã lập dự thảo biên bản')
     const body = textarea(html)
     const [counts] = await t.runtime.data.asSystem('test: the cell totals', (tx) =>
@@ -67,7 +76,7 @@ describe('minutes', () => {
   it('the note-taker edits; a stale revision keeps the text and says why; the chair cannot edit', async () => {
     const page = await (await noteTaker.get(base)).text()
     const revision = revisionIn(page)
-    const saved = await (await noteTaker.post(`${base}/edit`, { body: `${textarea(page)}\nBổ sung: chi bộ thống nhất.`, revision })).text()
+    const saved = await (await follow(noteTaker, await noteTaker.post(`${base}/edit`, { body: `${textarea(page)}\nBổ sung: chi bộ thống nhất.`, revision }))).text()
     expect(saved).toContain('Đã lưu biên bản.')
     expect(revisionIn(saved)).toBe(String(Number(revision) + 1))
     const stale = await noteTaker.post(`${base}/edit`, { body: 'Bản viết trên máy khác', revision })
@@ -84,7 +93,7 @@ describe('minutes', () => {
     const page = await (await secretary.get(base)).text()
     expect(page).toContain('Duyệt và khóa biên bản')
     expect((await secretary.post(`${base}/approve`, { revision: '1' })).status).toBe(409)
-    const approved = await (await secretary.post(`${base}/approve`, { revision: revisionIn(page) })).text()
+    const approved = await (await follow(secretary, await secretary.post(`${base}/approve`, { revision: revisionIn(page) }))).text()
     expect(approved).toContain('Đã duyệt biên bản.')
     expect(approved).not.toContain('id="f-minutes"')
     const refused = await noteTaker.post(`${base}/edit`, { body: 'Sửa sau khi duyệt', revision: revisionIn(page) })

@@ -11,4 +11,5 @@ export const messages = {
   notOpen: 'Biểu quyết chưa mở hoặc đã kết thúc.',
   notVoter: 'Chỉ đảng viên chính thức đã điểm danh có mặt mới biểu quyết.',
   alreadyOpen: 'Biểu quyết đã được mở.',
+  notStarted: 'Chưa đến giờ họp: biểu quyết chỉ mở khi buổi sinh hoạt đã bắt đầu.',
 }

@@ -19,6 +19,8 @@ export interface VoteState {
 export interface Ballot extends VoteState {
   meeting_id: string
   meeting_open: boolean
+  /** the meeting has started (database clock): the vote opens from then on */
+  started: boolean
   can_manage: boolean
   in_cell: boolean
   can_vote: boolean
@@ -32,7 +34,7 @@ const STATE = `coalesce(b.status, 'none') as status,
 /** The meeting's vote for the signed-in user; undefined when the meeting is out of sight. */
 export async function ballot(tx: Tx, meetingId: string): Promise<Ballot | undefined> {
   const [row] = await tx.query<Ballot>(
-    `select mt.id as meeting_id, mt.status = 'scheduled' as meeting_open, ${STATE},
+    `select mt.id as meeting_id, mt.status = 'scheduled' as meeting_open, mt.starts_at <= app.now() as started, ${STATE},
             o.path <@ any ((select app.managed_scope())::ltree[]) as can_manage,
             mt.org_id = (select app.home_org_id()) as in_cell, (select app.current_member_id()) as member_id,
             (select app.current_member_id()) in (select app.meeting_voters(mt.id)) as can_vote,

@@ -41,12 +41,16 @@ const controlProps = (c: AppContext, b: q.Ballot) => ({
   meetingId: b.meeting_id,
   status: b.status,
   canManage: b.can_manage && b.meeting_open,
+  started: b.started,
   csrf: c.get('csrf'),
 })
 
 /** After a change, for htmx: the outcome, and the buttons and tally as they now are (the actor sees them at once); the vote page otherwise. */
 function answer(c: AppContext, ballot: q.Ballot, outcome: Outcome) {
-  if (!isHtmx(c)) return c.redirect(`/votes/meetings/${ballot.meeting_id}`, 303)
+  if (!isHtmx(c)) {
+    const key = Object.entries(messages).find(([, text]) => text === (outcome.error ?? outcome.notice))?.[0]
+    return c.redirect(`/votes/meetings/${ballot.meeting_id}${key ? `?${outcome.error ? 'error' : 'notice'}=${key}` : ''}`, 303)
+  }
   return c.html(
     <>
       <Flash {...outcome} />
@@ -60,7 +64,10 @@ function answer(c: AppContext, ballot: q.Ballot, outcome: Outcome) {
 
 votes.get('/meetings/:meetingId', async (c) => {
   const { ballot } = await load(c, uuidParam(c, 'meetingId'))
-  const block = <VoteBlock meetingId={ballot.meeting_id} state={ballot} form={formProps(c, ballot)} controls={controlProps(c, ballot)} />
+  const flash = (name: string) => messages[c.req.query(name) as keyof typeof messages]
+  const block = (
+    <VoteBlock meetingId={ballot.meeting_id} state={ballot} form={formProps(c, ballot)} controls={controlProps(c, ballot)} notice={flash('notice')} error={flash('error')} />
+  )
   if (isHtmx(c)) return c.html(block)
   return c.html(
     <Layout title="Biểu quyết nghị quyết" viewer={{ name: sessionOf(c).name, csrf: c.get('csrf') }} current="/meetings">
@@ -89,6 +96,7 @@ votes.post('/meetings/:meetingId/open', async (c) => {
   const id = uuidParam(c, 'meetingId')
   const { ballot, outcome } = await load(c, id, async (tx, before) => {
     if (!before.can_manage || !before.meeting_open) notFound()
+    if (!before.started) return { error: messages.notStarted }
     return (await q.open(tx, id)) ? { notice: messages.opened } : { error: messages.alreadyOpen }
   })
   return answer(c, ballot, outcome)
@@ -101,6 +109,12 @@ votes.post('/meetings/:meetingId/close', async (c) => {
     return (await q.close(tx, id)) ? { notice: messages.closed } : { error: messages.notOpen }
   })
   return answer(c, ballot, outcome)
+})
+
+/** The voter's buttons alone: the vote block reloads them when the user's attendance changes (event attendance-changed). */
+votes.get('/meetings/:meetingId/form', async (c) => {
+  const { ballot } = await load(c, uuidParam(c, 'meetingId'))
+  return c.html(<VoteForm {...formProps(c, ballot)} />)
 })
 
 /** The live tally (hx-sse:connect): authorized under the user's RLS when it opens (404 otherwise); the first frame is the current state, so a reconnect misses nothing. */
