@@ -97,6 +97,12 @@ begin
      and new.starts_at < app.now() and not new.recorded_late then
     raise exception 'a meeting in the past is entered only as one already held' using errcode = '55000';
   end if;
+  -- approved minutes name the chair and the note-taker and record the meeting's time: they stay
+  if tg_op = 'UPDATE' and (new.chair_id is distinct from old.chair_id or new.note_taker_id is distinct from old.note_taker_id
+                           or new.starts_at is distinct from old.starts_at)
+     and exists (select 1 from public.meeting_minutes mm where mm.meeting_id = new.id and mm.status = 'approved') then
+    raise exception 'the minutes are approved: chair, note-taker and time stay' using errcode = '55000';
+  end if;
   new.updated_at := now();
   return new;
 end

@@ -93,6 +93,12 @@ function MinutesDocument(props: { minutes: MinutesView }) {
           <strong>ĐẢNG CỘNG SẢN VIỆT NAM</strong>
         </p>
       </header>
+      {/* from the meeting, like the signatures below: the text never holds an older chair or note-taker */}
+      <p>
+        Chủ trì: {m.chair_name ?? '…'}
+        <br />
+        Thư ký: {m.note_taker_name ?? '…'}
+      </p>
       <div class="agenda">{m.body}</div>
       <footer class="signatures">
         <div>

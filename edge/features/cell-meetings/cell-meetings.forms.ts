@@ -39,6 +39,7 @@ export const messages = {
   cancelled: 'Đã hủy buổi sinh hoạt.',
   notInCell: 'Chủ trì và thư ký phải là đảng viên của chi bộ.',
   orgOutOfScope: 'Chi bộ không thuộc phạm vi bạn quản lý.',
+  minutesLocked: 'Biên bản đã được duyệt: không đổi được chủ trì, thư ký và thời gian họp.',
   inThePast: 'Ngày giờ họp đã qua. Nếu đây là buổi sinh hoạt đã diễn ra, đánh dấu «Ghi lại cuộc họp đã diễn ra».',
 }
 

@@ -72,7 +72,8 @@ async function saveMeeting(c: AppContext, page: { action: string; title: string;
     })
     .catch((error): { errors: FieldErrors } => {
       if ((error as { code?: string }).code === '23514') return { errors: { chair_id: messages.notInCell } }
-      if ((error as { code?: string }).code === '55000') return { errors: { date: messages.inThePast } }
+      if ((error as { code?: string }).code === '55000')
+        return /minutes are approved/.test((error as Error).message) ? { errors: { _form: messages.minutesLocked } } : { errors: { date: messages.inThePast } }
       throw error
     })
   if ('errors' in outcome) return formPage(c, page, body, outcome.errors, 400)

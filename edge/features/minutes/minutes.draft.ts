@@ -7,13 +7,15 @@ const EXCERPT = 300
 /**
  * The first draft of the minutes, written from what the meeting recorded: who belongs to the
  * cell, who came and who did not (and why), what was said, and how the vote went. The
- * note-taker edits it from there; nothing here is final.
+ * note-taker edits it from there; nothing here is final. The chair and the note-taker are not
+ * part of the text: the document shows them from the meeting, as its signatures do.
  */
 export function draftMinutes(f: MeetingFacts): string {
-  const count = (test: (p: MeetingFacts['people'][number]) => boolean) => f.people.filter(test).length
+  const n = f.counts
   const named = (list: MeetingFacts['people']) => list.map((p) => (p.reason ? `${p.full_name} (${p.reason})` : p.full_name)).join('; ')
   const excused = f.people.filter((p) => p.attendance === 'absent_excused')
   const unexcused = f.people.filter((p) => p.attendance === 'absent_unexcused')
+  // the same rule as the meeting's counts (public.meeting_counts): exempt members are never "not yet recorded"
   const unrecorded = f.people.filter((p) => !p.attendance && !p.exempt)
   const taken = f.comments.filter((c) => c.taken).length
   const lines = [
@@ -22,15 +24,13 @@ export function draftMinutes(f: MeetingFacts): string {
     '',
     `Thời gian: ${formatWhen(f.starts_at)}`,
     `Địa điểm: ${f.place ?? '…'}`,
-    `Chủ trì: ${f.chair_name ?? '…'}`,
-    `Thư ký: ${f.note_taker_name ?? '…'}`,
     '',
     'I. TÌNH HÌNH ĐẢNG VIÊN',
-    `Tổng số đảng viên của chi bộ: ${f.people.length} (chính thức: ${count((p) => p.status === 'official')}; dự bị: ${count((p) => p.status === 'probationary')}; miễn sinh hoạt: ${count((p) => p.exempt)}; sinh hoạt tạm thời: 0).`,
-    `Có mặt: ${count((p) => p.attendance === 'present')}.`,
-    `Vắng có lý do: ${excused.length}${excused.length ? ` — ${named(excused)}` : ''}.`,
-    `Vắng không lý do: ${unexcused.length}${unexcused.length ? ` — ${named(unexcused)}` : ''}.`,
-    ...(unrecorded.length ? [`Chưa điểm danh: ${unrecorded.length} — ${named(unrecorded)}.`] : []),
+    `Tổng số đảng viên của chi bộ: ${n.members} (chính thức: ${n.official}; dự bị: ${n.probationary}; miễn sinh hoạt: ${n.exempt}; sinh hoạt tạm thời: chưa theo dõi).`,
+    `Có mặt: ${n.present}.`,
+    `Vắng có lý do: ${n.absent_excused}${excused.length ? ` — ${named(excused)}` : ''}.`,
+    `Vắng không lý do: ${n.absent_unexcused}${unexcused.length ? ` — ${named(unexcused)}` : ''}.`,
+    ...(n.unrecorded ? [`Chưa điểm danh: ${n.unrecorded} — ${named(unrecorded)}.`] : []),
     '',
     'II. NỘI DUNG SINH HOẠT',
     f.agenda ?? '…',

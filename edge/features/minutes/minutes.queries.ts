@@ -48,6 +48,8 @@ export interface MeetingFacts {
   chair_name: string | null
   note_taker_name: string | null
   people: { full_name: string; status: string; exempt: boolean; attendance: string | null; reason: string | null }[]
+  /** the meeting's counts, as the meeting page shows them (public.meeting_counts) */
+  counts: { members: number; official: number; probationary: number; exempt: number; present: number; absent_excused: number; absent_unexcused: number; unrecorded: number }
   comments: { author_name: string; body: string; taken: boolean }[]
   vote: { status: string; result: { for: number; against: number; abstain: number; eligible: number; passed: boolean } | null } | null
 }
@@ -63,16 +65,10 @@ export async function facts(tx: Tx, meetingId: string, header: Pick<Minutes, 'ch
     [meetingId],
   )
   const people = await tx.query<MeetingFacts['people'][number]>(
-    `with cell as (
-       select m.id, m.full_name, m.status, m.exempt from public.members m
-        where m.org_id = $2 and m.deceased_on is null and m.left_on is null
-       union
-       select r.id, r.full_name, r.status, r.exempt from public.my_cell_roster() r where (select app.home_org_id()) = $2)
-     select cell.full_name, cell.status, cell.exempt, a.status as attendance, a.reason
-       from cell left join public.meeting_attendance a on a.meeting_id = $1 and a.member_id = cell.id
-      order by cell.full_name`,
-    [meetingId, meeting.org_id],
+    `select p.full_name, p.status, p.exempt, p.attendance, p.reason from public.meeting_people($1) p order by p.full_name`,
+    [meetingId],
   )
+  const [{ counts }] = await tx.query<{ counts: MeetingFacts['counts'] }>(`select public.meeting_counts($1) as counts`, [meetingId])
   const comments = await tx.query<MeetingFacts['comments'][number]>(
     `with ${KNOWN_NAMES}
      select coalesce(${author.name}, 'Đảng viên') as author_name, c.body, c.taken_into_resolution as taken
@@ -82,7 +78,7 @@ export async function facts(tx: Tx, meetingId: string, header: Pick<Minutes, 'ch
     [meetingId],
   )
   const [vote] = await tx.query<NonNullable<MeetingFacts['vote']>>(`select status, result from public.meeting_ballots where meeting_id = $1`, [meetingId])
-  return { ...meeting, ...header, people, comments, vote: vote ?? null }
+  return { ...meeting, ...header, people, counts, comments, vote: vote ?? null }
 }
 
 export async function start(tx: Tx, meetingId: string, body: string): Promise<boolean> {

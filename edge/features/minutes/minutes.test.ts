@@ -56,7 +56,7 @@ describe('minutes', () => {
         `select count(*)::int as total, count(*) filter (where status = 'official')::int as official,
                 count(*) filter (where status = 'probationary')::int as probationary, count(*) filter (where exempt)::int as exempt
            from public.members where org_id = $1 and deceased_on is null and left_on is null`, [cellId]))
-    expect(body).toContain(`Tổng số đảng viên của chi bộ: ${counts.total} (chính thức: ${counts.official}; dự bị: ${counts.probationary}; miễn sinh hoạt: ${counts.exempt}; sinh hoạt tạm thời: 0).`)
+    expect(body).toContain(`Tổng số đảng viên của chi bộ: ${counts.total} (chính thức: ${counts.official}; dự bị: ${counts.probationary}; miễn sinh hoạt: ${counts.exempt}; sinh hoạt tạm thời: chưa theo dõi).`)
     expect(body).toContain(`Vắng có lý do: 1 — ${mates[0].full_name} (Ốm).`)
     expect(body).toContain(`Vắng không lý do: 1 — ${mates[1].full_name}.`)
     expect(body).toContain('Có mặt: 1.')
@@ -115,5 +115,27 @@ describe('minutes', () => {
     const claims = await claimsOf(t, outsider.login)
     expect(await t.runtime.data.withUser(claims, (tx) => tx.query(`select 1 from public.meeting_minutes where meeting_id = $1`, [meetingId]))).toEqual([])
     expect(await t.runtime.data.withUser(claims, (tx) => tx.query(`update public.meeting_minutes set body = 'x' where meeting_id = $1 returning 1`, [meetingId]))).toEqual([])
+  })
+})
+
+describe('minutes and meeting agree', () => {
+  it('the meeting page and the minutes count alike (an exempt member is counted apart, never "not yet recorded"); the names come from the meeting and stay once approved', async () => {
+    await t.runtime.data.asSystem('test: one exempt member in the cell', (tx) =>
+      tx.query(`update public.members set exempt = true, exempt_reason = 'Tuổi cao' where id = $1`, [mates[1].id]))
+    const chair = await memberIdOf(t, LOGINS.cellSecretary)
+    const id = await scheduleMeeting(t, secretary, { title: 'Họp đối chiếu', time: '19:40', recorded_late: 'on', chair_id: chair, note_taker_id: await memberIdOf(t, LOGINS.member) })
+    await noteTaker.post(`/meetings/${id}/check-in`, {}, { htmx: true })
+    const page = await (await secretary.get(`/meetings/${id}`)).text()
+    const unrecorded = /chưa điểm danh <strong>(\d+)<\/strong>/.exec(page)![1]
+    await noteTaker.post(`/minutes/meetings/${id}`, {})
+    const minutesPage = await (await noteTaker.get(`/minutes/meetings/${id}`)).text()
+    expect(textarea(minutesPage)).toContain(`Chưa điểm danh: ${unrecorded} — `)
+    expect(textarea(minutesPage)).not.toContain(mates[1].full_name)
+    expect(textarea(minutesPage)).not.toContain('Chủ trì:')
+    const revision = revisionIn(await (await secretary.get(`/minutes/meetings/${id}`)).text())
+    expect((await secretary.post(`/minutes/meetings/${id}/approve`, { revision })).status).toBe(303)
+    const moved = await secretary.post(`/meetings/${id}`, { org_id: cellId, kind: 'regular', title: 'Họp đối chiếu', date: tomorrow(), time: '19:40', recorded_late: 'on', chair_id: mates[0].id })
+    expect(moved.status).toBe(400)
+    expect(await moved.text()).toContain('Biên bản đã được duyệt: không đổi được chủ trì')
   })
 })
