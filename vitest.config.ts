@@ -5,8 +5,9 @@ export default defineConfig({
   test: {
     include: ['edge/**/*.test.ts', 'edge/**/*.test.tsx'],
     globalSetup: ['test/global-setup.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // generous for a busy 2-core runner: a limit is there to stop a hang, not to time anything
+    testTimeout: 90_000,
+    hookTimeout: 180_000,
     pool: 'forks',
   },
 })

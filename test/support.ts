@@ -1,3 +1,6 @@
+import { readdir, readFile, rename, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import postgres from 'postgres'
 import { createApp } from '../edge/app.ts'
 import { boot, type Runtime } from '../edge/kernel/boot.ts'
@@ -14,19 +17,78 @@ export const LOGINS = {
 
 const ORIGIN = 'http://localhost'
 
-/** A fresh, seeded database per test file: in-memory PGlite, or a new database on the server. */
+/**
+ * What a template's content depends on: the migrations, the seed, and the size asked for. A
+ * changed migration or seed makes a new key, so a stale template is never used.
+ */
+export async function templateKey(members: number): Promise<string> {
+  const root = new URL('../', import.meta.url)
+  const parts: string[] = [String(members), DEMO_PASSWORD]
+  for (const dir of ['supabase/local/', 'supabase/migrations/', 'edge/demo/']) {
+    for (const name of (await readdir(new URL(dir, root))).sort()) parts.push(name, await readFile(new URL(dir + name, root), 'utf8'))
+  }
+  const bytes = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(parts.join('\0'))))
+  return Array.from(bytes.slice(0, 8), (b) => b.toString(16).padStart(2, '0')).join('')
+}
+
+const TEST_SECRET = 'test-secret-test-secret-test-secret-0123'
+
+/** A migrated, seeded embedded database of this size, built once per key and kept as a file every test file loads. */
+async function pgliteTemplate(members: number): Promise<Uint8Array> {
+  const file = join(tmpdir(), `sotay-template-${await templateKey(members)}.tar`)
+  try {
+    return new Uint8Array(await readFile(file))
+  } catch {
+    const runtime = await boot({ SESSION_SECRET: TEST_SECRET, LOG_LEVEL: 'silent' }, { memory: true })
+    await seedDemo(runtime.data, { members, password: DEMO_PASSWORD })
+    const bytes = await runtime.snapshot!()
+    await runtime.close()
+    // written aside, then renamed: two workers building the same template never read half a file
+    const partial = `${file}.${process.pid}.part`
+    await writeFile(partial, bytes)
+    await rename(partial, file)
+    return bytes
+  }
+}
+
+/** The same on a Postgres server: a template database per key, cloned by `create database … template`. */
+async function serverTemplate(url: string, members: number): Promise<string> {
+  const name = `sotay_tpl_${await templateKey(members)}`
+  const admin = postgres(url, { max: 1, onnotice: () => {} })
+  try {
+    await admin`select pg_advisory_lock(hashtext(${name}))`
+    const [exists] = await admin`select 1 from pg_database where datname = ${name}`
+    if (!exists) {
+      await admin.unsafe(`create database "${name}"`)
+      const target = new URL(url)
+      target.pathname = `/${name}`
+      const runtime = await boot({ SESSION_SECRET: TEST_SECRET, LOG_LEVEL: 'silent', DATABASE_URL: target.toString() })
+      await seedDemo(runtime.data, { members, password: DEMO_PASSWORD })
+      await runtime.close()
+    }
+    await admin`select pg_advisory_unlock(hashtext(${name}))`
+  } finally {
+    await admin.end()
+  }
+  return name
+}
+
+/** A fresh, seeded database per test file: in-memory PGlite, or a new database on the server, each a copy of a template. */
 export async function testApp(options: { members?: number; env?: Record<string, string> } = {}) {
+  const members = options.members ?? 300
   const env: Record<string, string | undefined> = {
-    SESSION_SECRET: 'test-secret-test-secret-test-secret-0123',
+    SESSION_SECRET: TEST_SECRET,
     DEMO_PASSWORD,
     LOG_LEVEL: 'silent',
     ...options.env,
   }
   let dropDatabase = async () => {}
+  let snapshot: Uint8Array | undefined
   if (process.env.DATABASE_URL) {
+    const template = await serverTemplate(process.env.DATABASE_URL, members)
     const name = `sotay_t_${crypto.randomUUID().replace(/-/g, '').slice(0, 16)}`
     const admin = postgres(process.env.DATABASE_URL, { max: 1, onnotice: () => {} })
-    await admin.unsafe(`create database "${name}"`)
+    await admin.unsafe(`create database "${name}" template "${template}"`)
     await admin.end()
     const url = new URL(process.env.DATABASE_URL)
     url.pathname = `/${name}`
@@ -36,9 +98,10 @@ export async function testApp(options: { members?: number; env?: Record<string, 
       await again.unsafe(`drop database if exists "${name}" with (force)`)
       await again.end()
     }
+  } else {
+    snapshot = await pgliteTemplate(members)
   }
-  const runtime: Runtime = await boot(env, { memory: true })
-  await seedDemo(runtime.data, { members: options.members ?? 300, password: DEMO_PASSWORD })
+  const runtime: Runtime = await boot(env, { memory: true, snapshot })
   const app = createApp(runtime)
   return {
     app,

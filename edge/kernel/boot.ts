@@ -16,6 +16,8 @@ export interface Runtime {
   realtime: Realtime
   storage: Storage
   push: PushSender
+  /** The embedded database as bytes (PGlite only; test templates). */
+  snapshot?: () => Promise<Uint8Array>
   close(): Promise<void>
 }
 
@@ -38,10 +40,10 @@ function openRealtime(config: Config, db: Awaited<ReturnType<typeof openDatabase
   return { subscribe: (channel, fn, onReady) => db.listen(channel, fn, onReady) }
 }
 
-/** Config → database (migrated) → secrets. `memory` keeps PGlite in memory (tests). */
-export async function boot(env: Record<string, string | undefined> = processEnv(), options: { memory?: boolean } = {}): Promise<Runtime> {
+/** Config → database (migrated) → secrets. `memory` keeps PGlite in memory (tests), started from `snapshot` if given. */
+export async function boot(env: Record<string, string | undefined> = processEnv(), options: { memory?: boolean; snapshot?: Uint8Array } = {}): Promise<Runtime> {
   const config = readConfig(env)
-  const db = await openDatabase(config, options.memory)
+  const db = await openDatabase(config, options.memory, options.snapshot)
   await migrate(db)
   const log = config.LOG_LEVEL === 'debug' ? (line: string) => console.log(line) : () => {}
   const data = dataAccess(db, log)
@@ -55,6 +57,7 @@ export async function boot(env: Record<string, string | undefined> = processEnv(
     realtime,
     storage: openStorage(config),
     push: new PushSender(vapid, { allowHosts: config.PUSH_ALLOW_HOSTS }),
+    snapshot: db.snapshot && (() => db.snapshot!()),
     close: async () => {
       ;(realtime as { close?: () => void }).close?.()
       await db.close()

@@ -2,13 +2,13 @@ import type { Config } from '../config.ts'
 import type { Db } from './types.ts'
 
 /** PGlite in DATA_DIR by default; DATABASE_URL switches to a Postgres server. */
-export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'DATA_DIR'>, memory = false): Promise<Db> {
+export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'DATA_DIR'>, memory = false, snapshot?: Uint8Array): Promise<Db> {
   if (config.databaseUrl) {
     const { openPostgres } = await import('./postgres.ts')
     return openPostgres(config.databaseUrl)
   }
   const { openPglite } = await import('./pglite.ts')
-  if (memory) return openPglite()
+  if (memory) return openPglite(undefined, snapshot)
   const { mkdir } = await import('node:fs/promises')
   await mkdir(config.DATA_DIR, { recursive: true })
   return openPglite(config.DATA_DIR)

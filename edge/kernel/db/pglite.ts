@@ -42,10 +42,11 @@ export function byteaFromHex(text: string): Uint8Array {
   return out
 }
 
-/** Embedded Postgres: `dataDir` is a folder, or undefined for memory only (tests). */
-export async function openPglite(dataDir?: string): Promise<Db> {
+/** Embedded Postgres: `dataDir` is a folder, or undefined for memory only (tests), optionally started from a snapshot. */
+export async function openPglite(dataDir?: string, snapshot?: Uint8Array): Promise<Db> {
   const pg = await PGlite.create({
     dataDir,
+    ...(snapshot ? { loadDataDir: new Blob([snapshot as BlobPart]) } : {}),
     extensions: { ltree, pg_trgm, unaccent, pgcrypto },
     parsers: { [DATE]: (v: string) => v, [INT8]: (v: string) => Number(v), [BYTEA]: byteaFromHex },
     serializers: { [BYTEA]: (v: Uint8Array) => byteaToHex(v) },
@@ -70,6 +71,7 @@ export async function openPglite(dataDir?: string): Promise<Db> {
       onReady?.()
       return unlisten
     },
+    snapshot: async () => new Uint8Array(await (await pg.dumpDataDir('none')).arrayBuffer()),
     close: () => pg.close(),
   }
 }

@@ -12,6 +12,8 @@ export interface Db {
   exec(sql: string): Promise<void>
   /** LISTEN on a channel; notifications arrive after the notifying transaction commits. */
   listen(channel: string, onMessage: (payload: string) => void, onReady?: () => void): Promise<() => Promise<void>>
+  /** The whole embedded database as bytes (PGlite only): tests start each file from one migrated, seeded copy. */
+  snapshot?(): Promise<Uint8Array>
   close(): Promise<void>
 }
 
