@@ -14,7 +14,7 @@ export interface HomeProps {
 
 /** Modules not built yet: a card says what will appear. */
 const UPCOMING = [
-  ['Tài liệu, tin tức', 'Văn bản, nghị quyết mới sẽ hiện ở đây.'],
+  ['Tài liệu, tin tức', 'Thư viện văn bản và tin tức của cấp ủy sẽ hiện ở đây. Tài liệu, dự thảo nghị quyết của buổi sinh hoạt nằm trong trang của buổi sinh hoạt đó (mục Sinh hoạt).'],
   ['Học tập nghị quyết', 'Các đợt học tập và bài kiểm tra sẽ hiện ở đây.'],
 ] as const
 
