@@ -159,6 +159,13 @@ export class Agent {
     return this.request(path, { method: 'POST', body, htmx: init.htmx })
   }
 
+  /** A plain form post as a browser makes it: a 303 answer is followed to the page it names. */
+  async submit(path: string, form: Record<string, string> | FormData) {
+    const res = await this.post(path, form)
+    const location = res.headers.get('Location')
+    return res.status === 303 && location ? this.get(location) : res
+  }
+
   async loadCsrf() {
     const res = await this.get('/account/password')
     const html = await res.text()

@@ -1,6 +1,7 @@
 import { Hono } from 'hono'
 import { uuidParam } from '../../kernel/http/params.ts'
 import { requireUser } from '../../kernel/auth/session.ts'
+import { doneMessage, seeOther } from '../../kernel/http/flash.ts'
 import { sessionOf, type AppContext, type AppEnv } from '../../kernel/http/context.ts'
 import { notFound } from '../../kernel/http/errors.tsx'
 import { isUuid, parseForm, type FieldErrors } from '../../kernel/http/validation.ts'
@@ -152,7 +153,8 @@ async function taskPage(c: AppContext, id: string, extra: { notice?: string; err
   })
   if (!task) notFound()
   const created = c.req.query('created')
-  return c.html(<TaskPage viewer={viewerOf(c)} task={task} notice={extra.notice ?? (created ? messages.created(Number(created) || 0) : undefined)} error={extra.error} />, status)
+  const notice = extra.notice ?? doneMessage(c, messages) ?? (created ? messages.created(Number(created) || 0) : undefined)
+  return c.html(<TaskPage viewer={viewerOf(c)} task={task} notice={notice} error={extra.error} />, status)
 }
 
 tasks.get('/:id', (c) => taskPage(c, uuidParam(c, 'id')))
@@ -172,7 +174,7 @@ tasks.post('/:id', async (c) => {
   const form = parseForm(taskEditForm, body)
   if (!form.ok) return c.html(<TaskEditForm viewer={viewerOf(c)} taskId={id} values={body} errors={form.errors} />, 400)
   if (!(await c.get('data').withUser(sessionOf(c), (tx) => q.update(tx, id, form.value)))) notFound()
-  return taskPage(c, id, { notice: messages.saved })
+  return seeOther(c, `/tasks/${id}`, 'saved', () => taskPage(c, id, { notice: messages.saved }))
 })
 
 /** An attachment, after RLS let the user read its row. */
@@ -188,7 +190,7 @@ tasks.get('/files/:fileId', async (c) => {
 })
 
 /** Runs a change on one assignment under RLS; a refused change (42501) or an unknown one is a 404. */
-async function onAssignment(c: AppContext, change: (tx: Tx, assigneeId: string) => Promise<{ notice?: string; error?: string }>) {
+async function onAssignment(c: AppContext, change: (tx: Tx, assigneeId: string) => Promise<{ done?: keyof typeof messages; error?: string }>) {
   const assigneeId = uuidParam(c, 'assigneeId')
   const outcome = await c
     .get('data')
@@ -201,7 +203,9 @@ async function onAssignment(c: AppContext, change: (tx: Tx, assigneeId: string) 
       throw error
     })
   if (!outcome) notFound()
-  return taskPage(c, outcome.taskId, outcome, outcome.error ? 400 : 200)
+  if (outcome.error || !outcome.done) return taskPage(c, outcome.taskId, { error: outcome.error }, 400)
+  const done = outcome.done
+  return seeOther(c, `/tasks/${outcome.taskId}`, done, () => taskPage(c, outcome.taskId, { notice: messages[done] as string }))
 }
 
 tasks.post('/assignments/:assigneeId/report', async (c) => {
@@ -214,7 +218,7 @@ tasks.post('/assignments/:assigneeId/report', async (c) => {
     const { progress, report, finished } = form.value
     if (!(await q.report(tx, id, progress, report, finished))) return { error: messages.closed }
     await attach(c, tx, (await q.taskOf(tx, id))!, id, files.uploads)
-    return { notice: finished ? messages.finished : messages.reported }
+    return { done: finished ? 'finished' : 'reported' }
   })
 })
 
@@ -225,6 +229,6 @@ tasks.post('/assignments/:assigneeId/review', async (c) => {
     const accept = form.value.decision === 'accept'
     if (!accept && !form.value.note) return { error: messages.returnNeedsNote }
     if (!(await q.review(tx, id, accept, form.value.note))) return { error: messages.notReported }
-    return { notice: accept ? messages.accepted : messages.returned }
+    return { done: accept ? 'accepted' : 'returned' }
   })
 })
