@@ -6,6 +6,23 @@ import { LOGINS, signIn } from './members.e2e.ts'
 const markWindow = (page: Page) => page.evaluate(() => ((window as unknown as { marker: number }).marker = Math.random()))
 const windowMark = (page: Page) => page.evaluate(() => (window as unknown as { marker: number }).marker)
 
+/** Fills the meeting form so the meeting is under way: it started two minutes ago (Vietnam time), entered as already held. */
+async function underWay(page: Page) {
+  const at = new Date(Math.max(Date.now() - 2 * 60_000, Date.parse(`${new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10)}T00:00:00+07:00`)) + 7 * 3600_000).toISOString()
+  await page.getByLabel('Ngày họp').fill(at.slice(0, 10))
+  await page.getByLabel('Giờ bắt đầu').fill(at.slice(11, 16))
+  await page.getByLabel('Ghi lại cuộc họp đã diễn ra').check()
+}
+
+/** Collects what the browser reports about the Content-Security-Policy (an inline style, a script). */
+function cspViolations(page: Page): string[] {
+  const seen: string[] = []
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) seen.push(message.text())
+  })
+  return seen
+}
+
 /** The demo member opens the meeting page and checks in. */
 async function memberChecksIn(browser: Browser, url: string, meetingUrl: string) {
   const member = await signIn(browser, url, LOGINS.member)
@@ -23,6 +40,7 @@ export const scenarios: Record<string, (browser: Browser, url: string) => Promis
     await secretary.getByRole('link', { name: 'Lên lịch sinh hoạt' }).click()
     await secretary.getByLabel('Địa điểm').fill('Nhà văn hóa khu phố 1')
     await secretary.getByLabel('Chương trình').fill('1. Kiểm điểm\n2. Phương hướng')
+    await underWay(secretary)
     await secretary.getByRole('button', { name: 'Lưu' }).click()
     await secretary.getByText('Đã lưu lịch sinh hoạt.').waitFor()
     const meetingUrl = secretary.url().split('?')[0]
@@ -30,6 +48,8 @@ export const scenarios: Record<string, (browser: Browser, url: string) => Promis
     // the secretary keeps the meeting page open: the comment must arrive live
     await secretary.goto(meetingUrl)
     await secretary.getByText('Chưa có ý kiến nào.').waitFor()
+    await secretary.getByText('0 ý kiến').waitFor()
+    const violations = cspViolations(secretary)
     const secretaryMarker = await markWindow(secretary)
     const { member, marker } = await memberChecksIn(browser, url, meetingUrl)
     assert.equal(await windowMark(member), marker, 'no reload')
@@ -41,7 +61,9 @@ export const scenarios: Record<string, (browser: Browser, url: string) => Promis
     await member.screenshot({ path: 'e2e/artifacts/meeting-member-360.png', fullPage: true })
 
     await secretary.getByText('Đề nghị bổ sung nội dung <b>học tập</b> nghị quyết.').waitFor({ timeout: 5000 })
+    await secretary.getByText('1 ý kiến').waitFor({ timeout: 5000 })
     assert.equal(await windowMark(secretary), secretaryMarker, 'arrived live, no reload')
+    assert.deepEqual(violations, [], 'no CSP violation while comments arrive')
     await secretary.reload()
     await secretary.getByText(/Có mặt\s+1/).first().waitFor()
     await secretary.getByRole('button', { name: 'Tiếp thu vào nghị quyết' }).click()
@@ -55,6 +77,7 @@ export const scenarios: Record<string, (browser: Browser, url: string) => Promis
     const secretary = await signIn(browser, url, LOGINS.cellSecretary)
     await secretary.goto(`${url}/meetings/new`)
     await secretary.getByLabel('Tiêu đề').fill('Họp biểu quyết nghị quyết')
+    await underWay(secretary)
     await secretary.getByRole('button', { name: 'Lưu' }).click()
     await secretary.getByText('Đã lưu lịch sinh hoạt.').waitFor()
     const meetingUrl = secretary.url().split('?')[0]
@@ -69,6 +92,11 @@ export const scenarios: Record<string, (browser: Browser, url: string) => Promis
     await member.getByRole('button', { name: 'Tán thành', exact: true }).click({ timeout: 5000 })
     await member.getByText('Bạn đã chọn:').waitFor()
     await secretary.locator('#vote-tally li', { hasText: 'Tán thành: 1' }).first().waitFor({ timeout: 5000 })
+    // the secretary checks in during the vote: his/her buttons appear without a reload
+    await secretary.getByRole('button', { name: 'Tôi có mặt' }).click()
+    await secretary.getByText('Bạn: Có mặt').waitFor()
+    await secretary.getByRole('button', { name: 'Tán thành', exact: true }).click({ timeout: 5000 })
+    await secretary.locator('#vote-tally li', { hasText: 'Tán thành: 2' }).first().waitFor({ timeout: 5000 })
 
     await member.getByLabel('Ý kiến của bạn').fill('Ý kiến cần ẩn trong buổi họp')
     await member.getByRole('button', { name: 'Gửi ý kiến' }).click()
@@ -100,6 +128,7 @@ export const scenarios: Record<string, (browser: Browser, url: string) => Promis
     await secretary.getByLabel('Tiêu đề').fill('Họp lập biên bản')
     await secretary.getByLabel('Chủ trì').selectOption({ label: me })
     await secretary.getByLabel('Thư ký').selectOption({ label: me })
+    await underWay(secretary)
     await secretary.getByRole('button', { name: 'Lưu' }).click()
     await secretary.getByText('Đã lưu lịch sinh hoạt.').waitFor()
     await secretary.getByRole('button', { name: 'Tôi có mặt' }).click()

@@ -36,6 +36,8 @@ describe('attendance', () => {
     expect(html.startsWith('<section class="card" id="attendance"')).toBe(true)
     expect(html).toContain('Đã điểm danh: có mặt.')
     expect(html).toContain('Bạn: Có mặt')
+    // the vote block reloads the buttons of whoever is now present
+    expect(JSON.parse(res.headers.get('HX-Trigger')!)).toEqual({ 'attendance-changed': { target: 'body' } })
     await member.post(`${url}/check-in`, {}, { htmx: true })
     const rows = await t.runtime.data.asSystem('test: attendance rows', async (tx) =>
       tx.query<{ status: string; by_proxy: boolean }>(`select status, by_proxy from public.meeting_attendance where meeting_id = $1`, [url.split('/').pop()]))

@@ -29,6 +29,8 @@ describe('live comment stream', () => {
     expect(frame.data).not.toContain('<script>')
     expect(frame.data).toContain(`id="comment-${frame.id}"`)
     expect(frame.data).toContain('Tiếp thu vào nghị quyết')
+    // the counter travels with the comment, so "n ý kiến" follows the list
+    expect(frame.data).toMatch(/<p class="muted" id="comment-count" hx-swap-oob="true">1 ý kiến<\/p>/)
   })
 
   it('a reconnect with Last-Event-ID gets exactly what it missed, in order', async () => {
