@@ -10,6 +10,7 @@ import { CalendarPage } from '../../../views/calendar/CalendarPage.tsx'
 import { EventForm, EventPage, type EventFormValues } from '../../../views/calendar/EventPages.tsx'
 import { eventForm, messages } from './calendar.forms.ts'
 import * as q from './calendar.queries.ts'
+import { doneMessage, seeOther } from '../../kernel/http/flash.ts'
 
 /** The work calendar: month / week / agenda views, events, and the personal iCalendar feed. */
 export const calendar = new Hono<AppEnv>()
@@ -41,6 +42,7 @@ function period(view: string, date: string) {
 
 const vietnamMidnight = (day: string) => new Date(`${day}T00:00:00+07:00`)
 
+/** The secret feed address is shown once, in the answer to the post that made it: never in a URL. */
 async function calendarPage(c: AppContext, extra: { notice?: string; feedUrl?: string } = {}) {
   const view = ['month', 'week', 'agenda'].includes(c.req.query('view') ?? '') ? c.req.query('view')! : 'month'
   const asked = c.req.query('date') ?? ''
@@ -68,7 +70,7 @@ async function calendarPage(c: AppContext, extra: { notice?: string; feedUrl?: s
   )
 }
 
-calendar.get('/', requireUser, (c) => calendarPage(c))
+calendar.get('/', requireUser, (c) => calendarPage(c, { notice: doneMessage(c, messages) }))
 
 async function eventFormPage(c: AppContext, values: EventFormValues, errors: FieldErrors = {}, status: 200 | 400 = 200, page?: { title: string; action: string; back: string }) {
   const audiences = await c.get('data').withUser(sessionOf(c), q.audiences)
@@ -114,7 +116,7 @@ calendar.post('/events/:id', requireUser, async (c) => {
 calendar.post('/events/:id/delete', requireUser, async (c) => {
   const id = uuidParam(c, 'id')
   if (!(await c.get('data').withUser(sessionOf(c), (tx) => q.deleteEvent(tx, id)))) notFound()
-  return calendarPage(c, { notice: messages.deleted })
+  return seeOther(c, '/calendar', 'deleted', () => calendarPage(c, { notice: messages.deleted }))
 })
 
 calendar.get('/events/new', requireUser, (c) => eventFormPage(c, { date: today(), start: '08:00', end: '11:00' }))
@@ -152,7 +154,7 @@ calendar.post('/feed', requireUser, async (c) => {
 
 calendar.post('/feed/revoke', requireUser, async (c) => {
   await c.get('data').withUser(sessionOf(c), q.revokeFeed)
-  return calendarPage(c, { notice: messages.feedRevoked })
+  return seeOther(c, '/calendar', 'feedRevoked', () => calendarPage(c, { notice: messages.feedRevoked }))
 })
 
 /**

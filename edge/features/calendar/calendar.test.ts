@@ -45,7 +45,7 @@ describe('work calendar', () => {
     await ward.post(url, { org_id: await orgIdByPath(t, 'ns.tp1.g1'), title: 'Sự kiện đã sửa', date: tomorrow(), start: '14:30', end: '15:30' })
     expect(await (await member.get(url)).text()).toContain('Sự kiện đã sửa')
     expect((await member.post(`${url}/delete`, {})).status).toBe(404)
-    expect(await (await ward.post(`${url}/delete`, {})).text()).toContain('Đã xóa sự kiện.')
+    expect(await (await ward.submit(`${url}/delete`, {})).text()).toContain('Đã xóa sự kiện.')
     expect((await member.get(url)).status).toBe(404)
   })
 

@@ -14,6 +14,7 @@ import { listQuery, memberForm, messages, statusChange, type ListQuery, type Mem
 import * as q from './members.queries.ts'
 import { memberImport } from './members.import.tsx'
 import { memberExport } from './members.export.ts'
+import { doneMessage, seeOther } from '../../kernel/http/flash.ts'
 
 export const members = new Hono<AppEnv>()
 members.use(requireUser)
@@ -114,7 +115,7 @@ async function profilePage(c: AppContext, id: string, extra: { notice?: string; 
 
 members.get('/:id', (c) => {
   const saved = c.req.query('saved')
-  return profilePage(c, c.req.param('id'), { notice: saved ? messages.updated : undefined })
+  return profilePage(c, c.req.param('id'), { notice: saved ? messages.updated : doneMessage(c, messages) })
 })
 
 function toFormValues(member: Record<string, unknown>): FormValues {
@@ -156,9 +157,10 @@ members.post('/:id/status', async (c) => {
     })
   if (changed === 'not-yours') return profilePage(c, id, { errors: { _form: messages.statusNotYours } }, 403)
   if (!changed) notFound()
-  return profilePage(c, id, { notice: messages.statusChanged })
+  return seeOther(c, `/members/${id}`, 'statusChanged', () => profilePage(c, id, { notice: messages.statusChanged }))
 })
 
+// answered with the page itself, never a redirect: the temporary password is shown once and never put in a URL
 members.post('/:id/login', async (c) => {
   const id = c.req.param('id')
   if (!isUuid(id)) notFound()

@@ -162,7 +162,7 @@ describe('status changes', () => {
     expect(await missingDate.text()).toContain('Ngày chính thức: bắt buộc nhập.')
     await secretary.post(`${url}/status`, { change: 'official', date: '2025-01-10' })
     await secretary.post(`${url}/status`, { change: 'exempt', reason: 'Ốm dài ngày' })
-    const html = await (await secretary.post(`${url}/status`, { change: 'deceased', date: '2026-01-02' })).text()
+    const html = await (await secretary.submit(`${url}/status`, { change: 'deceased', date: '2026-01-02' })).text()
     expect(html).toContain('Chính thức')
     expect(html).toContain('Ốm dài ngày')
     expect(html).toContain('02/01/2026')

@@ -108,7 +108,7 @@ describe('leaving ends access', () => {
       const staff = await t.signIn(LOGINS.staff)
       const change = how === 'left_on' ? 'left' : 'deceased'
       const res = await staff.post(`/members/${person.id}/status`, { change, date: vietnamDate(new Date()) })
-      expect(res.status).toBe(200)
+      expect(res.status).toBe(303)
       expect((await person.agent.get('/')).status).toBe(302)
       const again = await t.anonymous().post('/login', { login: person.phone, password: DEMO_PASSWORD })
       expect(again.status).toBe(403)
@@ -282,7 +282,7 @@ describe('standing is decided from above too', () => {
     const person = await newPerson('ns.tp1.g1.c1', 'Cấp Ủy Phường Nghỉ')
     await giveRole(person.id, 'ns.tp1.g1', 'deputy_secretary', '2025-01-01')
     const staff = await t.signIn(LOGINS.staff)
-    expect((await staff.post(`/members/${person.id}/status`, { change: 'left', date: vietnamDate(new Date()) })).status).toBe(200)
+    expect((await staff.post(`/members/${person.id}/status`, { change: 'left', date: vietnamDate(new Date()) })).status).toBe(303)
   })
 })
 
