@@ -22,6 +22,40 @@ create table if not exists public.organizations (
   check (valid_to is null or valid_to >= valid_from)
 );
 
+/*
+ * Which kind of organization may sit directly under which (DOMAIN.md: province → commune →
+ * grassroots committee / grassroots cell → sub-committee → cell → party group). Data, not
+ * code: a rule changes by a migration, and the trigger below and the forms read the same rows.
+ *   province_committee   → commune_committee; grassroots bodies directly under the province
+ *                          (agencies, companies): grassroots_committee, grassroots_cell
+ *   commune_committee    → grassroots_committee, grassroots_cell
+ *   grassroots_committee → sub_committee, cell
+ *   sub_committee        → cell
+ *   grassroots_cell, cell → party_group
+ *   party_group          → nothing
+ * A root (no parent) may be of any kind: a deployment may serve one province, or one commune.
+ */
+create table if not exists public.org_kind_rules (
+  parent_kind text not null check (parent_kind in ('province_committee', 'commune_committee', 'grassroots_committee',
+                                                   'grassroots_cell', 'sub_committee', 'cell', 'party_group')),
+  child_kind text not null check (child_kind in ('province_committee', 'commune_committee', 'grassroots_committee',
+                                                 'grassroots_cell', 'sub_committee', 'cell', 'party_group')),
+  primary key (parent_kind, child_kind)
+);
+
+insert into public.org_kind_rules (parent_kind, child_kind) values
+  ('province_committee', 'commune_committee'),
+  ('province_committee', 'grassroots_committee'),
+  ('province_committee', 'grassroots_cell'),
+  ('commune_committee', 'grassroots_committee'),
+  ('commune_committee', 'grassroots_cell'),
+  ('grassroots_committee', 'sub_committee'),
+  ('grassroots_committee', 'cell'),
+  ('sub_committee', 'cell'),
+  ('grassroots_cell', 'party_group'),
+  ('cell', 'party_group')
+on conflict do nothing;
+
 -- indexes ------------------------------------------------------------------------------
 create unique index if not exists organizations_active_path_key on public.organizations (path) where valid_to is null;
 create index if not exists organizations_path_gist on public.organizations using gist (path);
@@ -76,6 +110,52 @@ $$;
 drop trigger if exists organizations_guard_move on public.organizations;
 create trigger organizations_guard_move before update on public.organizations
   for each row execute function app.organizations_guard_move();
+
+/*
+ * A node's kind must be allowed under its parent's kind (public.org_kind_rules), when it is
+ * created, moved (parent_id) or retyped (kind); a retyped node must still accept its open
+ * children. Refusals are check violations (23514) naming the constraint org_kind_rules, which
+ * the app turns into a Vietnamese message. Named to fire after organizations_guard_move, so a
+ * move to a target outside the user's scope is refused as such (42501) first. Security
+ * definer: the rules are read whatever the caller may read. The demo seed inserts with
+ * triggers off (session_replication_role = replica); a test checks that its tree obeys.
+ */
+create or replace function app.organizations_kind_check() returns trigger
+language plpgsql security definer
+set search_path = ''
+as $$
+declare
+  v_parent_kind text;
+  misfit text;
+begin
+  if tg_op = 'UPDATE' and new.parent_id is not distinct from old.parent_id and new.kind = old.kind then
+    return new;
+  end if;
+  if new.parent_id is not null then
+    select p.kind into v_parent_kind from public.organizations p where p.id = new.parent_id;
+    -- a missing parent is organizations_set_path's error (23503)
+    if v_parent_kind is not null and not exists (
+         select 1 from public.org_kind_rules r where r.parent_kind = v_parent_kind and r.child_kind = new.kind) then
+      raise exception 'an organization of kind % cannot be placed under one of kind %', new.kind, v_parent_kind
+        using errcode = '23514', constraint = 'org_kind_rules';
+    end if;
+  end if;
+  if tg_op = 'UPDATE' and new.kind <> old.kind then
+    select c.kind into misfit from public.organizations c
+     where c.parent_id = new.id and c.valid_to is null
+       and not exists (select 1 from public.org_kind_rules r where r.parent_kind = new.kind and r.child_kind = c.kind)
+     limit 1;
+    if misfit is not null then
+      raise exception 'an organization of kind % cannot hold its child of kind %', new.kind, misfit
+        using errcode = '23514', constraint = 'org_kind_rules';
+    end if;
+  end if;
+  return new;
+end
+$$;
+drop trigger if exists organizations_kind_check on public.organizations;
+create trigger organizations_kind_check before insert or update of parent_id, kind on public.organizations
+  for each row execute function app.organizations_kind_check();
 
 /* Every change to the tree is audited. */
 create or replace function app.organizations_audit() returns trigger
@@ -186,8 +266,19 @@ create policy "Committee managers can update organizations in their subtree" on 
   using (path operator(extensions.<@) any ((select app.managed_scope(true))::extensions.ltree[]))
   with check (path operator(extensions.<@) any ((select app.managed_scope(true))::extensions.ltree[]));
 
+/* Anyone who manages part of the tree (a current role) reads the kind rules, to be offered
+   only allowed kinds and targets; a signed-in stranger reads nothing, like every table.
+   Nobody writes them through the API: there is no insert, update or delete policy or grant;
+   a migration changes them. */
+alter table public.org_kind_rules enable row level security;
+drop policy if exists "Managers can read which kinds of organization may hold which" on public.org_kind_rules;
+create policy "Managers can read which kinds of organization may hold which" on public.org_kind_rules
+  for select to authenticated
+  using (cardinality((select app.managed_scope())) > 0);
+
 -- grants ---------------------------------------------------------------------------------
 grant select, insert, update on public.organizations to authenticated;
+grant select on public.org_kind_rules to authenticated;
 
 -- audit log policies (the log is the kernel's; its scope needs the tree) -------------------------------------------------------------------
 /* Committee staff read the trail of their subtree; a member reads what was done to his/her

@@ -18,18 +18,27 @@ export interface OrgPageProps {
   /** Not `children`: hono/jsx unwraps a one-element `children` array into the element itself. */
   units: OrgNodeView[]
   roles: { role: string; member_id: string; full_name: string | null }[]
+  /** Kinds this organization may hold (public.org_kind_rules); empty when it holds none or the user may not restructure. */
+  childKinds: string[]
+  /** Where it may move: kinds that may hold it. */
   targets: { id: string; name: string; path: string }[]
+  /** What it may merge into: the same kind. */
+  mergeTargets: { id: string; name: string; path: string }[]
   notice?: string
   errors?: Record<string, string>
+  /** What the user typed in the form that failed, shown again. */
+  input?: Record<string, string>
 }
-
-const KIND_OPTIONS = Object.entries(ORG_KIND_LABELS) as [string, string][]
 
 export function OrgPage(props: OrgPageProps) {
   const o = props.org
   const e = props.errors ?? {}
   const csrf = props.viewer.csrf
-  const targets = props.targets.map((t) => [t.id, `${t.name} (${t.path})`] as const)
+  const targetOption = (t: { id: string; name: string; path: string }) => [t.id, `${t.name} (${t.path})`] as const
+  const targets = props.targets.map(targetOption)
+  const mergeTargets = props.mergeTargets.map(targetOption)
+  const kindOptions = props.childKinds.map((k) => [k, ORG_KIND_LABELS[k] ?? k] as const)
+  const input = props.input ?? {}
   return (
     <Layout title={o.name} viewer={props.viewer} current="/orgs">
       <p>
@@ -83,13 +92,15 @@ export function OrgPage(props: OrgPageProps) {
       </section>
       {o.can_restructure && !o.valid_to && (
         <div class="grid two">
-          <form method="post" action={`/orgs/${o.id}/children`} class="card">
-            <h2>Thêm tổ chức trực thuộc</h2>
-            <CsrfField token={csrf} />
-            <Field id="f-child-name" name="name" label="Tên" error={e.child_name} required maxlength={200} />
-            <SelectField name="kind" label="Loại" value="cell" error={e.kind} options={KIND_OPTIONS} />
-            <button type="submit">Thêm</button>
-          </form>
+          {kindOptions.length > 0 && (
+            <form method="post" action={`/orgs/${o.id}/children`} class="card">
+              <h2>Thêm tổ chức trực thuộc</h2>
+              <CsrfField token={csrf} />
+              <Field id="f-child-name" name="name" label="Tên" value={input.child_name} error={e.child_name} required maxlength={200} />
+              <SelectField name="kind" label="Loại" value={input.kind ?? (props.childKinds.includes('cell') ? 'cell' : kindOptions[0][0])} error={e.kind} options={kindOptions} />
+              <button type="submit">Thêm</button>
+            </form>
+          )}
           <form method="post" action={`/orgs/${o.id}/rename`} class="card">
             <h2>Đổi tên</h2>
             <CsrfField token={csrf} />
@@ -104,12 +115,14 @@ export function OrgPage(props: OrgPageProps) {
               <button type="submit">Chuyển</button>
             </form>
           )}
-          {targets.length > 0 && (
+          {targets.length === 0 && e.move && <p class="card error">{e.move}</p>}
+          {mergeTargets.length === 0 && e.merge && <p class="card error">{e.merge}</p>}
+          {mergeTargets.length > 0 && (
             <form method="post" action={`/orgs/${o.id}/merge`} class="card">
               <h2>Hợp nhất vào tổ chức khác</h2>
-              <p class="muted">Đảng viên và tổ chức trực thuộc chuyển sang tổ chức đích; tổ chức này đóng lại và được lưu trong lịch sử.</p>
+              <p class="muted">Đảng viên và tổ chức trực thuộc chuyển sang tổ chức đích (cùng loại); tổ chức này đóng lại và được lưu trong lịch sử.</p>
               <CsrfField token={csrf} />
-              <SelectField name="target" label="Tổ chức đích" error={e.merge} blank="— Chọn —" options={targets} />
+              <SelectField name="into" label="Tổ chức đích" error={e.merge} blank="— Chọn —" options={mergeTargets} />
               <button type="submit">Hợp nhất</button>
             </form>
           )}

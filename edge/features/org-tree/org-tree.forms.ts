@@ -9,6 +9,8 @@ export const childForm = z.object({
   kind: z.enum(ORG_KINDS, { error: 'Chọn loại tổ chức.' }),
 })
 export const targetForm = z.object({ target: field.uuid('Tổ chức đích') })
+/** Its own field name: the move and merge forms share a page, and field ids follow names. */
+export const mergeForm = z.object({ into: field.uuid('Tổ chức đích') })
 
 export const messages = {
   created: 'Đã tạo tổ chức.',
@@ -18,4 +20,7 @@ export const messages = {
   badTarget: 'Không chuyển được: nơi đến không hợp lệ hoặc nằm trong chính tổ chức này.',
   sameCode: 'Nơi đến đã có tổ chức trùng mã.',
   mergeSelf: 'Không thể hợp nhất một tổ chức vào chính nó.',
+  badMergeTarget: 'Không hợp nhất được: chỉ hợp nhất vào một tổ chức cùng loại, ngoài tổ chức này, trong phạm vi bạn quản lý.',
+  kindRefused: (child: string, parent: string) => `Không thể đặt ${child} trực thuộc ${parent}. Chọn một loại trong danh sách.`,
+  moveKindRefused: (node: string, target: string) => `Không chuyển được: ${node} không thể trực thuộc ${target}.`,
 }

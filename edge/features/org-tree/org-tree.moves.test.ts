@@ -45,7 +45,7 @@ async function fillCell() {
   await system('rows of every kind in one cell', async (q) => {
     const [cell] = await q(`select id from public.organizations where path = $1::ltree`, [CELL])
     const members = (await q(`select id from public.members where org_id = $1 order by full_name limit 2`, [cell.id])).map((r) => r.id)
-    const [meeting] = await q(`insert into public.meetings (org_id, kind, title, starts_at, chair_id) values ($1, 'regular', 'Sinh hoạt trước khi chuyển', now() - interval '2 hours', $2) returning id`, [cell.id, members[0]])
+    const [meeting] = await q(`insert into public.meetings (org_id, kind, title, starts_at, chair_id, recorded_late) values ($1, 'regular', 'Sinh hoạt trước khi chuyển', now() - interval '2 hours', $2, true) returning id`, [cell.id, members[0]])
     await q(`insert into public.meeting_attendance (meeting_id, member_id, status) values ($1, $2, 'present')`, [meeting.id, members[0]])
     await q(`insert into public.meeting_comments (meeting_id, author_id, body) values ($1, $2, 'Ý kiến trước khi chuyển')`, [meeting.id, members[0]])
     await q(`insert into public.meeting_ballots (meeting_id) values ($1)`, [meeting.id])
@@ -116,7 +116,7 @@ describe('moving a cell carries every copy of its key', () => {
 
   it('after a merge every copied key still names an existing organization', async () => {
     const staff = await t.signIn(LOGINS.staff)
-    const res = await staff.post(`/orgs/${await orgIdByPath(t, MOVED)}/merge`, { target: await orgIdByPath(t, 'ns.tp1.g2.c1') })
+    const res = await staff.post(`/orgs/${await orgIdByPath(t, MOVED)}/merge`, { into: await orgIdByPath(t, 'ns.tp1.g2.c1') })
     expect(res.status).toBe(200)
     const dangling: string[] = []
     for (const column of await keyColumns()) {

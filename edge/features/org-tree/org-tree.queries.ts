@@ -71,15 +71,43 @@ export async function rolesOf(tx: Tx, orgId: string): Promise<{ role: string; me
   )
 }
 
-/** Where a node may go: nodes the user restructures, outside the node's own subtree. */
-export async function moveTargets(tx: Tx, id: string): Promise<{ id: string; name: string; path: string }[]> {
+/** Which kind may sit directly under which (public.org_kind_rules, the rows the database's trigger checks). */
+export async function kindRules(tx: Tx): Promise<{ parent_kind: string; child_kind: string }[]> {
+  return tx.query(`select parent_kind, child_kind from public.org_kind_rules order by parent_kind, child_kind`)
+}
+
+export interface OrgTarget {
+  id: string
+  name: string
+  path: string
+}
+
+/**
+ * Where a node may go: open nodes the user restructures, outside the node's own subtree, not
+ * its present parent, and of a kind that may hold the node's kind.
+ */
+export async function moveTargets(tx: Tx, id: string): Promise<OrgTarget[]> {
   return tx.query(
     `select o.id, o.name, o.path::text as path
        from public.organizations o, public.organizations self
       where self.id = $1 and o.valid_to is null
         and o.path <@ any ((select app.managed_scope(true))::ltree[])
         and not (o.path <@ self.path)
-        and o.kind not in ('party_group')
+        and o.id is distinct from self.parent_id
+        and exists (select 1 from public.org_kind_rules r where r.parent_kind = o.kind and r.child_kind = self.kind)
+      order by o.path limit 2000`,
+    [id],
+  )
+}
+
+/** What a node may merge into: open nodes of the same kind that the user restructures, outside its subtree. */
+export async function mergeTargets(tx: Tx, id: string): Promise<OrgTarget[]> {
+  return tx.query(
+    `select o.id, o.name, o.path::text as path
+       from public.organizations o, public.organizations self
+      where self.id = $1 and o.valid_to is null and o.kind = self.kind
+        and o.path <@ any ((select app.managed_scope(true))::ltree[])
+        and not (o.path <@ self.path)
       order by o.path limit 2000`,
     [id],
   )

@@ -7,7 +7,8 @@ import type { Tx } from '../../kernel/db/types.ts'
 import { OrgTreePage } from '../../../views/org-tree/OrgTreePage.tsx'
 import { OrgChildren } from '../../../views/org-tree/OrgChildren.tsx'
 import { OrgPage } from '../../../views/org-tree/OrgPage.tsx'
-import { childForm, messages, nameForm, targetForm } from './org-tree.forms.ts'
+import { childForm, mergeForm, messages, nameForm, ORG_KINDS, targetForm } from './org-tree.forms.ts'
+import { ORG_KIND_LABELS } from '../../../views/components/labels.ts'
 import * as q from './org-tree.queries.ts'
 
 export const orgTree = new Hono<AppEnv>()
@@ -26,15 +27,24 @@ orgTree.get('/', async (c) => {
   return c.html(<OrgTreePage viewer={viewerOf(c)} roots={roots} />)
 })
 
-async function orgPage(c: AppContext, id: string, extra: { notice?: string; errors?: FieldErrors } = {}, status: 200 | 400 | 409 = 200) {
+/** The kinds a `kind` may hold, top of the hierarchy first. */
+const allowedUnder = (kind: string, rules: { parent_kind: string; child_kind: string }[]) =>
+  ORG_KINDS.filter((k) => rules.some((r) => r.parent_kind === kind && r.child_kind === k))
+
+type PageExtra = { notice?: string; errors?: FieldErrors; input?: Record<string, string> }
+
+async function orgPage(c: AppContext, id: string, extra: PageExtra = {}, status: 200 | 400 | 409 = 200) {
   const page = await c.get('data').withUser(sessionOf(c), async (tx) => {
     const org = await q.getOrg(tx, id)
     if (!org) return null
+    const restructures = org.can_restructure && !org.valid_to
     return {
       org,
       units: await q.children(tx, id),
       roles: await q.rolesOf(tx, id),
-      targets: org.can_restructure ? await q.moveTargets(tx, id) : [],
+      childKinds: restructures ? allowedUnder(org.kind, await q.kindRules(tx)) : [],
+      targets: restructures ? await q.moveTargets(tx, id) : [],
+      mergeTargets: restructures ? await q.mergeTargets(tx, id) : [],
     }
   })
   if (!page) notFound()
@@ -50,32 +60,63 @@ orgTree.get('/:id/children', async (c) => {
   return c.html(<OrgChildren nodes={nodes} />)
 })
 
-/** Runs a restructuring change; "not allowed" from RLS or a trigger reads as 404, a clash as 409. */
-async function restructure(c: AppContext, id: string, change: (tx: Tx) => Promise<boolean | string>, errorKey: string, failure: string) {
+const kindLabel = (kind: string | undefined) => (kind && ORG_KIND_LABELS[kind]) || kind || ''
+
+/**
+ * Runs a restructuring change; "not allowed" from RLS or a trigger reads as 404 before the
+ * change and as `failure` after, a clash as 409, a kind the parent may not hold (23514 from
+ * the database's org_kind_rules check) as `kindFailure()`, asked after the rollback.
+ */
+async function restructure(
+  c: AppContext,
+  id: string,
+  change: (tx: Tx, org: q.OrgDetail) => Promise<boolean | string>,
+  errorKey: string,
+  failure: string,
+  kindFailure: () => string = () => failure,
+  input: Record<string, string> = {},
+) {
   const outcome = await c
     .get('data')
-    .withUser(sessionOf(c), async (tx) => ((await q.getOrg(tx, id))?.can_restructure ? change(tx) : 'not-found'))
+    .withUser(sessionOf(c), async (tx) => {
+      const org = await q.getOrg(tx, id)
+      return org?.can_restructure ? change(tx, org) : 'not-found'
+    })
     .catch((error) => {
       const code = (error as { code?: string }).code
       if (code === '23505') return 'clash'
+      if (code === '23514') return 'kind'
       if (code === '42501') return false
       throw error
     })
   if (outcome === 'not-found') notFound()
-  if (outcome === 'clash') return orgPage(c, id, { errors: { [errorKey]: messages.sameCode } }, 409)
-  if (outcome === false) return orgPage(c, id, { errors: { [errorKey]: failure } }, 400)
+  if (outcome === 'clash') return orgPage(c, id, { errors: { [errorKey]: messages.sameCode }, input }, 409)
+  if (outcome === 'kind') return orgPage(c, id, { errors: { [errorKey]: kindFailure() }, input }, 400)
+  if (outcome === false) return orgPage(c, id, { errors: { [errorKey]: failure }, input }, 400)
   return null
 }
 
 orgTree.post('/:id/children', async (c) => {
   const id = orgId(c)
-  const form = parseForm(childForm, await c.req.parseBody())
-  if (!form.ok) return orgPage(c, id, { errors: { child_name: form.errors.name, kind: form.errors.kind } }, 400)
+  const body = await c.req.parseBody()
+  const form = parseForm(childForm, body)
+  const input = { child_name: String(body.name ?? ''), kind: String(body.kind ?? '') }
+  if (!form.ok) return orgPage(c, id, { errors: { child_name: form.errors.name, kind: form.errors.kind }, input }, 400)
   let childId = ''
-  const failed = await restructure(c, id, async (tx) => {
-    childId = await q.createChild(tx, id, form.value.name, form.value.kind)
-    return true
-  }, 'child_name', messages.badTarget)
+  let parentKind = ''
+  const failed = await restructure(
+    c,
+    id,
+    async (tx, org) => {
+      parentKind = org.kind
+      childId = await q.createChild(tx, id, form.value.name, form.value.kind)
+      return true
+    },
+    'kind',
+    messages.badTarget,
+    () => messages.kindRefused(kindLabel(form.value.kind), kindLabel(parentKind)),
+    input,
+  )
   return failed ?? c.redirect(`/orgs/${childId}`, 303)
 })
 
@@ -91,21 +132,33 @@ orgTree.post('/:id/move', async (c) => {
   const id = orgId(c)
   const form = parseForm(targetForm, await c.req.parseBody())
   if (!form.ok) return orgPage(c, id, { errors: { move: form.errors.target } }, 400)
-  const failed = await restructure(c, id, (tx) => q.move(tx, id, form.value.target), 'move', messages.badTarget)
+  let kinds = { node: '', target: '' }
+  const failed = await restructure(
+    c,
+    id,
+    async (tx, org) => {
+      kinds = { node: org.kind, target: (await q.getOrg(tx, form.value.target))?.kind ?? '' }
+      return q.move(tx, id, form.value.target)
+    },
+    'move',
+    messages.badTarget,
+    () => messages.moveKindRefused(kindLabel(kinds.node), kindLabel(kinds.target)),
+  )
   return failed ?? orgPage(c, id, { notice: messages.moved })
 })
 
 orgTree.post('/:id/merge', async (c) => {
   const id = orgId(c)
-  const form = parseForm(targetForm, await c.req.parseBody())
-  if (!form.ok) return orgPage(c, id, { errors: { merge: form.errors.target } }, 400)
-  if (form.value.target === id) return orgPage(c, id, { errors: { merge: messages.mergeSelf } }, 400)
+  const form = parseForm(mergeForm, await c.req.parseBody())
+  if (!form.ok) return orgPage(c, id, { errors: { merge: form.errors.into } }, 400)
+  const target = form.value.into
+  if (target === id) return orgPage(c, id, { errors: { merge: messages.mergeSelf } }, 400)
   let moved = 0
   const failed = await restructure(c, id, async (tx) => {
-    const allowed = (await q.moveTargets(tx, id)).some((t) => t.id === form.value.target)
+    const allowed = (await q.mergeTargets(tx, id)).some((t) => t.id === target)
     if (!allowed) return false
-    moved = await q.merge(tx, id, form.value.target)
+    moved = await q.merge(tx, id, target)
     return true
-  }, 'merge', messages.badTarget)
-  return failed ?? orgPage(c, form.value.target, { notice: messages.merged(moved) })
+  }, 'merge', messages.badMergeTarget)
+  return failed ?? orgPage(c, target, { notice: messages.merged(moved) })
 })

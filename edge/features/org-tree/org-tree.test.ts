@@ -114,7 +114,7 @@ describe('restructuring', () => {
       (await tx.query<{ org_id: string; n: number }>(`select org_id, count(*)::int as n from public.members where org_id = any ($1::uuid[]) group by org_id`, [[source, target]])))
     const before = await counts()
     const total = before.reduce((s, r) => s + r.n, 0)
-    const res = await staff.post(`/orgs/${source}/merge`, { target })
+    const res = await staff.post(`/orgs/${source}/merge`, { into: target })
     expect(await res.text()).toContain('Đã hợp nhất')
     const after = await counts()
     expect(after).toEqual([{ org_id: target, n: total }])
