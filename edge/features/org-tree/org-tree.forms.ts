@@ -12,10 +12,15 @@ export const targetForm = z.object({ target: field.uuid('Tổ chức đích') })
 /** Its own field name: the move and merge forms share a page, and field ids follow names. */
 export const mergeForm = z.object({ into: field.uuid('Tổ chức đích') })
 
-export const messages = {
+/** What a plain form post did, named by `?done=<key>` on the page it goes to (303). */
+export const done = {
   created: 'Đã tạo tổ chức.',
   renamed: 'Đã đổi tên.',
   moved: 'Đã chuyển tổ chức (cùng toàn bộ tổ chức trực thuộc).',
+  merged: 'Đã hợp nhất vào tổ chức này; đảng viên và tổ chức trực thuộc đã được chuyển sang. Tổ chức cũ được lưu trong lịch sử.',
+}
+
+export const messages = {
   merged: (n: number) => `Đã hợp nhất; ${n} đảng viên được chuyển sang tổ chức mới. Tổ chức cũ được lưu trong lịch sử.`,
   badTarget: 'Không chuyển được: nơi đến không hợp lệ hoặc nằm trong chính tổ chức này.',
   sameCode: 'Nơi đến đã có tổ chức trùng mã.',

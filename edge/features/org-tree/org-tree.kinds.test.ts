@@ -121,7 +121,7 @@ describe('moving and merging a unit', () => {
     const kinds = await system('kinds of the targets', async (q) => (await q(`select distinct kind from public.organizations where id = any ($1::uuid[]) order by kind`, [targets])).map((r) => r.kind))
     expect(kinds).toEqual(['grassroots_committee'])
     expect(targets).not.toContain(cell.parent_id)
-    expect(await (await staff.post(`/orgs/${cell.id}/move`, { target: (await orgAt('ns.tp1.g4')).id })).text()).toContain('Đã chuyển tổ chức')
+    expect(await (await staff.submit(`/orgs/${cell.id}/move`, { target: (await orgAt('ns.tp1.g4')).id })).text()).toContain('Đã chuyển tổ chức')
     expect(await orgAt('ns.tp1.g4.c2')).toMatchObject({ id: cell.id })
   })
 

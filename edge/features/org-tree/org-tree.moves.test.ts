@@ -89,7 +89,7 @@ describe('moving a cell carries every copy of its key', () => {
     const wardSees = await t.runtime.data.withUser(ward, async (tx) => (await tx.query<{ n: number }>(`select count(*)::int as n from public.meetings where title = 'Sinh hoạt trước khi chuyển'`))[0].n)
     expect(wardSees).toBe(1)
     const staff = await t.signIn(LOGINS.staff)
-    const res = await staff.post(`/orgs/${await orgIdByPath(t, CELL)}/move`, { target: await orgIdByPath(t, NEW_PARENT) })
+    const res = await staff.submit(`/orgs/${await orgIdByPath(t, CELL)}/move`, { target: await orgIdByPath(t, NEW_PARENT) })
     expect(await res.text()).toContain('Đã chuyển tổ chức')
     const stale: string[] = []
     const moved: Record<string, number> = {}
@@ -116,7 +116,7 @@ describe('moving a cell carries every copy of its key', () => {
 
   it('after a merge every copied key still names an existing organization', async () => {
     const staff = await t.signIn(LOGINS.staff)
-    const res = await staff.post(`/orgs/${await orgIdByPath(t, MOVED)}/merge`, { into: await orgIdByPath(t, 'ns.tp1.g2.c1') })
+    const res = await staff.submit(`/orgs/${await orgIdByPath(t, MOVED)}/merge`, { into: await orgIdByPath(t, 'ns.tp1.g2.c1') })
     expect(res.status).toBe(200)
     const dangling: string[] = []
     for (const column of await keyColumns()) {

@@ -3,11 +3,12 @@ import { requireUser } from '../../kernel/auth/session.ts'
 import { sessionOf, type AppContext, type AppEnv } from '../../kernel/http/context.ts'
 import { notFound } from '../../kernel/http/errors.tsx'
 import { isUuid, parseForm, type FieldErrors } from '../../kernel/http/validation.ts'
+import { doneMessage, seeOther } from '../../kernel/http/flash.ts'
 import type { Tx } from '../../kernel/db/types.ts'
 import { OrgTreePage } from '../../../views/org-tree/OrgTreePage.tsx'
 import { OrgChildren } from '../../../views/org-tree/OrgChildren.tsx'
 import { OrgPage } from '../../../views/org-tree/OrgPage.tsx'
-import { childForm, mergeForm, messages, nameForm, ORG_KINDS, targetForm } from './org-tree.forms.ts'
+import { childForm, done, mergeForm, messages, nameForm, ORG_KINDS, targetForm } from './org-tree.forms.ts'
 import { ORG_KIND_LABELS } from '../../../views/components/labels.ts'
 import * as q from './org-tree.queries.ts'
 
@@ -51,7 +52,7 @@ async function orgPage(c: AppContext, id: string, extra: PageExtra = {}, status:
   return c.html(<OrgPage viewer={viewerOf(c)} {...page} {...extra} />, status)
 }
 
-orgTree.get('/:id', (c) => orgPage(c, orgId(c)))
+orgTree.get('/:id', (c) => orgPage(c, orgId(c), { notice: doneMessage(c, done) }))
 
 orgTree.get('/:id/children', async (c) => {
   const id = orgId(c)
@@ -117,7 +118,7 @@ orgTree.post('/:id/children', async (c) => {
     () => messages.kindRefused(kindLabel(form.value.kind), kindLabel(parentKind)),
     input,
   )
-  return failed ?? c.redirect(`/orgs/${childId}`, 303)
+  return failed ?? c.redirect(`/orgs/${childId}?done=created`, 303)
 })
 
 orgTree.post('/:id/rename', async (c) => {
@@ -125,7 +126,7 @@ orgTree.post('/:id/rename', async (c) => {
   const form = parseForm(nameForm, await c.req.parseBody())
   if (!form.ok) return orgPage(c, id, { errors: form.errors }, 400)
   const failed = await restructure(c, id, (tx) => q.rename(tx, id, form.value.name), 'name', messages.badTarget)
-  return failed ?? orgPage(c, id, { notice: messages.renamed })
+  return failed ?? seeOther(c, `/orgs/${id}`, 'renamed', () => orgPage(c, id, { notice: done.renamed }))
 })
 
 orgTree.post('/:id/move', async (c) => {
@@ -144,7 +145,7 @@ orgTree.post('/:id/move', async (c) => {
     messages.badTarget,
     () => messages.moveKindRefused(kindLabel(kinds.node), kindLabel(kinds.target)),
   )
-  return failed ?? orgPage(c, id, { notice: messages.moved })
+  return failed ?? seeOther(c, `/orgs/${id}`, 'moved', () => orgPage(c, id, { notice: done.moved }))
 })
 
 orgTree.post('/:id/merge', async (c) => {
@@ -160,5 +161,5 @@ orgTree.post('/:id/merge', async (c) => {
     moved = await q.merge(tx, id, target)
     return true
   }, 'merge', messages.badMergeTarget)
-  return failed ?? orgPage(c, target, { notice: messages.merged(moved) })
+  return failed ?? seeOther(c, `/orgs/${target}`, 'merged', () => orgPage(c, target, { notice: messages.merged(moved) }))
 })

@@ -75,12 +75,18 @@ describe('restructuring', () => {
     const g2 = await orgIdByPath(t, 'ns.tp1.g2')
     const created = await staff.post(`/orgs/${g1}/children`, { name: 'Đảng ủy bộ phận Khối 3', kind: 'sub_committee' })
     expect(created.status).toBe(303)
-    const sub = created.headers.get('Location')!.split('/').pop()!
-    const cell = (await staff.post(`/orgs/${sub}/children`, { name: 'Chi bộ Tổ 7', kind: 'cell' })).headers.get('Location')!.split('/').pop()!
+    expect(await (await staff.get(created.headers.get('Location')!)).text()).toContain('Đã tạo tổ chức.')
+    const idIn = (res: Response) => /\/orgs\/([0-9a-f-]{36})/.exec(res.headers.get('Location')!)![1]
+    const sub = idIn(created)
+    const cell = idIn(await staff.post(`/orgs/${sub}/children`, { name: 'Chi bộ Tổ 7', kind: 'cell' }))
     expect(await pathOf(cell)).toMatch(/^ns\.tp1\.g1\.dang_uy_bo_phan_khoi_3_[0-9a-f]{4}\.chi_bo_to_7_[0-9a-f]{4}$/)
 
-    expect(await (await staff.post(`/orgs/${sub}/rename`, { name: 'Đảng ủy bộ phận Khối Ba' })).text()).toContain('Đã đổi tên.')
-    expect(await (await staff.post(`/orgs/${sub}/move`, { target: g2 })).text()).toContain('Đã chuyển tổ chức')
+    // a plain form post goes (303) to the page it changed: reloading it reloads the page, not the post
+    const renamed = await staff.post(`/orgs/${sub}/rename`, { name: 'Đảng ủy bộ phận Khối Ba' })
+    expect(renamed.status).toBe(303)
+    expect(renamed.headers.get('Location')).toBe(`/orgs/${sub}?done=renamed`)
+    expect(await (await staff.get(renamed.headers.get('Location')!)).text()).toContain('Đã đổi tên.')
+    expect(await (await staff.submit(`/orgs/${sub}/move`, { target: g2 })).text()).toContain('Đã chuyển tổ chức')
     expect(await pathOf(cell)).toMatch(/^ns\.tp1\.g2\.dang_uy_bo_phan_khoi_3_[0-9a-f]{4}\.chi_bo_to_7_[0-9a-f]{4}$/)
 
     const actions = await t.runtime.data.asSystem('test: audit of the unit', async (tx) =>
@@ -114,7 +120,7 @@ describe('restructuring', () => {
       (await tx.query<{ org_id: string; n: number }>(`select org_id, count(*)::int as n from public.members where org_id = any ($1::uuid[]) group by org_id`, [[source, target]])))
     const before = await counts()
     const total = before.reduce((s, r) => s + r.n, 0)
-    const res = await staff.post(`/orgs/${source}/merge`, { into: target })
+    const res = await staff.submit(`/orgs/${source}/merge`, { into: target })
     expect(await res.text()).toContain('Đã hợp nhất')
     const after = await counts()
     expect(after).toEqual([{ org_id: target, n: total }])
