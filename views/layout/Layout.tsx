@@ -5,17 +5,20 @@ import { ASSET_VERSION } from './assets.ts'
 export interface Viewer {
   name: string
   csrf: string
+  /** shows the managers' places in the menu (undefined: a page that does not know yet shows them all) */
+  manages?: boolean
 }
 
+/** The menu; `managers` places only tell an ordinary member that the page is not for him/her. */
 const NAV = [
   { href: '/', label: 'Trang chủ' },
-  { href: '/orgs', label: 'Tổ chức đảng' },
   { href: '/meetings', label: 'Sinh hoạt' },
   { href: '/tasks', label: 'Giao việc' },
   { href: '/calendar', label: 'Lịch' },
   { href: '/notifications', label: 'Thông báo' },
-  { href: '/members', label: 'Đảng viên' },
-  { href: '/reports/registration', label: 'Thống kê' },
+  { href: '/orgs', label: 'Tổ chức đảng', managers: true },
+  { href: '/members', label: 'Đảng viên', managers: true },
+  { href: '/reports/registration', label: 'Thống kê', managers: true },
 ]
 
 /** The page shell. Every full page goes through here; htmx requests get the fragment only. */
@@ -57,7 +60,7 @@ export function Layout(props: { title: string; viewer?: Viewer | null; current?:
           </header>
           {viewer && (
             <nav class="nav" aria-label="Chức năng chính">
-              {NAV.map((item) => (
+              {NAV.filter((item) => !item.managers || viewer.manages !== false).map((item) => (
                 <a href={item.href} aria-current={props.current === item.href ? 'page' : undefined}>
                   {item.label}
                   {item.href === '/notifications' && <span hx-get="/notifications/count" hx-trigger="load, every 60s" hx-swap="innerHTML" id="unread"></span>}

@@ -11,11 +11,11 @@ import { EventForm, EventPage, type EventFormValues } from '../../../views/calen
 import { eventForm, messages } from './calendar.forms.ts'
 import * as q from './calendar.queries.ts'
 import { doneMessage, seeOther } from '../../kernel/http/flash.ts'
+import { viewerOf } from '../../kernel/http/viewer.ts'
 
 /** The work calendar: month / week / agenda views, events, and the personal iCalendar feed. */
 export const calendar = new Hono<AppEnv>()
 
-const viewerOf = (c: AppContext) => ({ name: sessionOf(c).name, csrf: c.get('csrf') })
 const DAY = 86_400_000
 const iso = (d: Date) => d.toISOString().slice(0, 10)
 const addDays = (day: string, n: number) => iso(new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY))

@@ -3,6 +3,7 @@ import { requireUser } from '../../kernel/auth/session.ts'
 import { sessionOf, type AppEnv } from '../../kernel/http/context.ts'
 import { HomePage } from '../../../views/home/HomePage.tsx'
 import { homeSummary } from './home.queries.ts'
+import { viewerOf } from '../../kernel/http/viewer.ts'
 
 export const home = new Hono<AppEnv>()
 
@@ -11,7 +12,7 @@ home.get('/', requireUser, async (c) => {
   const s = await c.get('data').withUser(session, homeSummary)
   return c.html(
     <HomePage
-      viewer={{ name: session.name, csrf: c.get('csrf') }}
+      viewer={viewerOf(c)}
       isAdmin={s.is_admin}
       fullName={s.full_name}
       cell={s.cell_id && s.cell_name ? { id: s.cell_id, name: s.cell_name } : null}

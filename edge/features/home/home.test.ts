@@ -27,4 +27,16 @@ describe('home', () => {
     const admin = await t.signIn(LOGINS.admin)
     expect(await (await admin.get('/')).text()).toContain('Tài khoản quản trị hệ thống')
   })
+
+  it('the menu shows each role the places it can use: an ordinary member sees no organization, member list or statistics', async () => {
+    const menu = async (login: string) => {
+      const html = await (await (await t.signIn(login)).get('/')).text()
+      return [...(/<nav class="nav"[^>]*>([\s\S]*?)<\/nav>/.exec(html)?.[1] ?? '').matchAll(/href="([^"]+)"/g)].map((m) => m[1])
+    }
+    const member = await menu(LOGINS.member)
+    expect(member).toEqual(['/', '/meetings', '/tasks', '/calendar', '/notifications'])
+    for (const manager of [LOGINS.cellSecretary, LOGINS.staff, LOGINS.admin]) {
+      expect(await menu(manager)).toEqual(expect.arrayContaining(['/orgs', '/members', '/reports/registration']))
+    }
+  })
 })

@@ -8,10 +8,10 @@ import type { Tx } from '../../kernel/db/types.ts'
 import { ImportPage, type ImportReport } from '../../../views/members/ImportPage.tsx'
 import { checkSheet, describeKey, duplicateKeys, type SheetRow } from './members.sheet.ts'
 import * as q from './members.queries.ts'
+import { viewerOf } from '../../kernel/http/viewer.ts'
 
 export const memberImport = new Hono<AppEnv>()
 
-const viewerOf = (c: AppContext) => ({ name: sessionOf(c).name, csrf: c.get('csrf') })
 
 class FileProblem extends Error {}
 

@@ -15,11 +15,11 @@ import * as q from './members.queries.ts'
 import { memberImport } from './members.import.tsx'
 import { memberExport } from './members.export.ts'
 import { doneMessage, seeOther } from '../../kernel/http/flash.ts'
+import { viewerOf } from '../../kernel/http/viewer.ts'
 
 export const members = new Hono<AppEnv>()
 members.use(requireUser)
 
-const viewerOf = (c: AppContext) => ({ name: sessionOf(c).name, csrf: c.get('csrf') })
 
 function listUrl(f: ListQuery, page: number): string {
   const params = new URLSearchParams()

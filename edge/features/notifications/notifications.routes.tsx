@@ -6,6 +6,7 @@ import { notFound } from '../../kernel/http/errors.tsx'
 import { LatestNotifications, NotificationsPage, UnreadBadge } from '../../../views/notifications/Notifications.tsx'
 import * as q from './notifications.queries.ts'
 import { deviceForm, messages, removeForm } from './notifications.forms.ts'
+import { viewerOf } from '../../kernel/http/viewer.ts'
 
 /** The in-app notice centre: every user has one, with or without push. */
 export const notifications = new Hono<AppEnv>()
@@ -17,7 +18,7 @@ notifications.get('/', async (c) => {
   const notice = c.req.query('read') ? messages.readAll : undefined
   return c.html(
     <NotificationsPage
-      viewer={{ name: sessionOf(c).name, csrf: c.get('csrf') }}
+      viewer={viewerOf(c)}
       rows={rows.slice(0, q.PAGE_SIZE)}
       more={rows.length > q.PAGE_SIZE}
       unread={unread}

@@ -5,6 +5,7 @@ import { notFound } from '../../kernel/http/errors.tsx'
 import { isUuid } from '../../kernel/http/validation.ts'
 import { RegistrationPage } from '../../../views/reports/RegistrationPage.tsx'
 import * as q from './reports.queries.ts'
+import { viewerOf } from '../../kernel/http/viewer.ts'
 
 export const reports = new Hono<AppEnv>()
 reports.use(requireUser)
@@ -22,7 +23,7 @@ reports.get('/registration', async (c) => {
   if (!result) notFound()
   return c.html(
     <RegistrationPage
-      viewer={{ name: sessionOf(c).name, csrf: c.get('csrf') }}
+      viewer={viewerOf(c)}
       tops={result.tops}
       total={result.report?.total ?? null}
       children={result.report?.children ?? []}

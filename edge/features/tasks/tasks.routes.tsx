@@ -16,6 +16,7 @@ import { runFanouts } from './tasks.fanout.ts'
 import { hasSchedulerSecret } from '../../kernel/http/secret.ts'
 import { fileResponse, readUpload } from '../../kernel/files/upload.ts'
 import { newKey } from '../../kernel/storage/storage.ts'
+import { viewerOf } from '../../kernel/http/viewer.ts'
 
 type Upload = Extract<Awaited<ReturnType<typeof readUpload>>, { ok: true }>
 const MAX_FILES = 5
@@ -46,7 +47,6 @@ async function attach(c: AppContext, tx: Tx, taskId: string, assigneeId: string 
 export const tasks = new Hono<AppEnv>()
 tasks.use(requireUser)
 
-const viewerOf = (c: AppContext) => ({ name: sessionOf(c).name, csrf: c.get('csrf') })
 const VIEWS = ['mine', 'assigned', 'org'] as const
 const FILTERS = ['open', 'overdue', 'assigned', 'in_progress', 'reported', 'done', 'returned', 'all'] as const
 

@@ -5,6 +5,7 @@ import { isHtmx, redirectTo } from '../http/htmx.ts'
 import { requestIsHttps } from '../http/client.ts'
 import { endFrames } from '../http/stream-end.ts'
 import type { SessionClaims } from './token.ts'
+import type { Tx } from '../db/types.ts'
 
 export const SESSION_COOKIE = 'sotay_session'
 const SESSION_SECONDS = 12 * 3600
@@ -13,6 +14,17 @@ const SESSION_SECONDS = 12 * 3600
 export function secureCookie(c: AppContext): boolean {
   const mode = c.get('config').COOKIE_SECURE
   return mode === 'on' || (mode === 'auto' && requestIsHttps(c))
+}
+
+/** Whether the user holds a current role (Vietnam date) or is an administrator: which menu to show. */
+async function managesAnything(tx: Tx, userId: string): Promise<boolean> {
+  const [row] = await tx.query<{ manages: boolean }>(
+    `select a.is_admin or exists (select 1 from public.org_roles r where r.member_id = a.member_id
+                                    and r.valid_from <= app.today() and (r.valid_to is null or r.valid_to >= app.today())) as manages
+       from public.accounts a where a.user_id = $1`,
+    [userId],
+  )
+  return !!row?.manages
 }
 
 /** Starts a session: its row first (so it can be ended), then the cookie. */
@@ -27,12 +39,13 @@ export async function startSession(c: AppContext, user: { id: string; name: stri
     name: user.name,
     ...(user.mustChangePassword ? { mcp: true } : {}),
   }
-  await c.get('data').asSystem('sign-in: record the new session', async (tx) => {
+  const manages = await c.get('data').asSystem('sign-in: record the new session', async (tx) => {
     // sessions that ended or lapsed are of no use to anyone: the user's own are swept here
     await tx.query(`delete from app.sessions where user_id = $1 and (ended_at is not null or renewed_at < now() - interval '13 hours')`, [user.id])
     await tx.query(`insert into app.sessions (id, user_id) values ($1, $2)`, [claims.sid, user.id])
+    return managesAnything(tx, user.id)
   })
-  await writeCookie(c, claims)
+  await writeCookie(c, manages ? { ...claims, mgr: true } : claims)
 }
 
 async function writeCookie(c: AppContext, claims: SessionClaims) {
@@ -55,7 +68,11 @@ export async function renewSession(c: AppContext, patch: Partial<Pick<SessionCla
   const now = Math.floor(Date.now() / 1000)
   const next: SessionClaims = { ...current, ...patch, iat: now, exp: now + SESSION_SECONDS }
   if (!next.mcp) delete next.mcp
-  await c.get('data').asSystem('renew a live session', (tx) => tx.query(`update app.sessions set renewed_at = now() where id = $1`, [next.sid]))
+  next.mgr = await c.get('data').asSystem('renew a live session', async (tx) => {
+    await tx.query(`update app.sessions set renewed_at = now() where id = $1`, [next.sid])
+    return managesAnything(tx, next.sub)
+  })
+  if (!next.mgr) delete next.mgr
   await writeCookie(c, next)
 }
 

@@ -18,6 +18,8 @@ export interface SessionClaims extends Claims {
   sid: string
   name: string
   mcp?: boolean
+  /** holds a current role (or is an administrator): the menu shows the managers' places. Access itself is always decided by RLS. */
+  mgr?: boolean
 }
 
 export class TokenSigner {

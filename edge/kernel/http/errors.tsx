@@ -20,7 +20,7 @@ const MESSAGES: Record<number, string> = {
 export function errorPage(c: Context<AppEnv>, status: number, message?: string) {
   const text = message ?? MESSAGES[status] ?? MESSAGES[500]
   const session = c.get('session')
-  const viewer = session ? { name: session.name, csrf: c.get('csrf') } : null
+  const viewer = session ? { name: session.name, csrf: c.get('csrf'), manages: !!session.mgr } : null
   if (c.req.header('HX-Request') === 'true') {
     return c.html(<div class="alert" role="alert">{text}</div>, status as 400)
   }
