@@ -40,6 +40,10 @@ async function render(c: AppContext, meetingId: string, change?: (tx: Tx) => Pro
     return { outcome, thread: await q.thread(tx, meetingId) }
   })
   const { status = 200, changed, ...shown } = result.outcome
+  // a plain form post that went through: back to the thread's page (a reload does not post again), the message named by key
+  const done = Object.entries(messages).find(([, text]) => text === shown.notice)?.[0]
+  if (c.req.method === 'POST' && !isHtmx(c) && done && !shown.error) return c.redirect(`/comments/meetings/${meetingId}?notice=${done}`, 303)
+  if (c.req.method === 'GET' && typeof messages[c.req.query('notice') as keyof typeof messages] === 'string') shown.notice = messages[c.req.query('notice') as keyof typeof messages] as string
   if (formOnly) {
     if (!('visible' in result) || !result.visible) notFound()
     return c.html(<CommentForm meetingId={meetingId} csrf={c.get('csrf')} {...shown} />, status)

@@ -17,11 +17,14 @@ function vietnamTimeIn(hours: number) {
   return { date: iso.slice(0, 10), time: iso.slice(11, 16) }
 }
 
-function upload(agent: Agent, meetingId: string, name: string, bytes: Uint8Array, title = '') {
+/** A plain form post answers 303 to the materials page: read where it leads. */
+const follow = async (agent: Agent, res: Response) => (res.status === 303 ? agent.get(res.headers.get('Location')!) : res)
+
+async function upload(agent: Agent, meetingId: string, name: string, bytes: Uint8Array, title = '') {
   const form = new FormData()
   form.set('file', new File([bytes as BlobPart], name))
   form.set('title', title)
-  return agent.post(`/materials/meetings/${meetingId}/files`, form)
+  return follow(agent, await agent.post(`/materials/meetings/${meetingId}/files`, form))
 }
 
 async function schedule(t: TestApp, secretary: Agent, title: string, hoursAhead: number) {
@@ -82,7 +85,11 @@ describe('meeting materials (files in the database)', () => {
   })
 
   it('publishing shows them to the cell and notifies every member once; files come back byte for byte, sandboxed', async () => {
-    const res = await (await secretary.post(`/materials/meetings/${meetingId}/publish`, {})).text()
+    const posted = await secretary.post(`/materials/meetings/${meetingId}/publish`, {})
+    // a plain form post lands on the materials page: a reload does not 404 nor post again
+    expect(posted.status).toBe(303)
+    expect(posted.headers.get('Location')).toMatch(new RegExp(`^/materials/meetings/${meetingId}\\?notice=published&n=\\d+`))
+    const res = await (await follow(secretary, posted)).text()
     expect(res).toContain('Đã phát hành 3 tài liệu và gửi thông báo tới đảng viên của chi bộ.')
     expect(res).not.toContain('chưa đầy 1 ngày')
     const [{ notified, members }] = await t.runtime.data.asSystem('test: notices of the cell', (tx) =>
@@ -113,14 +120,14 @@ describe('meeting materials (files in the database)', () => {
     await upload(secretary, soonId, 'Gấp.pdf', PDF)
     const block = await (await secretary.get(`/materials/meetings/${soonId}`, { htmx: true })).text()
     expect(block).toContain('Buổi sinh hoạt diễn ra trong chưa đầy 1 ngày nữa')
-    const published = await (await secretary.post(`/materials/meetings/${soonId}/publish`, {})).text()
+    const published = await (await follow(secretary, await secretary.post(`/materials/meetings/${soonId}/publish`, {}))).text()
     expect(published).toContain('Tài liệu được phát hành khi còn chưa đầy 1 ngày trước buổi sinh hoạt')
   })
 
   it('the final resolution is published separately, after the draft', async () => {
     await secretary.post(`/materials/meetings/${meetingId}/resolution`, { kind: 'final_resolution', title: 'Nghị quyết tháng 12', body: 'Chi bộ thống nhất ban hành…' })
     expect(await (await member.get(`/materials/meetings/${meetingId}`, { htmx: true })).text()).not.toContain('Nghị quyết tháng 12')
-    const res = await (await secretary.post(`/materials/meetings/${meetingId}/publish-final`, {})).text()
+    const res = await (await follow(secretary, await secretary.post(`/materials/meetings/${meetingId}/publish-final`, {}))).text()
     expect(res).toContain('Đã ban hành nghị quyết')
     expect(await (await member.get(`/materials/meetings/${meetingId}`, { htmx: true })).text()).toContain('Nghị quyết tháng 12')
     expect(await (await member.get('/notifications')).text()).toContain('Nghị quyết đã ban hành: Họp có tài liệu')
@@ -130,7 +137,7 @@ describe('meeting materials (files in the database)', () => {
     await upload(secretary, meetingId, 'Nhầm.png', new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]))
     const block = await (await secretary.get(`/materials/meetings/${meetingId}`, { htmx: true })).text()
     const id = /href="\/materials\/([0-9a-f-]{36})\/file"><strong>Nhầm<\/strong>/.exec(block)![1]
-    expect(await (await secretary.post(`/materials/${id}/remove`, {})).text()).toContain('Đã xóa tài liệu chưa phát hành.')
+    expect(await (await follow(secretary, await secretary.post(`/materials/${id}/remove`, {}))).text()).toContain('Đã xóa tài liệu chưa phát hành.')
     const left = await t.runtime.data.asSystem('test: the file is gone', (tx) =>
       tx.query(`select 1 from public.stored_files f where not exists (select 1 from public.meeting_materials mm where mm.storage_key = f.key)`))
     expect(left).toEqual([])
