@@ -55,7 +55,7 @@ describe('attendance', () => {
     expect(html).toMatch(/Có mặt <strong>2<\/strong> · vắng có lý do <strong>1<\/strong> · vắng không lý do <strong>1<\/strong>/)
     expect(html).toContain('(điểm danh hộ)')
     const recorder = await t.runtime.data.asSystem('test: who recorded', async (tx) =>
-      (await tx.query<{ recorded_by: string }>(`select recorded_by from public.meeting_attendance where member_id = $1`, [c.id]))[0].recorded_by)
+      (await tx.query<{ recorded_by: string }>(`select recorded_by from public.meeting_attendance where member_id = $1 and meeting_id = $2`, [c.id, url.split('/').pop()]))[0].recorded_by)
     expect(recorder).toBe((await claimsOf(t, LOGINS.cellSecretary)).sub)
   })
 
