@@ -10,6 +10,8 @@ export interface MinutesView {
   can_manage: boolean
   body: string | null
   status: 'none' | 'draft' | 'approved'
+  /** the meeting has started: minutes are made from then on */
+  started?: boolean
   revision: number | null
   approved_at: Date | string | null
   chair_name: string | null
@@ -37,7 +39,9 @@ export function MinutesPage(props: { viewer: Viewer; minutes: MinutesView; draft
       {m.status === 'none' && (
         <section class="card no-print">
           <p>Chưa có biên bản cho buổi sinh hoạt này.</p>
-          {(noteTaker || m.can_manage) ? (
+          {m.started === false ? (
+            <p class="muted">Biên bản được lập từ khi buổi sinh hoạt bắt đầu.</p>
+          ) : (noteTaker || m.can_manage) ? (
             <form method="post" action={base}>
               <CsrfField token={props.viewer.csrf} />
               <p class="muted">Dự thảo được lập từ dữ liệu của buổi sinh hoạt: số đảng viên, điểm danh, ý kiến, kết quả biểu quyết. Thư ký sửa lại trước khi chủ trì duyệt.</p>
