@@ -82,8 +82,10 @@ export const scenarios: Record<string, (browser: Browser, url: string) => Promis
     await secretary.getByText('Đã lưu lịch sinh hoạt.').waitFor()
     const meetingUrl = secretary.url().split('?')[0]
     await secretary.getByText('Chưa mở biểu quyết.').waitFor()
+    const violations = cspViolations(secretary)
     const secretaryMarker = await markWindow(secretary)
     const { member, marker } = await memberChecksIn(browser, url, meetingUrl)
+    const memberViolations = cspViolations(member)
     await member.getByText('Chưa mở biểu quyết.').waitFor()
 
     // the vote opens on the secretary's page; the member's buttons arrive live
@@ -116,6 +118,7 @@ export const scenarios: Record<string, (browser: Browser, url: string) => Promis
     assert.equal(await member.getByRole('button', { name: 'Tán thành', exact: true }).count(), 0, 'no buttons after the vote closed')
     assert.equal(await windowMark(member), marker, 'the member never reloaded')
     assert.equal(await windowMark(secretary), secretaryMarker, 'the secretary never reloaded')
+    assert.deepEqual([...violations, ...memberViolations], [], 'no CSP violation while comments and votes arrive')
     await member.screenshot({ path: 'e2e/artifacts/meeting-vote-member-360.png', fullPage: true })
     await member.context().close()
     await secretary.context().close()
