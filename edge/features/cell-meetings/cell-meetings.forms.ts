@@ -43,6 +43,12 @@ export const messages = {
   inThePast: 'Ngày giờ họp đã qua. Nếu đây là buổi sinh hoạt đã diễn ra, đánh dấu «Ghi lại cuộc họp đã diễn ra».',
 }
 
+/** The usual evening meeting: today while 19:30 is still ahead (Vietnam time), tomorrow once it has passed (a past start needs confirming). */
+export function defaultMeetingDate(now = new Date()): string {
+  const vietnam = new Date(now.getTime() + 7 * 3600_000).toISOString()
+  return vietnam.slice(11, 16) < '19:30' ? vietnam.slice(0, 10) : shiftDays(vietnam.slice(0, 10), 1)
+}
+
 export function defaultTitle(kind: 'regular' | 'thematic', date = today()): string {
   const [y, m] = date.split('-')
   return kind === 'regular' ? `Sinh hoạt chi bộ thường kỳ tháng ${Number(m)}/${y}` : `Sinh hoạt chuyên đề tháng ${Number(m)}/${y}`

@@ -9,7 +9,7 @@ import { MeetingsPage, UpcomingMeetings } from '../../../views/cell-meetings/Mee
 import { MeetingPage } from '../../../views/cell-meetings/MeetingPage.tsx'
 import { MeetingForm, type MeetingFormValues } from '../../../views/cell-meetings/MeetingForm.tsx'
 import { vietnamDateTime } from '../../../views/cell-meetings/labels.ts'
-import { attendanceForm, attendanceMessages, attendanceRefusal, defaultTitle, meetingForm, messages, type MeetingInput } from './cell-meetings.forms.ts'
+import { attendanceForm, attendanceMessages, attendanceRefusal, defaultMeetingDate, defaultTitle, meetingForm, messages, type MeetingInput } from './cell-meetings.forms.ts'
 import { Attendance } from '../../../views/cell-meetings/Attendance.tsx'
 import { isHtmx } from '../../kernel/http/htmx.ts'
 import * as q from './cell-meetings.queries.ts'
@@ -52,8 +52,8 @@ cellMeetings.get('/new', (c) => {
   return formPage(c, { action: '/meetings', title: 'Lên lịch sinh hoạt', cancelHref: '/meetings' }, {
     org_id: isUuid(org) ? org : undefined,
     kind: 'regular',
-    title: defaultTitle('regular'),
-    date: today(),
+    title: defaultTitle('regular', defaultMeetingDate()),
+    date: defaultMeetingDate(),
     time: '19:30',
   })
 })

@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { defaultMeetingDate } from './cell-meetings.forms.ts'
 import { claimsOf, inDays, LOGINS, memberIdOf, orgIdByPath, scheduleMeeting, testApp, type Agent, type TestApp } from '../../../test/support.ts'
 
 let t: TestApp
@@ -38,6 +39,14 @@ describe('scheduling in the past', () => {
     const page = await (await secretary.get(held.headers.get('Location')!)).text()
     expect(page).toContain('Đã diễn ra')
     expect(page).toContain('Ghi lại sau khi đã diễn ra')
+  })
+})
+
+describe('the new meeting form', () => {
+  it('proposes 19:30 today while it is ahead, tomorrow once it has passed (Vietnam time)', () => {
+    expect(defaultMeetingDate(new Date('2026-12-03T19:29:00+07:00'))).toBe('2026-12-03')
+    expect(defaultMeetingDate(new Date('2026-12-03T19:31:00+07:00'))).toBe('2026-12-04')
+    expect(defaultMeetingDate(new Date('2026-12-31T23:59:00+07:00'))).toBe('2027-01-01')
   })
 })
 
