@@ -49,22 +49,23 @@ grant execute on function app.home_org_id() to authenticated, service_role;
  * of the meeting's day; the vote opens and the minutes are made from the start on.
  */
 create or replace function app.check_in_opens(p_starts_at timestamptz) returns timestamptz
-language sql immutable
+language sql stable
 set search_path = ''
 as $$
   select p_starts_at - interval '60 minutes'
 $$;
 
 create or replace function app.meeting_day_end(p_starts_at timestamptz) returns timestamptz
-language sql immutable
+language sql stable
 set search_path = ''
 as $$
   select (((p_starts_at at time zone 'Asia/Ho_Chi_Minh')::date + 1)::timestamp) at time zone 'Asia/Ho_Chi_Minh'
 $$;
 
-/* Whether the meeting has started (by the database's clock): the vote and the minutes wait for it. */
+/* Whether the meeting has started (by the database's clock): the vote and the minutes wait for it.
+   Under the caller's RLS (false for a meeting out of sight); the triggers call it as their owner. */
 create or replace function app.meeting_started(p_meeting_id uuid) returns boolean
-language sql stable security definer
+language sql stable security invoker
 set search_path = ''
 as $$
   select coalesce((select mt.starts_at <= app.now() from public.meetings mt where mt.id = p_meeting_id), false)
