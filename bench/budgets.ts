@@ -23,4 +23,8 @@ export const BUDGET = {
   hostileFileMs: 1000,
   /** another user's page delayed by a 9 MB upload on the embedded engine */
   uploadStallMs: 1000,
+  /** Lighthouse mobile performance of login, home, meeting and member list (Debian Chromium), at least */
+  lighthouseScore: 95,
+  /** and their cumulative layout shift, at most */
+  lighthouseCls: 0.05,
 } as const

@@ -18,12 +18,28 @@ const UPCOMING = [
   ['Học tập nghị quyết', 'Các đợt học tập và bài kiểm tra sẽ hiện ở đây.'],
 ] as const
 
+/**
+ * A card another module fills in by URL. It is drawn at once with the card's heading and one
+ * line, the size of the card it becomes when empty, so the page does not jump when it arrives;
+ * without JavaScript its link still leads there.
+ */
+function Slot(props: { url: string; title: string; link: [string, string] }) {
+  return (
+    <section class="card" hx-get={props.url} hx-trigger="load" hx-swap="outerHTML" aria-busy="true">
+      <h2>{props.title}</h2>
+      <p class="muted">
+        <a href={props.link[0]}>{props.link[1]}</a>
+      </p>
+    </section>
+  )
+}
+
 export function HomePage(props: HomeProps) {
   const managing = props.roles.length > 0 || props.isAdmin
   return (
     <Layout title="Trang chủ" viewer={props.viewer} current="/">
       <h1>Xin chào, {props.fullName ?? props.viewer.name}</h1>
-      {props.cell && <div hx-get="/notifications/latest" hx-trigger="load" hx-swap="outerHTML"></div>}
+      {props.cell && <Slot url="/notifications/latest" title="Thông báo mới" link={['/notifications', 'Xem tất cả thông báo']} />}
       <div class="grid two">
         <section class="card" aria-labelledby="my-org">
           <h2 id="my-org">Tổ chức của tôi</h2>
@@ -65,16 +81,8 @@ export function HomePage(props: HomeProps) {
         </section>
       </div>
       <div class="grid two">
-        <div hx-get="/meetings/upcoming" hx-trigger="load" hx-swap="outerHTML">
-          <p class="card">
-            <a href="/meetings">Sinh hoạt chi bộ</a>
-          </p>
-        </div>
-        <div hx-get="/tasks/summary" hx-trigger="load" hx-swap="outerHTML">
-          <p class="card">
-            <a href="/tasks">Việc được giao</a>
-          </p>
-        </div>
+        <Slot url="/meetings/upcoming" title="Sinh hoạt sắp tới" link={['/meetings', 'Sinh hoạt chi bộ']} />
+        <Slot url="/tasks/summary" title="Việc được giao" link={['/tasks', 'Xem việc được giao']} />
         {UPCOMING.map(([title, text]) => (
           <section class="card">
             <h2>{title}</h2>
