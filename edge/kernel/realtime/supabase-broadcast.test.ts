@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { claimsOf, LOGINS, scheduleMeeting, signInMemberOf, testApp, type Agent, type TestApp } from '../../../test/support.ts'
+import { claimsOf, LOGINS, scheduleMeeting, tomorrow, signInMemberOf, testApp, type Agent, type TestApp } from '../../../test/support.ts'
 
 /** Supabase Realtime's own objects, as Supabase defines them (the parts our migration and policies touch). */
 const SUPABASE_REALTIME = `
@@ -34,6 +34,14 @@ beforeAll(async () => {
   secretary = await t.signIn(LOGINS.cellSecretary)
   meetingId = await scheduleMeeting(t, secretary, { title: 'Họp qua Realtime' })
 })
+
+/** The database's clock at an instant (the vote opens only once the meeting is under way), or the real one. */
+const setClock = (at: string | null) =>
+  t.runtime.data.asSystem('test: freeze or thaw the clock', (tx) =>
+    at
+      ? tx.query(`insert into app.settings (key, value) values ('clock.now', $1) on conflict (key) do update set value = excluded.value`, [at])
+      : tx.query(`delete from app.settings where key = 'clock.now'`),
+  )
 afterAll(() => t?.close())
 
 /** Joins "meeting:<id>" the way Realtime authorizes a private channel: reads realtime.messages as the user, with the topic set. */
@@ -50,7 +58,9 @@ describe('Supabase Realtime broadcast', () => {
   it('a comment and a vote are broadcast on the private channel of their meeting', async () => {
     const member = await t.signIn(LOGINS.member)
     await member.post(`/comments/meetings/${meetingId}`, { body: 'Ý kiến qua Realtime' }, { htmx: true })
+    await setClock(`${tomorrow()}T19:45:00+07:00`)
     await secretary.post(`/votes/meetings/${meetingId}/open`, {}, { htmx: true })
+    await setClock(null)
     const sent = await t.runtime.data.asSystem('test: read the broadcasts', (tx) =>
       tx.query<{ topic: string; event: string; private: boolean; payload: Record<string, unknown> }>(
         `select topic, event, private, payload from realtime.messages where topic = $1 order by inserted_at`, [`meeting:${meetingId}`]))
