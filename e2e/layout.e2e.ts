@@ -20,4 +20,26 @@ export const scenarios: Record<string, (browser: Browser, url: string) => Promis
     await message.waitFor({ state: 'hidden' })
     await page.context().close()
   },
+
+  async 'on a phone the meeting page is a short page of parts one tap apart; the secretary’s attendance list folds away'(browser, url) {
+    for (const login of [LOGINS.member, LOGINS.cellSecretary]) {
+      const page = await signIn(browser, url, login)
+      await page.goto(`${url}/meetings`)
+      // the demo's meeting under way now (edge/demo)
+      const live = await page.locator('a[href^="/meetings/"]').evaluateAll((links) => links.map((a) => a.getAttribute('href')).find((h) => /^\/meetings\/[0-9a-f-]{36}$/.test(h ?? '')))
+      await page.goto(`${url}${live}`)
+      await page.locator('#s-vote h2').waitFor()
+      await page.locator('nav.jump a', { hasText: 'Biểu quyết' }).click()
+      await page.waitForFunction(() => Math.abs(document.querySelector('#s-vote')!.getBoundingClientRect().top) < 300)
+      const height = await page.evaluate(() => document.documentElement.scrollHeight)
+      assert.ok(height < 4000, `the page is ${height} px tall at 360 px`)
+      if (login === LOGINS.cellSecretary) {
+        const list = page.locator('#attendance details')
+        assert.equal(await list.getAttribute('open'), null, 'the per-member list starts folded')
+        await list.locator('summary').click()
+        await list.locator('select').first().waitFor()
+      }
+      await page.context().close()
+    }
+  },
 }

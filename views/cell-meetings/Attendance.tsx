@@ -35,6 +35,8 @@ export function Attendance(props: {
   csrf: string
   notice?: string
   error?: string
+  /** the per-member list starts open (after the secretary saved a row in it) */
+  expanded?: boolean
 }) {
   const c = props.counts
   const now = new Date(props.window.now).getTime()
@@ -61,6 +63,9 @@ export function Attendance(props: {
       )}
       {me?.status && <p>Bạn: {STATUS[me.status]}</p>}
       {props.canManage && (
+        // the secretary's list is long: it folds away so members' parts of the page stay near
+        <details open={props.expanded}>
+          <summary>Ghi điểm danh từng người ({props.rows.length})</summary>
         <table class="stack">
           <tbody>
             {props.rows.map((r) => (
@@ -98,6 +103,7 @@ export function Attendance(props: {
             ))}
           </tbody>
         </table>
+        </details>
       )}
     </section>
   )

@@ -32,6 +32,14 @@ export function MeetingPage(props: { viewer: Viewer; meeting: MeetingView; notic
         <span class="badge">{KIND_LABELS[m.kind]}</span> <span class="badge">{meetingPhase(m, m.now)}</span>
         {m.recorded_late && <small class="muted"> Ghi lại sau khi đã diễn ra</small>}
       </p>
+      {/* a long page on a phone: each part is one tap away, and the bar stays at hand */}
+      <nav class="jump" aria-label="Các phần của buổi sinh hoạt">
+        <a href="#s-materials">Tài liệu</a>
+        <a href="#s-comments">Ý kiến</a>
+        <a href="#s-vote">Biểu quyết</a>
+        <a href="#attendance">Điểm danh</a>
+        <a href="#s-minutes">Biên bản</a>
+      </nav>
       <dl class="profile card">
         <dt>Chi bộ</dt>
         <dd>{m.org_name}</dd>
@@ -48,23 +56,29 @@ export function MeetingPage(props: { viewer: Viewer; meeting: MeetingView; notic
         <h2>Chương trình</h2>
         {m.agenda ? <p class="agenda">{m.agenda}</p> : <p class="muted">Chưa có chương trình.</p>}
       </section>
-      <div hx-get={`/materials/meetings/${m.id}`} hx-trigger="load" hx-swap="outerHTML">
-        <p class="card">
-          <a href={`/materials/meetings/${m.id}`}>Tài liệu sinh hoạt</a>
-        </p>
+      <div id="s-materials" class="block">
+        <div hx-get={`/materials/meetings/${m.id}`} hx-trigger="load" hx-swap="outerHTML">
+          <p class="card">
+            <a href={`/materials/meetings/${m.id}`}>Tài liệu sinh hoạt</a>
+          </p>
+        </div>
       </div>
-      <div hx-get={`/comments/meetings/${m.id}`} hx-trigger="load" hx-swap="outerHTML">
-        <p class="card">
-          <a href={`/comments/meetings/${m.id}`}>Xem và gửi ý kiến góp ý dự thảo nghị quyết</a>
-        </p>
+      <div id="s-comments" class="block">
+        <div hx-get={`/comments/meetings/${m.id}`} hx-trigger="load" hx-swap="outerHTML">
+          <p class="card">
+            <a href={`/comments/meetings/${m.id}`}>Xem và gửi ý kiến góp ý dự thảo nghị quyết</a>
+          </p>
+        </div>
+      </div>
+      <div id="s-vote" class="block">
+        <div hx-get={`/votes/meetings/${m.id}`} hx-trigger="load" hx-swap="outerHTML">
+          <p class="card">
+            <a href={`/votes/meetings/${m.id}`}>Biểu quyết nghị quyết</a>
+          </p>
+        </div>
       </div>
       {props.attendance}
-      <div hx-get={`/votes/meetings/${m.id}`} hx-trigger="load" hx-swap="outerHTML">
-        <p class="card">
-          <a href={`/votes/meetings/${m.id}`}>Biểu quyết nghị quyết</a>
-        </p>
-      </div>
-      <p class="card">
+      <p class="card" id="s-minutes">
         <a href={`/minutes/meetings/${m.id}`}>Biên bản buổi sinh hoạt</a>
       </p>
       {m.can_manage && m.status === 'scheduled' && (

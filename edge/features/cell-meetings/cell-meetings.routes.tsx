@@ -108,6 +108,7 @@ async function meetingPage(c: AppContext, id: string, change?: (tx: Tx) => Promi
       csrf={c.get('csrf')}
       notice={extra.notice}
       error={extra.error}
+      expanded={c.req.method === 'POST' || !!c.req.query('notice') || !!c.req.query('error')}
     />
   )
   const status = extra.error ? 400 : 200
