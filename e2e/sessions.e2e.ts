@@ -222,7 +222,7 @@ export const scenarios: Record<string, (browser: Browser, url: string) => Promis
     await member.getByRole('button', { name: 'Đổi mật khẩu' }).click()
     await member.getByText('Đã đổi mật khẩu.').waitFor()
     await member.unroute('**/notifications/count')
-    await member.getByRole('link', { name: 'Trang chủ' }).click()
+    await member.getByRole('link', { name: 'Về trang chủ' }).click()
     await member.waitForURL(`${url}/`)
     const homeFrom = Date.now()
     await member.waitForTimeout(3000)

@@ -9,6 +9,7 @@ import { LoginPage } from '../../../views/auth/LoginPage.tsx'
 import { PasswordPage } from '../../../views/auth/PasswordPage.tsx'
 import { loginForm, messages, passwordForm, safeNext } from './auth.forms.ts'
 import * as q from './auth.queries.ts'
+import { viewerOf } from '../../kernel/http/viewer.ts'
 
 // A hash of a random password: verifying against it when the login is unknown costs the
 // same time as a real check, so response time does not reveal which logins exist.
@@ -92,13 +93,13 @@ auth.post('/logout', async (c) => {
 
 auth.get('/account/password', requireUser, (c) => {
   const session = sessionOf(c)
-  return c.html(<PasswordPage viewer={{ name: session.name, csrf: c.get('csrf') }} forced={session.mcp} />)
+  return c.html(<PasswordPage viewer={viewerOf(c)} forced={session.mcp} />)
 })
 
 auth.post('/account/password', requireUser, async (c) => {
   const session = sessionOf(c)
   const data = c.get('data')
-  const viewer = { name: session.name, csrf: c.get('csrf') }
+  const viewer = viewerOf(c)
   const form = parseForm(passwordForm, await c.req.parseBody())
   if (!form.ok) return c.html(<PasswordPage viewer={viewer} errors={form.errors} forced={session.mcp} />, 400)
   // guessing the current password is throttled like sign-in
@@ -117,5 +118,5 @@ auth.post('/account/password', requireUser, async (c) => {
   if (!changed) return c.html(<PasswordPage viewer={viewer} errors={{ current: messages.wrongCurrent }} forced={session.mcp} />, 400)
   await data.asSystem('a right current password does not count against the throttle', (tx) => q.settleAttempt(tx, attempt))
   await renewSession(c, { mcp: false })
-  return c.html(<PasswordPage viewer={{ name: session.name, csrf: c.get('csrf') }} notice={messages.changed} />)
+  return c.html(<PasswordPage viewer={viewerOf(c)} notice={messages.changed} />)
 })

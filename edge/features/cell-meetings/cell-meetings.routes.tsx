@@ -13,11 +13,11 @@ import { attendanceForm, attendanceMessages, attendanceRefusal, defaultMeetingDa
 import { Attendance } from '../../../views/cell-meetings/Attendance.tsx'
 import { isHtmx } from '../../kernel/http/htmx.ts'
 import * as q from './cell-meetings.queries.ts'
+import { viewerOf } from '../../kernel/http/viewer.ts'
 
 export const cellMeetings = new Hono<AppEnv>()
 cellMeetings.use(requireUser)
 
-const viewerOf = (c: AppContext) => ({ name: sessionOf(c).name, csrf: c.get('csrf') })
 
 
 cellMeetings.get('/', async (c) => {

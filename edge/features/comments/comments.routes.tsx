@@ -14,6 +14,7 @@ import * as q from './comments.queries.ts'
 import { liveStream } from '../../kernel/http/sse.ts'
 import { CommentItem } from '../../../views/comments/CommentThread.tsx'
 import { hubFor } from './comments.live.tsx'
+import { viewerOf } from '../../kernel/http/viewer.ts'
 
 /** Comments on a meeting. The meeting page loads the thread from here by URL (hx-get). */
 export const comments = new Hono<AppEnv>()
@@ -66,7 +67,7 @@ async function render(c: AppContext, meetingId: string, change?: (tx: Tx) => Pro
   )
   if (isHtmx(c)) return c.html(block, status)
   return c.html(
-    <Layout title={`Ý kiến: ${thread.title}`} viewer={{ name: sessionOf(c).name, csrf: c.get('csrf') }} current="/meetings">
+    <Layout title={`Ý kiến: ${thread.title}`} viewer={viewerOf(c)} current="/meetings">
       <p>
         <a href={`/meetings/${meetingId}`}>‹ {thread.title}</a>
       </p>

@@ -13,6 +13,7 @@ import { Layout } from '../../../views/layout/Layout.tsx'
 import { MaterialsBlock, ResolutionPage } from '../../../views/materials/Materials.tsx'
 import { messages, resolutionForm, uploadTitle } from './materials.forms.ts'
 import * as q from './materials.queries.ts'
+import { viewerOf } from '../../kernel/http/viewer.ts'
 
 /** Materials of a meeting: documents, the draft resolution, the final resolution. The meeting page loads the block from here (hx-get). */
 export const materials = new Hono<AppEnv>()
@@ -39,7 +40,7 @@ async function render(c: AppContext, meetingId: string, change?: (tx: Tx, before
   const block = <MaterialsBlock board={board} csrf={c.get('csrf')} {...outcome} warning={warning} />
   if (isHtmx(c)) return c.html(block, status ?? 200)
   return c.html(
-    <Layout title={`Tài liệu: ${board.meeting_title}`} viewer={{ name: sessionOf(c).name, csrf: c.get('csrf') }} current="/meetings">
+    <Layout title={`Tài liệu: ${board.meeting_title}`} viewer={viewerOf(c)} current="/meetings">
       <p>
         <a href={`/meetings/${meetingId}`}>‹ {board.meeting_title}</a>
       </p>
@@ -168,7 +169,7 @@ materials.get('/:id', async (c) => {
   if (m.kind === 'document') return c.redirect(`/materials/${id}/file`)
   return c.html(
     <ResolutionPage
-      viewer={{ name: sessionOf(c).name, csrf: c.get('csrf') }}
+      viewer={viewerOf(c)}
       meetingId={m.meeting_id}
       meetingTitle={board.meeting_title}
       title={m.title}

@@ -10,6 +10,7 @@ import { MinutesPage } from '../../../views/minutes/MinutesPage.tsx'
 import { draftMinutes } from './minutes.draft.ts'
 import { approveForm, editForm, messages } from './minutes.forms.ts'
 import * as q from './minutes.queries.ts'
+import { viewerOf } from '../../kernel/http/viewer.ts'
 
 /** Minutes of a meeting: drafted from its data, edited by the note-taker, approved (and locked) by the chair. */
 export const minutes = new Hono<AppEnv>()
@@ -26,7 +27,7 @@ async function page(c: AppContext, id: string, change?: (tx: Tx, before: q.Minut
   const done = Object.entries(messages).find(([, text]) => text === outcome.notice)?.[0]
   if (c.req.method === 'POST' && done && !outcome.error) return c.redirect(`/minutes/meetings/${id}?notice=${done}`, 303)
   if (c.req.method === 'GET') outcome.notice ??= messages[c.req.query('notice') as keyof typeof messages]
-  return c.html(<MinutesPage viewer={{ name: sessionOf(c).name, csrf: c.get('csrf') }} minutes={result.state} {...outcome} />, status ?? 200)
+  return c.html(<MinutesPage viewer={viewerOf(c)} minutes={result.state} {...outcome} />, status ?? 200)
 }
 
 minutes.get('/meetings/:meetingId', (c) => page(c, uuidParam(c, 'meetingId')))

@@ -11,11 +11,11 @@ import { OrgPage } from '../../../views/org-tree/OrgPage.tsx'
 import { childForm, done, mergeForm, messages, nameForm, ORG_KINDS, targetForm } from './org-tree.forms.ts'
 import { ORG_KIND_LABELS } from '../../../views/components/labels.ts'
 import * as q from './org-tree.queries.ts'
+import { viewerOf } from '../../kernel/http/viewer.ts'
 
 export const orgTree = new Hono<AppEnv>()
 orgTree.use(requireUser)
 
-const viewerOf = (c: AppContext) => ({ name: sessionOf(c).name, csrf: c.get('csrf') })
 
 function orgId(c: AppContext): string {
   const id = c.req.param('id')

@@ -14,6 +14,7 @@ import { Layout } from '../../../views/layout/Layout.tsx'
 import { castForm, messages } from './votes.forms.ts'
 import { voteHubFor } from './votes.live.tsx'
 import * as q from './votes.queries.ts'
+import { viewerOf } from '../../kernel/http/viewer.ts'
 
 /** The vote on a meeting's resolution. The meeting page loads the block from here by URL (hx-get). */
 export const votes = new Hono<AppEnv>()
@@ -70,7 +71,7 @@ votes.get('/meetings/:meetingId', async (c) => {
   )
   if (isHtmx(c)) return c.html(block)
   return c.html(
-    <Layout title="Biểu quyết nghị quyết" viewer={{ name: sessionOf(c).name, csrf: c.get('csrf') }} current="/meetings">
+    <Layout title="Biểu quyết nghị quyết" viewer={viewerOf(c)} current="/meetings">
       <p>
         <a href={`/meetings/${ballot.meeting_id}`}>‹ Buổi sinh hoạt</a>
       </p>
