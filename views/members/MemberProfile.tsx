@@ -40,6 +40,17 @@ const ROWS: [string, string, 'date' | 'text' | 'gender'][] = [
   ['left_on', 'Ngày ra khỏi Đảng', 'date'],
 ]
 
+/** Names of the changed fields as the form calls them (the audit trail keeps the columns' names). */
+const FIELD_LABELS: Record<string, string> = {
+  ...Object.fromEntries(ROWS.map(([key, label]) => [key, label])),
+  full_name: 'Họ và tên',
+  other_names: 'Tên gọi khác',
+  status: 'Tình trạng',
+  exempt: 'Miễn sinh hoạt',
+  org_id: 'Chi bộ',
+  registered_at: 'Đăng ký tài khoản',
+}
+
 const ACTION_LABELS: Record<string, string> = {
   'member.create': 'Tạo hồ sơ',
   'member.update': 'Sửa hồ sơ',
@@ -118,7 +129,7 @@ export function MemberProfile(props: { viewer: Viewer; member: Profile; audit: A
               <li>
                 {new Date(a.at).toLocaleString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh' })} — {ACTION_LABELS[a.action] ?? a.action}
                 {a.actor_name ? ` — ${a.actor_name}` : ''}
-                {a.action === 'member.update' && <small> ({Object.keys(a.details).join(', ')})</small>}
+                {a.action === 'member.update' && <small> ({Object.keys(a.details).map((key) => FIELD_LABELS[key] ?? key).join(', ')})</small>}
               </li>
             ))}
           </ul>
