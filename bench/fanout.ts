@@ -27,14 +27,20 @@ async function signIn(login: string) {
     headers: { Origin: origin, 'Content-Type': 'application/x-www-form-urlencoded' },
     body: `login=${login}&password=bench-password-1`,
   })
-  const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ')
+  const cookie = res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ')
   const page = await (await fetch(`${origin}/account/password`, { headers: { Cookie: cookie } })).text()
   return { cookie, csrf: /name="_csrf" value="([^"]+)"/.exec(page)![1] }
 }
 
 const secretary = await signIn('0901000003')
 const member = await signIn('0901000004')
-const cell = await runtime.data.asSystem('bench: the demo cell', async (tx) => (await tx.query<{ id: string }>(`select id from organizations where path = 'ns.tp1.g1.c1'`))[0].id)
+const cell = await runtime.data.asSystem(
+  'bench: the demo cell',
+  async (tx) => (await tx.query<{ id: string }>(`select id from organizations where path = 'ns.tp1.g1.c1'`))[0].id,
+)
 const tomorrow = new Date(Date.now() + 86_400_000 + 7 * 3600_000).toISOString().slice(0, 10)
 const created = await fetch(`${origin}/meetings`, {
   method: 'POST',
@@ -65,20 +71,22 @@ const opened = await Promise.all(
     const res = await fetch(`${base}/stream`, { headers: { Cookie: member.cookie }, signal: ac.signal })
     const reader = res.body!.getReader()
     // wrapped: returning the promise itself would make Promise.all wait for the frames
-    return { done: (async () => {
-      let text = ''
-      for (;;) {
-        const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true }))
-        if (done) return
-        text += new TextDecoder().decode(value)
-        const frame = text.split('\n\n').find((block) => /^id: /m.test(block))
-        if (frame && text.includes(`${frame}\n\n`)) {
-          arrivals.push(performance.now())
-          frameBytes = Buffer.byteLength(`${frame}\n\n`)
-          return
+    return {
+      done: (async () => {
+        let text = ''
+        for (;;) {
+          const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true }))
+          if (done) return
+          text += new TextDecoder().decode(value)
+          const frame = text.split('\n\n').find((block) => /^id: /m.test(block))
+          if (frame && text.includes(`${frame}\n\n`)) {
+            arrivals.push(performance.now())
+            frameBytes = Buffer.byteLength(`${frame}\n\n`)
+            return
+          }
         }
-      }
-    })() }
+      })(),
+    }
   }),
 )
 await new Promise((r) => setTimeout(r, 500))
@@ -103,8 +111,22 @@ await report([
     ok: p99 <= BUDGET.fanout1000P99Ms && latencies.length === STREAMS,
     note: `${latencies.length}/${STREAMS} streams reached, p50 ${round(percentile(latencies, 50))} ms (POST + commit + NOTIFY + one read + write), client and server on the same 2 cores`,
   },
-  { name: 'memory-per-stream', value: Math.round(perStream / 102.4) / 10, unit: 'KB', budget: BUDGET.streamKB, ok: perStream < BUDGET.streamKB * 1024, note: 'JS heap + external growth after GC / streams, client side included (run with --expose-gc)' },
-  { name: 'comment-event-weight', value: frameBytes, unit: 'B', budget: BUDGET.interactionBytes, ok: frameBytes <= BUDGET.interactionBytes, note: 'one SSE frame (uncompressed)' },
+  {
+    name: 'memory-per-stream',
+    value: Math.round(perStream / 102.4) / 10,
+    unit: 'KB',
+    budget: BUDGET.streamKB,
+    ok: perStream < BUDGET.streamKB * 1024,
+    note: 'JS heap + external growth after GC / streams, client side included (run with --expose-gc)',
+  },
+  {
+    name: 'comment-event-weight',
+    value: frameBytes,
+    unit: 'B',
+    budget: BUDGET.interactionBytes,
+    ok: frameBytes <= BUDGET.interactionBytes,
+    note: 'one SSE frame (uncompressed)',
+  },
 ])
 server.close()
 await runtime.close()

@@ -16,7 +16,10 @@ const signIn = await app.request('http://localhost/login', {
   headers: { Origin: 'http://localhost', 'Content-Type': 'application/x-www-form-urlencoded' },
   body: 'login=0901000001&password=bench-password-1',
 })
-const cookie = signIn.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ')
+const cookie = signIn.headers
+  .getSetCookie()
+  .map((c) => c.split(';')[0])
+  .join('; ')
 const page = await (await app.request('http://localhost/members/import', { headers: headers(cookie) })).text()
 const csrf = /name="_csrf" value="([^"]+)"/.exec(page)![1]
 const cells = [...page.matchAll(/<option value="([0-9a-f-]{36})">[^<]*\(([a-z0-9_.]+)\)<\/option>/g)].map((m) => m[2])
@@ -26,7 +29,21 @@ const lines = ['Họ và tên,Ngày sinh,Giới tính,Số thẻ đảng viên,S
 for (let i = 0; i < ROWS; i++) {
   const m = demoMember(rand, 500_000 + i, '')
   const dmy = (iso: string | null) => (iso ? iso.split('-').reverse().join('/') : '')
-  lines.push([m.full_name, dmy(m.birth_date), m.gender === 'male' ? 'Nam' : 'Nữ', m.card_number, m.citizen_id, m.phone, dmy(m.admitted_on), dmy(m.official_on), m.ethnicity, `"${m.hometown}"`, cells[i % cells.length]].join(','))
+  lines.push(
+    [
+      m.full_name,
+      dmy(m.birth_date),
+      m.gender === 'male' ? 'Nam' : 'Nữ',
+      m.card_number,
+      m.citizen_id,
+      m.phone,
+      dmy(m.admitted_on),
+      dmy(m.official_on),
+      m.ethnicity,
+      `"${m.hometown}"`,
+      cells[i % cells.length],
+    ].join(','),
+  )
 }
 const csv = lines.join('\n')
 
@@ -39,11 +56,13 @@ const checked = performance.now()
 const commitUrl = /action="(\/members\/import\/[0-9a-f-]+\/commit)"/.exec(preview)?.[1]
 if (!commitUrl) throw new Error(`no commit form in the report:\n${preview.slice(0, 2000)}`)
 const valid = Number(/<strong>(\d+) hợp lệ<\/strong>/.exec(preview)![1])
-const commit = await (await app.request(`http://localhost${commitUrl}`, {
-  method: 'POST',
-  headers: { ...headers(cookie), 'Content-Type': 'application/x-www-form-urlencoded' },
-  body: `_csrf=${encodeURIComponent(csrf)}`,
-})).text()
+const commit = await (
+  await app.request(`http://localhost${commitUrl}`, {
+    method: 'POST',
+    headers: { ...headers(cookie), 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: `_csrf=${encodeURIComponent(csrf)}`,
+  })
+).text()
 const done = performance.now()
 const imported = Number(/Đã nhập (\d+) đảng viên/.exec(commit)?.[1] ?? 0)
 const seconds = Math.round((done - started) / 10) / 100

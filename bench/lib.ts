@@ -39,8 +39,12 @@ export async function report(results: Result[]) {
   }
   const names = new Set(results.map((r) => r.name))
   all = [...all.filter((r) => !names.has(r.name)), ...results]
-  await writeFile(file, JSON.stringify(all, null, 2) + '\n')
+  await writeFile(file, `${JSON.stringify(all, null, 2)}\n`)
   console.table(results.map((r) => ({ name: r.name, value: r.value, unit: r.unit, budget: r.budget, ok: r.ok ? 'ok' : 'OVER', note: r.note ?? '' })))
   // a figure taken on a busy machine is no figure: say how busy it was
-  console.log(`load average (1, 5, 15 min): ${loadavg().map((l) => l.toFixed(2)).join(', ')}`)
+  console.log(
+    `load average (1, 5, 15 min): ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(', ')}`,
+  )
 }

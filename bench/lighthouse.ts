@@ -23,7 +23,10 @@ async function signIn(login: string): Promise<string> {
     headers: { Origin: server.url, 'Content-Type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ login, password: DEMO_PASSWORD }),
   })
-  return res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ')
+  return res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ')
 }
 
 const member = await signIn('0901000004')

@@ -21,7 +21,9 @@ async function wire(path: string, init: RequestInit = {}): Promise<{ bytes: numb
   const res = await app.request(`http://localhost${path}`, { ...init, headers })
   const raw = new Uint8Array(await res.arrayBuffer())
   const encoded = res.headers.get('Content-Encoding') === 'gzip'
-  const body = encoded ? new TextDecoder().decode(await new Response(new Blob([raw]).stream().pipeThrough(new DecompressionStream('gzip'))).arrayBuffer()) : new TextDecoder().decode(raw)
+  const body = encoded
+    ? new TextDecoder().decode(await new Response(new Blob([raw]).stream().pipeThrough(new DecompressionStream('gzip'))).arrayBuffer())
+    : new TextDecoder().decode(raw)
   // headers count too: a rough 300 bytes per response after HTTP/2 header compression
   return { bytes: raw.length + 300, body, res }
 }
@@ -48,23 +50,65 @@ async function firstVisit(path: string): Promise<{ total: number; parts: string[
 
 const results: Result[] = []
 const login = await firstVisit('/login')
-results.push({ name: 'login-page-weight', value: login.total, unit: 'B', budget: BUDGET.firstVisitBytes, ok: login.total <= BUDGET.firstVisitBytes, note: login.parts.join(', ') })
+results.push({
+  name: 'login-page-weight',
+  value: login.total,
+  unit: 'B',
+  budget: BUDGET.firstVisitBytes,
+  ok: login.total <= BUDGET.firstVisitBytes,
+  note: login.parts.join(', '),
+})
 
-const signIn = await wire('/login', { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'login=0901000003&password=bench-password-1' })
-cookie = signIn.res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ')
+const signIn = await wire('/login', {
+  method: 'POST',
+  headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+  body: 'login=0901000003&password=bench-password-1',
+})
+cookie = signIn.res.headers
+  .getSetCookie()
+  .map((c) => c.split(';')[0])
+  .join('; ')
 const home = await firstVisit('/')
-results.push({ name: 'home-page-weight', value: home.total, unit: 'B', budget: BUDGET.firstVisitBytes, ok: home.total <= BUDGET.firstVisitBytes, note: home.parts.join(', ') })
+results.push({
+  name: 'home-page-weight',
+  value: home.total,
+  unit: 'B',
+  budget: BUDGET.firstVisitBytes,
+  ok: home.total <= BUDGET.firstVisitBytes,
+  note: home.parts.join(', '),
+})
 
 const search = await wire('/members?q=nguyen', { headers: { 'HX-Request': 'true' } })
-results.push({ name: 'htmx-member-search-weight', value: search.bytes, unit: 'B', budget: BUDGET.interactionBytes, ok: search.bytes <= BUDGET.interactionBytes, note: `${(search.body.match(/<tr>/g) ?? []).length - 1} rows, as the cell secretary` })
+results.push({
+  name: 'htmx-member-search-weight',
+  value: search.bytes,
+  unit: 'B',
+  budget: BUDGET.interactionBytes,
+  ok: search.bytes <= BUDGET.interactionBytes,
+  note: `${(search.body.match(/<tr>/g) ?? []).length - 1} rows, as the cell secretary`,
+})
 const id = /href="\/members\/([0-9a-f-]{36})"/.exec(search.body)![1]
 const profile = await wire(`/members/${id}`)
-results.push({ name: 'member-profile-weight', value: profile.bytes, unit: 'B', budget: BUDGET.interactionBytes, ok: profile.bytes <= BUDGET.interactionBytes, note: 'full page, assets cached' })
+results.push({
+  name: 'member-profile-weight',
+  value: profile.bytes,
+  unit: 'B',
+  budget: BUDGET.interactionBytes,
+  ok: profile.bytes <= BUDGET.interactionBytes,
+  note: 'full page, assets cached',
+})
 const tree = await wire(`/orgs`)
 const cityId = /href="\/orgs\/([0-9a-f-]{36})"/.exec(tree.body)?.[1]
 if (cityId) {
   const children = await wire(`/orgs/${cityId}/children`, { headers: { 'HX-Request': 'true' } })
-  results.push({ name: 'htmx-org-children-weight', value: children.bytes, unit: 'B', budget: BUDGET.interactionBytes, ok: children.bytes <= BUDGET.interactionBytes, note: 'one level of the tree' })
+  results.push({
+    name: 'htmx-org-children-weight',
+    value: children.bytes,
+    unit: 'B',
+    budget: BUDGET.interactionBytes,
+    ok: children.bytes <= BUDGET.interactionBytes,
+    note: 'one level of the tree',
+  })
 }
 await liveMeeting()
 await report(results)
@@ -76,36 +120,77 @@ await runtime.close()
  */
 async function liveMeeting() {
   const date = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10)
-  const cell = await runtime.data.asSystem('bench: the demo cell', async (tx) =>
-    (await tx.query<{ id: string }>(`select id from public.organizations where path = 'ns.tp1.g1.c1'`))[0].id)
+  const cell = await runtime.data.asSystem(
+    'bench: the demo cell',
+    async (tx) => (await tx.query<{ id: string }>(`select id from public.organizations where path = 'ns.tp1.g1.c1'`))[0].id,
+  )
   const form = (fields: Record<string, string>) => ({
     method: 'POST',
     headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'HX-Request': 'true', 'X-CSRF-Token': csrf },
     body: new URLSearchParams(fields).toString(),
   })
   const csrf = /name="_csrf" value="([^"]+)"/.exec((await wire('/account/password')).body)![1]
-  const created = await wire('/meetings', { ...form({ org_id: cell, kind: 'regular', title: 'Sinh hoạt chi bộ tháng 12', date, time: '23:30', place: 'Hội trường khu phố', agenda: '1. Kiểm điểm tháng\n2. Phương hướng tháng tới' }), headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'X-CSRF-Token': csrf } })
+  const created = await wire('/meetings', {
+    ...form({
+      org_id: cell,
+      kind: 'regular',
+      title: 'Sinh hoạt chi bộ tháng 12',
+      date,
+      time: '23:30',
+      place: 'Hội trường khu phố',
+      agenda: '1. Kiểm điểm tháng\n2. Phương hướng tháng tới',
+    }),
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'X-CSRF-Token': csrf },
+  })
   const location = created.res.headers.get('Location')
   if (!location) throw new Error(`could not schedule the meeting: ${created.res.status} ${created.body.slice(0, 2000)}`)
   const meeting = location.split('?')[0]
   const meetingId = meeting.split('/').pop()!
-  await wire(`/materials/meetings/${meetingId}/resolution`, form({ kind: 'draft_resolution', title: 'Dự thảo nghị quyết tháng 12', body: 'Điều 1. '.repeat(50) }))
+  await wire(
+    `/materials/meetings/${meetingId}/resolution`,
+    form({ kind: 'draft_resolution', title: 'Dự thảo nghị quyết tháng 12', body: 'Điều 1. '.repeat(50) }),
+  )
   await wire(`/materials/meetings/${meetingId}/publish`, form({}))
   await wire(`${meeting}/check-in`, form({}))
   await wire(`/votes/meetings/${meetingId}/open`, form({}))
   // varied sentences, so gzip does not flatter repeated text
-  const words = 'đề nghị chi bộ bổ sung chỉ tiêu công tác phát triển đảng viên khu dân cư phân công cụ thể từng đồng chí kiểm tra giám sát nghị quyết thực hiện kết quả hạn chế nguyên nhân giải pháp tháng tới tổ dân phố an ninh trật tự vệ sinh môi trường học tập làm theo tư tưởng đạo đức phong cách'.split(' ')
+  const words =
+    'đề nghị chi bộ bổ sung chỉ tiêu công tác phát triển đảng viên khu dân cư phân công cụ thể từng đồng chí kiểm tra giám sát nghị quyết thực hiện kết quả hạn chế nguyên nhân giải pháp tháng tới tổ dân phố an ninh trật tự vệ sinh môi trường học tập làm theo tư tưởng đạo đức phong cách'.split(
+      ' ',
+    )
   let seed = 7
   const sentence = () => Array.from({ length: 25 }, () => words[(seed = (seed * 48271) % 2147483647) % words.length]).join(' ')
   const text = sentence()
   for (let i = 0; i < 29; i++) await wire(`/comments/meetings/${meetingId}`, form({ body: `${sentence()}.` }))
   await runtime.data.asSystem('bench: let the comments spread over time (the rate limit is per minute)', (tx) =>
-    tx.query(`update public.meeting_comments set created_at = created_at - interval '1 hour'`))
+    tx.query(`update public.meeting_comments set created_at = created_at - interval '1 hour'`),
+  )
 
   const page = await firstVisit(meeting)
-  results.push({ name: 'live-meeting-page-weight', value: page.total, unit: 'B', budget: BUDGET.firstVisitBytes, ok: page.total <= BUDGET.firstVisitBytes, note: `first visit, 29 comments, published draft: ${page.parts.join(', ')}` })
+  results.push({
+    name: 'live-meeting-page-weight',
+    value: page.total,
+    unit: 'B',
+    budget: BUDGET.firstVisitBytes,
+    ok: page.total <= BUDGET.firstVisitBytes,
+    note: `first visit, 29 comments, published draft: ${page.parts.join(', ')}`,
+  })
   const posted = await wire(`/comments/meetings/${meetingId}`, form({ body: `${text} (30)` }))
-  results.push({ name: 'htmx-post-comment-weight', value: posted.bytes, unit: 'B', budget: BUDGET.interactionBytes, ok: posted.bytes <= BUDGET.interactionBytes, note: 'the response to posting the 30th comment' })
+  results.push({
+    name: 'htmx-post-comment-weight',
+    value: posted.bytes,
+    unit: 'B',
+    budget: BUDGET.interactionBytes,
+    ok: posted.bytes <= BUDGET.interactionBytes,
+    note: 'the response to posting the 30th comment',
+  })
   const voted = await wire(`/votes/meetings/${meetingId}`, form({ choice: 'for' }))
-  results.push({ name: 'htmx-vote-weight', value: voted.bytes, unit: 'B', budget: BUDGET.interactionBytes, ok: voted.bytes <= BUDGET.interactionBytes, note: 'the response to a vote' })
+  results.push({
+    name: 'htmx-vote-weight',
+    value: voted.bytes,
+    unit: 'B',
+    budget: BUDGET.interactionBytes,
+    ok: voted.bytes <= BUDGET.interactionBytes,
+    note: 'the response to a vote',
+  })
 }

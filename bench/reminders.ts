@@ -17,13 +17,21 @@ const push = await startPushEndpoint()
 const sender = new PushSender(runtime.push.vapid, { agent: push.agent, allowHosts: ['127.0.0.1'] })
 
 const users = await runtime.data.asSystem('bench: the accounts that get a device', (tx) =>
-  tx.query<{ user_id: string; member_id: string }>(`select user_id, member_id from public.accounts where member_id is not null order by user_id limit $1`, [USERS]))
+  tx.query<{ user_id: string; member_id: string }>(`select user_id, member_id from public.accounts where member_id is not null order by user_id limit $1`, [
+    USERS,
+  ]),
+)
 const devices = users.map((u) => ({ ...u, device: push.device(u.user_id) }))
 await runtime.data.asSystem('bench: one device per user, and one new notice each (as publishing materials to many cells would)', async (tx) => {
   await tx.query(
     `insert into public.push_subscriptions (user_id, endpoint, p256dh, auth)
      select * from unnest($1::uuid[], $2::text[], $3::text[], $4::text[])`,
-    [devices.map((d) => d.user_id), devices.map((d) => d.device.subscription.endpoint), devices.map((d) => d.device.subscription.keys.p256dh), devices.map((d) => d.device.subscription.keys.auth)],
+    [
+      devices.map((d) => d.user_id),
+      devices.map((d) => d.device.subscription.endpoint),
+      devices.map((d) => d.device.subscription.keys.p256dh),
+      devices.map((d) => d.device.subscription.keys.auth),
+    ],
   )
   await tx.query(
     `insert into public.notifications (member_id, kind, title, url) select m, 'meeting.materials', 'Tài liệu sinh hoạt: Sinh hoạt chi bộ tháng 12', '/meetings' from unnest($1::uuid[]) m`,

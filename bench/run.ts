@@ -26,4 +26,6 @@ for (const name of chosen) {
 }
 const results = JSON.parse(await readFile(new URL('./results.json', import.meta.url), 'utf8').catch(() => '[]')) as { name: string; ok: boolean }[]
 const over = results.filter((r) => !r.ok).map((r) => r.name)
-console.log(`\n${results.length} figures, ${over.length} over budget${over.length ? `: ${over.join(', ')}` : ''}${failedRuns ? `, ${failedRuns} benchmark(s) failed to run` : ''}`)
+console.log(
+  `\n${results.length} figures, ${over.length} over budget${over.length ? `: ${over.join(', ')}` : ''}${failedRuns ? `, ${failedRuns} benchmark(s) failed to run` : ''}`,
+)

@@ -31,7 +31,10 @@ try {
   }
   const secretary = await signIn(LOGINS.cellSecretary)
   const member = await signIn(LOGINS.member)
-  const cellId = await runtime.data.asSystem('bench: the cell', async (tx) => (await tx.query<{ id: string }>(`select id from public.organizations where path = 'ns.tp1.g1.c1'`))[0].id)
+  const cellId = await runtime.data.asSystem(
+    'bench: the cell',
+    async (tx) => (await tx.query<{ id: string }>(`select id from public.organizations where path = 'ns.tp1.g1.c1'`))[0].id,
+  )
   const scheduled = await secretary.post('/meetings', { org_id: cellId, kind: 'regular', title: 'Họp có tài liệu lớn', date: tomorrow(), time: '19:30' })
   const meetingId = scheduled.headers.get('Location')!.split('?')[0].split('/').pop()!
 
@@ -75,7 +78,10 @@ try {
     await Promise.all([upload, reader])
   }
   const worst = Math.max(...stalls)
-  const stored = await runtime.data.asSystem('bench: stored files', async (tx) => (await tx.query<{ n: number }>(`select count(*)::int as n from public.stored_files`))[0].n)
+  const stored = await runtime.data.asSystem(
+    'bench: stored files',
+    async (tx) => (await tx.query<{ n: number }>(`select count(*)::int as n from public.stored_files`))[0].n,
+  )
   await report([
     {
       name: 'upload-stall',

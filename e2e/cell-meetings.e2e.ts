@@ -8,7 +8,9 @@ const windowMark = (page: Page) => page.evaluate(() => (window as unknown as { m
 
 /** Fills the meeting form so the meeting is under way: it started two minutes ago (Vietnam time), entered as already held. */
 async function underWay(page: Page) {
-  const at = new Date(Math.max(Date.now() - 2 * 60_000, Date.parse(`${new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10)}T00:00:00+07:00`)) + 7 * 3600_000).toISOString()
+  const at = new Date(
+    Math.max(Date.now() - 2 * 60_000, Date.parse(`${new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10)}T00:00:00+07:00`)) + 7 * 3600_000,
+  ).toISOString()
   await page.getByLabel('Ngày họp').fill(at.slice(0, 10))
   await page.getByLabel('Giờ bắt đầu').fill(at.slice(11, 16))
   await page.getByLabel('Ghi lại cuộc họp đã diễn ra').check()
@@ -65,7 +67,10 @@ export const scenarios: Record<string, (browser: Browser, url: string) => Promis
     assert.equal(await windowMark(secretary), secretaryMarker, 'arrived live, no reload')
     assert.deepEqual(violations, [], 'no CSP violation while comments arrive')
     await secretary.reload()
-    await secretary.getByText(/Có mặt\s+1/).first().waitFor()
+    await secretary
+      .getByText(/Có mặt\s+1/)
+      .first()
+      .waitFor()
     await secretary.getByRole('button', { name: 'Tiếp thu vào nghị quyết' }).click()
     await secretary.getByText('Đã đánh dấu: tiếp thu vào nghị quyết.').waitFor()
     await secretary.screenshot({ path: 'e2e/artifacts/meeting-secretary-360.png', fullPage: true })
@@ -73,7 +78,10 @@ export const scenarios: Record<string, (browser: Browser, url: string) => Promis
     await secretary.context().close()
   },
 
-  async 'during the meeting: the member votes and comments, the secretary sees both live; a hidden comment disappears for the member; closing shows the result'(browser, url) {
+  async 'during the meeting: the member votes and comments, the secretary sees both live; a hidden comment disappears for the member; closing shows the result'(
+    browser,
+    url,
+  ) {
     const secretary = await signIn(browser, url, LOGINS.cellSecretary)
     await secretary.goto(`${url}/meetings/new`)
     await secretary.getByLabel('Tiêu đề').fill('Họp biểu quyết nghị quyết')

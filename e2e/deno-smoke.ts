@@ -30,7 +30,10 @@ await check('a demo account signs in', async () => {
     body: new URLSearchParams({ login: '0901000003', password: DEMO_PASSWORD }),
   })
   assert.equal(res.status, 303)
-  cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ')
+  cookie = res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ')
   assert.match(cookie, /sotay_session=/)
 })
 await check('the signed-in home and member list render', async () => {

@@ -22,8 +22,7 @@ async function signInOnPhone(browser: Browser, url: string, login: string): Prom
 }
 
 /** Links, buttons or fields inside a <summary> (axe's nested-interactive). */
-const nestedInteractive = (page: Page) =>
-  page.locator('summary a, summary button, summary input, summary select, summary textarea, summary [tabindex]').count()
+const nestedInteractive = (page: Page) => page.locator('summary a, summary button, summary input, summary select, summary textarea, summary [tabindex]').count()
 
 export const scenarios: Record<string, (browser: Browser, url: string) => Promise<void>> = {
   async 'city staff expands the organization tree two levels by tapping on a phone'(browser, url) {

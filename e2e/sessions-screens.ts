@@ -13,7 +13,11 @@ const SIZES = [
 ]
 
 await mkdir('e2e/artifacts', { recursive: true })
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-gpu'] })
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu'],
+})
 
 /** What does not fit: the page wider than the screen, and elements whose content is clipped. */
 async function overflow(page: Page) {
@@ -21,7 +25,10 @@ async function overflow(page: Page) {
     const doc = document.documentElement
     const wide = Array.from(document.querySelectorAll<HTMLElement>('body *'))
       .filter((e) => e.getBoundingClientRect().right > doc.clientWidth + 1 && e.getClientRects().length)
-      .map((e) => `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}${e.className ? '.' + String(e.className).split(' ').join('.') : ''} right=${Math.round(e.getBoundingClientRect().right)}`)
+      .map(
+        (e) =>
+          `${e.tagName.toLowerCase()}${e.id ? `#${e.id}` : ''}${e.className ? `.${String(e.className).split(' ').join('.')}` : ''} right=${Math.round(e.getBoundingClientRect().right)}`,
+      )
     const clipped = Array.from(document.querySelectorAll<HTMLElement>('body *'))
       .filter((e) => getComputedStyle(e).overflow !== 'visible' && (e.scrollWidth > e.clientWidth + 1 || e.scrollHeight > e.clientHeight + 1))
       .map((e) => `${e.tagName.toLowerCase()}.${e.className} ${e.scrollWidth}x${e.scrollHeight} in ${e.clientWidth}x${e.clientHeight}`)

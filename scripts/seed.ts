@@ -25,5 +25,9 @@ if (url) {
   await runtime.data.asSystem('seed: refresh planner statistics after a bulk load', (tx) => tx.exec('analyze'))
 }
 await runtime.close()
-console.log(logins ? `Seeded ${members.toLocaleString('en')} members in ${((Date.now() - started) / 1000).toFixed(1)} s.` : 'The database already has organizations: nothing seeded (use --reset).')
+console.log(
+  logins
+    ? `Seeded ${members.toLocaleString('en')} members in ${((Date.now() - started) / 1000).toFixed(1)} s.`
+    : 'The database already has organizations: nothing seeded (use --reset).',
+)
 if (logins) for (const l of logins) console.log(`  ${l.login.padEnd(12)} ${l.password ?? '(DEMO_PASSWORD)'}  ${l.role}`)

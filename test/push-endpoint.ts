@@ -23,7 +23,25 @@ const b64url = (buffer: Buffer) => buffer.toString('base64url')
  */
 export async function startPushEndpoint() {
   const dir = mkdtempSync(join(tmpdir(), 'push-'))
-  const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'])
+  const made = spawnSync('openssl', [
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-keyout',
+    join(dir, 'key.pem'),
+    '-out',
+    join(dir, 'cert.pem'),
+    '-days',
+    '1',
+    '-subj',
+    '/CN=127.0.0.1',
+    '-addext',
+    'subjectAltName=IP:127.0.0.1',
+  ])
   if (made.status !== 0) throw new Error(`openssl failed: ${made.stderr}`)
   const cert = readFileSync(join(dir, 'cert.pem'))
   const key = readFileSync(join(dir, 'key.pem'))
@@ -63,11 +81,12 @@ export async function startPushEndpoint() {
     device,
     /** The next answers for a device, in order (then 201). */
     script: (name: string, statuses: number[]) => scripts.set(name, [...statuses]),
-    close: () => new Promise<void>((resolve) => {
-      agent.destroy()
-      server.close(() => resolve())
-      server.closeAllConnections()
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        agent.destroy()
+        server.close(() => resolve())
+        server.closeAllConnections()
+      }),
   }
 }
 

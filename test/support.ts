@@ -208,8 +208,16 @@ export const tomorrow = () => inDays(1)
 
 /** The member record behind a login (test fixtures only). */
 export async function memberIdOf(t: TestApp, login: string): Promise<string> {
-  return t.runtime.data.asSystem('test: member of a login', async (tx) =>
-    (await tx.query<{ id: string }>(`select a.member_id as id from public.accounts a join app.credentials c on c.user_id = a.user_id where c.login_phone = $1`, [login]))[0].id)
+  return t.runtime.data.asSystem(
+    'test: member of a login',
+    async (tx) =>
+      (
+        await tx.query<{ id: string }>(
+          `select a.member_id as id from public.accounts a join app.credentials c on c.user_id = a.user_id where c.login_phone = $1`,
+          [login],
+        )
+      )[0].id,
+  )
 }
 
 /** Schedules a meeting through the app, as `agent`, in the cell at `path` (tomorrow, 19:30 by default); returns its id. */
@@ -250,10 +258,10 @@ export async function signInMemberOf(t: TestApp, path: string): Promise<Agent & 
         order by m.full_name limit 1`,
       [path, Object.values(LOGINS)],
     )
-    await tx.query(
-      `update app.credentials set password_hash = (select password_hash from app.credentials where login_phone = $2) where login_phone = $1`,
-      [row.login_phone, LOGINS.member],
-    )
+    await tx.query(`update app.credentials set password_hash = (select password_hash from app.credentials where login_phone = $2) where login_phone = $1`, [
+      row.login_phone,
+      LOGINS.member,
+    ])
     return row.login_phone
   })
   return Object.assign(await t.signIn(login), { login })

@@ -11,7 +11,10 @@ export function prng(seed: number) {
 }
 
 const FAMILY = ['Nguyễn', 'Trần', 'Lê', 'Phạm', 'Hoàng', 'Huỳnh', 'Phan', 'Vũ', 'Võ', 'Đặng', 'Bùi', 'Đỗ', 'Hồ', 'Ngô', 'Dương', 'Lý', 'Đinh', 'Trịnh']
-const MIDDLE = { male: ['Văn', 'Hữu', 'Đức', 'Minh', 'Quốc', 'Thanh', 'Công', 'Xuân', 'Đình'], female: ['Thị', 'Ngọc', 'Thu', 'Thanh', 'Minh', 'Kim', 'Thị Thu', 'Bích'] }
+const MIDDLE = {
+  male: ['Văn', 'Hữu', 'Đức', 'Minh', 'Quốc', 'Thanh', 'Công', 'Xuân', 'Đình'],
+  female: ['Thị', 'Ngọc', 'Thu', 'Thanh', 'Minh', 'Kim', 'Thị Thu', 'Bích'],
+}
 const GIVEN = {
   male: ['An', 'Bình', 'Cường', 'Dũng', 'Hải', 'Hùng', 'Khánh', 'Long', 'Nam', 'Phong', 'Quang', 'Sơn', 'Thắng', 'Tuấn', 'Việt', 'Đạt', 'Hiếu', 'Lâm'],
   female: ['Anh', 'Hà', 'Hằng', 'Hoa', 'Hương', 'Lan', 'Linh', 'Mai', 'Ngọc', 'Nhung', 'Phương', 'Thảo', 'Trang', 'Yến', 'Huệ', 'Oanh'],
@@ -19,8 +22,36 @@ const GIVEN = {
 const EDUCATION = ['Đại học', 'Thạc sĩ', 'Cao đẳng', 'Trung cấp', '12/12', 'Tiến sĩ']
 const THEORY = ['Sơ cấp', 'Trung cấp', 'Cao cấp', 'Cử nhân']
 const OCCUPATION = ['Cán bộ, công chức', 'Viên chức', 'Giáo viên', 'Bác sĩ', 'Hưu trí', 'Kinh doanh', 'Công nhân', 'Nông dân', 'Kỹ sư']
-export const WARDS = ['Minh Khai', 'Quang Trung', 'Trần Phú', 'Lê Lợi', 'Hoàng Văn Thụ', 'Nguyễn Trãi', 'Bạch Đằng', 'Hùng Vương', 'Thống Nhất', 'Hòa Bình', 'Tân An', 'Đông Hải', 'Phú Lợi', 'An Bình', 'Thanh Sơn', 'Hồng Hà']
-export const AGENCIES = ['Sở Tài chính', 'Sở Y tế', 'Trường THPT Chuyên', 'Bệnh viện Đa khoa', 'Công an thành phố', 'Ban Quản lý dự án', 'Điện lực', 'Kho bạc Nhà nước', 'Chi cục Thuế', 'Trung tâm Văn hóa']
+export const WARDS = [
+  'Minh Khai',
+  'Quang Trung',
+  'Trần Phú',
+  'Lê Lợi',
+  'Hoàng Văn Thụ',
+  'Nguyễn Trãi',
+  'Bạch Đằng',
+  'Hùng Vương',
+  'Thống Nhất',
+  'Hòa Bình',
+  'Tân An',
+  'Đông Hải',
+  'Phú Lợi',
+  'An Bình',
+  'Thanh Sơn',
+  'Hồng Hà',
+]
+export const AGENCIES = [
+  'Sở Tài chính',
+  'Sở Y tế',
+  'Trường THPT Chuyên',
+  'Bệnh viện Đa khoa',
+  'Công an thành phố',
+  'Ban Quản lý dự án',
+  'Điện lực',
+  'Kho bạc Nhà nước',
+  'Chi cục Thuế',
+  'Trung tâm Văn hóa',
+]
 
 export function pick<T>(rand: () => number, list: readonly T[]): T {
   return list[Math.floor(rand() * list.length)]

@@ -54,7 +54,9 @@ function buildTree(members: number, rand: () => number): { orgs: Org[]; leaves: 
 /** Bulk insert through one JSON parameter; columns are the first row's keys, the rest take defaults. */
 async function insertJson(tx: Tx, table: string, rows: object[]) {
   if (!rows.length) return
-  const columns = Object.keys(rows[0]).map((c) => `"${c}"`).join(', ')
+  const columns = Object.keys(rows[0])
+    .map((c) => `"${c}"`)
+    .join(', ')
   for (let i = 0; i < rows.length; i += BATCH) {
     await tx.query(`insert into ${table} (${columns}) select ${columns} from jsonb_populate_recordset(null::${table}, $1::jsonb)`, [
       JSON.stringify(rows.slice(i, i + BATCH)),
@@ -85,7 +87,11 @@ export async function seedDemo(data: DataAccess, options: { members?: number; pa
     if (n > 0) return null
     await tx.query(`set local session_replication_role = replica`)
     const { orgs, leaves } = buildTree(total, rand)
-    await insertJson(tx, 'public.organizations', orgs.map((o) => ({ ...o, valid_from: '2025-07-01' })))
+    await insertJson(
+      tx,
+      'public.organizations',
+      orgs.map((o) => ({ ...o, valid_from: '2025-07-01' })),
+    )
 
     const office = leaves[0]
     const demoCell = leaves.find((o) => o.path === 'ns.tp1.g1.c1')!
@@ -124,11 +130,25 @@ export async function seedDemo(data: DataAccess, options: { members?: number; pa
       { org_id: grassroots.id, member_id: demo[1].id, role: 'secretary' },
       { org_id: demoCell.id, member_id: demo[2].id, role: 'secretary' },
     )
-    await insertJson(tx, 'public.org_roles', roles.map((r) => ({ id: crypto.randomUUID(), valid_from: '2025-07-01', created_at: now, ...r })))
+    await insertJson(
+      tx,
+      'public.org_roles',
+      roles.map((r) => ({ id: crypto.randomUUID(), valid_from: '2025-07-01', created_at: now, ...r })),
+    )
 
     const adminId = crypto.randomUUID()
     const accounts = registered.map((m) => ({ user_id: crypto.randomUUID(), member: m }))
-    await insertJson(tx, 'auth.users', [{ id: adminId }, ...accounts.map((a) => ({ id: a.user_id }))].map((u) => ({ ...u, raw_app_meta_data: {}, raw_user_meta_data: {}, created_at: now, updated_at: now })))
+    await insertJson(
+      tx,
+      'auth.users',
+      [{ id: adminId }, ...accounts.map((a) => ({ id: a.user_id }))].map((u) => ({
+        ...u,
+        raw_app_meta_data: {},
+        raw_user_meta_data: {},
+        created_at: now,
+        updated_at: now,
+      })),
+    )
     await insertJson(tx, 'public.accounts', [
       { user_id: adminId, member_id: null, is_admin: true, display_name: 'Quản trị hệ thống', created_at: now },
       ...accounts.map((a) => ({ user_id: a.user_id, member_id: a.member.id, is_admin: false, display_name: a.member.full_name, created_at: now })),
@@ -147,10 +167,9 @@ export async function seedDemo(data: DataAccess, options: { members?: number; pa
     ])
     await seedMeetings(tx, { cell: demoCell, people: members.filter((m) => m.org_id === demoCell.id), secretary: demo[2], member: demo[3] })
 
-    const logins: DemoLogin[] = [
-      { login: ADMIN_PHONE, role: 'Quản trị hệ thống' },
-      ...DEMO_PEOPLE.map((p) => ({ login: p.phone, role: p.role })),
-    ].map((l) => (options.password ? l : { ...l, password }))
+    const logins: DemoLogin[] = [{ login: ADMIN_PHONE, role: 'Quản trị hệ thống' }, ...DEMO_PEOPLE.map((p) => ({ login: p.phone, role: p.role }))].map((l) =>
+      options.password ? l : { ...l, password },
+    )
     await tx.query(`insert into app.settings (key, value) values ('demo.logins', $1) on conflict (key) do update set value = excluded.value`, [
       JSON.stringify(logins),
     ])
@@ -174,52 +193,138 @@ const vietnamDate = (at: number, days = 0) => new Date(at + days * DAY + 7 * HOU
 async function seedMeetings(tx: Tx, demo: { cell: Org; people: DemoMember[]; secretary: DemoMember; member: DemoMember }) {
   const now = Date.now()
   const key = demo.cell.path
-  const base = { org_id: demo.cell.id, org_key: key, kind: 'regular', place: 'Nhà văn hóa khu phố 1', chair_id: demo.secretary.id, note_taker_id: demo.member.id }
+  const base = {
+    org_id: demo.cell.id,
+    org_key: key,
+    kind: 'regular',
+    place: 'Nhà văn hóa khu phố 1',
+    chair_id: demo.secretary.id,
+    note_taker_id: demo.member.id,
+  }
   const expected = demo.people.filter((p) => !p.exempt)
   // under way: started half an hour ago, but never before midnight (check-in lasts the meeting's day)
   const liveStart = Math.max(now - HOUR / 2, Date.parse(`${vietnamDate(now)}T00:00:00+07:00`))
   const monthOf = (at: number) => `${Number(vietnamDate(at).slice(5, 7))}/${vietnamDate(at).slice(0, 4)}`
-  const upcoming = { ...base, id: crypto.randomUUID(), title: `Sinh hoạt chi bộ thường kỳ tháng ${monthOf(now + 2 * DAY)} (sắp tới)`, starts_at: `${vietnamDate(now, 2)}T19:30:00+07:00`,
-    agenda: '1. Kiểm điểm công tác tháng\n2. Góp ý dự thảo nghị quyết\n3. Phương hướng tháng tới', expected_count: null }
-  const live = { ...base, id: crypto.randomUUID(), title: `Sinh hoạt chuyên đề tháng ${monthOf(now)} (đang diễn ra)`, kind: 'thematic', starts_at: new Date(liveStart).toISOString(),
-    agenda: '1. Học tập chuyên đề\n2. Thảo luận, biểu quyết nghị quyết', expected_count: expected.length }
+  const upcoming = {
+    ...base,
+    id: crypto.randomUUID(),
+    title: `Sinh hoạt chi bộ thường kỳ tháng ${monthOf(now + 2 * DAY)} (sắp tới)`,
+    starts_at: `${vietnamDate(now, 2)}T19:30:00+07:00`,
+    agenda: '1. Kiểm điểm công tác tháng\n2. Góp ý dự thảo nghị quyết\n3. Phương hướng tháng tới',
+    expected_count: null,
+  }
+  const live = {
+    ...base,
+    id: crypto.randomUUID(),
+    title: `Sinh hoạt chuyên đề tháng ${monthOf(now)} (đang diễn ra)`,
+    kind: 'thematic',
+    starts_at: new Date(liveStart).toISOString(),
+    agenda: '1. Học tập chuyên đề\n2. Thảo luận, biểu quyết nghị quyết',
+    expected_count: expected.length,
+  }
   const heldAt = `${vietnamDate(now, -7)}T19:30:00+07:00`
-  const held = { ...base, id: crypto.randomUUID(), title: `Sinh hoạt chi bộ thường kỳ tháng ${monthOf(now - 7 * DAY)} (đã họp)`, starts_at: heldAt,
-    agenda: '1. Kiểm điểm công tác tháng\n2. Biểu quyết nghị quyết', expected_count: expected.length }
-  await insertJson(tx, 'public.meetings', [upcoming, live, held].map((m) => ({ ...m, status: 'scheduled', recorded_late: false, created_at: new Date(now - 10 * DAY).toISOString() })))
+  const held = {
+    ...base,
+    id: crypto.randomUUID(),
+    title: `Sinh hoạt chi bộ thường kỳ tháng ${monthOf(now - 7 * DAY)} (đã họp)`,
+    starts_at: heldAt,
+    agenda: '1. Kiểm điểm công tác tháng\n2. Biểu quyết nghị quyết',
+    expected_count: expected.length,
+  }
+  await insertJson(
+    tx,
+    'public.meetings',
+    [upcoming, live, held].map((m) => ({ ...m, status: 'scheduled', recorded_late: false, created_at: new Date(now - 10 * DAY).toISOString() })),
+  )
 
   // attendance: last week everyone expected came but one (excused); now, a few have checked in (not the demo people)
   const others = expected.filter((p) => p.id !== demo.secretary.id && p.id !== demo.member.id)
   const excused = others[0]
   const heldAttendance = expected.map((p) => ({
-    meeting_id: held.id, member_id: p.id, org_key: key, status: p === excused ? 'absent_excused' : 'present', reason: p === excused ? 'Ốm, có đơn xin phép' : null,
-    by_proxy: false, recorded_at: heldAt,
+    meeting_id: held.id,
+    member_id: p.id,
+    org_key: key,
+    status: p === excused ? 'absent_excused' : 'present',
+    reason: p === excused ? 'Ốm, có đơn xin phép' : null,
+    by_proxy: false,
+    recorded_at: heldAt,
   }))
-  const liveAttendance = others.slice(1, 4).map((p) => ({ meeting_id: live.id, member_id: p.id, org_key: key, status: 'present', reason: null, by_proxy: false, recorded_at: new Date(liveStart).toISOString() }))
+  const liveAttendance = others.slice(1, 4).map((p) => ({
+    meeting_id: live.id,
+    member_id: p.id,
+    org_key: key,
+    status: 'present',
+    reason: null,
+    by_proxy: false,
+    recorded_at: new Date(liveStart).toISOString(),
+  }))
   await insertJson(tx, 'public.meeting_attendance', [...heldAttendance, ...liveAttendance])
 
   // last week's vote: every official member present voted for; the result is recorded on the ballot
   const voters = expected.filter((p) => p !== excused && p.status === 'official')
   const closedAt = new Date(Date.parse(heldAt) + HOUR).toISOString()
-  await insertJson(tx, 'public.meeting_ballots', [{
-    meeting_id: held.id, org_key: key, status: 'closed', opened_at: heldAt, closed_at: closedAt,
-    result: { for: voters.length, against: 0, abstain: 0, eligible: voters.length, passed: voters.length > 0 },
-  }])
-  await insertJson(tx, 'public.meeting_votes', voters.map((p) => ({ meeting_id: held.id, member_id: p.id, org_key: key, choice: 'for', cast_at: heldAt })))
+  await insertJson(tx, 'public.meeting_ballots', [
+    {
+      meeting_id: held.id,
+      org_key: key,
+      status: 'closed',
+      opened_at: heldAt,
+      closed_at: closedAt,
+      result: { for: voters.length, against: 0, abstain: 0, eligible: voters.length, passed: voters.length > 0 },
+    },
+  ])
+  await insertJson(
+    tx,
+    'public.meeting_votes',
+    voters.map((p) => ({ meeting_id: held.id, member_id: p.id, org_key: key, choice: 'for', cast_at: heldAt })),
+  )
 
   // comments: their places in each thread, as the comments' trigger would give them
   const comments = [
-    { meeting_id: held.id, author_id: demo.member.id, body: 'Đề nghị bổ sung chỉ tiêu vận động quỹ khuyến học của khu phố.', taken_into_resolution: true, seq: 1, created_at: heldAt },
-    { meeting_id: held.id, author_id: others[1]?.id ?? demo.secretary.id, body: 'Thống nhất với dự thảo.', taken_into_resolution: false, seq: 2, created_at: heldAt },
-    { meeting_id: live.id, author_id: others[1]?.id ?? demo.secretary.id, body: 'Đề nghị làm rõ thời hạn hoàn thành nhiệm vụ trong dự thảo.', taken_into_resolution: false, seq: 1, created_at: new Date(liveStart).toISOString() },
+    {
+      meeting_id: held.id,
+      author_id: demo.member.id,
+      body: 'Đề nghị bổ sung chỉ tiêu vận động quỹ khuyến học của khu phố.',
+      taken_into_resolution: true,
+      seq: 1,
+      created_at: heldAt,
+    },
+    {
+      meeting_id: held.id,
+      author_id: others[1]?.id ?? demo.secretary.id,
+      body: 'Thống nhất với dự thảo.',
+      taken_into_resolution: false,
+      seq: 2,
+      created_at: heldAt,
+    },
+    {
+      meeting_id: live.id,
+      author_id: others[1]?.id ?? demo.secretary.id,
+      body: 'Đề nghị làm rõ thời hạn hoàn thành nhiệm vụ trong dự thảo.',
+      taken_into_resolution: false,
+      seq: 1,
+      created_at: new Date(liveStart).toISOString(),
+    },
   ]
-  await insertJson(tx, 'public.meeting_comments', comments.map((c) => ({ id: crypto.randomUUID(), org_key: key, hidden: false, ...c })))
-  await insertJson(tx, 'app.meeting_comment_places', [{ meeting_id: held.id, last_seq: 2 }, { meeting_id: live.id, last_seq: 1 }])
+  await insertJson(
+    tx,
+    'public.meeting_comments',
+    comments.map((c) => ({ id: crypto.randomUUID(), org_key: key, hidden: false, ...c })),
+  )
+  await insertJson(tx, 'app.meeting_comment_places', [
+    { meeting_id: held.id, last_seq: 2 },
+    { meeting_id: live.id, last_seq: 1 },
+  ])
 
   // materials: the draft resolution of each meeting, published; last week's final resolution, issued
   const draft = (meetingId: string, at: string) => ({
-    id: crypto.randomUUID(), meeting_id: meetingId, org_key: key, kind: 'draft_resolution', title: 'Dự thảo nghị quyết của chi bộ',
-    body: 'Chi bộ quyết nghị:\n1. Hoàn thành chỉ tiêu công tác tháng.\n2. Vận động đảng viên tham gia các phong trào của khu phố.', published_at: at,
+    id: crypto.randomUUID(),
+    meeting_id: meetingId,
+    org_key: key,
+    kind: 'draft_resolution',
+    title: 'Dự thảo nghị quyết của chi bộ',
+    body: 'Chi bộ quyết nghị:\n1. Hoàn thành chỉ tiêu công tác tháng.\n2. Vận động đảng viên tham gia các phong trào của khu phố.',
+    published_at: at,
   })
   await insertJson(tx, 'public.meeting_materials', [
     draft(upcoming.id, new Date(now).toISOString()),
@@ -251,7 +356,15 @@ async function seedMeetings(tx: Tx, demo: { cell: Org; people: DemoMember[]; sec
     '',
     'Biên bản được thông qua trước chi bộ.',
   ].join('\n')
-  await insertJson(tx, 'public.meeting_minutes', [{
-    meeting_id: held.id, org_key: key, body, status: 'approved', revision: 1, drafted_at: closedAt, approved_at: new Date(Date.parse(closedAt) + HOUR).toISOString(),
-  }])
+  await insertJson(tx, 'public.meeting_minutes', [
+    {
+      meeting_id: held.id,
+      org_key: key,
+      body,
+      status: 'approved',
+      revision: 1,
+      drafted_at: closedAt,
+      approved_at: new Date(Date.parse(closedAt) + HOUR).toISOString(),
+    },
+  ])
 }

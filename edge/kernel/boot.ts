@@ -41,7 +41,10 @@ function openRealtime(config: Config, db: Awaited<ReturnType<typeof openDatabase
 }
 
 /** Config → database (migrated) → secrets. `memory` keeps PGlite in memory (tests), started from `snapshot` if given. */
-export async function boot(env: Record<string, string | undefined> = processEnv(), options: { memory?: boolean; snapshot?: Uint8Array } = {}): Promise<Runtime> {
+export async function boot(
+  env: Record<string, string | undefined> = processEnv(),
+  options: { memory?: boolean; snapshot?: Uint8Array } = {},
+): Promise<Runtime> {
   const config = readConfig(env)
   const db = await openDatabase(config, options.memory, options.snapshot)
   await migrate(db)

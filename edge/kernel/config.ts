@@ -8,7 +8,10 @@ const allowHosts = z
   .default('')
   .transform((text, ctx): string[] => {
     const out: string[] = []
-    for (const entry of text.split(',').map((e) => e.trim()).filter(Boolean)) {
+    for (const entry of text
+      .split(',')
+      .map((e) => e.trim())
+      .filter(Boolean)) {
       const host = parseAllowHost(entry)
       if (host) out.push(host)
       else ctx.addIssue({ code: 'custom', message: `"${entry}" is not host or host:port (IPv6 in brackets)` })
@@ -22,7 +25,10 @@ const ipRanges = z
   .default('')
   .transform((text, ctx): IpRange[] => {
     const out: IpRange[] = []
-    for (const entry of text.split(',').map((e) => e.trim()).filter(Boolean)) {
+    for (const entry of text
+      .split(',')
+      .map((e) => e.trim())
+      .filter(Boolean)) {
       const range = parseRange(entry)
       if (range) out.push(range)
       else ctx.addIssue({ code: 'custom', message: `"${entry}" is not an IP address or CIDR range (e.g. 10.0.0.0/8, 2001:db8::/32)` })
@@ -44,7 +50,10 @@ const schema = z.object({
   REALTIME: z.enum(['postgres', 'supabase']).default('postgres'),
   VAPID_PUBLIC_KEY: z.string().min(40).optional(),
   VAPID_PRIVATE_KEY: z.string().min(20).optional(),
-  VAPID_SUBJECT: z.string().regex(/^(mailto:|https:\/\/)/, 'mailto: or https:// address').optional(),
+  VAPID_SUBJECT: z
+    .string()
+    .regex(/^(mailto:|https:\/\/)/, 'mailto: or https:// address')
+    .optional(),
   REMINDERS: z.enum(['on', 'off']).default('on'),
   REMINDER_TIMES: z.string().default('-1@08:00,0@08:00'),
   REMINDERS_SECRET: z.string().min(24).optional(),
@@ -52,7 +61,10 @@ const schema = z.object({
   TASK_BULK_CHUNK: z.coerce.number().int().min(1).max(100_000).default(5_000),
   STORAGE: z.enum(['database', 'folder', 'supabase']).default('database'),
   STORAGE_DIR: z.string().min(1).optional(),
-  STORAGE_BUCKET: z.string().regex(/^[a-z0-9-]{3,63}$/).default('materials'),
+  STORAGE_BUCKET: z
+    .string()
+    .regex(/^[a-z0-9-]{3,63}$/)
+    .default('materials'),
   SUPABASE_URL: z.string().url().optional(),
   SUPABASE_SERVICE_ROLE_KEY: z.string().min(20).optional(),
   TRUSTED_PROXIES: ipRanges,

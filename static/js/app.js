@@ -3,16 +3,17 @@
 const status = () => document.getElementById('net-status')
 document.addEventListener('htmx:error', (event) => {
   const detail = event.detail || {}
-  const answered = detail.ctx && detail.ctx.response && detail.ctx.response.status
+  const answered = detail.ctx?.response?.status
   const box = status()
   if (answered || !box) return
-  box.textContent = navigator.onLine === false
-    ? 'Mất kết nối mạng: chưa gửi được. Nội dung bạn nhập vẫn còn; khi có mạng hãy bấm gửi lại.'
-    : 'Không liên lạc được với máy chủ: chưa gửi được. Nội dung bạn nhập vẫn còn; hãy thử lại sau ít phút.'
+  box.textContent =
+    navigator.onLine === false
+      ? 'Mất kết nối mạng: chưa gửi được. Nội dung bạn nhập vẫn còn; khi có mạng hãy bấm gửi lại.'
+      : 'Không liên lạc được với máy chủ: chưa gửi được. Nội dung bạn nhập vẫn còn; hãy thử lại sau ít phút.'
   box.hidden = false
 })
 document.addEventListener('htmx:after:request', (event) => {
   const box = status()
   const detail = event.detail || {}
-  if (box && !box.hidden && detail.ctx && detail.ctx.response) box.hidden = true
+  if (box && !box.hidden && detail.ctx?.response) box.hidden = true
 })

@@ -40,7 +40,8 @@ export function LoginPage(props: { login?: string; next?: string; errors?: Recor
                 Đăng nhập: <code>{d.login}</code>
                 {d.password && (
                   <>
-                    {' '}· mật khẩu: <code>{d.password}</code>
+                    {' '}
+                    · mật khẩu: <code>{d.password}</code>
                   </>
                 )}
               </li>

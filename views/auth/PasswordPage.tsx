@@ -21,29 +21,21 @@ export function PasswordPage(props: { viewer: Viewer; errors?: Record<string, st
       )}
       {/* done: the form again would only invite a second change */}
       {!props.notice && (
-      <form method="post" action="/account/password" class="card" novalidate>
-        <FormErrors errors={errors} />
-        <CsrfField token={props.viewer.csrf} />
-        <Field
-          name="current"
-          label={props.forced ? 'Mật khẩu tạm (bí thư chi bộ đã đọc cho bạn)' : 'Mật khẩu hiện tại'}
-          type="password"
-          error={errors.current}
-          required
-          autocomplete="current-password"
-        />
-        <Field
-          name="password"
-          label="Mật khẩu mới"
-          type="password"
-          error={errors.password}
-          required
-          autocomplete="new-password"
-          hint="Ít nhất 8 ký tự."
-        />
-        <Field name="confirm" label="Nhập lại mật khẩu mới" type="password" error={errors.confirm} required autocomplete="new-password" />
-        <button type="submit">Đổi mật khẩu</button>
-      </form>
+        <form method="post" action="/account/password" class="card" novalidate>
+          <FormErrors errors={errors} />
+          <CsrfField token={props.viewer.csrf} />
+          <Field
+            name="current"
+            label={props.forced ? 'Mật khẩu tạm (bí thư chi bộ đã đọc cho bạn)' : 'Mật khẩu hiện tại'}
+            type="password"
+            error={errors.current}
+            required
+            autocomplete="current-password"
+          />
+          <Field name="password" label="Mật khẩu mới" type="password" error={errors.password} required autocomplete="new-password" hint="Ít nhất 8 ký tự." />
+          <Field name="confirm" label="Nhập lại mật khẩu mới" type="password" error={errors.confirm} required autocomplete="new-password" />
+          <button type="submit">Đổi mật khẩu</button>
+        </form>
       )}
     </Layout>
   )

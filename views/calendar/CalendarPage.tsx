@@ -90,7 +90,10 @@ export function CalendarPage(props: {
       </ol>
       <section class="card" aria-labelledby="feed-h">
         <h2 id="feed-h">Lịch trên điện thoại</h2>
-        <p class="muted">Thêm lịch này vào ứng dụng lịch của điện thoại (Google Calendar, Lịch của iPhone) bằng một địa chỉ riêng. Ai có địa chỉ này đều xem được lịch của bạn: đừng chia sẻ; nếu lộ, hãy thu hồi.</p>
+        <p class="muted">
+          Thêm lịch này vào ứng dụng lịch của điện thoại (Google Calendar, Lịch của iPhone) bằng một địa chỉ riêng. Ai có địa chỉ này đều xem được lịch của bạn:
+          đừng chia sẻ; nếu lộ, hãy thu hồi.
+        </p>
         {props.feed.url && (
           <p>
             <label for="feed-url">Địa chỉ lịch của bạn</label>

@@ -31,7 +31,13 @@ export function EventForm(props: {
       <FormErrors errors={e} />
       <form method="post" action={page.action} class="card">
         <CsrfField token={props.viewer.csrf} />
-        <SelectField name="org_id" label="Dành cho (tổ chức và các tổ chức trực thuộc)" value={v.org_id} error={e.org_id} options={props.audiences.map((a) => [a.id, a.name] as const)} />
+        <SelectField
+          name="org_id"
+          label="Dành cho (tổ chức và các tổ chức trực thuộc)"
+          value={v.org_id}
+          error={e.org_id}
+          options={props.audiences.map((a) => [a.id, a.name] as const)}
+        />
         <Field name="title" label="Tên sự kiện" value={v.title} error={e.title} required maxlength={200} />
         <div class="grid three">
           <Field name="date" label="Ngày" type="date" value={v.date} error={e.date} required />
@@ -53,7 +59,16 @@ export function EventForm(props: {
 
 export function EventPage(props: {
   viewer: Viewer
-  event: { id: string; title: string; starts_at: Date | string; ends_at: Date | string | null; place: string | null; org_name: string; description: string | null; can_manage: boolean }
+  event: {
+    id: string
+    title: string
+    starts_at: Date | string
+    ends_at: Date | string | null
+    place: string | null
+    org_name: string
+    description: string | null
+    can_manage: boolean
+  }
   notice?: string
 }) {
   const ev = props.event

@@ -49,8 +49,8 @@ export function Attendance(props: {
       <h2 id="attendance-h">Điểm danh</h2>
       <Flash notice={props.notice} error={props.error} />
       <p>
-        Có mặt <strong>{c.present}</strong> · vắng có lý do <strong>{c.absent_excused}</strong> · vắng không lý do{' '}
-        <strong>{c.absent_unexcused}</strong> · chưa điểm danh <strong>{c.unrecorded}</strong> / {c.members - c.exempt}
+        Có mặt <strong>{c.present}</strong> · vắng có lý do <strong>{c.absent_excused}</strong> · vắng không lý do <strong>{c.absent_unexcused}</strong> · chưa
+        điểm danh <strong>{c.unrecorded}</strong> / {c.members - c.exempt}
         {c.exempt > 0 && <> · miễn sinh hoạt {c.exempt}</>}
       </p>
       {me && !me.status && props.open && early && <p class="muted">Điểm danh mở lúc {hhmm(props.window.opens)} (một giờ trước giờ họp).</p>}
@@ -66,43 +66,50 @@ export function Attendance(props: {
         // the secretary's list is long: it folds away so members' parts of the page stay near
         <details open={props.expanded}>
           <summary>Ghi điểm danh từng người ({props.rows.length})</summary>
-        <table class="stack">
-          <tbody>
-            {props.rows.map((r) => (
-              <tr>
-                <td>
-                  {r.full_name}
-                  {r.by_proxy && <small> (điểm danh hộ)</small>}
-                  {r.exempt && <small> (miễn sinh hoạt)</small>}
-                </td>
-                <td>
-                  <form method="post" action={`${action}/attendance`} hx-post={`${action}/attendance`} hx-target="#attendance" hx-swap="outerHTML" class="inline">
-                    <CsrfField token={props.csrf} />
-                    <input type="hidden" name="member_id" value={r.member_id} />
-                    <label class="sr" for={`st-${r.member_id}`}>
-                      Tình trạng của {r.full_name}
-                    </label>
-                    <select id={`st-${r.member_id}`} name="status">
-                      <option value="">— Chưa điểm danh —</option>
-                      {Object.entries(STATUS).map(([v, l]) => (
-                        <option value={v} selected={r.status === v}>
-                          {l}
-                        </option>
-                      ))}
-                    </select>
-                    <input name="reason" value={r.reason ?? ''} maxlength={500} placeholder="Lý do vắng" aria-label={`Lý do vắng của ${r.full_name}`} />
-                    <label>
-                      <input type="checkbox" name="by_proxy" checked={r.by_proxy} /> Điểm danh hộ
-                    </label>
-                    <button type="submit" class="secondary">
-                      Lưu
-                    </button>
-                  </form>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          <table class="stack">
+            <tbody>
+              {props.rows.map((r) => (
+                <tr>
+                  <td>
+                    {r.full_name}
+                    {r.by_proxy && <small> (điểm danh hộ)</small>}
+                    {r.exempt && <small> (miễn sinh hoạt)</small>}
+                  </td>
+                  <td>
+                    <form
+                      method="post"
+                      action={`${action}/attendance`}
+                      hx-post={`${action}/attendance`}
+                      hx-target="#attendance"
+                      hx-swap="outerHTML"
+                      class="inline"
+                    >
+                      <CsrfField token={props.csrf} />
+                      <input type="hidden" name="member_id" value={r.member_id} />
+                      <label class="sr" for={`st-${r.member_id}`}>
+                        Tình trạng của {r.full_name}
+                      </label>
+                      <select id={`st-${r.member_id}`} name="status">
+                        <option value="">— Chưa điểm danh —</option>
+                        {Object.entries(STATUS).map(([v, l]) => (
+                          <option value={v} selected={r.status === v}>
+                            {l}
+                          </option>
+                        ))}
+                      </select>
+                      <input name="reason" value={r.reason ?? ''} maxlength={500} placeholder="Lý do vắng" aria-label={`Lý do vắng của ${r.full_name}`} />
+                      <label>
+                        <input type="checkbox" name="by_proxy" checked={r.by_proxy} /> Điểm danh hộ
+                      </label>
+                      <button type="submit" class="secondary">
+                        Lưu
+                      </button>
+                    </form>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
         </details>
       )}
     </section>

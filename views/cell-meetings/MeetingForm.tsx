@@ -22,7 +22,13 @@ export function MeetingForm(props: {
       <h1>{props.title}</h1>
       {props.cells.length > 1 && (
         <form method="get" action={props.action === '/meetings' ? '/meetings/new' : `${props.action}/edit`} class="card">
-          <SelectField name="org" label="Chi bộ" value={v.org_id} blank="— Chọn chi bộ —" options={props.cells.map((c) => [c.id, `${c.name} (${c.path})`] as const)} />
+          <SelectField
+            name="org"
+            label="Chi bộ"
+            value={v.org_id}
+            blank="— Chọn chi bộ —"
+            options={props.cells.map((c) => [c.id, `${c.name} (${c.path})`] as const)}
+          />
           <button type="submit" class="secondary">
             Chọn chi bộ
           </button>
@@ -33,7 +39,16 @@ export function MeetingForm(props: {
           <FormErrors errors={e} />
           <CsrfField token={props.viewer.csrf} />
           <input type="hidden" name="org_id" value={v.org_id} />
-          <SelectField name="kind" label="Loại sinh hoạt" value={v.kind ?? 'regular'} error={e.kind} options={[['regular', 'Thường kỳ (hằng tháng)'], ['thematic', 'Chuyên đề']]} />
+          <SelectField
+            name="kind"
+            label="Loại sinh hoạt"
+            value={v.kind ?? 'regular'}
+            error={e.kind}
+            options={[
+              ['regular', 'Thường kỳ (hằng tháng)'],
+              ['thematic', 'Chuyên đề'],
+            ]}
+          />
           <Field name="title" label="Tiêu đề" value={v.title} error={e.title} required maxlength={200} />
           <div class="grid two">
             <Field name="date" label="Ngày họp" type="date" value={v.date} error={e.date} required />

@@ -59,7 +59,15 @@ export function UpcomingMeetings(props: { rows: Omit<MeetingRowView, 'present' |
   )
 }
 
-export function MeetingsPage(props: { viewer: Viewer; rows: MeetingRowView[]; total: number; capped?: boolean; page: number; pageSize: number; canSchedule: boolean }) {
+export function MeetingsPage(props: {
+  viewer: Viewer
+  rows: MeetingRowView[]
+  total: number
+  capped?: boolean
+  page: number
+  pageSize: number
+  canSchedule: boolean
+}) {
   return (
     <Layout title="Sinh hoạt chi bộ" viewer={props.viewer} current="/meetings">
       <h1>Sinh hoạt chi bộ</h1>
@@ -89,7 +97,14 @@ export function MeetingsPage(props: { viewer: Viewer; rows: MeetingRowView[]; to
             ))}
           </ul>
         )}
-        <Pagination page={props.page} pageSize={props.pageSize} total={props.total} open={props.capped} href={(p) => `/meetings?page=${p}`} target="#meeting-rows" />
+        <Pagination
+          page={props.page}
+          pageSize={props.pageSize}
+          total={props.total}
+          open={props.capped}
+          href={(p) => `/meetings?page=${p}`}
+          target="#meeting-rows"
+        />
       </section>
     </Layout>
   )

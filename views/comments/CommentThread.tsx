@@ -40,7 +40,13 @@ export function CommentThread(props: {
         <Flash notice={props.notice} error={props.error} />
       </div>
       <CommentCount shown={shown.length} taken={shown.filter((c) => c.taken_into_resolution).length} />
-      <ol class="comments" id="comment-list" hx-sse:connect={`${base}/stream?after=${props.comments.at(-1)?.id ?? ''}`} hx-sse:close="ended" hx-swap="beforeend">
+      <ol
+        class="comments"
+        id="comment-list"
+        hx-sse:connect={`${base}/stream?after=${props.comments.at(-1)?.id ?? ''}`}
+        hx-sse:close="ended"
+        hx-swap="beforeend"
+      >
         <li class="empty muted">Chưa có ý kiến nào.</li>
         {props.comments.map((c) => (
           <CommentItem comment={c} base={base} canManage={props.canManage} csrf={props.csrf} />
@@ -89,30 +95,30 @@ export function CommentItem(props: { comment: CommentView; base: string; canMana
   // the target is the flash line: a live frame may replace this item while the request is on its way
   const swap = { 'hx-target': '#comment-flash', 'hx-swap': 'innerHTML' }
   return (
-          <li id={`comment-${c.id}`} class={c.hidden ? 'hidden-comment' : undefined} hx-swap-oob={props.oob ? 'true' : undefined}>
-            <p>
-              <strong>{c.author_name}</strong> <small>{time(c.created_at)}</small>
-              {c.taken_into_resolution && <span class="badge">Đã tiếp thu vào nghị quyết</span>}
-            </p>
-            {c.hidden ? <p class="muted">Ý kiến đã bị ẩn: {c.hidden_reason}</p> : <p class="agenda">{c.body}</p>}
-            {props.canManage && !c.hidden && (
-              <div class="actions">
-                <form method="post" action={`${base}/${c.id}/taken`} hx-post={`${base}/${c.id}/taken`} {...swap}>
-                  <CsrfField token={props.csrf} />
-                  <input type="hidden" name="taken" value={c.taken_into_resolution ? 'false' : 'true'} />
-                  <button type="submit" class="secondary">
-                    {c.taken_into_resolution ? 'Bỏ đánh dấu tiếp thu' : 'Tiếp thu vào nghị quyết'}
-                  </button>
-                </form>
-                <form method="post" action={`${base}/${c.id}/hide`} hx-post={`${base}/${c.id}/hide`} {...swap} class="inline">
-                  <CsrfField token={props.csrf} />
-                  <input name="reason" maxlength={500} placeholder="Lý do ẩn" aria-label="Lý do ẩn ý kiến" required />
-                  <button type="submit" class="secondary">
-                    Ẩn
-                  </button>
-                </form>
-              </div>
-            )}
-          </li>
+    <li id={`comment-${c.id}`} class={c.hidden ? 'hidden-comment' : undefined} hx-swap-oob={props.oob ? 'true' : undefined}>
+      <p>
+        <strong>{c.author_name}</strong> <small>{time(c.created_at)}</small>
+        {c.taken_into_resolution && <span class="badge">Đã tiếp thu vào nghị quyết</span>}
+      </p>
+      {c.hidden ? <p class="muted">Ý kiến đã bị ẩn: {c.hidden_reason}</p> : <p class="agenda">{c.body}</p>}
+      {props.canManage && !c.hidden && (
+        <div class="actions">
+          <form method="post" action={`${base}/${c.id}/taken`} hx-post={`${base}/${c.id}/taken`} {...swap}>
+            <CsrfField token={props.csrf} />
+            <input type="hidden" name="taken" value={c.taken_into_resolution ? 'false' : 'true'} />
+            <button type="submit" class="secondary">
+              {c.taken_into_resolution ? 'Bỏ đánh dấu tiếp thu' : 'Tiếp thu vào nghị quyết'}
+            </button>
+          </form>
+          <form method="post" action={`${base}/${c.id}/hide`} hx-post={`${base}/${c.id}/hide`} {...swap} class="inline">
+            <CsrfField token={props.csrf} />
+            <input name="reason" maxlength={500} placeholder="Lý do ẩn" aria-label="Lý do ẩn ý kiến" required />
+            <button type="submit" class="secondary">
+              Ẩn
+            </button>
+          </form>
+        </div>
+      )}
+    </li>
   )
 }

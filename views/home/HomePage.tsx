@@ -14,7 +14,10 @@ export interface HomeProps {
 
 /** Modules not built yet: a card says what will appear. */
 const UPCOMING = [
-  ['Tài liệu, tin tức', 'Thư viện văn bản và tin tức của cấp ủy sẽ hiện ở đây. Tài liệu, dự thảo nghị quyết của buổi sinh hoạt nằm trong trang của buổi sinh hoạt đó (mục Sinh hoạt).'],
+  [
+    'Tài liệu, tin tức',
+    'Thư viện văn bản và tin tức của cấp ủy sẽ hiện ở đây. Tài liệu, dự thảo nghị quyết của buổi sinh hoạt nằm trong trang của buổi sinh hoạt đó (mục Sinh hoạt).',
+  ],
   ['Học tập nghị quyết', 'Các đợt học tập và bài kiểm tra sẽ hiện ở đây.'],
 ] as const
 
@@ -48,7 +51,14 @@ export function HomePage(props: HomeProps) {
               <p>
                 <strong>{props.cell.name}</strong> · {props.cellSize} đảng viên
               </p>
-              {props.ancestors.length > 0 && <p class="muted">{[...props.ancestors].reverse().map((a) => a.name).join(' › ')}</p>}
+              {props.ancestors.length > 0 && (
+                <p class="muted">
+                  {[...props.ancestors]
+                    .reverse()
+                    .map((a) => a.name)
+                    .join(' › ')}
+                </p>
+              )}
             </>
           ) : (
             <p class="muted">{props.isAdmin ? 'Tài khoản quản trị hệ thống, không gắn với hồ sơ đảng viên.' : 'Tài khoản chưa gắn với hồ sơ đảng viên.'}</p>

@@ -44,7 +44,9 @@ export function Layout(props: { title: string; viewer?: Viewer | null; current?:
           {props.head}
         </head>
         <body hx-headers:inherited={viewer ? JSON.stringify({ 'X-CSRF-Token': viewer.csrf }) : undefined}>
-          <a class="skip" href="#main">Bỏ qua điều hướng</a>
+          <a class="skip" href="#main">
+            Bỏ qua điều hướng
+          </a>
           <header class="top">
             <a class="brand" href="/">
               <img src={`/static/icons/icon.svg?v=${ASSET_VERSION}`} alt="" width="28" height="28" />
@@ -54,7 +56,9 @@ export function Layout(props: { title: string; viewer?: Viewer | null; current?:
               <form method="post" action="/logout" class="who">
                 <a href="/account/password">{viewer.name}</a>
                 <input type="hidden" name="_csrf" value={viewer.csrf} />
-                <button type="submit" class="link">Đăng xuất</button>
+                <button type="submit" class="link">
+                  Đăng xuất
+                </button>
               </form>
             )}
           </header>

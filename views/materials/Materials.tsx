@@ -36,7 +36,14 @@ function size(bytes: number | null): string {
 }
 
 /** The materials of a meeting (id="materials"): what members may read and, for the secretary, how to prepare and publish them. */
-export function MaterialsBlock(props: { board: BoardView; csrf: string; notice?: string; error?: string; warning?: string; draft?: { title?: string; body?: string } }) {
+export function MaterialsBlock(props: {
+  board: BoardView
+  csrf: string
+  notice?: string
+  error?: string
+  warning?: string
+  draft?: { title?: string; body?: string }
+}) {
   const b = props.board
   const base = `/materials/meetings/${b.meeting_id}`
   const waiting = b.materials.filter((m) => !m.published_at && m.kind !== 'final_resolution').length
@@ -50,7 +57,9 @@ export function MaterialsBlock(props: { board: BoardView; csrf: string; notice?:
           {props.warning}
         </p>
       )}
-      {b.materials.length === 0 && <p class="muted">{b.can_manage ? 'Chưa có tài liệu. Tải tài liệu và viết dự thảo nghị quyết bên dưới.' : 'Chưa có tài liệu được phát hành.'}</p>}
+      {b.materials.length === 0 && (
+        <p class="muted">{b.can_manage ? 'Chưa có tài liệu. Tải tài liệu và viết dự thảo nghị quyết bên dưới.' : 'Chưa có tài liệu được phát hành.'}</p>
+      )}
       <ul class="cards">
         {b.materials.map((m) => (
           <li class="material">
@@ -125,7 +134,13 @@ function ResolutionForm(props: { base: string; csrf: string; kind: 'draft_resolu
         <input type="hidden" name="kind" value={props.kind} />
         <div class="field">
           <label for={`f-${id}-title`}>Tên nghị quyết</label>
-          <input id={`f-${id}-title`} name="title" maxlength={200} required value={props.draft?.title ?? (props.kind === 'final_resolution' ? 'Nghị quyết' : 'Dự thảo nghị quyết')} />
+          <input
+            id={`f-${id}-title`}
+            name="title"
+            maxlength={200}
+            required
+            value={props.draft?.title ?? (props.kind === 'final_resolution' ? 'Nghị quyết' : 'Dự thảo nghị quyết')}
+          />
         </div>
         <div class="field">
           <label for={`f-${id}-body`}>Nội dung</label>
@@ -140,7 +155,15 @@ function ResolutionForm(props: { base: string; csrf: string; kind: 'draft_resolu
 }
 
 /** A resolution to read (large text for phones) or print on A4. */
-export function ResolutionPage(props: { viewer: Viewer; meetingId: string; meetingTitle: string; title: string; body: string; kind: string; publishedAt: Date | string | null }) {
+export function ResolutionPage(props: {
+  viewer: Viewer
+  meetingId: string
+  meetingTitle: string
+  title: string
+  body: string
+  kind: string
+  publishedAt: Date | string | null
+}) {
   return (
     <Layout title={props.title} viewer={props.viewer} current="/meetings">
       <p class="no-print">

@@ -49,8 +49,8 @@ export function ImportPage(props: {
           <input id="f-file" type="file" name="file" accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" required />
           {props.errors?.file && <p class="error">{props.errors.file}</p>}
           <small>
-            Dòng đầu là tiêu đề: Họ và tên, Ngày sinh (bắt buộc); Giới tính, Số thẻ đảng viên, Số CCCD, Điện thoại, Ngày vào Đảng, Ngày chính thức, Dân tộc,
-            Tôn giáo, Quê quán, Mã tổ chức… Ngày ghi dạng dd/mm/yyyy.
+            Dòng đầu là tiêu đề: Họ và tên, Ngày sinh (bắt buộc); Giới tính, Số thẻ đảng viên, Số CCCD, Điện thoại, Ngày vào Đảng, Ngày chính thức, Dân tộc, Tôn
+            giáo, Quê quán, Mã tổ chức… Ngày ghi dạng dd/mm/yyyy.
           </small>
         </div>
         <button type="submit">Kiểm tra tệp (chưa lưu)</button>

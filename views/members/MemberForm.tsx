@@ -50,16 +50,35 @@ export function MemberForm(props: {
         <div class="grid two">
           <Field name="full_name" label="Họ và tên" value={v.full_name} error={e.full_name} required maxlength={120} autocomplete="off" />
           <Field name="birth_date" label="Ngày sinh" type="date" value={v.birth_date} error={e.birth_date} required />
-          <SelectField name="gender" label="Giới tính" value={v.gender} error={e.gender} blank="— Chọn —" options={[['male', 'Nam'], ['female', 'Nữ']]} />
+          <SelectField
+            name="gender"
+            label="Giới tính"
+            value={v.gender}
+            error={e.gender}
+            blank="— Chọn —"
+            options={[
+              ['male', 'Nam'],
+              ['female', 'Nữ'],
+            ]}
+          />
           <SelectField
             name="org_id"
             label="Chi bộ sinh hoạt"
             value={v.org_id}
             error={e.org_id}
             blank="— Chọn chi bộ —"
-            options={props.orgs.map((o) => [o.id, o.name + ' (' + o.path + ')'] as const)}
+            options={props.orgs.map((o) => [o.id, `${o.name} (${o.path})`] as const)}
           />
-          <SelectField name="status" label="Tình trạng" value={v.status ?? 'probationary'} error={e.status} options={[['probationary', 'Dự bị'], ['official', 'Chính thức']]} />
+          <SelectField
+            name="status"
+            label="Tình trạng"
+            value={v.status ?? 'probationary'}
+            error={e.status}
+            options={[
+              ['probationary', 'Dự bị'],
+              ['official', 'Chính thức'],
+            ]}
+          />
           <Field name="card_number" label="Số thẻ đảng viên" value={v.card_number} error={e.card_number} maxlength={20} />
           <Field name="citizen_id" label="Số CCCD" value={v.citizen_id} error={e.citizen_id} inputmode="numeric" maxlength={12} />
           <Field name="phone" label="Số điện thoại" type="tel" value={v.phone} error={e.phone} inputmode="tel" maxlength={15} />

@@ -129,7 +129,16 @@ export function MemberProfile(props: { viewer: Viewer; member: Profile; audit: A
               <li>
                 {new Date(a.at).toLocaleString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh' })} — {ACTION_LABELS[a.action] ?? a.action}
                 {a.actor_name ? ` — ${a.actor_name}` : ''}
-                {a.action === 'member.update' && <small> ({Object.keys(a.details).map((key) => FIELD_LABELS[key] ?? key).join(', ')})</small>}
+                {a.action === 'member.update' && (
+                  <small>
+                    {' '}
+                    (
+                    {Object.keys(a.details)
+                      .map((key) => FIELD_LABELS[key] ?? key)
+                      .join(', ')}
+                    )
+                  </small>
+                )}
               </li>
             ))}
           </ul>

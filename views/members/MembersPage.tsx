@@ -84,8 +84,26 @@ export function MembersPage(props: {
           />
         )}
         <Select name="status" label="Tình trạng" value={f.status} options={STATUS_OPTIONS} />
-        <Select name="exempt" label="Miễn sinh hoạt" value={f.exempt} blank="Tất cả" options={[['yes', 'Có'], ['no', 'Không']]} />
-        <Select name="gender" label="Giới tính" value={f.gender} blank="Tất cả" options={[['male', 'Nam'], ['female', 'Nữ']]} />
+        <Select
+          name="exempt"
+          label="Miễn sinh hoạt"
+          value={f.exempt}
+          blank="Tất cả"
+          options={[
+            ['yes', 'Có'],
+            ['no', 'Không'],
+          ]}
+        />
+        <Select
+          name="gender"
+          label="Giới tính"
+          value={f.gender}
+          blank="Tất cả"
+          options={[
+            ['male', 'Nam'],
+            ['female', 'Nữ'],
+          ]}
+        />
         <Select name="age" label="Độ tuổi" value={f.age} blank="Tất cả" options={AGE_OPTIONS} />
         <button type="submit">Lọc</button>
       </form>

@@ -27,7 +27,12 @@ export function MinutesPage(props: { viewer: Viewer; minutes: MinutesView; draft
   const noteTaker = m.part.includes('note_taker')
   const chair = m.part.includes('chair')
   return (
-    <Layout title={`Biên bản: ${m.meeting_title}`} viewer={props.viewer} current="/meetings" head={<script src={`/static/js/print.js?v=${ASSET_VERSION}`} defer></script>}>
+    <Layout
+      title={`Biên bản: ${m.meeting_title}`}
+      viewer={props.viewer}
+      current="/meetings"
+      head={<script src={`/static/js/print.js?v=${ASSET_VERSION}`} defer></script>}
+    >
       <p class="no-print">
         <a href={`/meetings/${m.meeting_id}`}>‹ {m.meeting_title}</a>
       </p>
@@ -41,10 +46,12 @@ export function MinutesPage(props: { viewer: Viewer; minutes: MinutesView; draft
           <p>Chưa có biên bản cho buổi sinh hoạt này.</p>
           {m.started === false ? (
             <p class="muted">Biên bản được lập từ khi buổi sinh hoạt bắt đầu.</p>
-          ) : (noteTaker || m.can_manage) ? (
+          ) : noteTaker || m.can_manage ? (
             <form method="post" action={base}>
               <CsrfField token={props.viewer.csrf} />
-              <p class="muted">Dự thảo được lập từ dữ liệu của buổi sinh hoạt: số đảng viên, điểm danh, ý kiến, kết quả biểu quyết. Thư ký sửa lại trước khi chủ trì duyệt.</p>
+              <p class="muted">
+                Dự thảo được lập từ dữ liệu của buổi sinh hoạt: số đảng viên, điểm danh, ý kiến, kết quả biểu quyết. Thư ký sửa lại trước khi chủ trì duyệt.
+              </p>
               <button type="submit">Lập dự thảo biên bản</button>
             </form>
           ) : (

@@ -41,8 +41,8 @@ export function NotificationsPage(props: {
       <section class="card" aria-labelledby="push-h">
         <h2 id="push-h">Thông báo trên điện thoại</h2>
         <p class="muted">
-          {props.devices > 0 ? `Đang bật trên ${props.devices} thiết bị.` : 'Chưa bật trên thiết bị nào.'} Khi bật, bạn nhận được nhắc việc và tài liệu mới ngay cả khi
-          không mở ứng dụng.
+          {props.devices > 0 ? `Đang bật trên ${props.devices} thiết bị.` : 'Chưa bật trên thiết bị nào.'} Khi bật, bạn nhận được nhắc việc và tài liệu mới ngay
+          cả khi không mở ứng dụng.
         </p>
         <div data-push data-key={props.vapidKey} hidden>
           <div class="actions">
@@ -78,10 +78,11 @@ export function NotificationsPage(props: {
 
 /** The number in the header's "Thông báo" link. */
 export function UnreadBadge(props: { count: number }) {
-  if (!props.count) return <></>
+  if (!props.count) return null
   return (
-    <span class="badge count" aria-label={`${props.count} thông báo chưa đọc`}>
+    <span class="badge count">
       {props.count > 99 ? '99+' : props.count}
+      <span class="sr"> thông báo chưa đọc</span>
     </span>
   )
 }
@@ -90,9 +91,7 @@ export function UnreadBadge(props: { count: number }) {
 export function LatestNotifications(props: { rows: NotificationView[]; unread: number }) {
   return (
     <section class="card" aria-labelledby="notices-h">
-      <h2 id="notices-h">
-        Thông báo mới {props.unread > 0 && <span class="badge">{props.unread}</span>}
-      </h2>
+      <h2 id="notices-h">Thông báo mới {props.unread > 0 && <span class="badge">{props.unread}</span>}</h2>
       {props.rows.length === 0 ? <p class="muted">Không có thông báo mới.</p> : <Items rows={props.rows} />}
       <p>
         <a href="/notifications">Xem tất cả thông báo</a>

@@ -97,7 +97,13 @@ export function OrgPage(props: OrgPageProps) {
               <h2>Thêm tổ chức trực thuộc</h2>
               <CsrfField token={csrf} />
               <Field id="f-child-name" name="name" label="Tên" value={input.child_name} error={e.child_name} required maxlength={200} />
-              <SelectField name="kind" label="Loại" value={input.kind ?? (props.childKinds.includes('cell') ? 'cell' : kindOptions[0][0])} error={e.kind} options={kindOptions} />
+              <SelectField
+                name="kind"
+                label="Loại"
+                value={input.kind ?? (props.childKinds.includes('cell') ? 'cell' : kindOptions[0][0])}
+                error={e.kind}
+                options={kindOptions}
+              />
               <button type="submit">Thêm</button>
             </form>
           )}

@@ -35,8 +35,7 @@ export function RegistrationPage(props: { viewer: Viewer; total: Row | null; chi
           <section class="card">
             <h2>{t.name}</h2>
             <p>
-              <strong>{t.registered.toLocaleString('vi-VN')}</strong> / {t.members.toLocaleString('vi-VN')} đảng viên đã đăng ký —{' '}
-              <strong>{rate(t)}</strong>
+              <strong>{t.registered.toLocaleString('vi-VN')}</strong> / {t.members.toLocaleString('vi-VN')} đảng viên đã đăng ký — <strong>{rate(t)}</strong>
             </p>
           </section>
           {props.children.length > 0 && (

@@ -16,7 +16,15 @@ export interface TaskFormValues {
 type Option = { id: string; name: string }
 
 /** Assigning a task: from one of the user's organizations, to its members and/or its child organizations. */
-export function TaskForm(props: { viewer: Viewer; origins: Option[]; origin?: Option; orgs: Option[]; members: Option[]; values: TaskFormValues; errors: Record<string, string> }) {
+export function TaskForm(props: {
+  viewer: Viewer
+  origins: Option[]
+  origin?: Option
+  orgs: Option[]
+  members: Option[]
+  values: TaskFormValues
+  errors: Record<string, string>
+}) {
   const v = props.values
   const e = props.errors
   const checked = (list: string[] | undefined, id: string) => (list ?? []).includes(id)
@@ -68,7 +76,14 @@ export function TaskForm(props: { viewer: Viewer; origins: Option[]; origin?: Op
         )}
         <div class={e.files ? 'field invalid' : 'field'}>
           <label for="f-files">Tệp đính kèm (PDF, Word, ảnh; tối đa 5 tệp, mỗi tệp 10 MB)</label>
-          <input id="f-files" type="file" name="files" multiple accept=".pdf,.docx,.png,.jpg,.jpeg,.webp" aria-describedby={e.files ? 'f-files-error' : undefined} />
+          <input
+            id="f-files"
+            type="file"
+            name="files"
+            multiple
+            accept=".pdf,.docx,.png,.jpg,.jpeg,.webp"
+            aria-describedby={e.files ? 'f-files-error' : undefined}
+          />
           {e.files && (
             <p class="error" id="f-files-error">
               {e.files}

@@ -23,7 +23,7 @@ export interface FileView {
 }
 
 function Files(props: { files: FileView[] }) {
-  if (!props.files.length) return <></>
+  if (!props.files.length) return null
   return (
     <ul class="files">
       {props.files.map((f) => (
@@ -77,12 +77,14 @@ export function FanoutProgress(props: { taskId: string; progress: FanoutView }) 
       )}
       {p.status === 'done' && (
         <p>
-          Đã giao xong cho <strong>{p.assigned.toLocaleString('vi-VN')}</strong> đảng viên. <a href={`/tasks/${props.taskId}`}>Tải lại trang</a> để xem danh sách.
+          Đã giao xong cho <strong>{p.assigned.toLocaleString('vi-VN')}</strong> đảng viên. <a href={`/tasks/${props.taskId}`}>Tải lại trang</a> để xem danh
+          sách.
         </p>
       )}
       {p.status === 'failed' && (
         <p class="alert" role="alert">
-          Giao việc dừng lại sau {p.assigned.toLocaleString('vi-VN')} người (có thể bạn không còn quản lý tổ chức này). Hãy kiểm tra rồi giao lại, hoặc báo quản trị hệ thống.
+          Giao việc dừng lại sau {p.assigned.toLocaleString('vi-VN')} người (có thể bạn không còn quản lý tổ chức này). Hãy kiểm tra rồi giao lại, hoặc báo quản
+          trị hệ thống.
         </p>
       )}
     </section>

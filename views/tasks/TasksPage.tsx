@@ -27,12 +27,7 @@ export function TasksSummary(props: { counts: Record<string, number>; rows: Task
         <>
           <p>
             Chưa xong <strong>{props.counts.open}</strong>
-            {props.counts.overdue > 0 && (
-              <strong class="warn">
-                {' '}
-                · quá hạn {props.counts.overdue}
-              </strong>
-            )}
+            {props.counts.overdue > 0 && <strong class="warn"> · quá hạn {props.counts.overdue}</strong>}
           </p>
           <ul class="cards">
             {props.rows.map((t) => (
@@ -84,7 +79,11 @@ export function TasksPage(props: {
       </nav>
       <nav class="filters-bar" aria-label="Lọc theo tình trạng">
         {Object.entries(FILTER_LABELS).map(([f, label]) => (
-          <a href={href(props.view, f)} aria-current={f === props.filter ? 'true' : undefined} class={f === 'overdue' && props.counts.overdue ? 'warn' : undefined}>
+          <a
+            href={href(props.view, f)}
+            aria-current={f === props.filter ? 'true' : undefined}
+            class={f === 'overdue' && props.counts.overdue ? 'warn' : undefined}
+          >
             {label} <span class="badge">{props.counts[f] ?? 0}</span>
           </a>
         ))}

@@ -25,8 +25,8 @@ export function VoteTally(props: { state: VoteStateView; oob?: boolean }) {
       {status !== 'none' && (
         <>
           <p>
-            {status === 'open' ? <span class="badge">Đang biểu quyết</span> : <span class="badge">Đã kết thúc</span>}{' '}
-            {voted} / {tally.eligible} đảng viên chính thức có mặt đã biểu quyết
+            {status === 'open' ? <span class="badge">Đang biểu quyết</span> : <span class="badge">Đã kết thúc</span>} {voted} / {tally.eligible} đảng viên chính
+            thức có mặt đã biểu quyết
           </p>
           <ul class="tally">
             {Object.entries(CHOICES).map(([choice, label]) => (
@@ -37,8 +37,8 @@ export function VoteTally(props: { state: VoteStateView; oob?: boolean }) {
           </ul>
           {status === 'closed' && (
             <p>
-              <strong>{tally.passed ? 'Nghị quyết được thông qua' : 'Nghị quyết chưa được thông qua'}</strong> ({tally.for}/{tally.eligible} tán thành; cần quá nửa số
-              đảng viên chính thức có mặt).
+              <strong>{tally.passed ? 'Nghị quyết được thông qua' : 'Nghị quyết chưa được thông qua'}</strong> ({tally.for}/{tally.eligible} tán thành; cần quá
+              nửa số đảng viên chính thức có mặt).
             </p>
           )}
         </>
@@ -59,13 +59,7 @@ export function VoteForm(props: {
 }) {
   const action = `/votes/meetings/${props.meetingId}`
   return (
-    <div
-      id="vote-form"
-      hx-swap-oob={props.oob ? 'true' : undefined}
-      hx-get={`${action}/form`}
-      hx-trigger="attendance-changed from:body"
-      hx-swap="outerHTML"
-    >
+    <div id="vote-form" hx-swap-oob={props.oob ? 'true' : undefined} hx-get={`${action}/form`} hx-trigger="attendance-changed from:body" hx-swap="outerHTML">
       {props.myChoice && (
         <p>
           Bạn đã chọn: <strong>{CHOICES[props.myChoice]}</strong>
@@ -75,7 +69,13 @@ export function VoteForm(props: {
         <form id="vote-buttons" method="post" action={action} hx-post={action} hx-target="#vote-flash" hx-swap="innerHTML" class="choices">
           <CsrfField token={props.csrf} />
           {Object.entries(CHOICES).map(([choice, label]) => (
-            <button type="submit" name="choice" value={choice} class={props.myChoice === choice ? undefined : 'secondary'} aria-pressed={String(props.myChoice === choice)}>
+            <button
+              type="submit"
+              name="choice"
+              value={choice}
+              class={props.myChoice === choice ? undefined : 'secondary'}
+              aria-pressed={String(props.myChoice === choice)}
+            >
               {label}
             </button>
           ))}
@@ -100,7 +100,14 @@ export function VoteFlash(props: { notice?: string; error?: string }) {
 }
 
 /** The secretary's open / close buttons (id="vote-controls"). */
-export function VoteControls(props: { meetingId: string; status: VoteStateView['status']; canManage: boolean; started?: boolean; csrf: string; oob?: boolean }) {
+export function VoteControls(props: {
+  meetingId: string
+  status: VoteStateView['status']
+  canManage: boolean
+  started?: boolean
+  csrf: string
+  oob?: boolean
+}) {
   const action = `/votes/meetings/${props.meetingId}`
   const button = (to: 'open' | 'close', label: string, confirm?: string) => (
     <form method="post" action={`${action}/${to}`} hx-post={`${action}/${to}`} hx-target="#vote-flash" hx-swap="innerHTML" hx-confirm={confirm}>

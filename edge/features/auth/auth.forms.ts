@@ -22,10 +22,7 @@ export const loginForm = z.object({
 export const passwordForm = z
   .object({
     current: z.string({ error: 'Nhập mật khẩu hiện tại.' }).min(1, 'Nhập mật khẩu hiện tại.').max(200),
-    password: z
-      .string({ error: 'Nhập mật khẩu mới.' })
-      .min(8, 'Mật khẩu mới phải có ít nhất 8 ký tự.')
-      .max(200, 'Mật khẩu mới tối đa 200 ký tự.'),
+    password: z.string({ error: 'Nhập mật khẩu mới.' }).min(8, 'Mật khẩu mới phải có ít nhất 8 ký tự.').max(200, 'Mật khẩu mới tối đa 200 ký tự.'),
     confirm: z.string({ error: 'Nhập lại mật khẩu mới.' }).max(200),
   })
   .refine((v) => v.password === v.confirm, { path: ['confirm'], message: 'Hai lần nhập mật khẩu mới không khớp.' })

@@ -52,7 +52,11 @@ auth.post('/login', async (c) => {
   if (!form.ok) return renderError(400, form.errors)
   const { login, password, next } = form.value
   const device = await deviceOf(c)
-  const [loginKey, addressKey, deviceKey] = await Promise.all([digest(`login:${login}`), digest(`ip:${clientAddress(c)}`), digest(`device:${device.id}:${login}`)])
+  const [loginKey, addressKey, deviceKey] = await Promise.all([
+    digest(`login:${login}`),
+    digest(`ip:${clientAddress(c)}`),
+    digest(`device:${device.id}:${login}`),
+  ])
   const before = await data.asSystem('sign-in: there is no user yet', async (tx) => {
     await q.lockKeys(tx, [loginKey, addressKey, deviceKey])
     const failures = await q.recentFailures(tx, [loginKey, addressKey, deviceKey])

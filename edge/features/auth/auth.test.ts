@@ -30,8 +30,7 @@ describe('sign-in', () => {
 
   it('a member signs in with the Party card number too', async () => {
     const card = await t.runtime.data.asSystem('test: read a card number', async (tx) => {
-      const [row] = await tx.query<{ login_card: string }>(
-        `select c.login_card from app.credentials c where c.login_phone = $1`, [LOGINS.cellSecretary])
+      const [row] = await tx.query<{ login_card: string }>(`select c.login_card from app.credentials c where c.login_phone = $1`, [LOGINS.cellSecretary])
       return row.login_card
     })
     const res = await t.anonymous().post('/login', { login: card, password: DEMO_PASSWORD })

@@ -64,10 +64,15 @@ export async function audiences(tx: Tx): Promise<{ id: string; name: string }[]>
 
 export async function createEvent(tx: Tx, input: EventInput): Promise<string> {
   const id = crypto.randomUUID()
-  await tx.query(
-    `insert into public.events (id, org_id, title, starts_at, ends_at, place, description) values ($1, $2, $3, $4, $5, $6, $7)`,
-    [id, input.org_id, input.title, input.starts_at, input.ends_at, input.place ?? null, input.description ?? null],
-  )
+  await tx.query(`insert into public.events (id, org_id, title, starts_at, ends_at, place, description) values ($1, $2, $3, $4, $5, $6, $7)`, [
+    id,
+    input.org_id,
+    input.title,
+    input.starts_at,
+    input.ends_at,
+    input.place ?? null,
+    input.description ?? null,
+  ])
   return id
 }
 

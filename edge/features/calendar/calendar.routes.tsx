@@ -26,10 +26,20 @@ const monday = (day: string) => addDays(day, -((new Date(`${day}T00:00:00Z`).get
 function period(view: string, date: string) {
   if (view === 'week') {
     const start = monday(date)
-    return { days: Array.from({ length: 7 }, (_, i) => addDays(start, i)), title: `Tuần từ ${start.slice(8)}/${start.slice(5, 7)}`, prev: addDays(start, -7), next: addDays(start, 7) }
+    return {
+      days: Array.from({ length: 7 }, (_, i) => addDays(start, i)),
+      title: `Tuần từ ${start.slice(8)}/${start.slice(5, 7)}`,
+      prev: addDays(start, -7),
+      next: addDays(start, 7),
+    }
   }
   if (view === 'agenda') {
-    return { days: Array.from({ length: 30 }, (_, i) => addDays(date, i)), title: `30 ngày từ ${date.slice(8)}/${date.slice(5, 7)}`, prev: addDays(date, -30), next: addDays(date, 30) }
+    return {
+      days: Array.from({ length: 30 }, (_, i) => addDays(date, i)),
+      title: `30 ngày từ ${date.slice(8)}/${date.slice(5, 7)}`,
+      prev: addDays(date, -30),
+      next: addDays(date, 30),
+    }
   }
   const first = `${date.slice(0, 7)}-01`
   const last = addDays(`${iso(new Date(Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)), 1)))}`, -1)
@@ -37,7 +47,7 @@ function period(view: string, date: string) {
   const end = addDays(monday(last), 6)
   const days: string[] = []
   for (let d = start; d <= end; d = addDays(d, 1)) days.push(d)
-  return { days, title: `Tháng ${Number(date.slice(5, 7))}/${date.slice(0, 4)}`, prev: addDays(first, -1).slice(0, 8) + '01', next: addDays(last, 1) }
+  return { days, title: `Tháng ${Number(date.slice(5, 7))}/${date.slice(0, 4)}`, prev: `${addDays(first, -1).slice(0, 8)}01`, next: addDays(last, 1) }
 }
 
 const vietnamMidnight = (day: string) => new Date(`${day}T00:00:00+07:00`)
@@ -72,7 +82,13 @@ async function calendarPage(c: AppContext, extra: { notice?: string; feedUrl?: s
 
 calendar.get('/', requireUser, (c) => calendarPage(c, { notice: doneMessage(c, messages) }))
 
-async function eventFormPage(c: AppContext, values: EventFormValues, errors: FieldErrors = {}, status: 200 | 400 = 200, page?: { title: string; action: string; back: string }) {
+async function eventFormPage(
+  c: AppContext,
+  values: EventFormValues,
+  errors: FieldErrors = {},
+  status: 200 | 400 = 200,
+  page?: { title: string; action: string; back: string },
+) {
   const audiences = await c.get('data').withUser(sessionOf(c), q.audiences)
   if (!audiences.length) notFound()
   return c.html(<EventForm viewer={viewerOf(c)} audiences={audiences} values={values} errors={errors} page={page} />, status)
@@ -81,7 +97,6 @@ async function eventFormPage(c: AppContext, values: EventFormValues, errors: Fie
 const editPage = (id: string) => ({ title: 'Sửa sự kiện', action: `/calendar/events/${id}`, back: `/calendar/events/${id}` })
 const vietnam = (at: Date | string) => new Date(new Date(at).getTime() + 7 * 3600_000).toISOString()
 
-
 calendar.get('/events/:id/edit', requireUser, async (c) => {
   const id = uuidParam(c, 'id')
   const ev = await c.get('data').withUser(sessionOf(c), (tx) => q.event(tx, id))
@@ -89,7 +104,15 @@ calendar.get('/events/:id/edit', requireUser, async (c) => {
   const [start, end] = [vietnam(ev.starts_at), vietnam(ev.ends_at ?? ev.starts_at)]
   return eventFormPage(
     c,
-    { org_id: ev.org_id, title: ev.title, date: start.slice(0, 10), start: start.slice(11, 16), end: end.slice(11, 16), place: ev.place ?? undefined, description: ev.description ?? undefined },
+    {
+      org_id: ev.org_id,
+      title: ev.title,
+      date: start.slice(0, 10),
+      start: start.slice(11, 16),
+      end: end.slice(11, 16),
+      place: ev.place ?? undefined,
+      description: ev.description ?? undefined,
+    },
     {},
     200,
     editPage(id),
@@ -144,7 +167,6 @@ calendar.get('/events/:id', requireUser, async (c) => {
   return c.html(<EventPage viewer={viewerOf(c)} event={event} notice={notice} />)
 })
 
-
 calendar.post('/feed', requireUser, async (c) => {
   const token = Array.from(crypto.getRandomValues(new Uint8Array(24)), (b) => b.toString(16).padStart(2, '0')).join('')
   const tokenHash = await digest(token)
@@ -165,14 +187,27 @@ calendar.get('/feed/:file', async (c) => {
   const token = /^([0-9a-f]{48})\.ics$/.exec(c.req.param('file'))?.[1]
   if (!token) notFound()
   const data = c.get('data')
-  const userId = await data.asSystem('resolve a calendar feed token to its user (the token is the credential)', async (tx) => q.feedOwner(tx, await digest(token)))
+  const userId = await data.asSystem('resolve a calendar feed token to its user (the token is the credential)', async (tx) =>
+    q.feedOwner(tx, await digest(token)),
+  )
   if (!userId) notFound()
   const now = Math.floor(Date.now() / 1000)
   const from = new Date(Date.now() - 30 * DAY)
-  const items = await data.withUser({ sub: userId, role: 'authenticated', iat: now, exp: now + 60 }, (tx) => q.items(tx, from, new Date(Date.now() + 180 * DAY)))
+  const items = await data.withUser({ sub: userId, role: 'authenticated', iat: now, exp: now + 60 }, (tx) =>
+    q.items(tx, from, new Date(Date.now() + 180 * DAY)),
+  )
   const body = toICalendar(
     'Sổ tay đảng viên',
-    items.map((i) => ({ uid: `${i.kind}-${i.id}@sotaydangvien`, title: i.title, start: new Date(i.starts_at), end: i.ends_at && new Date(i.ends_at), allDay: i.all_day, place: i.place, description: i.org_name, url: i.url })),
+    items.map((i) => ({
+      uid: `${i.kind}-${i.id}@sotaydangvien`,
+      title: i.title,
+      start: new Date(i.starts_at),
+      end: i.ends_at && new Date(i.ends_at),
+      allDay: i.all_day,
+      place: i.place,
+      description: i.org_name,
+      url: i.url,
+    })),
     new URL(c.req.url).origin,
   )
   c.header('Content-Type', 'text/calendar; charset=utf-8')

@@ -1,6 +1,17 @@
 import ICAL from 'ical.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { LOGINS, claimsOf, memberIdOf, orgIdByPath, scheduleMeeting, signInMemberOf, testApp, tomorrow, type Agent, type TestApp } from '../../../test/support.ts'
+import {
+  LOGINS,
+  claimsOf,
+  memberIdOf,
+  orgIdByPath,
+  scheduleMeeting,
+  signInMemberOf,
+  testApp,
+  tomorrow,
+  type Agent,
+  type TestApp,
+} from '../../../test/support.ts'
 
 let t: TestApp
 let ward: Agent
@@ -21,19 +32,37 @@ beforeAll(async () => {
   ward = await t.signIn(LOGINS.grassroots)
   member = await t.signIn(LOGINS.member)
   const res = await ward.post('/calendar/events', {
-    org_id: await orgIdByPath(t, 'ns.tp1.g1'), title: LONG_TITLE, date: tomorrow(), start: '08:00', end: '11:30', place: 'Hội trường UBND phường, tầng 2; phòng 201', description: 'Dòng 1\nDòng 2',
+    org_id: await orgIdByPath(t, 'ns.tp1.g1'),
+    title: LONG_TITLE,
+    date: tomorrow(),
+    start: '08:00',
+    end: '11:30',
+    place: 'Hội trường UBND phường, tầng 2; phòng 201',
+    description: 'Dòng 1\nDòng 2',
   })
   expect(res.status).toBe(303)
   await scheduleMeeting(t, await t.signIn(LOGINS.cellSecretary), { title: 'Sinh hoạt chi bộ tháng 12' })
   await scheduleMeeting(t, await t.signIn(LOGINS.staff), { title: 'Họp của chi bộ khác' }, 'ns.tp1.g1.c2')
   const secretary = await t.signIn(LOGINS.cellSecretary)
-  await secretary.post('/tasks', { org_id: await orgIdByPath(t, 'ns.tp1.g1.c1'), title: 'Nộp bản kiểm điểm', due_on: tomorrow(), priority: 'normal', member_ids: await memberIdOf(t, LOGINS.member) })
+  await secretary.post('/tasks', {
+    org_id: await orgIdByPath(t, 'ns.tp1.g1.c1'),
+    title: 'Nộp bản kiểm điểm',
+    due_on: tomorrow(),
+    priority: 'normal',
+    member_ids: await memberIdOf(t, LOGINS.member),
+  })
 })
 afterAll(() => t?.close())
 
 describe('work calendar', () => {
   it('the organizer edits and deletes an event; others cannot', async () => {
-    const res = await ward.post('/calendar/events', { org_id: await orgIdByPath(t, 'ns.tp1.g1'), title: 'Sự kiện tạm', date: tomorrow(), start: '14:00', end: '15:00' })
+    const res = await ward.post('/calendar/events', {
+      org_id: await orgIdByPath(t, 'ns.tp1.g1'),
+      title: 'Sự kiện tạm',
+      date: tomorrow(),
+      start: '14:00',
+      end: '15:00',
+    })
     const url = res.headers.get('Location')!.split('?')[0]
     const form = await (await ward.get(`${url}/edit`)).text()
     expect(form).toContain('value="Sự kiện tạm"')
@@ -106,7 +135,10 @@ describe('work calendar', () => {
     ])
     expect(seen).toEqual([])
     const ownCell = await orgIdByPath(t, 'ns.tp1.g2.c1')
-    await expect(t.runtime.data.withUser(claims, (tx) =>
-      tx.query(`insert into public.events (org_id, title, starts_at, ends_at) values ($1, 'x', now(), now())`, [ownCell]))).rejects.toMatchObject({ code: '42501' })
+    await expect(
+      t.runtime.data.withUser(claims, (tx) =>
+        tx.query(`insert into public.events (org_id, title, starts_at, ends_at) values ($1, 'x', now(), now())`, [ownCell]),
+      ),
+    ).rejects.toMatchObject({ code: '42501' })
   })
 })

@@ -1,8 +1,7 @@
 import { z } from 'zod'
 import { field, isRealDate, today } from '../../kernel/http/validation.ts'
 
-const optionalMember = (label: string) =>
-  z.preprocess((v) => (v === '' ? undefined : v), z.string().uuid(`${label}: không hợp lệ.`).optional())
+const optionalMember = (label: string) => z.preprocess((v) => (v === '' ? undefined : v), z.string().uuid(`${label}: không hợp lệ.`).optional())
 
 function shiftDays(iso: string, days: number): string {
   return new Date(Date.parse(`${iso}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10)

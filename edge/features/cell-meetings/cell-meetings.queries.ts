@@ -61,28 +61,34 @@ export async function listMeetings(tx: Tx, page: number): Promise<{ rows: Meetin
   return inScope(tx, async (filter, params, narrow) => {
     // ordered, so a wide scope walks the time index from now on (unordered, it scans the past first)
     const count = async (when: string, cap: number) =>
-      (await tx.query<{ n: number }>(
-        `select count(*)::int as n from (select 1 from public.meetings mt where ${filter} and ${when} order by mt.starts_at limit ${cap}) capped`,
-        params,
-      ))[0].n
+      (
+        await tx.query<{ n: number }>(
+          `select count(*)::int as n from (select 1 from public.meetings mt where ${filter} and ${when} order by mt.starts_at limit ${cap}) capped`,
+          params,
+        )
+      )[0].n
     const offset = (page - 1) * PAGE_SIZE
     const wanted = PAGE_SIZE + 1
     // exact whenever the past part of this page depends on it
     const upcoming = await count(`mt.starts_at >= ${CUTOFF}`, offset + wanted)
     const rows: (MeetingRow & { org_id: string })[] = []
     if (offset < upcoming)
-      rows.push(...(await tx.query<MeetingRow & { org_id: string }>(
-        `select ${ROW} from public.meetings mt join public.organizations o on o.id = mt.org_id
+      rows.push(
+        ...(await tx.query<MeetingRow & { org_id: string }>(
+          `select ${ROW} from public.meetings mt join public.organizations o on o.id = mt.org_id
           where ${filter} and mt.starts_at >= ${CUTOFF} order by mt.starts_at asc limit ${wanted} offset ${offset}`,
-        params,
-      )))
+          params,
+        )),
+      )
     if (rows.length < wanted)
-      rows.push(...(await tx.query<MeetingRow & { org_id: string }>(
-        `select ${ROW} from public.meetings mt join public.organizations o on o.id = mt.org_id
+      rows.push(
+        ...(await tx.query<MeetingRow & { org_id: string }>(
+          `select ${ROW} from public.meetings mt join public.organizations o on o.id = mt.org_id
           where ${filter} and mt.starts_at < ${CUTOFF} order by mt.starts_at desc
           limit ${wanted - rows.length} offset ${Math.max(0, offset - upcoming)}`,
-        params,
-      )))
+          params,
+        )),
+      )
     const more = rows.length > PAGE_SIZE
     const shown = await withAttendance(tx, rows.slice(0, PAGE_SIZE))
     if (!narrow) return { rows: shown, total: offset + shown.length + (more ? 1 : 0), capped: more }

@@ -3,13 +3,22 @@ import { uuidParam } from '../../kernel/http/params.ts'
 import { requireUser } from '../../kernel/auth/session.ts'
 import { sessionOf, type AppContext, type AppEnv } from '../../kernel/http/context.ts'
 import { notFound } from '../../kernel/http/errors.tsx'
-import { isUuid, parseForm, today, type FieldErrors } from '../../kernel/http/validation.ts'
+import { isUuid, parseForm, type FieldErrors } from '../../kernel/http/validation.ts'
 import type { Tx } from '../../kernel/db/types.ts'
 import { MeetingsPage, UpcomingMeetings } from '../../../views/cell-meetings/MeetingsPage.tsx'
 import { MeetingPage } from '../../../views/cell-meetings/MeetingPage.tsx'
 import { MeetingForm, type MeetingFormValues } from '../../../views/cell-meetings/MeetingForm.tsx'
 import { vietnamDateTime } from '../../../views/cell-meetings/labels.ts'
-import { attendanceForm, attendanceMessages, attendanceRefusal, defaultMeetingDate, defaultTitle, meetingForm, messages, type MeetingInput } from './cell-meetings.forms.ts'
+import {
+  attendanceForm,
+  attendanceMessages,
+  attendanceRefusal,
+  defaultMeetingDate,
+  defaultTitle,
+  meetingForm,
+  messages,
+  type MeetingInput,
+} from './cell-meetings.forms.ts'
 import { Attendance } from '../../../views/cell-meetings/Attendance.tsx'
 import { isHtmx } from '../../kernel/http/htmx.ts'
 import * as q from './cell-meetings.queries.ts'
@@ -17,8 +26,6 @@ import { viewerOf } from '../../kernel/http/viewer.ts'
 
 export const cellMeetings = new Hono<AppEnv>()
 cellMeetings.use(requireUser)
-
-
 
 cellMeetings.get('/', async (c) => {
   const page = Math.max(1, Math.min(10_000, Number.parseInt(c.req.query('page') ?? '1', 10) || 1))
@@ -49,17 +56,25 @@ async function formPage(
 
 cellMeetings.get('/new', (c) => {
   const org = c.req.query('org')
-  return formPage(c, { action: '/meetings', title: 'Lên lịch sinh hoạt', cancelHref: '/meetings' }, {
-    org_id: isUuid(org) ? org : undefined,
-    kind: 'regular',
-    title: defaultTitle('regular', defaultMeetingDate()),
-    date: defaultMeetingDate(),
-    time: '19:30',
-  })
+  return formPage(
+    c,
+    { action: '/meetings', title: 'Lên lịch sinh hoạt', cancelHref: '/meetings' },
+    {
+      org_id: isUuid(org) ? org : undefined,
+      kind: 'regular',
+      title: defaultTitle('regular', defaultMeetingDate()),
+      date: defaultMeetingDate(),
+      time: '19:30',
+    },
+  )
 })
 
 /** Saves under RLS; a chair or note-taker from another cell, or a cell out of scope, is a field error. */
-async function saveMeeting(c: AppContext, page: { action: string; title: string; cancelHref: string }, save: (tx: Tx, value: MeetingInput) => Promise<string | null>) {
+async function saveMeeting(
+  c: AppContext,
+  page: { action: string; title: string; cancelHref: string },
+  save: (tx: Tx, value: MeetingInput) => Promise<string | null>,
+) {
   const body = (await c.req.parseBody()) as MeetingFormValues
   const form = parseForm(meetingForm, body)
   if (!form.ok) return formPage(c, page, body, form.errors, 400)
@@ -181,18 +196,22 @@ cellMeetings.get('/:id/edit', async (c) => {
   const meeting = await c.get('data').withUser(sessionOf(c), (tx) => q.getMeeting(tx, id))
   if (!meeting?.can_manage || meeting.status !== 'scheduled') notFound()
   const when = vietnamDateTime(meeting.starts_at)
-  return formPage(c, { action: `/meetings/${id}`, title: 'Sửa lịch sinh hoạt', cancelHref: `/meetings/${id}` }, {
-    org_id: meeting.org_id,
-    kind: meeting.kind,
-    title: meeting.title,
-    date: when.date,
-    time: when.time,
-    place: meeting.place ?? undefined,
-    chair_id: meeting.chair_id ?? undefined,
-    note_taker_id: meeting.note_taker_id ?? undefined,
-    agenda: meeting.agenda ?? undefined,
-    recorded_late: meeting.recorded_late ? 'on' : undefined,
-  })
+  return formPage(
+    c,
+    { action: `/meetings/${id}`, title: 'Sửa lịch sinh hoạt', cancelHref: `/meetings/${id}` },
+    {
+      org_id: meeting.org_id,
+      kind: meeting.kind,
+      title: meeting.title,
+      date: when.date,
+      time: when.time,
+      place: meeting.place ?? undefined,
+      chair_id: meeting.chair_id ?? undefined,
+      note_taker_id: meeting.note_taker_id ?? undefined,
+      agenda: meeting.agenda ?? undefined,
+      recorded_late: meeting.recorded_late ? 'on' : undefined,
+    },
+  )
 })
 
 cellMeetings.post('/:id', (c) => {

@@ -6,11 +6,12 @@ let secretary: Agent
 let cellId: string
 let meetingUrl: string
 
-
 async function memberOf(path: string) {
   const org = await orgIdByPath(t, path)
-  return t.runtime.data.asSystem('test: a member of a cell', async (tx) =>
-    (await tx.query<{ id: string }>(`select id from public.members where org_id = $1 order by full_name limit 1`, [org]))[0].id)
+  return t.runtime.data.asSystem(
+    'test: a member of a cell',
+    async (tx) => (await tx.query<{ id: string }>(`select id from public.members where org_id = $1 order by full_name limit 1`, [org]))[0].id,
+  )
 }
 
 beforeAll(async () => {
@@ -39,8 +40,15 @@ describe('scheduling', () => {
     expect(html).toContain('Sinh hoạt chi bộ thường kỳ tháng 12')
     expect(html).toContain(`19:30,`)
     expect(html).toContain('Nhà văn hóa khu phố 1')
-    const stored = await t.runtime.data.asSystem('test: read the stored time', async (tx) =>
-      (await tx.query<{ utc: string }>(`select to_char(starts_at at time zone 'UTC', 'HH24:MI') as utc from public.meetings where id = $1`, [meetingUrl.split('/').pop()]))[0].utc)
+    const stored = await t.runtime.data.asSystem(
+      'test: read the stored time',
+      async (tx) =>
+        (
+          await tx.query<{ utc: string }>(`select to_char(starts_at at time zone 'UTC', 'HH24:MI') as utc from public.meetings where id = $1`, [
+            meetingUrl.split('/').pop(),
+          ])
+        )[0].utc,
+    )
     expect(stored).toBe('12:30')
   })
 
@@ -52,7 +60,14 @@ describe('scheduling', () => {
     expect(html).toContain('Giờ họp: nhập dạng giờ:phút')
     expect(html).toContain('value="Hội trường"')
     const stranger = await memberOf('ns.tp1.g2.c1')
-    const wrongChair = await secretary.post('/meetings', { org_id: cellId, kind: 'regular', title: 'Họp thử', date: tomorrow(), time: '19:00', chair_id: stranger })
+    const wrongChair = await secretary.post('/meetings', {
+      org_id: cellId,
+      kind: 'regular',
+      title: 'Họp thử',
+      date: tomorrow(),
+      time: '19:00',
+      chair_id: stranger,
+    })
     expect(wrongChair.status).toBe(400)
     expect(await wrongChair.text()).toContain('Chủ trì và thư ký phải là đảng viên của chi bộ.')
   })
@@ -116,13 +131,17 @@ describe('the meeting list', () => {
         `insert into public.meetings (org_id, kind, title, starts_at, recorded_late)
          select $1, 'regular', 'Lịch sử ' || g, now() + (g || ' days')::interval, g < 0 from generate_series(-40, 10, 2) g`,
         [cellId],
-      ))
+      ),
+    )
     const expected = await t.runtime.data.asSystem('test: the order a member should see', async (tx) =>
-      (await tx.query<{ id: string }>(
-        `select id from public.meetings where org_id = $1
+      (
+        await tx.query<{ id: string }>(
+          `select id from public.meetings where org_id = $1
           order by starts_at < now() - interval '3 hours', case when starts_at >= now() - interval '3 hours' then starts_at end, starts_at desc`,
-        [cellId],
-      )).map((r) => r.id))
+          [cellId],
+        )
+      ).map((r) => r.id),
+    )
     const member = await t.signIn(LOGINS.member)
     const seen: string[] = []
     for (let page = 1; page <= Math.ceil(expected.length / 20); page++) {
@@ -132,4 +151,3 @@ describe('the meeting list', () => {
     expect(seen).toEqual(expected)
   })
 })
-

@@ -8,14 +8,18 @@ let url: string
 
 const cellMates = () =>
   t.runtime.data.asSystem('test: members of the demo cell', async (tx) =>
-    tx.query<{ id: string; full_name: string; phone: string }>(`select id, full_name, phone from public.members where org_id = $1 order by full_name`, [cellId]))
+    tx.query<{ id: string; full_name: string; phone: string }>(`select id, full_name, phone from public.members where org_id = $1 order by full_name`, [
+      cellId,
+    ]),
+  )
 
 /** Freezes the database's clock (app.now) at an instant, or thaws it. */
 const setClock = (at: string | null) =>
   t.runtime.data.asSystem('test: the database clock', (tx) =>
     at
       ? tx.query(`insert into app.settings (key, value) values ('clock.now', $1) on conflict (key) do update set value = excluded.value`, [at])
-      : tx.query(`delete from app.settings where key = 'clock.now'`))
+      : tx.query(`delete from app.settings where key = 'clock.now'`),
+  )
 
 beforeAll(async () => {
   t = await testApp({ members: 200 })
@@ -40,7 +44,8 @@ describe('attendance', () => {
     expect(JSON.parse(res.headers.get('HX-Trigger')!)).toEqual({ 'attendance-changed': { target: 'body' } })
     await member.post(`${url}/check-in`, {}, { htmx: true })
     const rows = await t.runtime.data.asSystem('test: attendance rows', async (tx) =>
-      tx.query<{ status: string; by_proxy: boolean }>(`select status, by_proxy from public.meeting_attendance where meeting_id = $1`, [url.split('/').pop()]))
+      tx.query<{ status: string; by_proxy: boolean }>(`select status, by_proxy from public.meeting_attendance where meeting_id = $1`, [url.split('/').pop()]),
+    )
     expect(rows).toEqual([{ status: 'present', by_proxy: false }])
   })
 
@@ -54,14 +59,24 @@ describe('attendance', () => {
     const html = await (await secretary.post(`${url}/attendance`, { member_id: c.id, status: 'present', by_proxy: 'on' }, { htmx: true })).text()
     expect(html).toMatch(/Có mặt <strong>2<\/strong> · vắng có lý do <strong>1<\/strong> · vắng không lý do <strong>1<\/strong>/)
     expect(html).toContain('(điểm danh hộ)')
-    const recorder = await t.runtime.data.asSystem('test: who recorded', async (tx) =>
-      (await tx.query<{ recorded_by: string }>(`select recorded_by from public.meeting_attendance where member_id = $1 and meeting_id = $2`, [c.id, url.split('/').pop()]))[0].recorded_by)
+    const recorder = await t.runtime.data.asSystem(
+      'test: who recorded',
+      async (tx) =>
+        (
+          await tx.query<{ recorded_by: string }>(`select recorded_by from public.meeting_attendance where member_id = $1 and meeting_id = $2`, [
+            c.id,
+            url.split('/').pop(),
+          ])
+        )[0].recorded_by,
+    )
     expect(recorder).toBe((await claimsOf(t, LOGINS.cellSecretary)).sub)
   })
 
   it('nobody from another cell can be recorded, and a member cannot record others', async () => {
-    const stranger = await t.runtime.data.asSystem('test: a member elsewhere', async (tx) =>
-      (await tx.query<{ id: string }>(`select id from public.members where org_id <> $1 limit 1`, [cellId]))[0].id)
+    const stranger = await t.runtime.data.asSystem(
+      'test: a member elsewhere',
+      async (tx) => (await tx.query<{ id: string }>(`select id from public.members where org_id <> $1 limit 1`, [cellId]))[0].id,
+    )
     const res = await secretary.post(`${url}/attendance`, { member_id: stranger, status: 'present' }, { htmx: true })
     expect(res.status).toBe(400)
     expect(await res.text()).toContain('Đảng viên này không thuộc chi bộ.')
@@ -92,12 +107,23 @@ describe('the home page card', () => {
 describe('attendance rate in the meeting list', () => {
   it('a past meeting shows how many came of the members expected (exempt members not expected)', async () => {
     const yesterday = inDays(-1)
-    const res = await secretary.post('/meetings', { org_id: cellId, kind: 'regular', title: 'Họp tháng trước', date: yesterday, time: '19:30', recorded_late: 'on' })
+    const res = await secretary.post('/meetings', {
+      org_id: cellId,
+      kind: 'regular',
+      title: 'Họp tháng trước',
+      date: yesterday,
+      time: '19:30',
+      recorded_late: 'on',
+    })
     const pastUrl = res.headers.get('Location')!.split('?')[0]
     const mates = await cellMates()
     for (const m of mates.slice(0, 3)) await secretary.post(`${pastUrl}/attendance`, { member_id: m.id, status: 'present' }, { htmx: true })
     const [{ expected }] = await t.runtime.data.asSystem('test: members expected', (tx) =>
-      tx.query<{ expected: number }>(`select count(*)::int as expected from public.members where org_id = $1 and not exempt and deceased_on is null and left_on is null`, [cellId]))
+      tx.query<{ expected: number }>(
+        `select count(*)::int as expected from public.members where org_id = $1 and not exempt and deceased_on is null and left_on is null`,
+        [cellId],
+      ),
+    )
     const line = `3/${expected} có mặt (${Math.round(300 / expected)}%)`
     expect(await (await secretary.get('/meetings')).text()).toContain(line)
     expect(await (await (await t.signIn(LOGINS.member)).get('/meetings')).text()).toContain(line)
@@ -105,10 +131,15 @@ describe('attendance rate in the meeting list', () => {
     expect(upcoming).not.toContain('có mặt (')
     // a member who joins the cell later does not change what that meeting expected
     await t.runtime.data.asSystem('test: a member joins the cell after the meeting', (tx) =>
-      tx.query(`update public.members set org_id = $1 where id = (select id from public.members where org_id <> $1 and not exempt and deceased_on is null and left_on is null and org_id in (select id from public.organizations where kind = 'cell') limit 1)`, [cellId]))
+      tx.query(
+        `update public.members set org_id = $1 where id = (select id from public.members where org_id <> $1 and not exempt and deceased_on is null and left_on is null and org_id in (select id from public.organizations where kind = 'cell') limit 1)`,
+        [cellId],
+      ),
+    )
     expect(await (await secretary.get('/meetings')).text()).toContain(line)
     const audit = await t.runtime.data.asSystem('test: no audit for the frozen count', (tx) =>
-      tx.query(`select 1 from public.audit_log where action = 'meeting.update' and entity_id = $1 and details ? 'expected_count'`, [pastUrl.split('/').pop()]))
+      tx.query(`select 1 from public.audit_log where action = 'meeting.update' and entity_id = $1 and details ? 'expected_count'`, [pastUrl.split('/').pop()]),
+    )
     expect(audit).toEqual([])
   })
 })

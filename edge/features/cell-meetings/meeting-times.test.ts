@@ -12,12 +12,19 @@ const setClock = (at: string | null) =>
   t.runtime.data.asSystem('test: the database clock', (tx) =>
     at
       ? tx.query(`insert into app.settings (key, value) values ('clock.now', $1) on conflict (key) do update set value = excluded.value`, [at])
-      : tx.query(`delete from app.settings where key = 'clock.now'`))
+      : tx.query(`delete from app.settings where key = 'clock.now'`),
+  )
 
 const DAY = inDays(3)
 /** A meeting on DAY at 19:30 (Vietnam time), chaired by the secretary, minutes by the member. */
 const meeting = async (title: string) =>
-  scheduleMeeting(t, secretary, { title, date: DAY, time: '19:30', chair_id: await memberIdOf(t, LOGINS.cellSecretary), note_taker_id: await memberIdOf(t, LOGINS.member) })
+  scheduleMeeting(t, secretary, {
+    title,
+    date: DAY,
+    time: '19:30',
+    chair_id: await memberIdOf(t, LOGINS.cellSecretary),
+    note_taker_id: await memberIdOf(t, LOGINS.member),
+  })
 
 beforeAll(async () => {
   t = await testApp({ members: 200 })
@@ -95,8 +102,7 @@ describe('the vote and the minutes wait for the start; comments close with the m
     const early = await secretary.post(`/votes/meetings/${id}/open`, {}, { htmx: true })
     expect(await early.text()).toContain('biểu quyết chỉ mở khi buổi sinh hoạt đã bắt đầu')
     const refusedInDb = await t.runtime.data
-      .withUser(await claimsOf(t, LOGINS.cellSecretary), (tx) =>
-        tx.query(`insert into public.meeting_ballots (meeting_id) values ($1)`, [id]))
+      .withUser(await claimsOf(t, LOGINS.cellSecretary), (tx) => tx.query(`insert into public.meeting_ballots (meeting_id) values ($1)`, [id]))
       .catch((e) => (e as { code?: string }).code)
     expect(refusedInDb).toBe('55000')
     const draftEarly = await member.post(`/minutes/meetings/${id}`, {})

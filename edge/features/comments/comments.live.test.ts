@@ -1,11 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { LOGINS, orgIdByPath, scheduleMeeting, sseFrames as frames, signInMemberOf, testApp, tomorrow, type Agent, type TestApp } from '../../../test/support.ts'
+import {
+  LOGINS,
+  orgIdByPath,
+  scheduleMeeting,
+  sseFrames as frames,
+  signInMemberOf,
+  testApp,
+  tomorrow,
+  type Agent,
+  type TestApp,
+} from '../../../test/support.ts'
 
 let t: TestApp
 let secretary: Agent
 let member: Agent
 let base: string
-
 
 beforeAll(async () => {
   t = await testApp({ members: 200 })
@@ -76,8 +85,12 @@ describe('live comment stream', () => {
     await new Promise((r) => setTimeout(r, 100))
     const started = Date.now()
     await t.runtime.data.asSystem('test: the member is transferred to a sibling cell', async (tx) =>
-      tx.query(`update public.members m set org_id = (select id from public.organizations where path = 'ns.tp1.g1.c2')
-                 from public.accounts a join app.credentials c on c.user_id = a.user_id where a.member_id = m.id and c.login_phone = $1`, [leaving.login]))
+      tx.query(
+        `update public.members m set org_id = (select id from public.organizations where path = 'ns.tp1.g1.c2')
+                 from public.accounts a join app.credentials c on c.user_id = a.user_id where a.member_id = m.id and c.login_phone = $1`,
+        [leaving.login],
+      ),
+    )
     let done = false
     while (!done && Date.now() - started < 5000) done = (await reader.read()).done
     expect(done).toBe(true)

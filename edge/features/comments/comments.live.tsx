@@ -13,7 +13,8 @@ export interface Follower {
 }
 
 /** What a follower may see of a comment: managers everything, the author his/her own hidden one, others no hidden one. */
-const viewOf = (comment: q.LiveComment) => (f: Follower) => (f.canManage ? 'manager' : comment.hidden && f.userId !== comment.author_user_id ? 'none' : 'member')
+const viewOf = (comment: q.LiveComment) => (f: Follower) =>
+  f.canManage ? 'manager' : comment.hidden && f.userId !== comment.author_user_id ? 'none' : 'member'
 
 /**
  * One subscription per process; each event is read and rendered once per meeting (twice when
@@ -107,7 +108,9 @@ export class CommentHub {
         view(f) === 'none'
           ? // hidden from this viewer, as RLS hides it on a reload: the item leaves the page
             String(<li id={`comment-${comment.id}`} hx-swap-oob="true" hidden></li>) + counter
-          : String(<CommentItem comment={comment} base={`/comments/meetings/${event.meeting_id}`} canManage={f.canManage} csrf="" oob={event.op === 'update'} />) + counter,
+          : String(
+              <CommentItem comment={comment} base={`/comments/meetings/${event.meeting_id}`} canManage={f.canManage} csrf="" oob={event.op === 'update'} />,
+            ) + counter,
     }))
   }
 }

@@ -76,18 +76,20 @@ export async function post(tx: Tx, meetingId: string, body: string): Promise<voi
 }
 
 export async function setTaken(tx: Tx, meetingId: string, commentId: string, taken: boolean): Promise<boolean> {
-  const rows = await tx.query(
-    `update public.meeting_comments set taken_into_resolution = $3 where id = $2 and meeting_id = $1 returning id`,
-    [meetingId, commentId, taken],
-  )
+  const rows = await tx.query(`update public.meeting_comments set taken_into_resolution = $3 where id = $2 and meeting_id = $1 returning id`, [
+    meetingId,
+    commentId,
+    taken,
+  ])
   return rows.length === 1
 }
 
 export async function hide(tx: Tx, meetingId: string, commentId: string, reason: string): Promise<boolean> {
-  const rows = await tx.query(
-    `update public.meeting_comments set hidden = true, hidden_reason = $3 where id = $2 and meeting_id = $1 returning id`,
-    [meetingId, commentId, reason],
-  )
+  const rows = await tx.query(`update public.meeting_comments set hidden = true, hidden_reason = $3 where id = $2 and meeting_id = $1 returning id`, [
+    meetingId,
+    commentId,
+    reason,
+  ])
   return rows.length === 1
 }
 
@@ -141,10 +143,7 @@ export async function canFollow(tx: Tx, meetingId: string): Promise<boolean> {
 
 /** Comments after a place in the thread, in commit order (system path: catch-up of the live fan-out). */
 export async function since(tx: Tx, meetingId: string, afterSeq: number): Promise<{ id: string }[]> {
-  return tx.query(
-    `select c.id from public.meeting_comments c where c.meeting_id = $1 and c.seq > $2 order by c.seq limit 10000`,
-    [meetingId, afterSeq],
-  )
+  return tx.query(`select c.id from public.meeting_comments c where c.meeting_id = $1 and c.seq > $2 order by c.seq limit 10000`, [meetingId, afterSeq])
 }
 
 /** How many comments the thread shows everyone (hidden ones left out), and how many were taken into the resolution. */

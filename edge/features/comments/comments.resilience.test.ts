@@ -6,7 +6,6 @@ let t: TestApp
 let base: string
 let meetingId: string
 
-
 /** A subscriber that keeps reading frames, and can be cut and come back with Last-Event-ID. */
 class Subscriber {
   ids: string[] = []
@@ -114,7 +113,13 @@ async function postAs(login: string, meeting: string, body: string): Promise<str
 describe('the live stream after a listener outage, and hidden comments', () => {
   it('the first comment of a meeting, posted while the listener is down, arrives when it comes back', async () => {
     const secretary = await t.signIn(LOGINS.cellSecretary)
-    const res = await secretary.post('/meetings', { org_id: await orgIdByPath(t, 'ns.tp1.g1.c1'), kind: 'regular', title: 'Họp chưa có ý kiến', date: tomorrow(), time: '19:30' })
+    const res = await secretary.post('/meetings', {
+      org_id: await orgIdByPath(t, 'ns.tp1.g1.c1'),
+      kind: 'regular',
+      title: 'Họp chưa có ý kiến',
+      date: tomorrow(),
+      time: '19:30',
+    })
     const fresh = `/comments/meetings/${res.headers.get('Location')!.split('?')[0].split('/').pop()!}`
     const freshId = fresh.split('/').pop()!
     const follower = new Subscriber(await t.signIn(LOGINS.member))

@@ -44,7 +44,8 @@ async function render(c: AppContext, meetingId: string, change?: (tx: Tx) => Pro
   // a plain form post that went through: back to the thread's page (a reload does not post again), the message named by key
   const done = Object.entries(messages).find(([, text]) => text === shown.notice)?.[0]
   if (c.req.method === 'POST' && !isHtmx(c) && done && !shown.error) return c.redirect(`/comments/meetings/${meetingId}?notice=${done}`, 303)
-  if (c.req.method === 'GET' && typeof messages[c.req.query('notice') as keyof typeof messages] === 'string') shown.notice = messages[c.req.query('notice') as keyof typeof messages] as string
+  if (c.req.method === 'GET' && typeof messages[c.req.query('notice') as keyof typeof messages] === 'string')
+    shown.notice = messages[c.req.query('notice') as keyof typeof messages] as string
   if (formOnly) {
     if (!('visible' in result) || !result.visible) notFound()
     return c.html(<CommentForm meetingId={meetingId} csrf={c.get('csrf')} {...shown} />, status)
@@ -63,7 +64,15 @@ async function render(c: AppContext, meetingId: string, change?: (tx: Tx) => Pro
     )
   }
   const block = (
-    <CommentThread meetingId={meetingId} comments={thread.comments} canComment={thread.can_comment} closed={thread.closed} canManage={thread.can_manage} csrf={c.get('csrf')} {...shown} />
+    <CommentThread
+      meetingId={meetingId}
+      comments={thread.comments}
+      canComment={thread.can_comment}
+      closed={thread.closed}
+      canManage={thread.can_manage}
+      csrf={c.get('csrf')}
+      {...shown}
+    />
   )
   if (isHtmx(c)) return c.html(block, status)
   return c.html(

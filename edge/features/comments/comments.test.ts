@@ -7,7 +7,6 @@ let member: Agent
 let meetingId: string
 let base: string
 
-
 beforeAll(async () => {
   t = await testApp({ members: 200 })
   secretary = await t.signIn(LOGINS.cellSecretary)
@@ -66,18 +65,23 @@ describe('comments before the meeting', () => {
   it('the secretary hides an improper comment with a reason; others no longer see its text; it is audited', async () => {
     await member.post(base, { body: 'Nội dung không phù hợp cần ẩn' }, { htmx: true })
     const thread = await (await secretary.get(base, { htmx: true })).text()
-    const id = new RegExp(`id="comment-([0-9a-f-]{36})"(?:(?!</li>).)*Nội dung không phù hợp cần ẩn`, 's').exec(thread)![1]
+    const id = /id="comment-([0-9a-f-]{36})"(?:(?!<\/li>).)*Nội dung không phù hợp cần ẩn/s.exec(thread)![1]
     const noReason = await secretary.post(`${base}/${id}/hide`, { reason: '' }, { htmx: true })
     expect(noReason.status).toBe(400)
     await secretary.post(`${base}/${id}/hide`, { reason: 'Không đúng chủ đề' }, { htmx: true })
     const grassroots = await t.signIn(LOGINS.grassroots)
     const seen = await (await grassroots.get(base, { htmx: true })).text()
     expect(seen).toContain('Ý kiến đã bị ẩn: Không đúng chủ đề')
-    const audited = await t.runtime.data.asSystem('test: audit of the hide', async (tx) =>
-      (await tx.query<{ n: number }>(`select count(*)::int as n from public.audit_log where action = 'comment.hide' and entity_id = $1`, [id]))[0].n)
+    const audited = await t.runtime.data.asSystem(
+      'test: audit of the hide',
+      async (tx) =>
+        (await tx.query<{ n: number }>(`select count(*)::int as n from public.audit_log where action = 'comment.hide' and entity_id = $1`, [id]))[0].n,
+    )
     expect(audited).toBe(1)
-    const rows = await t.runtime.data.asSystem('test: hidden rows for another member', async (tx) =>
-      (await tx.query<{ hidden: boolean }>(`select hidden from public.meeting_comments where id = $1`, [id])))
+    const rows = await t.runtime.data.asSystem(
+      'test: hidden rows for another member',
+      async (tx) => await tx.query<{ hidden: boolean }>(`select hidden from public.meeting_comments where id = $1`, [id]),
+    )
     expect(rows[0].hidden).toBe(true)
   })
 

@@ -19,7 +19,6 @@ import { viewerOf } from '../../kernel/http/viewer.ts'
 export const materials = new Hono<AppEnv>()
 materials.use(requireUser)
 
-
 type Outcome = { notice?: string; error?: string; warning?: string; draft?: { title?: string; body?: string }; status?: 400 }
 
 const DAY_MS = 86_400_000
@@ -33,7 +32,8 @@ async function render(c: AppContext, meetingId: string, change?: (tx: Tx, before
   const { state: board, outcome: result }: { state: q.Board; outcome: Outcome } = await readAndChange(c, (tx) => q.board(tx, meetingId), change)
   const { status, ...outcome } = result
   // a plain form post that went through: back to the materials page (a reload does not post again), the message named by key
-  if (c.req.method === 'POST' && !isHtmx(c) && !outcome.error && outcome.notice) return c.redirect(`/materials/meetings/${meetingId}?${flashQuery(outcome)}`, 303)
+  if (c.req.method === 'POST' && !isHtmx(c) && !outcome.error && outcome.notice)
+    return c.redirect(`/materials/meetings/${meetingId}?${flashQuery(outcome)}`, 303)
   if (c.req.method === 'GET') Object.assign(outcome, flashOf(c))
   const unpublished = board.materials.some((m) => !m.published_at && m.kind !== 'final_resolution')
   const warning = outcome.warning ?? (board.can_manage && board.meeting_open && unpublished && startsWithinADay(board) ? messages.soon : undefined)
@@ -54,8 +54,10 @@ async function render(c: AppContext, meetingId: string, change?: (tx: Tx, before
 function flashQuery(outcome: Outcome): string {
   const params = new URLSearchParams()
   const published = /^Đã phát hành (\d+) /.exec(outcome.notice ?? '')
-  if (published) params.set('notice', 'published'), params.set('n', published[1])
-  else {
+  if (published) {
+    params.set('notice', 'published')
+    params.set('n', published[1])
+  } else {
     const key = Object.entries(messages).find(([, text]) => text === outcome.notice)?.[0]
     if (key) params.set('notice', key)
   }
@@ -67,7 +69,11 @@ function flashOf(c: AppContext): Pick<Outcome, 'notice' | 'warning'> {
   const key = c.req.query('notice')
   const n = Number.parseInt(c.req.query('n') ?? '', 10)
   const notice =
-    key === 'published' && n > 0 ? messages.published(n) : key && key !== 'published' && typeof messages[key as keyof typeof messages] === 'string' ? (messages[key as keyof typeof messages] as string) : undefined
+    key === 'published' && n > 0
+      ? messages.published(n)
+      : key && key !== 'published' && typeof messages[key as keyof typeof messages] === 'string'
+        ? (messages[key as keyof typeof messages] as string)
+        : undefined
   return { ...(notice && { notice }), ...(c.req.query('warning') === 'late' && { warning: messages.late }) }
 }
 

@@ -54,7 +54,11 @@ describe('meeting materials (files in the database)', () => {
     expect(pdf).toContain('Đã tải tài liệu lên.')
     expect(pdf).toContain('<strong>Báo cáo tháng 11</strong>')
     await upload(secretary, meetingId, 'Kế hoạch.docx', DOCX, 'Kế hoạch tháng 12')
-    await secretary.post(`/materials/meetings/${meetingId}/resolution`, { kind: 'draft_resolution', title: 'Dự thảo nghị quyết tháng 12', body: 'Điều 1. Chi bộ quyết tâm…' })
+    await secretary.post(`/materials/meetings/${meetingId}/resolution`, {
+      kind: 'draft_resolution',
+      title: 'Dự thảo nghị quyết tháng 12',
+      body: 'Điều 1. Chi bộ quyết tâm…',
+    })
     const own = await (await secretary.get(`/materials/meetings/${meetingId}`, { htmx: true })).text()
     expect(materialIds(own)).toHaveLength(3)
     expect(own).toContain('Phát hành 3 tài liệu tới đảng viên')
@@ -67,9 +71,14 @@ describe('meeting materials (files in the database)', () => {
   })
 
   it('refuses what is not a PDF, DOCX or image, whatever its name, and stores nothing', async () => {
-    const count = () => t.runtime.data.asSystem('test: stored files', async (tx) => (await tx.query<{ n: number }>(`select count(*)::int as n from public.stored_files`))[0].n)
+    const count = () =>
+      t.runtime.data.asSystem('test: stored files', async (tx) => (await tx.query<{ n: number }>(`select count(*)::int as n from public.stored_files`))[0].n)
     const before = await count()
-    for (const [name, bytes] of [['tai-lieu.pdf', HTML_AS_PDF], ['cu.doc', OLD_DOC], ['nen.docx', PLAIN_ZIP]] as const) {
+    for (const [name, bytes] of [
+      ['tai-lieu.pdf', HTML_AS_PDF],
+      ['cu.doc', OLD_DOC],
+      ['nen.docx', PLAIN_ZIP],
+    ] as const) {
       const res = await upload(secretary, meetingId, name, bytes)
       expect(res.status).toBe(400)
       expect(await res.text()).toContain('Chỉ nhận tệp PDF, Word (.docx) hoặc ảnh (PNG, JPEG, WebP).')
@@ -97,7 +106,9 @@ describe('meeting materials (files in the database)', () => {
         `select (select count(*)::int from public.notifications where url = $1) as notified,
                 (select count(*)::int from public.members m join public.meetings mt on mt.org_id = m.org_id
                   where mt.id = $2 and m.deceased_on is null and m.left_on is null) as members`,
-        [`/meetings/${meetingId}`, meetingId]))
+        [`/meetings/${meetingId}`, meetingId],
+      ),
+    )
     expect(notified).toBe(members)
     const seen = await (await member.get(`/materials/meetings/${meetingId}`, { htmx: true })).text()
     const [draftId, pdfId, docxId] = materialIds(seen)
@@ -125,7 +136,11 @@ describe('meeting materials (files in the database)', () => {
   })
 
   it('the final resolution is published separately, after the draft', async () => {
-    await secretary.post(`/materials/meetings/${meetingId}/resolution`, { kind: 'final_resolution', title: 'Nghị quyết tháng 12', body: 'Chi bộ thống nhất ban hành…' })
+    await secretary.post(`/materials/meetings/${meetingId}/resolution`, {
+      kind: 'final_resolution',
+      title: 'Nghị quyết tháng 12',
+      body: 'Chi bộ thống nhất ban hành…',
+    })
     expect(await (await member.get(`/materials/meetings/${meetingId}`, { htmx: true })).text()).not.toContain('Nghị quyết tháng 12')
     const res = await (await follow(secretary, await secretary.post(`/materials/meetings/${meetingId}/publish-final`, {}))).text()
     expect(res).toContain('Đã ban hành nghị quyết')
@@ -139,7 +154,8 @@ describe('meeting materials (files in the database)', () => {
     const id = /href="\/materials\/([0-9a-f-]{36})\/file"><strong>Nhầm<\/strong>/.exec(block)![1]
     expect(await (await follow(secretary, await secretary.post(`/materials/${id}/remove`, {}))).text()).toContain('Đã xóa tài liệu chưa phát hành.')
     const left = await t.runtime.data.asSystem('test: the file is gone', (tx) =>
-      tx.query(`select 1 from public.stored_files f where not exists (select 1 from public.meeting_materials mm where mm.storage_key = f.key)`))
+      tx.query(`select 1 from public.stored_files f where not exists (select 1 from public.meeting_materials mm where mm.storage_key = f.key)`),
+    )
     expect(left).toEqual([])
   })
 
@@ -159,8 +175,11 @@ describe('meeting materials (files in the database)', () => {
       ...(await tx.query(`update public.meeting_materials set title = 'x' where meeting_id = $1 returning 1`, [meetingId])),
     ])
     expect(seen).toEqual([])
-    await expect(t.runtime.data.withUser(claims, (tx) =>
-      tx.query(`insert into public.meeting_materials (meeting_id, kind, title, body) values ($1, 'draft_resolution', 'x', 'x')`, [meetingId]))).rejects.toMatchObject({ code: '42501' })
+    await expect(
+      t.runtime.data.withUser(claims, (tx) =>
+        tx.query(`insert into public.meeting_materials (meeting_id, kind, title, body) values ($1, 'draft_resolution', 'x', 'x')`, [meetingId]),
+      ),
+    ).rejects.toMatchObject({ code: '42501' })
   })
 })
 

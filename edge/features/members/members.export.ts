@@ -7,9 +7,25 @@ import { listQuery } from './members.forms.ts'
 import * as q from './members.queries.ts'
 
 const HEADER = [
-  'Họ và tên', 'Ngày sinh', 'Giới tính', 'Dân tộc', 'Tôn giáo', 'Quê quán', 'Điện thoại', 'Số thẻ đảng viên', 'Số CCCD',
-  'Ngày vào Đảng', 'Ngày chính thức', 'Tình trạng', 'Miễn sinh hoạt', 'Trình độ học vấn', 'Lý luận chính trị', 'Nghề nghiệp', 'Chức vụ',
-  'Chi bộ', 'Mã tổ chức',
+  'Họ và tên',
+  'Ngày sinh',
+  'Giới tính',
+  'Dân tộc',
+  'Tôn giáo',
+  'Quê quán',
+  'Điện thoại',
+  'Số thẻ đảng viên',
+  'Số CCCD',
+  'Ngày vào Đảng',
+  'Ngày chính thức',
+  'Tình trạng',
+  'Miễn sinh hoạt',
+  'Trình độ học vấn',
+  'Lý luận chính trị',
+  'Nghề nghiệp',
+  'Chức vụ',
+  'Chi bộ',
+  'Mã tổ chức',
 ]
 
 function cell(key: string, value: unknown): unknown {

@@ -2,16 +2,25 @@ import { z } from 'zod'
 import { field, today } from '../../kernel/http/validation.ts'
 
 const phone = z.preprocess(
-  (v) => (typeof v === 'string' ? v.replace(/[\s.\-]/g, '').replace(/^\+?84/, '0') : v) || undefined,
-  z.string({ error: 'Số điện thoại không hợp lệ.' }).regex(/^0\d{9,10}$/, 'Số điện thoại gồm 10–11 chữ số, bắt đầu bằng 0.').optional(),
+  (v) => (typeof v === 'string' ? v.replace(/[\s.-]/g, '').replace(/^\+?84/, '0') : v) || undefined,
+  z
+    .string({ error: 'Số điện thoại không hợp lệ.' })
+    .regex(/^0\d{9,10}$/, 'Số điện thoại gồm 10–11 chữ số, bắt đầu bằng 0.')
+    .optional(),
 )
 const citizenId = z.preprocess(
   (v) => (typeof v === 'string' ? v.replace(/\s/g, '') : v) || undefined,
-  z.string({ error: 'Số CCCD không hợp lệ.' }).regex(/^\d{12}$/, 'Số CCCD gồm đúng 12 chữ số.').optional(),
+  z
+    .string({ error: 'Số CCCD không hợp lệ.' })
+    .regex(/^\d{12}$/, 'Số CCCD gồm đúng 12 chữ số.')
+    .optional(),
 )
 const cardNumber = z.preprocess(
   (v) => (typeof v === 'string' ? v.replace(/\s/g, '').toUpperCase() : v) || undefined,
-  z.string({ error: 'Số thẻ đảng viên không hợp lệ.' }).regex(/^[0-9A-Z.\-]{4,20}$/, 'Số thẻ đảng viên gồm 4–20 chữ số/chữ cái.').optional(),
+  z
+    .string({ error: 'Số thẻ đảng viên không hợp lệ.' })
+    .regex(/^[0-9A-Z.-]{4,20}$/, 'Số thẻ đảng viên gồm 4–20 chữ số/chữ cái.')
+    .optional(),
 )
 const email = z.preprocess(
   (v) => (typeof v === 'string' ? v.trim() : v) || undefined,
@@ -21,7 +30,7 @@ const email = z.preprocess(
 /** The member profile (DOMAIN.md), shared by the form and the spreadsheet import. */
 export const memberFields = z
   .object({
-    full_name: field.text('Họ và tên', 120).refine((v) => !/[<>{}\[\]\\\/\d@#$%^&*=+|~]/.test(v), 'Họ và tên chỉ gồm chữ cái và dấu cách.'),
+    full_name: field.text('Họ và tên', 120).refine((v) => !/[<>{}[\]\\/\d@#$%^&*=+|~]/.test(v), 'Họ và tên chỉ gồm chữ cái và dấu cách.'),
     other_names: field.optionalText('Tên gọi khác', 200),
     birth_date: field
       .optionalDate('Ngày sinh')
@@ -71,13 +80,17 @@ export function shiftYears(iso: string, years: number): string {
 }
 
 /** Status changes are their own small forms, each with the date it took effect. */
-export const statusChange = z.discriminatedUnion('change', [
-  z.object({ change: z.literal('official'), date: field.requiredDate('Ngày chính thức') }),
-  z.object({ change: z.literal('exempt'), reason: field.text('Lý do miễn sinh hoạt', 500) }),
-  z.object({ change: z.literal('unexempt') }),
-  z.object({ change: z.literal('deceased'), date: field.requiredDate('Ngày mất') }),
-  z.object({ change: z.literal('left'), date: field.requiredDate('Ngày ra khỏi Đảng') }),
-], { error: 'Thay đổi không hợp lệ.' })
+export const statusChange = z.discriminatedUnion(
+  'change',
+  [
+    z.object({ change: z.literal('official'), date: field.requiredDate('Ngày chính thức') }),
+    z.object({ change: z.literal('exempt'), reason: field.text('Lý do miễn sinh hoạt', 500) }),
+    z.object({ change: z.literal('unexempt') }),
+    z.object({ change: z.literal('deceased'), date: field.requiredDate('Ngày mất') }),
+    z.object({ change: z.literal('left'), date: field.requiredDate('Ngày ra khỏi Đảng') }),
+  ],
+  { error: 'Thay đổi không hợp lệ.' },
+)
 
 export type StatusChange = z.infer<typeof statusChange>
 
@@ -105,13 +118,10 @@ export const messages = {
   orgOutOfScope: 'Chi bộ không thuộc phạm vi bạn quản lý.',
   loginIssued: (password: string) => `Mật khẩu tạm: ${password} — hãy đọc cho đảng viên; lần đăng nhập đầu sẽ phải đổi mật khẩu.`,
   loginNeedsContact: 'Hồ sơ cần có số điện thoại hoặc số thẻ đảng viên để tạo tài khoản.',
-  loginNotYours:
-    'Bạn không thể cấp hoặc đặt lại mật khẩu cho chính mình, cho người cùng cấp hay cấp trên. Việc này do cấp ủy cấp trên thực hiện.',
+  loginNotYours: 'Bạn không thể cấp hoặc đặt lại mật khẩu cho chính mình, cho người cùng cấp hay cấp trên. Việc này do cấp ủy cấp trên thực hiện.',
   loginTaken:
     'Số điện thoại của hồ sơ này đã là tên đăng nhập của một đảng viên khác (máy dùng chung). Hãy nhập số thẻ đảng viên cho hồ sơ để đăng nhập bằng số thẻ.',
-  identifiersNotYours:
-    'Số điện thoại và số thẻ đảng viên của người cùng cấp hoặc cấp trên (là tên đăng nhập của họ) do cấp ủy cấp trên sửa.',
-  statusNotYours:
-    'Bạn không thể ghi nhận ra khỏi Đảng hay từ trần cho chính mình, cho người cùng cấp hay cấp trên. Việc này do cấp ủy cấp trên thực hiện.',
+  identifiersNotYours: 'Số điện thoại và số thẻ đảng viên của người cùng cấp hoặc cấp trên (là tên đăng nhập của họ) do cấp ủy cấp trên sửa.',
+  statusNotYours: 'Bạn không thể ghi nhận ra khỏi Đảng hay từ trần cho chính mình, cho người cùng cấp hay cấp trên. Việc này do cấp ủy cấp trên thực hiện.',
   loginLeft: 'Đảng viên này đã chuyển ra, ra khỏi Đảng hoặc từ trần: không cấp tài khoản.',
 }

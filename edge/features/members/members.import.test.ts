@@ -23,7 +23,10 @@ function upload(content: BlobPart, name: string, orgId = cellId) {
 }
 
 const count = (name: string) =>
-  t.runtime.data.asSystem('test: count by name', async (tx) => (await tx.query<{ n: number }>(`select count(*)::int as n from public.members where full_name = $1`, [name]))[0].n)
+  t.runtime.data.asSystem(
+    'test: count by name',
+    async (tx) => (await tx.query<{ n: number }>(`select count(*)::int as n from public.members where full_name = $1`, [name]))[0].n,
+  )
 
 describe('CSV import', () => {
   it('previews with a per-row report, then commits only the valid rows in one go', async () => {
@@ -55,14 +58,19 @@ describe('CSV import', () => {
 
   it('keeps no staged personal data: a commit empties the staged rows, and a staged file expires after a day', async () => {
     const staged = (id: string) =>
-      t.runtime.data.asSystem('test: read a staged import', async (tx) => (await tx.query<{ rows: unknown[] }>(`select rows from public.member_imports where id = $1`, [id]))[0])
+      t.runtime.data.asSystem(
+        'test: read a staged import',
+        async (tx) => (await tx.query<{ rows: unknown[] }>(`select rows from public.member_imports where id = $1`, [id]))[0],
+      )
     const csv = 'Họ và tên,Ngày sinh,Giới tính,Số CCCD\nLâm Văn Tạm,01/01/1970,Nam,001070999888\n'
     const first = /import\/([0-9a-f-]+)\/commit/.exec(await (await upload(csv, 'tam.csv')).text())![1]
     expect((await staged(first)).rows).toHaveLength(1)
     await secretary.post(`/members/import/${first}/commit`, {})
     expect((await staged(first)).rows).toEqual([])
     const second = /import\/([0-9a-f-]+)\/commit/.exec(await (await upload(csv.replace('Tạm', 'Cũ').replace('999888', '999777'), 'cu.csv')).text())![1]
-    await t.runtime.data.asSystem('test: a staged import from two days ago', (tx) => tx.query(`update public.member_imports set created_at = now() - interval '2 days' where id = $1`, [second]))
+    await t.runtime.data.asSystem('test: a staged import from two days ago', (tx) =>
+      tx.query(`update public.member_imports set created_at = now() - interval '2 days' where id = $1`, [second]),
+    )
     expect((await secretary.post(`/members/import/${second}/commit`, {})).status).toBe(404)
     await upload(csv.replace('Tạm', 'Mới').replace('999888', '999666'), 'moi.csv')
     expect(await staged(second)).toBeUndefined()
@@ -120,13 +128,16 @@ describe('XLSX import', () => {
     expect(html).toContain('1 dòng: <strong>1 hợp lệ</strong>')
     const commit = /action="(\/members\/import\/[0-9a-f-]+\/commit)"/.exec(html)![1]
     await secretary.post(commit, {})
-    const birth = await t.runtime.data.asSystem('test: read birth date', async (tx) => (await tx.query<{ birth_date: string }>(`select birth_date from public.members where full_name = 'Tạ Thị Excel'`))[0].birth_date)
+    const birth = await t.runtime.data.asSystem(
+      'test: read birth date',
+      async (tx) => (await tx.query<{ birth_date: string }>(`select birth_date from public.members where full_name = 'Tạ Thị Excel'`))[0].birth_date,
+    )
     expect(birth).toBe('1973-12-02')
   })
 
   it('round-trips our own export format', async () => {
     const bytes = writeXlsx('Đảng viên', ['Họ và tên', 'Ngày sinh', 'Giới tính'], [['Mai Văn Vòng', '05/06/1977', 'Nam']])
-    const html = await (await upload(bytes as Uint8Array<ArrayBuffer>, "vong.xlsx")).text()
+    const html = await (await upload(bytes as Uint8Array<ArrayBuffer>, 'vong.xlsx')).text()
     expect(html).toContain('<strong>1 hợp lệ</strong>')
   })
 

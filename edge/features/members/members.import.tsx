@@ -1,5 +1,5 @@
 import { Hono } from 'hono'
-import { sessionOf, type AppContext, type AppEnv } from '../../kernel/http/context.ts'
+import { sessionOf, type AppEnv } from '../../kernel/http/context.ts'
 import { notFound } from '../../kernel/http/errors.tsx'
 import { isUuid } from '../../kernel/http/validation.ts'
 import { CsvError, parseCsv } from '../../kernel/files/csv.ts'
@@ -11,7 +11,6 @@ import * as q from './members.queries.ts'
 import { viewerOf } from '../../kernel/http/viewer.ts'
 
 export const memberImport = new Hono<AppEnv>()
-
 
 class FileProblem extends Error {}
 
@@ -37,7 +36,11 @@ async function checkAgainstDatabase(tx: Tx, rows: SheetRow[], orgs: { id: string
     tx,
     valid.map((r) => r.values.card_number).filter(Boolean) as string[],
     valid.map((r) => r.values.citizen_id).filter(Boolean) as string[],
-    valid.flatMap((r) => duplicateKeys(r.values).filter((k) => k.startsWith('name_birth:')).map((k) => k.slice(11))),
+    valid.flatMap((r) =>
+      duplicateKeys(r.values)
+        .filter((k) => k.startsWith('name_birth:'))
+        .map((k) => k.slice(11)),
+    ),
   )
   const byPath = new Map(orgs.map((o) => [o.path, o.id]))
   for (const row of valid) {
@@ -69,7 +72,7 @@ memberImport.post('/', async (c) => {
   if (!(file instanceof File) || file.size === 0) return page(400, { errors: { file: 'Chọn một tệp CSV hoặc Excel để nhập.' } })
   if (orgId && !orgs.some((o) => o.id === orgId)) return page(400, { errors: { org_id: 'Chi bộ không thuộc phạm vi bạn quản lý.' } })
 
-  let sheet
+  let sheet: ReturnType<typeof checkSheet>
   try {
     const { table, fromExcel } = readTable(new Uint8Array(await file.arrayBuffer()), file.name)
     sheet = checkSheet(table, fromExcel)
@@ -80,7 +83,14 @@ memberImport.post('/', async (c) => {
     throw error
   }
   const fileName = file.name.normalize('NFC').slice(0, 255)
-  const report: ImportReport = { fileName, total: sheet.rows.length, valid: 0, fileErrors: sheet.fileErrors, ignoredColumns: sheet.ignoredColumns, rowErrors: [] }
+  const report: ImportReport = {
+    fileName,
+    total: sheet.rows.length,
+    valid: 0,
+    fileErrors: sheet.fileErrors,
+    ignoredColumns: sheet.ignoredColumns,
+    rowErrors: [],
+  }
   if (sheet.fileErrors.length) return page(400, { report })
 
   report.importId = await data.withUser(sessionOf(c), async (tx) => {
@@ -89,7 +99,15 @@ memberImport.post('/', async (c) => {
     report.valid = good.length
     report.rowErrors = sheet.rows.filter((r) => r.errors.length).map((r) => ({ line: r.line, name: String(r.values.full_name ?? ''), errors: r.errors }))
     const placement = orgId ?? good[0]?.values.org_id ?? orgs[0].id
-    return good.length ? q.stageImport(tx, String(placement), fileName, good.map((r) => r.values), report.rowErrors.length) : undefined
+    return good.length
+      ? q.stageImport(
+          tx,
+          String(placement),
+          fileName,
+          good.map((r) => r.values),
+          report.rowErrors.length,
+        )
+      : undefined
   })
   return page(200, { report })
 })

@@ -110,8 +110,25 @@ export async function listMembers(tx: Tx, f: ListQuery): Promise<{ rows: MemberR
 }
 
 export const EXPORT_COLUMNS = [
-  'full_name', 'birth_date', 'gender', 'ethnicity', 'religion', 'hometown', 'phone', 'card_number', 'citizen_id',
-  'admitted_on', 'official_on', 'status', 'exempt', 'education', 'theory_level', 'occupation', 'position', 'org_name', 'org_path',
+  'full_name',
+  'birth_date',
+  'gender',
+  'ethnicity',
+  'religion',
+  'hometown',
+  'phone',
+  'card_number',
+  'citizen_id',
+  'admitted_on',
+  'official_on',
+  'status',
+  'exempt',
+  'education',
+  'theory_level',
+  'occupation',
+  'position',
+  'org_name',
+  'org_path',
 ] as const
 
 export async function exportMembers(tx: Tx, f: Omit<ListQuery, 'page'>): Promise<Record<string, unknown>[]> {
@@ -129,9 +146,7 @@ export async function exportMembers(tx: Tx, f: Omit<ListQuery, 'page'>): Promise
 }
 
 export async function recordExport(tx: Tx, format: string, count: number, filter: object) {
-  await tx.query(`select app.write_audit('member.export', 'member_list', null, null, $1::jsonb)`, [
-    JSON.stringify({ format, count, filter }),
-  ])
+  await tx.query(`select app.write_audit('member.export', 'member_list', null, null, $1::jsonb)`, [JSON.stringify({ format, count, filter })])
 }
 
 export interface MemberProfile extends MemberRow {
@@ -173,9 +188,30 @@ export async function auditTrail(tx: Tx, memberId: string): Promise<AuditEntry[]
 }
 
 const PROFILE_COLUMNS = [
-  'org_id', 'full_name', 'other_names', 'birth_date', 'gender', 'ethnicity', 'religion', 'hometown', 'birthplace',
-  'permanent_address', 'current_address', 'phone', 'email', 'citizen_id', 'card_number', 'admitted_on', 'official_on',
-  'education', 'theory_level', 'occupation', 'position', 'rewards', 'discipline', 'status',
+  'org_id',
+  'full_name',
+  'other_names',
+  'birth_date',
+  'gender',
+  'ethnicity',
+  'religion',
+  'hometown',
+  'birthplace',
+  'permanent_address',
+  'current_address',
+  'phone',
+  'email',
+  'citizen_id',
+  'card_number',
+  'admitted_on',
+  'official_on',
+  'education',
+  'theory_level',
+  'occupation',
+  'position',
+  'rewards',
+  'discipline',
+  'status',
 ] as const
 
 export async function createMember(tx: Tx, input: MemberInput): Promise<string> {
@@ -279,10 +315,7 @@ export interface StagedImport {
 }
 
 export async function stagedImport(tx: Tx, id: string): Promise<StagedImport | undefined> {
-  const [row] = await tx.query<StagedImport>(
-    `select id, file_name, row_count, error_count, committed_at from public.member_imports where id = $1`,
-    [id],
-  )
+  const [row] = await tx.query<StagedImport>(`select id, file_name, row_count, error_count, committed_at from public.member_imports where id = $1`, [id])
   return row
 }
 

@@ -35,8 +35,7 @@ const ops = {
   read: (id: string) => (tx: Tx) => tx.query(`select id from public.members where id = $1`, [id]).then((r) => r.length === 1),
   create: (org: string) => (tx: Tx) =>
     tx.query(`insert into public.members (org_id, full_name) values ($1, 'Đỗ Thử Nghiệm') returning id`, [org]).then((r) => r.length === 1),
-  update: (id: string) => (tx: Tx) =>
-    tx.query(`update public.members set position = 'Tổ trưởng' where id = $1 returning id`, [id]).then((r) => r.length === 1),
+  update: (id: string) => (tx: Tx) => tx.query(`update public.members set position = 'Tổ trưởng' where id = $1 returning id`, [id]).then((r) => r.length === 1),
   delete: (id: string) => (tx: Tx) => tx.query(`delete from public.members where id = $1 returning id`, [id]).then((r) => r.length === 1),
 }
 
@@ -44,7 +43,10 @@ const ops = {
 async function firstMemberOf(path: string) {
   const org = await orgIdByPath(t, path)
   const id = await t.runtime.data.asSystem('test: a fixture member', async (tx) => {
-    const [row] = await tx.query<{ id: string }>(`insert into public.members (org_id, full_name, status) values ($1, $2, 'official') returning id`, [org, `Đối Tượng Thử ${path}`])
+    const [row] = await tx.query<{ id: string }>(`insert into public.members (org_id, full_name, status) values ($1, $2, 'official') returning id`, [
+      org,
+      `Đối Tượng Thử ${path}`,
+    ])
     return row.id
   })
   return { id, org }
@@ -109,7 +111,12 @@ describe.each(matrix)('%s', (role, inside, outside, canWrite, canRead) => {
       expect(outsideRes.status).toBe(404)
       expect(missingRes.status).toBe(404)
       expect(await outsideRes.text()).toBe(await missingRes.text())
-      const edit = await agent.post(`/members/${target[outside].id}`, { full_name: 'Sửa Trộm', birth_date: '1970-01-01', org_id: target[outside].org, status: 'official' })
+      const edit = await agent.post(`/members/${target[outside].id}`, {
+        full_name: 'Sửa Trộm',
+        birth_date: '1970-01-01',
+        org_id: target[outside].org,
+        status: 'official',
+      })
       expect([400, 404]).toContain(edit.status)
     })
   }
@@ -117,12 +124,16 @@ describe.each(matrix)('%s', (role, inside, outside, canWrite, canRead) => {
 
 describe('several roles', () => {
   it('a user with roles in two subtrees, one nested in another, sees exactly their union', async () => {
-    const grassrootsSecretary = await t.runtime.data.asSystem('test: the grassroots secretary', async (tx) =>
-      (await tx.query<{ id: string }>(`select id from public.members where phone = $1`, [LOGINS.grassroots]))[0].id)
+    const grassrootsSecretary = await t.runtime.data.asSystem(
+      'test: the grassroots secretary',
+      async (tx) => (await tx.query<{ id: string }>(`select id from public.members where phone = $1`, [LOGINS.grassroots]))[0].id,
+    )
     const admin = await claimsOf(t, LOGINS.admin)
     const appoint = async (path: string) => {
       const org = await orgIdByPath(t, path)
-      await t.runtime.data.withUser(admin, (tx) => tx.query(`insert into public.org_roles (org_id, member_id, role) values ($1, $2, 'staff')`, [org, grassrootsSecretary]))
+      await t.runtime.data.withUser(admin, (tx) =>
+        tx.query(`insert into public.org_roles (org_id, member_id, role) values ($1, $2, 'staff')`, [org, grassrootsSecretary]),
+      )
     }
     // nested: the inner root sorts after the outer one, the outer subtree must stay whole
     await appoint('ns.tp1.g1.c1')
@@ -149,18 +160,38 @@ describe('column-level privacy', () => {
 describe('organizations and roles', () => {
   it('a cell secretary cannot restructure the tree or appoint himself', async () => {
     const cell = target.sameCell.org
-    expect(await asRole('cellSecretary', (tx) => tx.query(`insert into public.organizations (parent_id, code, name, kind) values ($1, 'x1', 'Tổ 1', 'party_group') returning id`, [cell]))).toBe('denied')
-    expect(await asRole('cellSecretary', (tx) => tx.query(`update public.organizations set name = 'Đổi' where id = $1 returning id`, [cell]).then((r) => r.length))).toBe(0)
-    expect(await asRole('cellSecretary', (tx) => tx.query(`insert into public.org_roles (org_id, member_id, role) values ($1, $2, 'secretary')`, [cell, target.sameCell.id]))).toBe('denied')
+    expect(
+      await asRole('cellSecretary', (tx) =>
+        tx.query(`insert into public.organizations (parent_id, code, name, kind) values ($1, 'x1', 'Tổ 1', 'party_group') returning id`, [cell]),
+      ),
+    ).toBe('denied')
+    expect(
+      await asRole('cellSecretary', (tx) => tx.query(`update public.organizations set name = 'Đổi' where id = $1 returning id`, [cell]).then((r) => r.length)),
+    ).toBe(0)
+    expect(
+      await asRole('cellSecretary', (tx) =>
+        tx.query(`insert into public.org_roles (org_id, member_id, role) values ($1, $2, 'secretary')`, [cell, target.sameCell.id]),
+      ),
+    ).toBe('denied')
   })
   it('a grassroots secretary restructures inside the grassroots committee, not outside', async () => {
     const inside = target.sameGrassroots.org
     const outside = target.sameCity.org
-    expect(await asRole('grassroots', (tx) => tx.query(`update public.organizations set name = 'Chi bộ mới' where id = $1 returning id`, [inside]).then((r) => r.length))).toBe(1)
-    expect(await asRole('grassroots', (tx) => tx.query(`update public.organizations set name = 'Chi bộ mới' where id = $1 returning id`, [outside]).then((r) => r.length))).toBe(0)
+    expect(
+      await asRole('grassroots', (tx) =>
+        tx.query(`update public.organizations set name = 'Chi bộ mới' where id = $1 returning id`, [inside]).then((r) => r.length),
+      ),
+    ).toBe(1)
+    expect(
+      await asRole('grassroots', (tx) =>
+        tx.query(`update public.organizations set name = 'Chi bộ mới' where id = $1 returning id`, [outside]).then((r) => r.length),
+      ),
+    ).toBe(0)
   })
   it('nobody deletes an organization: history is kept', async () => {
-    const outcome = await asRole('admin', (tx) => tx.query(`delete from public.organizations where id = $1 returning id`, [target.sameCell.org]).then((r) => r.length))
+    const outcome = await asRole('admin', (tx) =>
+      tx.query(`delete from public.organizations where id = $1 returning id`, [target.sameCell.org]).then((r) => r.length),
+    )
     expect([0, 'denied']).toContain(outcome)
   })
   it('a member reads his/her own cell and its ancestors, not sibling cells', async () => {

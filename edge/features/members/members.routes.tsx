@@ -20,7 +20,6 @@ import { viewerOf } from '../../kernel/http/viewer.ts'
 export const members = new Hono<AppEnv>()
 members.use(requireUser)
 
-
 function listUrl(f: ListQuery, page: number): string {
   const params = new URLSearchParams()
   for (const [k, v] of Object.entries({ ...f, page: page > 1 ? page : undefined })) {
@@ -41,14 +40,30 @@ members.get('/', async (c) => {
   if (isHtmx(c)) return c.html(<MemberRows rows={rows} total={total} capped={capped} page={f.page} pageSize={q.PAGE_SIZE} href={href} />)
   const exportQuery = listUrl({ ...f, page: 1 }, 1).split('?')[1] ?? ''
   return c.html(
-    <MembersPage viewer={viewerOf(c)} filters={f} orgs={orgs} rows={rows} total={total} capped={capped} page={f.page} pageSize={q.PAGE_SIZE} href={href} exportQuery={exportQuery} canCreate={canCreate} />,
+    <MembersPage
+      viewer={viewerOf(c)}
+      filters={f}
+      orgs={orgs}
+      rows={rows}
+      total={total}
+      capped={capped}
+      page={f.page}
+      pageSize={q.PAGE_SIZE}
+      href={href}
+      exportQuery={exportQuery}
+      canCreate={canCreate}
+    />,
   )
 })
 
 members.route('/import', memberImport)
 members.route('/', memberExport)
 
-function formPage(c: AppContext, props: { action: string; title: string; values: FormValues; errors: FieldErrors; orgs: { id: string; name: string; path: string }[]; cancelHref: string }, status: 200 | 400 = 200) {
+function formPage(
+  c: AppContext,
+  props: { action: string; title: string; values: FormValues; errors: FieldErrors; orgs: { id: string; name: string; path: string }[]; cancelHref: string },
+  status: 200 | 400 = 200,
+) {
   return c.html(<MemberForm viewer={viewerOf(c)} {...props} />, status)
 }
 
@@ -65,7 +80,14 @@ function uniqueViolation(error: unknown): FieldErrors | null {
 members.get('/new', async (c) => {
   const orgs = await c.get('data').withUser(sessionOf(c), q.assignableOrgs)
   if (!orgs.length) notFound()
-  return formPage(c, { action: '/members', title: 'Thêm đảng viên', values: { org_id: orgs.length === 1 ? orgs[0].id : undefined }, errors: {}, orgs, cancelHref: '/members' })
+  return formPage(c, {
+    action: '/members',
+    title: 'Thêm đảng viên',
+    values: { org_id: orgs.length === 1 ? orgs[0].id : undefined },
+    errors: {},
+    orgs,
+    cancelHref: '/members',
+  })
 })
 
 /** Validates the form and saves it under RLS: to the profile when saved, else the form again with its errors. */
@@ -99,9 +121,7 @@ async function saveMember(
   return formPage(c, { ...page, values: body, errors: result.errors ?? {}, orgs }, 400)
 }
 
-members.post('/', (c) =>
-  saveMember(c, { action: '/members', title: 'Thêm đảng viên', cancelHref: '/members' }, (tx, value) => q.createMember(tx, value)),
-)
+members.post('/', (c) => saveMember(c, { action: '/members', title: 'Thêm đảng viên', cancelHref: '/members' }, (tx, value) => q.createMember(tx, value)))
 
 async function profilePage(c: AppContext, id: string, extra: { notice?: string; errors?: FieldErrors } = {}, status: 200 | 400 | 403 = 200) {
   if (!isUuid(id)) notFound()
@@ -126,8 +146,15 @@ members.get('/:id/edit', async (c) => {
   const id = c.req.param('id')
   if (!isUuid(id)) notFound()
   const { member, orgs } = await c.get('data').withUser(sessionOf(c), async (tx) => ({ member: await q.getMember(tx, id), orgs: await q.assignableOrgs(tx) }))
-  if (!member || !member.can_manage) notFound()
-  return formPage(c, { action: `/members/${id}`, title: `Sửa hồ sơ: ${member.full_name}`, values: toFormValues(member), errors: {}, orgs, cancelHref: `/members/${id}` })
+  if (!member?.can_manage) notFound()
+  return formPage(c, {
+    action: `/members/${id}`,
+    title: `Sửa hồ sơ: ${member.full_name}`,
+    values: toFormValues(member),
+    errors: {},
+    orgs,
+    cancelHref: `/members/${id}`,
+  })
 })
 
 members.post('/:id', (c) => {

@@ -5,17 +5,42 @@ import { memberFields } from './members.forms.ts'
 
 /** Spreadsheet headers (accent- and case-insensitive) → profile fields. */
 const HEADERS: Record<string, string> = {
-  'ho va ten': 'full_name', 'ho ten': 'full_name', 'ten': 'full_name',
-  'ten goi khac': 'other_names', 'ngay sinh': 'birth_date', 'gioi tinh': 'gender',
-  'dan toc': 'ethnicity', 'ton giao': 'religion', 'que quan': 'hometown', 'noi sinh': 'birthplace',
-  'noi thuong tru': 'permanent_address', 'thuong tru': 'permanent_address', 'noi o hien nay': 'current_address', 'cho o hien nay': 'current_address',
-  'dien thoai': 'phone', 'so dien thoai': 'phone', 'email': 'email',
-  'so cccd': 'citizen_id', 'cccd': 'citizen_id', 'can cuoc cong dan': 'citizen_id', 'so can cuoc': 'citizen_id',
-  'so the': 'card_number', 'so the dang vien': 'card_number', 'the dang vien': 'card_number',
-  'ngay vao dang': 'admitted_on', 'ngay chinh thuc': 'official_on',
-  'trinh do hoc van': 'education', 'hoc van': 'education', 'ly luan chinh tri': 'theory_level', 'trinh do ly luan chinh tri': 'theory_level',
-  'nghe nghiep': 'occupation', 'chuc vu': 'position', 'khen thuong': 'rewards', 'ky luat': 'discipline',
-  'ma to chuc': 'org_path', 'ma chi bo': 'org_path',
+  'ho va ten': 'full_name',
+  'ho ten': 'full_name',
+  ten: 'full_name',
+  'ten goi khac': 'other_names',
+  'ngay sinh': 'birth_date',
+  'gioi tinh': 'gender',
+  'dan toc': 'ethnicity',
+  'ton giao': 'religion',
+  'que quan': 'hometown',
+  'noi sinh': 'birthplace',
+  'noi thuong tru': 'permanent_address',
+  'thuong tru': 'permanent_address',
+  'noi o hien nay': 'current_address',
+  'cho o hien nay': 'current_address',
+  'dien thoai': 'phone',
+  'so dien thoai': 'phone',
+  email: 'email',
+  'so cccd': 'citizen_id',
+  cccd: 'citizen_id',
+  'can cuoc cong dan': 'citizen_id',
+  'so can cuoc': 'citizen_id',
+  'so the': 'card_number',
+  'so the dang vien': 'card_number',
+  'the dang vien': 'card_number',
+  'ngay vao dang': 'admitted_on',
+  'ngay chinh thuc': 'official_on',
+  'trinh do hoc van': 'education',
+  'hoc van': 'education',
+  'ly luan chinh tri': 'theory_level',
+  'trinh do ly luan chinh tri': 'theory_level',
+  'nghe nghiep': 'occupation',
+  'chuc vu': 'position',
+  'khen thuong': 'rewards',
+  'ky luat': 'discipline',
+  'ma to chuc': 'org_path',
+  'ma chi bo': 'org_path',
 }
 
 const DATE_FIELDS = new Set(['birth_date', 'admitted_on', 'official_on'])
@@ -34,7 +59,11 @@ export interface SheetCheck {
 }
 
 function headerKey(text: string): string {
-  return foldAccents(text.normalize('NFC')).toLowerCase().replace(/[^a-z0-9 ]/g, ' ').replace(/\s+/g, ' ').trim()
+  return foldAccents(text.normalize('NFC'))
+    .toLowerCase()
+    .replace(/[^a-z0-9 ]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
 }
 
 function genderOf(value: string): string | undefined {

@@ -105,7 +105,8 @@ describe('create and edit', () => {
   })
 
   it('rejects overlong text and script in names without storing anything', async () => {
-    const count = () => t.runtime.data.asSystem('test: count members', async (tx) => (await tx.query<{ n: number }>(`select count(*)::int as n from public.members`))[0].n)
+    const count = () =>
+      t.runtime.data.asSystem('test: count members', async (tx) => (await tx.query<{ n: number }>(`select count(*)::int as n from public.members`))[0].n)
     const before = await count()
     const long = await secretary.post('/members', { ...valid, org_id: cellId, hometown: 'x'.repeat(11_000) })
     expect(long.status).toBe(400)
@@ -191,7 +192,10 @@ describe('accounts for members', () => {
 
   it('a member cannot issue logins', async () => {
     const member = await t.signIn(LOGINS.member)
-    const other = await t.runtime.data.asSystem('test: a cell-mate', async (tx) => (await tx.query<{ id: string }>(`select id from public.members where org_id = $1 and phone <> $2 limit 1`, [cellId, LOGINS.member]))[0].id)
+    const other = await t.runtime.data.asSystem(
+      'test: a cell-mate',
+      async (tx) => (await tx.query<{ id: string }>(`select id from public.members where org_id = $1 and phone <> $2 limit 1`, [cellId, LOGINS.member]))[0].id,
+    )
     expect((await member.post(`/members/${other}/login`, {})).status).toBe(404)
   })
 })
@@ -209,8 +213,10 @@ describe('export', () => {
     const xlsx = await secretary.get('/members/export.xlsx')
     const bytes = new Uint8Array(await xlsx.arrayBuffer())
     expect([bytes[0], bytes[1]]).toEqual([0x50, 0x4b])
-    const audited = await t.runtime.data.asSystem('test: read the audit log', async (tx) =>
-      (await tx.query<{ n: number }>(`select count(*)::int as n from public.audit_log where action = 'member.export'`))[0].n)
+    const audited = await t.runtime.data.asSystem(
+      'test: read the audit log',
+      async (tx) => (await tx.query<{ n: number }>(`select count(*)::int as n from public.audit_log where action = 'member.export'`))[0].n,
+    )
     expect(audited).toBeGreaterThanOrEqual(2)
   })
 })

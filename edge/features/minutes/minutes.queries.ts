@@ -49,7 +49,16 @@ export interface MeetingFacts {
   note_taker_name: string | null
   people: { full_name: string; status: string; exempt: boolean; attendance: string | null; reason: string | null }[]
   /** the meeting's counts, as the meeting page shows them (public.meeting_counts) */
-  counts: { members: number; official: number; probationary: number; exempt: number; present: number; absent_excused: number; absent_unexcused: number; unrecorded: number }
+  counts: {
+    members: number
+    official: number
+    probationary: number
+    exempt: number
+    present: number
+    absent_excused: number
+    absent_unexcused: number
+    unrecorded: number
+  }
   comments: { author_name: string; body: string; taken: boolean }[]
   vote: { status: string; result: { for: number; against: number; abstain: number; eligible: number; passed: boolean } | null } | null
 }
@@ -82,16 +91,20 @@ export async function facts(tx: Tx, meetingId: string, header: Pick<Minutes, 'ch
 }
 
 export async function start(tx: Tx, meetingId: string, body: string): Promise<boolean> {
-  const rows = await tx.query(`insert into public.meeting_minutes (meeting_id, body) values ($1, $2) on conflict (meeting_id) do nothing returning meeting_id`, [meetingId, body])
+  const rows = await tx.query(
+    `insert into public.meeting_minutes (meeting_id, body) values ($1, $2) on conflict (meeting_id) do nothing returning meeting_id`,
+    [meetingId, body],
+  )
   return rows.length === 1
 }
 
 /** Saves the note-taker's text if nobody saved another revision meanwhile. */
 export async function edit(tx: Tx, meetingId: string, body: string, revision: number): Promise<boolean> {
-  const rows = await tx.query(
-    `update public.meeting_minutes set body = $2 where meeting_id = $1 and revision = $3 and status = 'draft' returning meeting_id`,
-    [meetingId, body, revision],
-  )
+  const rows = await tx.query(`update public.meeting_minutes set body = $2 where meeting_id = $1 and revision = $3 and status = 'draft' returning meeting_id`, [
+    meetingId,
+    body,
+    revision,
+  ])
   return rows.length === 1
 }
 

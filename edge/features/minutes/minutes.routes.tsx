@@ -1,7 +1,7 @@
 import { Hono } from 'hono'
 import { uuidParam } from '../../kernel/http/params.ts'
 import { requireUser } from '../../kernel/auth/session.ts'
-import { sessionOf, type AppContext, type AppEnv } from '../../kernel/http/context.ts'
+import type { AppContext, AppEnv } from '../../kernel/http/context.ts'
 import { notFound } from '../../kernel/http/errors.tsx'
 import { readAndChange } from '../../kernel/http/change.ts'
 import { parseForm } from '../../kernel/http/validation.ts'
@@ -15,7 +15,6 @@ import { viewerOf } from '../../kernel/http/viewer.ts'
 /** Minutes of a meeting: drafted from its data, edited by the note-taker, approved (and locked) by the chair. */
 export const minutes = new Hono<AppEnv>()
 minutes.use(requireUser)
-
 
 type Outcome = { notice?: string; error?: string; draft?: string; status?: 400 | 409 }
 

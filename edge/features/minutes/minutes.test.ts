@@ -1,5 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { claimsOf, LOGINS, memberIdOf, orgIdByPath, scheduleMeeting, signInMemberOf, tomorrow, testApp, type Agent, type TestApp } from '../../../test/support.ts'
+import {
+  claimsOf,
+  LOGINS,
+  memberIdOf,
+  orgIdByPath,
+  scheduleMeeting,
+  signInMemberOf,
+  tomorrow,
+  testApp,
+  type Agent,
+  type TestApp,
+} from '../../../test/support.ts'
 
 let t: TestApp
 let secretary: Agent
@@ -17,7 +28,8 @@ const revisionIn = (html: string) => /name="revision" value="(\d+)"/.exec(html)?
 /** Freezes the database's clock (app.now) at an instant: the meetings here are under way. */
 const setClock = (at: string) =>
   t.runtime.data.asSystem('test: the database clock', (tx) =>
-    tx.query(`insert into app.settings (key, value) values ('clock.now', $1) on conflict (key) do update set value = excluded.value`, [at]))
+    tx.query(`insert into app.settings (key, value) values ('clock.now', $1) on conflict (key) do update set value = excluded.value`, [at]),
+  )
 
 beforeAll(async () => {
   t = await testApp({ members: 200 })
@@ -25,16 +37,22 @@ beforeAll(async () => {
   noteTaker = await t.signIn(LOGINS.member)
   cellId = await orgIdByPath(t, 'ns.tp1.g1.c1')
   meetingId = await scheduleMeeting(t, secretary, {
-    title: 'Sinh hoạt tháng 12', place: 'Hội trường khu phố', agenda: 'Kiểm điểm công tác tháng',
-    chair_id: await memberIdOf(t, LOGINS.cellSecretary), note_taker_id: await memberIdOf(t, LOGINS.member),
+    title: 'Sinh hoạt tháng 12',
+    place: 'Hội trường khu phố',
+    agenda: 'Kiểm điểm công tác tháng',
+    chair_id: await memberIdOf(t, LOGINS.cellSecretary),
+    note_taker_id: await memberIdOf(t, LOGINS.member),
   })
   // the meeting (tomorrow 19:30) are under way
   await setClock(`${tomorrow()}T19:45:00+07:00`)
   base = `/minutes/meetings/${meetingId}`
   const officers = [await memberIdOf(t, LOGINS.cellSecretary), await memberIdOf(t, LOGINS.member)]
   mates = await t.runtime.data.asSystem('test: cell-mates', (tx) =>
-    tx.query<{ id: string; full_name: string }>(`select id, full_name from public.members where org_id = $1 and id <> all ($2::uuid[]) order by full_name limit 2`,
-      [cellId, officers]))
+    tx.query<{ id: string; full_name: string }>(
+      `select id, full_name from public.members where org_id = $1 and id <> all ($2::uuid[]) order by full_name limit 2`,
+      [cellId, officers],
+    ),
+  )
   await noteTaker.post(`/meetings/${meetingId}/check-in`, {}, { htmx: true })
   await secretary.post(`/meetings/${meetingId}/attendance`, { member_id: mates[0].id, status: 'absent_excused', reason: 'Ốm' }, { htmx: true })
   await secretary.post(`/meetings/${meetingId}/attendance`, { member_id: mates[1].id, status: 'absent_unexcused' }, { htmx: true })
@@ -55,8 +73,13 @@ describe('minutes', () => {
       tx.query<{ total: number; official: number; probationary: number; exempt: number }>(
         `select count(*)::int as total, count(*) filter (where status = 'official')::int as official,
                 count(*) filter (where status = 'probationary')::int as probationary, count(*) filter (where exempt)::int as exempt
-           from public.members where org_id = $1 and deceased_on is null and left_on is null`, [cellId]))
-    expect(body).toContain(`Tổng số đảng viên của chi bộ: ${counts.total} (chính thức: ${counts.official}; dự bị: ${counts.probationary}; miễn sinh hoạt: ${counts.exempt}; sinh hoạt tạm thời: chưa theo dõi).`)
+           from public.members where org_id = $1 and deceased_on is null and left_on is null`,
+        [cellId],
+      ),
+    )
+    expect(body).toContain(
+      `Tổng số đảng viên của chi bộ: ${counts.total} (chính thức: ${counts.official}; dự bị: ${counts.probationary}; miễn sinh hoạt: ${counts.exempt}; sinh hoạt tạm thời: chưa theo dõi).`,
+    )
     expect(body).toContain(`Vắng có lý do: 1 — ${mates[0].full_name} (Ốm).`)
     expect(body).toContain(`Vắng không lý do: 1 — ${mates[1].full_name}.`)
     expect(body).toContain('Có mặt: 1.')
@@ -76,7 +99,9 @@ describe('minutes', () => {
   it('the note-taker edits; a stale revision keeps the text and says why; the chair cannot edit', async () => {
     const page = await (await noteTaker.get(base)).text()
     const revision = revisionIn(page)
-    const saved = await (await follow(noteTaker, await noteTaker.post(`${base}/edit`, { body: `${textarea(page)}\nBổ sung: chi bộ thống nhất.`, revision }))).text()
+    const saved = await (
+      await follow(noteTaker, await noteTaker.post(`${base}/edit`, { body: `${textarea(page)}\nBổ sung: chi bộ thống nhất.`, revision }))
+    ).text()
     expect(saved).toContain('Đã lưu biên bản.')
     expect(revisionIn(saved)).toBe(String(Number(revision) + 1))
     const stale = await noteTaker.post(`${base}/edit`, { body: 'Bản viết trên máy khác', revision })
@@ -99,9 +124,14 @@ describe('minutes', () => {
     const refused = await noteTaker.post(`${base}/edit`, { body: 'Sửa sau khi duyệt', revision: revisionIn(page) })
     expect(refused.status).toBe(409)
     const claims = await claimsOf(t, LOGINS.member)
-    expect(await t.runtime.data.withUser(claims, (tx) => tx.query(`update public.meeting_minutes set body = 'x' where meeting_id = $1 returning 1`, [meetingId]))).toEqual([])
-    await expect(t.runtime.data.asSystem('test: even the system path cannot rewrite approved minutes', (tx) =>
-      tx.query(`update public.meeting_minutes set body = 'x' where meeting_id = $1`, [meetingId]))).rejects.toMatchObject({ code: '42501' })
+    expect(
+      await t.runtime.data.withUser(claims, (tx) => tx.query(`update public.meeting_minutes set body = 'x' where meeting_id = $1 returning 1`, [meetingId])),
+    ).toEqual([])
+    await expect(
+      t.runtime.data.asSystem('test: even the system path cannot rewrite approved minutes', (tx) =>
+        tx.query(`update public.meeting_minutes set body = 'x' where meeting_id = $1`, [meetingId]),
+      ),
+    ).rejects.toMatchObject({ code: '42501' })
     const other = await signInMemberOf(t, 'ns.tp1.g1.c1')
     const read = await (await other.get(base)).text()
     expect(read).toContain('Bổ sung: chi bộ thống nhất.')
@@ -114,16 +144,25 @@ describe('minutes', () => {
     expect((await outsider.post(base, {})).status).toBe(404)
     const claims = await claimsOf(t, outsider.login)
     expect(await t.runtime.data.withUser(claims, (tx) => tx.query(`select 1 from public.meeting_minutes where meeting_id = $1`, [meetingId]))).toEqual([])
-    expect(await t.runtime.data.withUser(claims, (tx) => tx.query(`update public.meeting_minutes set body = 'x' where meeting_id = $1 returning 1`, [meetingId]))).toEqual([])
+    expect(
+      await t.runtime.data.withUser(claims, (tx) => tx.query(`update public.meeting_minutes set body = 'x' where meeting_id = $1 returning 1`, [meetingId])),
+    ).toEqual([])
   })
 })
 
 describe('minutes and meeting agree', () => {
   it('the meeting page and the minutes count alike (an exempt member is counted apart, never "not yet recorded"); the names come from the meeting and stay once approved', async () => {
     await t.runtime.data.asSystem('test: one exempt member in the cell', (tx) =>
-      tx.query(`update public.members set exempt = true, exempt_reason = 'Tuổi cao' where id = $1`, [mates[1].id]))
+      tx.query(`update public.members set exempt = true, exempt_reason = 'Tuổi cao' where id = $1`, [mates[1].id]),
+    )
     const chair = await memberIdOf(t, LOGINS.cellSecretary)
-    const id = await scheduleMeeting(t, secretary, { title: 'Họp đối chiếu', time: '19:40', recorded_late: 'on', chair_id: chair, note_taker_id: await memberIdOf(t, LOGINS.member) })
+    const id = await scheduleMeeting(t, secretary, {
+      title: 'Họp đối chiếu',
+      time: '19:40',
+      recorded_late: 'on',
+      chair_id: chair,
+      note_taker_id: await memberIdOf(t, LOGINS.member),
+    })
     await noteTaker.post(`/meetings/${id}/check-in`, {}, { htmx: true })
     const page = await (await secretary.get(`/meetings/${id}`)).text()
     const unrecorded = /chưa điểm danh <strong>(\d+)<\/strong>/.exec(page)![1]
@@ -134,7 +173,15 @@ describe('minutes and meeting agree', () => {
     expect(textarea(minutesPage)).not.toContain('Chủ trì:')
     const revision = revisionIn(await (await secretary.get(`/minutes/meetings/${id}`)).text())
     expect((await secretary.post(`/minutes/meetings/${id}/approve`, { revision })).status).toBe(303)
-    const moved = await secretary.post(`/meetings/${id}`, { org_id: cellId, kind: 'regular', title: 'Họp đối chiếu', date: tomorrow(), time: '19:40', recorded_late: 'on', chair_id: mates[0].id })
+    const moved = await secretary.post(`/meetings/${id}`, {
+      org_id: cellId,
+      kind: 'regular',
+      title: 'Họp đối chiếu',
+      date: tomorrow(),
+      time: '19:40',
+      recorded_late: 'on',
+      chair_id: mates[0].id,
+    })
     expect(moved.status).toBe(400)
     expect(await moved.text()).toContain('Biên bản đã được duyệt: không đổi được chủ trì')
   })

@@ -28,12 +28,19 @@ async function signIn(login: string) {
 
 const keys = (seed: string) => ({ p256dh: `B${seed.repeat(86).slice(0, 86)}`, auth: seed.repeat(22).slice(0, 22) })
 const register = (agent: Agent, endpoint: string, seed = 'A') =>
-  agent.request('/notifications/devices', { method: 'POST', body: JSON.stringify({ endpoint, keys: keys(seed) }), headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': agent.csrf } })
+  agent.request('/notifications/devices', {
+    method: 'POST',
+    body: JSON.stringify({ endpoint, keys: keys(seed) }),
+    headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': agent.csrf },
+  })
 
 async function devicesOf(login: string) {
   return t.runtime.data.asSystem('test: devices of a login', (tx) =>
     tx.query<{ endpoint: string; p256dh: string }>(
-      `select s.endpoint, s.p256dh from public.push_subscriptions s join app.credentials c on c.user_id = s.user_id where c.login_phone = $1 order by s.endpoint`, [login]))
+      `select s.endpoint, s.p256dh from public.push_subscriptions s join app.credentials c on c.user_id = s.user_id where c.login_phone = $1 order by s.endpoint`,
+      [login],
+    ),
+  )
 }
 
 describe('registering a device for push', () => {
@@ -47,7 +54,13 @@ describe('registering a device for push', () => {
     const member = await signIn(LOGINS.cellSecretary)
     const http = await register(member, 'http://127.0.0.1/push')
     expect(http.status).toBe(400)
-    for (const endpoint of ['https://10.0.0.1/push', 'https://169.254.169.254/latest/meta-data/', 'https://localhost/push', 'https://[::1]/push', 'https://push.inside.example/push']) {
+    for (const endpoint of [
+      'https://10.0.0.1/push',
+      'https://169.254.169.254/latest/meta-data/',
+      'https://localhost/push',
+      'https://[::1]/push',
+      'https://push.inside.example/push',
+    ]) {
       const res = await register(member, endpoint)
       expect(res.status, endpoint).toBe(422)
       expect((await res.json()).error).toContain('không được chấp nhận')

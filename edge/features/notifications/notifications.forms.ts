@@ -1,6 +1,11 @@
 import { z } from 'zod'
 
-const base64url = (min: number, max: number) => z.string().regex(/^[A-Za-z0-9_-]+=*$/).min(min).max(max)
+const base64url = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+=*$/)
+    .min(min)
+    .max(max)
 
 /** A browser's PushSubscription.toJSON(). */
 export const deviceForm = z.object({

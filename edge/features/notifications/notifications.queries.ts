@@ -59,6 +59,8 @@ export async function removeDevice(tx: Tx, endpoint: string): Promise<number> {
 }
 
 export async function readAll(tx: Tx): Promise<number> {
-  const rows = await tx.query(`update public.notifications set read_at = now() where member_id = (select app.current_member_id()) and read_at is null returning id`)
+  const rows = await tx.query(
+    `update public.notifications set read_at = now() where member_id = (select app.current_member_id()) and read_at is null returning id`,
+  )
   return rows.length
 }

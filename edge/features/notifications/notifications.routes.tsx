@@ -14,7 +14,9 @@ notifications.use(requireUser)
 
 notifications.get('/', async (c) => {
   const page = Math.max(1, Math.min(10_000, Number.parseInt(c.req.query('page') ?? '1', 10) || 1))
-  const { rows, unread, devices } = await c.get('data').withUser(sessionOf(c), async (tx) => ({ ...(await q.list(tx, page)), devices: await q.deviceCount(tx) }))
+  const { rows, unread, devices } = await c
+    .get('data')
+    .withUser(sessionOf(c), async (tx) => ({ ...(await q.list(tx, page)), devices: await q.deviceCount(tx) }))
   const notice = c.req.query('read') ? messages.readAll : undefined
   return c.html(
     <NotificationsPage

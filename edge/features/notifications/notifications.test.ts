@@ -4,16 +4,18 @@ import { claimsOf, LOGINS, memberIdOf, signInMemberOf, testApp, type TestApp } f
 let t: TestApp
 let mine: string[]
 
-
 beforeAll(async () => {
   t = await testApp({ members: 60 })
   const memberId = await memberIdOf(t, LOGINS.member)
   mine = await t.runtime.data.asSystem('test: notices written as a feature trigger would', async (tx) =>
-    (await tx.query<{ id: string }>(
-      `insert into public.notifications (member_id, kind, title, url, created_at)
+    (
+      await tx.query<{ id: string }>(
+        `insert into public.notifications (member_id, kind, title, url, created_at)
        select $1, 'test', 'Thông báo số ' || n, '/meetings', now() - n * interval '1 minute' from generate_series(1, 35) n returning id`,
-      [memberId],
-    )).map((r) => r.id))
+        [memberId],
+      )
+    ).map((r) => r.id),
+  )
 })
 afterAll(() => t?.close())
 
@@ -50,7 +52,10 @@ describe('notifications', () => {
       ...(await tx.query(`update public.notifications set read_at = null where id = any ($1::uuid[]) returning 1`, [mine])),
     ])
     expect(seen).toEqual([])
-    await expect(t.runtime.data.withUser(secretary, (tx) =>
-      tx.query(`insert into public.notifications (member_id, kind, title, url) values ($1, 'x', 'x', '/meetings')`, [mine[0]]))).rejects.toMatchObject({ code: '42501' })
+    await expect(
+      t.runtime.data.withUser(secretary, (tx) =>
+        tx.query(`insert into public.notifications (member_id, kind, title, url) values ($1, 'x', 'x', '/meetings')`, [mine[0]]),
+      ),
+    ).rejects.toMatchObject({ code: '42501' })
   })
 })

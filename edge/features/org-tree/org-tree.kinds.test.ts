@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { claimsOf, LOGINS, orgIdByPath, testApp, type TestApp } from '../../../test/support.ts'
+import { claimsOf, LOGINS, testApp, type TestApp } from '../../../test/support.ts'
 
 /*
  * Which kind of organization may hold which is data (public.org_kind_rules), enforced by the
@@ -11,14 +11,33 @@ beforeAll(async () => {
 })
 afterAll(() => t?.close())
 
+// fixtures read whatever columns they select
+// biome-ignore lint/suspicious/noExplicitAny: rows of ad-hoc fixture queries
 type Query = (sql: string, params?: unknown[]) => Promise<any[]>
-const system = <T,>(reason: string, fn: (q: Query) => Promise<T>) => t.runtime.data.asSystem(`test: ${reason}`, (tx) => fn((sql, params) => tx.query(sql, params)))
-const codeOf = (promise: Promise<unknown>) => promise.then(() => 'ok', (error) => (error as { code?: string }).code)
+const system = <T>(reason: string, fn: (q: Query) => Promise<T>) =>
+  t.runtime.data.asSystem(`test: ${reason}`, (tx) => fn((sql, params) => tx.query(sql, params)))
+const codeOf = (promise: Promise<unknown>) =>
+  promise.then(
+    () => 'ok',
+    (error) => (error as { code?: string }).code,
+  )
 
 const orgAt = (path: string) =>
-  system('read an organization', async (q) => (await q(`select id, kind, parent_id, path::text as path from public.organizations where path = $1::ltree and valid_to is null`, [path]))[0])
+  system(
+    'read an organization',
+    async (q) => (await q(`select id, kind, parent_id, path::text as path from public.organizations where path = $1::ltree and valid_to is null`, [path]))[0],
+  )
 const childNamed = (parentPath: string, name: string) =>
-  system('find a child by name', async (q) => (await q(`select o.id from public.organizations o join public.organizations p on p.id = o.parent_id where p.path = $1::ltree and o.name = $2`, [parentPath, name])).length)
+  system(
+    'find a child by name',
+    async (q) =>
+      (
+        await q(`select o.id from public.organizations o join public.organizations p on p.id = o.parent_id where p.path = $1::ltree and o.name = $2`, [
+          parentPath,
+          name,
+        ])
+      ).length,
+  )
 
 /** The options of the select named `name` in a page. */
 function options(html: string, name: string): string[] {
@@ -40,7 +59,9 @@ describe('the rules are data', () => {
 
   it('managers read the rules; a signed-in stranger reads none; nobody writes them, not even the admin', async () => {
     const staff = await claimsOf(t, LOGINS.staff)
-    const rules = await t.runtime.data.withUser(staff, (tx) => tx.query<{ parent_kind: string; child_kind: string }>(`select parent_kind, child_kind from public.org_kind_rules`))
+    const rules = await t.runtime.data.withUser(staff, (tx) =>
+      tx.query<{ parent_kind: string; child_kind: string }>(`select parent_kind, child_kind from public.org_kind_rules`),
+    )
     expect(rules).toContainEqual({ parent_kind: 'cell', child_kind: 'party_group' })
     expect(rules.filter((r) => r.parent_kind === 'party_group')).toEqual([])
     const stranger = { sub: crypto.randomUUID(), role: 'authenticated' as const, iat: 0, exp: Math.floor(Date.now() / 1000) + 60 }
@@ -65,15 +86,29 @@ describe('the rules are data', () => {
     expect((error as { constraint?: string }).constraint ?? (error as { constraint_name?: string }).constraint_name).toBe('org_kind_rules')
     // a move is tried by someone who may restructure both places (the system path has no scope to move into)
     const staff = await claimsOf(t, LOGINS.staff)
-    expect(await codeOf(t.runtime.data.withUser(staff, (tx) => tx.query(`update public.organizations set parent_id = $2 where id = $1`, [cell.id, city.id])))).toBe('23514')
+    expect(
+      await codeOf(t.runtime.data.withUser(staff, (tx) => tx.query(`update public.organizations set parent_id = $2 where id = $1`, [cell.id, city.id]))),
+    ).toBe('23514')
     // a grassroots committee with cells cannot become a cell
-    expect(await codeOf(system('retype a committee that holds cells', (q) => q(`update public.organizations set kind = 'cell' where path = 'ns.tp1.g1'`)))).toBe('23514')
+    expect(
+      await codeOf(system('retype a committee that holds cells', (q) => q(`update public.organizations set kind = 'cell' where path = 'ns.tp1.g1'`))),
+    ).toBe('23514')
     expect(await orgAt('ns.tp1.g1.c1')).toMatchObject({ parent_id: cell.parent_id, kind: 'cell' })
     // allowed: a party group under a cell, a grassroots cell straight under the province
-    expect(await codeOf(system('a party group under a cell', (q) => q(`insert into public.organizations (parent_id, code, name, kind) values ($1, 'to_1', 'Tổ 1', 'party_group')`, [cell.id])))).toBe('ok')
+    expect(
+      await codeOf(
+        system('a party group under a cell', (q) =>
+          q(`insert into public.organizations (parent_id, code, name, kind) values ($1, 'to_1', 'Tổ 1', 'party_group')`, [cell.id]),
+        ),
+      ),
+    ).toBe('ok')
     const province = await orgAt('ns')
     expect(
-      await codeOf(system('an agency cell under the province', (q) => q(`insert into public.organizations (parent_id, code, name, kind) values ($1, 'cq_1', 'Chi bộ Cơ quan', 'grassroots_cell')`, [province.id]))),
+      await codeOf(
+        system('an agency cell under the province', (q) =>
+          q(`insert into public.organizations (parent_id, code, name, kind) values ($1, 'cq_1', 'Chi bộ Cơ quan', 'grassroots_cell')`, [province.id]),
+        ),
+      ),
     ).toBe('ok')
   })
 })
@@ -118,7 +153,9 @@ describe('moving and merging a unit', () => {
     const cell = await orgAt('ns.tp1.g3.c2')
     const html = await (await staff.get(`/orgs/${cell.id}`)).text()
     const targets = options(html, 'target')
-    const kinds = await system('kinds of the targets', async (q) => (await q(`select distinct kind from public.organizations where id = any ($1::uuid[]) order by kind`, [targets])).map((r) => r.kind))
+    const kinds = await system('kinds of the targets', async (q) =>
+      (await q(`select distinct kind from public.organizations where id = any ($1::uuid[]) order by kind`, [targets])).map((r) => r.kind),
+    )
     expect(kinds).toEqual(['grassroots_committee'])
     expect(targets).not.toContain(cell.parent_id)
     expect(await (await staff.submit(`/orgs/${cell.id}/move`, { target: (await orgAt('ns.tp1.g4')).id })).text()).toContain('Đã chuyển tổ chức')
@@ -139,7 +176,9 @@ describe('moving and merging a unit', () => {
     const cell = await orgAt('ns.tp1.g8.c1')
     const into = options(await (await staff.get(`/orgs/${cell.id}`)).text(), 'into')
     expect(into.length).toBeGreaterThan(0)
-    const kinds = await system('kinds of the merge targets', async (q) => (await q(`select distinct kind from public.organizations where id = any ($1::uuid[])`, [into])).map((r) => r.kind))
+    const kinds = await system('kinds of the merge targets', async (q) =>
+      (await q(`select distinct kind from public.organizations where id = any ($1::uuid[])`, [into])).map((r) => r.kind),
+    )
     expect(kinds).toEqual(['cell'])
     const res = await staff.post(`/orgs/${cell.id}/merge`, { into: (await orgAt('ns.tp1.g10')).id })
     expect(res.status).toBe(400)

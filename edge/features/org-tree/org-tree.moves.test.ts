@@ -17,8 +17,11 @@ const CELL = 'ns.tp1.g1.c2'
 const NEW_PARENT = 'ns.tp1.g2'
 const MOVED = 'ns.tp1.g2.c2'
 
+// fixtures read whatever columns they select
+// biome-ignore lint/suspicious/noExplicitAny: rows of ad-hoc fixture queries
 type Query = (sql: string, params?: unknown[]) => Promise<any[]>
-const system = <T,>(reason: string, fn: (q: Query) => Promise<T>) => t.runtime.data.asSystem(`test: ${reason}`, (tx) => fn((sql, params) => tx.query(sql, params)))
+const system = <T>(reason: string, fn: (q: Query) => Promise<T>) =>
+  t.runtime.data.asSystem(`test: ${reason}`, (tx) => fn((sql, params) => tx.query(sql, params)))
 
 /** Every column that copies an organization's path: text *_key / ltree *_path columns of the app's schemas, generated ones aside. */
 async function keyColumns(): Promise<{ table: string; column: string; ltree: boolean }[]> {
@@ -45,22 +48,37 @@ async function fillCell() {
   await system('rows of every kind in one cell', async (q) => {
     const [cell] = await q(`select id from public.organizations where path = $1::ltree`, [CELL])
     const members = (await q(`select id from public.members where org_id = $1 order by full_name limit 2`, [cell.id])).map((r) => r.id)
-    const [meeting] = await q(`insert into public.meetings (org_id, kind, title, starts_at, chair_id, recorded_late) values ($1, 'regular', 'Sinh hoạt trước khi chuyển', now() - interval '2 hours', $2, true) returning id`, [cell.id, members[0]])
+    const [meeting] = await q(
+      `insert into public.meetings (org_id, kind, title, starts_at, chair_id, recorded_late) values ($1, 'regular', 'Sinh hoạt trước khi chuyển', now() - interval '2 hours', $2, true) returning id`,
+      [cell.id, members[0]],
+    )
     await q(`insert into public.meeting_attendance (meeting_id, member_id, status) values ($1, $2, 'present')`, [meeting.id, members[0]])
     await q(`insert into public.meeting_comments (meeting_id, author_id, body) values ($1, $2, 'Ý kiến trước khi chuyển')`, [meeting.id, members[0]])
     await q(`insert into public.meeting_ballots (meeting_id) values ($1)`, [meeting.id])
     await q(`insert into public.meeting_votes (meeting_id, member_id, choice) values ($1, $2, 'for')`, [meeting.id, members[0]])
     await q(`update public.meeting_ballots set status = 'closed' where meeting_id = $1`, [meeting.id])
     await q(`insert into public.meeting_minutes (meeting_id, body) values ($1, 'Biên bản')`, [meeting.id])
-    await q(`insert into public.meeting_materials (meeting_id, kind, title, body, published_at) values ($1, 'draft_resolution', 'Dự thảo', 'Nội dung', now())`, [meeting.id])
+    await q(
+      `insert into public.meeting_materials (meeting_id, kind, title, body, published_at) values ($1, 'draft_resolution', 'Dự thảo', 'Nội dung', now())`,
+      [meeting.id],
+    )
     const [task] = await q(`insert into public.tasks (org_id, title, due_on) values ($1, 'Việc trước khi chuyển', app.today() + 3) returning id`, [cell.id])
     const [assignee] = await q(`insert into public.task_assignees (task_id, member_id) values ($1, $2) returning id`, [task.id, members.at(-1)])
     await q(`insert into public.task_assignees (task_id, org_id) values ($1, $2)`, [task.id, cell.id])
-    await q(`insert into public.task_updates (assignee_id, task_key, org_key, member_id, kind, progress)
-             select id, task_key, org_key, member_id, 'progress', 50 from public.task_assignees where id = $1`, [assignee.id])
-    await q(`insert into public.task_files (task_id, file_name, content_type, byte_size, storage_key) values ($1, 'a.pdf', 'application/pdf', 1, $2)`, [task.id, `test/${crypto.randomUUID()}`])
+    await q(
+      `insert into public.task_updates (assignee_id, task_key, org_key, member_id, kind, progress)
+             select id, task_key, org_key, member_id, 'progress', 50 from public.task_assignees where id = $1`,
+      [assignee.id],
+    )
+    await q(`insert into public.task_files (task_id, file_name, content_type, byte_size, storage_key) values ($1, 'a.pdf', 'application/pdf', 1, $2)`, [
+      task.id,
+      `test/${crypto.randomUUID()}`,
+    ])
     await q(`insert into public.task_fanouts (task_id, org_ids, requested_by) values ($1, array[$2::uuid], $3)`, [task.id, cell.id, crypto.randomUUID()])
-    await q(`insert into public.events (org_id, title, starts_at, ends_at) values ($1, 'Hội nghị', now() + interval '1 day', now() + interval '1 day 2 hours')`, [cell.id])
+    await q(
+      `insert into public.events (org_id, title, starts_at, ends_at) values ($1, 'Hội nghị', now() + interval '1 day', now() + interval '1 day 2 hours')`,
+      [cell.id],
+    )
     // approved minutes are locked against every edit but a key rewrite
     await q(`set local session_replication_role = replica`)
     await q(`update public.meeting_minutes set status = 'approved', approved_at = now() where meeting_id = $1`, [meeting.id])
@@ -70,7 +88,10 @@ async function fillCell() {
 
 async function meetingsSeenBy(login: string): Promise<number> {
   const claims = await claimsOf(t, login)
-  return t.runtime.data.withUser(claims, async (tx) => (await tx.query<{ n: number }>(`select count(*)::int as n from public.meetings where title = 'Sinh hoạt trước khi chuyển'`))[0].n)
+  return t.runtime.data.withUser(
+    claims,
+    async (tx) => (await tx.query<{ n: number }>(`select count(*)::int as n from public.meetings where title = 'Sinh hoạt trước khi chuyển'`))[0].n,
+  )
 }
 
 describe('moving a cell carries every copy of its key', () => {
@@ -86,7 +107,10 @@ describe('moving a cell carries every copy of its key', () => {
     const before = new Map<string, number>()
     for (const column of columns) before.set(`${column.table}.${column.column}`, await countUnder(column, CELL))
     const ward = await claimsOf(t, LOGINS.grassroots)
-    const wardSees = await t.runtime.data.withUser(ward, async (tx) => (await tx.query<{ n: number }>(`select count(*)::int as n from public.meetings where title = 'Sinh hoạt trước khi chuyển'`))[0].n)
+    const wardSees = await t.runtime.data.withUser(
+      ward,
+      async (tx) => (await tx.query<{ n: number }>(`select count(*)::int as n from public.meetings where title = 'Sinh hoạt trước khi chuyển'`))[0].n,
+    )
     expect(wardSees).toBe(1)
     const staff = await t.signIn(LOGINS.staff)
     const res = await staff.submit(`/orgs/${await orgIdByPath(t, CELL)}/move`, { target: await orgIdByPath(t, NEW_PARENT) })
@@ -122,7 +146,9 @@ describe('moving a cell carries every copy of its key', () => {
     for (const column of await keyColumns()) {
       const value = column.ltree ? `${column.column}::text` : column.column
       const [row] = await system('find keys of no organization', (q) =>
-        q(`select count(*)::int as n from ${column.table} x where ${value} <> '' and not exists (select 1 from public.organizations o where o.path::text = x.${value})`),
+        q(
+          `select count(*)::int as n from ${column.table} x where ${value} <> '' and not exists (select 1 from public.organizations o where o.path::text = x.${value})`,
+        ),
       )
       if (row.n > 0) dangling.push(`${column.table}.${column.column}: ${row.n}`)
     }

@@ -16,7 +16,6 @@ import { viewerOf } from '../../kernel/http/viewer.ts'
 export const orgTree = new Hono<AppEnv>()
 orgTree.use(requireUser)
 
-
 function orgId(c: AppContext): string {
   const id = c.req.param('id')
   if (!isUuid(id)) notFound()
@@ -155,11 +154,17 @@ orgTree.post('/:id/merge', async (c) => {
   const target = form.value.into
   if (target === id) return orgPage(c, id, { errors: { merge: messages.mergeSelf } }, 400)
   let moved = 0
-  const failed = await restructure(c, id, async (tx) => {
-    const allowed = (await q.mergeTargets(tx, id)).some((t) => t.id === target)
-    if (!allowed) return false
-    moved = await q.merge(tx, id, target)
-    return true
-  }, 'merge', messages.badMergeTarget)
+  const failed = await restructure(
+    c,
+    id,
+    async (tx) => {
+      const allowed = (await q.mergeTargets(tx, id)).some((t) => t.id === target)
+      if (!allowed) return false
+      moved = await q.merge(tx, id, target)
+      return true
+    },
+    'merge',
+    messages.badMergeTarget,
+  )
   return failed ?? seeOther(c, `/orgs/${target}`, 'merged', () => orgPage(c, target, { notice: messages.merged(moved) }))
 })

@@ -8,7 +8,10 @@ beforeAll(async () => {
 afterAll(() => t?.close())
 
 const pathOf = (id: string) =>
-  t.runtime.data.asSystem('test: read a path', async (tx) => (await tx.query<{ path: string }>(`select path::text as path from public.organizations where id = $1`, [id]))[0]?.path)
+  t.runtime.data.asSystem(
+    'test: read a path',
+    async (tx) => (await tx.query<{ path: string }>(`select path::text as path from public.organizations where id = $1`, [id]))[0]?.path,
+  )
 
 describe('browsing', () => {
   it('staff see the city at the top and load children lazily as a fragment', async () => {
@@ -25,7 +28,11 @@ describe('browsing', () => {
   it('a row opens by its summary, which holds no link (nested-interactive); a separate labelled link opens the unit', async () => {
     const staff = await t.signIn(LOGINS.staff)
     const city = await orgIdByPath(t, 'ns.tp1')
-    for (const html of [await (await staff.get('/orgs')).text(), await (await staff.get(`/orgs/${city}`)).text(), await (await staff.get(`/orgs/${city}/children`, { htmx: true })).text()]) {
+    for (const html of [
+      await (await staff.get('/orgs')).text(),
+      await (await staff.get(`/orgs/${city}`)).text(),
+      await (await staff.get(`/orgs/${city}/children`, { htmx: true })).text(),
+    ]) {
       const summaries = [...html.matchAll(/<summary>([\s\S]*?)<\/summary>/g)].map((m) => m[1])
       expect(summaries.length).toBeGreaterThan(0)
       expect(summaries.filter((s) => /<(a|button|input|select|textarea)\b/.test(s))).toEqual([])
@@ -90,7 +97,8 @@ describe('restructuring', () => {
     expect(await pathOf(cell)).toMatch(/^ns\.tp1\.g2\.dang_uy_bo_phan_khoi_3_[0-9a-f]{4}\.chi_bo_to_7_[0-9a-f]{4}$/)
 
     const actions = await t.runtime.data.asSystem('test: audit of the unit', async (tx) =>
-      (await tx.query<{ action: string }>(`select action from public.audit_log where entity_id = $1 order by id`, [sub])).map((r) => r.action))
+      (await tx.query<{ action: string }>(`select action from public.audit_log where entity_id = $1 order by id`, [sub])).map((r) => r.action),
+    )
     expect(actions).toEqual(['organization.create', 'organization.update', 'organization.update'])
   })
 
@@ -116,16 +124,26 @@ describe('restructuring', () => {
     const staff = await t.signIn(LOGINS.staff)
     const source = await orgIdByPath(t, 'ns.tp1.g5.c2')
     const target = await orgIdByPath(t, 'ns.tp1.g5.c1')
-    const counts = () => t.runtime.data.asSystem('test: members per cell', async (tx) =>
-      (await tx.query<{ org_id: string; n: number }>(`select org_id, count(*)::int as n from public.members where org_id = any ($1::uuid[]) group by org_id`, [[source, target]])))
+    const counts = () =>
+      t.runtime.data.asSystem(
+        'test: members per cell',
+        async (tx) =>
+          await tx.query<{ org_id: string; n: number }>(
+            `select org_id, count(*)::int as n from public.members where org_id = any ($1::uuid[]) group by org_id`,
+            [[source, target]],
+          ),
+      )
     const before = await counts()
     const total = before.reduce((s, r) => s + r.n, 0)
     const res = await staff.submit(`/orgs/${source}/merge`, { into: target })
     expect(await res.text()).toContain('Đã hợp nhất')
     const after = await counts()
     expect(after).toEqual([{ org_id: target, n: total }])
-    const closed = await t.runtime.data.asSystem('test: the closed cell', async (tx) =>
-      (await tx.query<{ valid_to: string | null; merged_into: string }>(`select valid_to, merged_into from public.organizations where id = $1`, [source]))[0])
+    const closed = await t.runtime.data.asSystem(
+      'test: the closed cell',
+      async (tx) =>
+        (await tx.query<{ valid_to: string | null; merged_into: string }>(`select valid_to, merged_into from public.organizations where id = $1`, [source]))[0],
+    )
     expect(closed.valid_to).not.toBeNull()
     expect(closed.merged_into).toBe(target)
     expect((await staff.get(`/orgs/${source}`)).status).toBe(200)

@@ -22,14 +22,18 @@ beforeAll(async () => {
 })
 afterAll(() => t?.close())
 
-
 /** Stores devices and one new notice for the user behind `login`, as the system (bypassing registration's check). */
 async function devicesAndNotice(login: string, endpoints: string[]) {
   const memberId = await memberIdOf(t, login)
   await t.runtime.data.asSystem('test: devices stored before registration checked them, and a notice', async (tx) => {
     const [{ user_id }] = await tx.query<{ user_id: string }>(`select user_id from public.accounts where member_id = $1`, [memberId])
     for (const endpoint of endpoints)
-      await tx.query(`insert into public.push_subscriptions (user_id, endpoint, p256dh, auth) values ($1, $2, $3, $4)`, [user_id, endpoint, 'B'.repeat(87), 'A'.repeat(22)])
+      await tx.query(`insert into public.push_subscriptions (user_id, endpoint, p256dh, auth) values ($1, $2, $3, $4)`, [
+        user_id,
+        endpoint,
+        'B'.repeat(87),
+        'A'.repeat(22),
+      ])
     await tx.query(`insert into public.notifications (member_id, kind, title, url) values ($1, 'test', 'Thông báo thử', '/meetings')`, [memberId])
   })
 }
@@ -37,15 +41,27 @@ async function devicesAndNotice(login: string, endpoints: string[]) {
 async function state(login: string) {
   return t.runtime.data.asSystem('test: deliveries and devices of a login', async (tx) => ({
     deliveries: await tx.query<{ status: string; last_error: string | null }>(
-      `select d.status, d.last_error from public.push_deliveries d join app.credentials c on c.user_id = d.user_id where c.login_phone = $1`, [login]),
-    devices: (await tx.query<{ endpoint: string }>(
-      `select s.endpoint from public.push_subscriptions s join app.credentials c on c.user_id = s.user_id where c.login_phone = $1 order by 1`, [login])).map((r) => r.endpoint),
+      `select d.status, d.last_error from public.push_deliveries d join app.credentials c on c.user_id = d.user_id where c.login_phone = $1`,
+      [login],
+    ),
+    devices: (
+      await tx.query<{ endpoint: string }>(
+        `select s.endpoint from public.push_subscriptions s join app.credentials c on c.user_id = s.user_id where c.login_phone = $1 order by 1`,
+        [login],
+      )
+    ).map((r) => r.endpoint),
   }))
 }
 
 describe('just before sending', () => {
   it('inside addresses get no request: the delivery fails, and endpoints that are inside by themselves are removed', async () => {
-    const inside = ['https://10.0.0.1/push', 'https://169.254.169.254/latest/meta-data/', 'https://localhost/push', 'https://[::1]/push', 'https://127.0.0.1/push']
+    const inside = [
+      'https://10.0.0.1/push',
+      'https://169.254.169.254/latest/meta-data/',
+      'https://localhost/push',
+      'https://[::1]/push',
+      'https://127.0.0.1/push',
+    ]
     await devicesAndNotice(LOGINS.member, [...inside, 'https://push.inside.example/push'])
     const { calls, transport } = recorder()
     const sender = new PushSender(t.runtime.push.vapid, { resolve: fakeResolve, transport })

@@ -34,7 +34,13 @@ export async function planTaskReminders(tx: Tx, now: Date, offsets: Offset[]): P
         and r.at <= $1 and r.at > $1::timestamptz - interval '1 day'
         and exists (select 1 from public.push_subscriptions s where s.user_id = acc.user_id)
      on conflict (key) do nothing returning id`,
-    [now.toISOString(), offsets.map((o) => o.days), offsets.map((o) => o.time), Math.max(...offsets.map((o) => o.days)), Math.min(...offsets.map((o) => o.days))],
+    [
+      now.toISOString(),
+      offsets.map((o) => o.days),
+      offsets.map((o) => o.time),
+      Math.max(...offsets.map((o) => o.days)),
+      Math.min(...offsets.map((o) => o.days)),
+    ],
   )
   return rows.length
 }
@@ -115,7 +121,13 @@ export async function record(tx: Tx, runId: string, results: Result[], goneDevic
               delivered_at = case when r.status = 'delivered' then now() end, claimed_by = null, claimed_until = null
          from unnest($2::uuid[], $3::text[], $4::timestamptz[], $5::text[]) r(id, status, retry_at, error)
         where d.id = r.id and d.claimed_by = $1`,
-      [runId, results.map((r) => r.id), results.map((r) => r.status), results.map((r) => r.retryAt?.toISOString() ?? null), results.map((r) => r.error ?? null)],
+      [
+        runId,
+        results.map((r) => r.id),
+        results.map((r) => r.status),
+        results.map((r) => r.retryAt?.toISOString() ?? null),
+        results.map((r) => r.error ?? null),
+      ],
     )
   if (goneDevices.length) await tx.query(`delete from public.push_subscriptions where id = any ($1::uuid[])`, [goneDevices])
   if (deliveredDevices.length) await tx.query(`update public.push_subscriptions set last_success_at = now() where id = any ($1::uuid[])`, [deliveredDevices])

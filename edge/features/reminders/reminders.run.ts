@@ -40,9 +40,11 @@ export function parseOffsets(text: string): q.Offset[] {
 /** Runs `work` over `items` with at most `limit` at a time. */
 async function pool<T>(items: T[], limit: number, work: (item: T) => Promise<void>) {
   let next = 0
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await work(items[next++])
-  }))
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) await work(items[next++])
+    }),
+  )
 }
 
 /**
@@ -54,14 +56,19 @@ export async function runReminders(data: DataAccess, sender: PushSender, options
   const now = options.now ?? new Date()
   const runId = crypto.randomUUID()
   const report: RunReport = { planned: 0, claimed: 0, delivered: 0, retrying: 0, failed: 0, noDevice: 0 }
-  report.planned = await data.asSystem('reminder scheduler: plan the reminders that fell due', async (tx) =>
-    (await q.planTaskReminders(tx, now, options.offsets)) + (await q.planNoticePushes(tx, now)))
+  report.planned = await data.asSystem(
+    'reminder scheduler: plan the reminders that fell due',
+    async (tx) => (await q.planTaskReminders(tx, now, options.offsets)) + (await q.planNoticePushes(tx, now)),
+  )
   for (;;) {
     const claimed = await data.asSystem('reminder scheduler: claim a batch of deliveries', (tx) =>
-      q.claim(tx, runId, options.now ?? new Date(), options.batch ?? 200, options.leaseSeconds ?? 120))
+      q.claim(tx, runId, options.now ?? new Date(), options.batch ?? 200, options.leaseSeconds ?? 120),
+    )
     if (!claimed.length) break
     report.claimed += claimed.length
-    const devices = await data.asSystem('reminder scheduler: the devices of the recipients', (tx) => q.devicesOf(tx, [...new Set(claimed.map((d) => d.user_id))]))
+    const devices = await data.asSystem('reminder scheduler: the devices of the recipients', (tx) =>
+      q.devicesOf(tx, [...new Set(claimed.map((d) => d.user_id))]),
+    )
     const results: q.Result[] = []
     const gone: string[] = []
     const reached: string[] = []

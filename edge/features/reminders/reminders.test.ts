@@ -18,17 +18,28 @@ const nextMorning = () => {
   const today = inDays(0)
   return vietnamMorning(today).getTime() > Date.now() ? today : addDays(today, 1)
 }
-const run = (now: Date, extra: Partial<Parameters<typeof runReminders>[2]> = {}) => runReminders(t.runtime.data, sender, { offsets: DEFAULT_OFFSETS, now, retryBaseMs: 0, ...extra })
+const run = (now: Date, extra: Partial<Parameters<typeof runReminders>[2]> = {}) =>
+  runReminders(t.runtime.data, sender, { offsets: DEFAULT_OFFSETS, now, retryBaseMs: 0, ...extra })
 
 async function withDevice(agent: Agent, name: string) {
   const device = push.device(name)
-  const res = await agent.request('/notifications/devices', { method: 'POST', body: JSON.stringify(device.subscription), headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': agent.csrf } })
+  const res = await agent.request('/notifications/devices', {
+    method: 'POST',
+    body: JSON.stringify(device.subscription),
+    headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': agent.csrf },
+  })
   expect(res.status).toBe(201)
   return device
 }
 
 async function assign(title: string, dueOn: string, memberLogin: string) {
-  const res = await secretary.post('/tasks', { org_id: await orgIdByPath(t, 'ns.tp1.g1.c1'), title, due_on: dueOn, priority: 'normal', member_ids: await memberIdOf(t, memberLogin) })
+  const res = await secretary.post('/tasks', {
+    org_id: await orgIdByPath(t, 'ns.tp1.g1.c1'),
+    title,
+    due_on: dueOn,
+    priority: 'normal',
+    member_ids: await memberIdOf(t, memberLogin),
+  })
   return res.headers.get('Location')!.split('?')[0].split('/').pop()!
 }
 
@@ -73,7 +84,13 @@ describe('reminders over web push', () => {
     const phone = await withDevice(cellSecretary, 'secretary-phone')
     const ward = await t.signIn(LOGINS.grassroots)
     const due = inDays(4)
-    await ward.post('/tasks', { org_id: await orgIdByPath(t, 'ns.tp1.g1'), title: 'Báo cáo của chi bộ', due_on: due, priority: 'normal', org_ids: await orgIdByPath(t, 'ns.tp1.g1.c1') })
+    await ward.post('/tasks', {
+      org_id: await orgIdByPath(t, 'ns.tp1.g1'),
+      title: 'Báo cáo của chi bộ',
+      due_on: due,
+      priority: 'normal',
+      org_ids: await orgIdByPath(t, 'ns.tp1.g1.c1'),
+    })
     await run(new Date())
     const before = push.received.filter((r) => r.device === 'secretary-phone').length
     await run(vietnamMorning(inDays(3)))
@@ -96,7 +113,10 @@ describe('reminders over web push', () => {
     const titles = push.received.slice(before).map((r) => r.device)
     expect(titles).toHaveLength(80)
     const keys = await t.runtime.data.asSystem('test: deliveries', (tx) =>
-      tx.query<{ n: number; sent: number }>(`select count(*)::int as n, count(*) filter (where status = 'delivered' and attempts = 1)::int as sent from public.push_deliveries where title like '%Việc song song%'`))
+      tx.query<{ n: number; sent: number }>(
+        `select count(*)::int as n, count(*) filter (where status = 'delivered' and attempts = 1)::int as sent from public.push_deliveries where title like '%Việc song song%'`,
+      ),
+    )
     expect(keys[0]).toEqual({ n: 80, sent: 80 })
   })
 
@@ -106,11 +126,21 @@ describe('reminders over web push', () => {
     await withDevice(agent, 'new-phone')
     push.script('old-phone', [410])
     const staff = await t.signIn(LOGINS.staff)
-    await staff.post('/tasks', { org_id: await orgIdByPath(t, 'ns.tp1'), title: 'Việc cho máy cũ', due_on: inDays(5), priority: 'normal', member_ids: await memberIdOf(t, agent.login) })
+    await staff.post('/tasks', {
+      org_id: await orgIdByPath(t, 'ns.tp1'),
+      title: 'Việc cho máy cũ',
+      due_on: inDays(5),
+      priority: 'normal',
+      member_ids: await memberIdOf(t, agent.login),
+    })
     const report = await run(new Date())
     expect(report.delivered).toBeGreaterThanOrEqual(1)
     const devices = await t.runtime.data.asSystem('test: devices left', (tx) =>
-      tx.query<{ endpoint: string }>(`select endpoint from public.push_subscriptions s join public.accounts a on a.user_id = s.user_id join app.credentials c on c.user_id = a.user_id where c.login_phone = $1`, [agent.login]))
+      tx.query<{ endpoint: string }>(
+        `select endpoint from public.push_subscriptions s join public.accounts a on a.user_id = s.user_id join app.credentials c on c.user_id = a.user_id where c.login_phone = $1`,
+        [agent.login],
+      ),
+    )
     expect(devices.map((d) => d.endpoint.split('/').pop())).toEqual(['new-phone'])
   })
 
@@ -119,7 +149,13 @@ describe('reminders over web push', () => {
     await withDevice(agent, 'flaky-phone')
     push.script('flaky-phone', [500])
     const staff = await t.signIn(LOGINS.staff)
-    await staff.post('/tasks', { org_id: await orgIdByPath(t, 'ns.tp1'), title: 'Việc qua mạng chập chờn', due_on: inDays(5), priority: 'normal', member_ids: await memberIdOf(t, agent.login) })
+    await staff.post('/tasks', {
+      org_id: await orgIdByPath(t, 'ns.tp1'),
+      title: 'Việc qua mạng chập chờn',
+      due_on: inDays(5),
+      priority: 'normal',
+      member_ids: await memberIdOf(t, agent.login),
+    })
     const now = new Date()
     const first = await run(now, { retryBaseMs: 30_000 })
     expect(first).toMatchObject({ retrying: 1, delivered: 0 })
@@ -134,7 +170,13 @@ describe('reminders over web push', () => {
     const agent = await signInMemberOf(t, 'ns.tp1.g3.c1')
     await withDevice(agent, 'crash-phone')
     const staff = await t.signIn(LOGINS.staff)
-    await staff.post('/tasks', { org_id: await orgIdByPath(t, 'ns.tp1'), title: 'Việc khi máy chủ sập', due_on: inDays(5), priority: 'normal', member_ids: await memberIdOf(t, agent.login) })
+    await staff.post('/tasks', {
+      org_id: await orgIdByPath(t, 'ns.tp1'),
+      title: 'Việc khi máy chủ sập',
+      due_on: inDays(5),
+      priority: 'normal',
+      member_ids: await memberIdOf(t, agent.login),
+    })
     const now = new Date()
     await t.runtime.data.asSystem('test: a run plans and claims, then dies before sending', async (tx) => {
       await q.planNoticePushes(tx, now)
@@ -150,9 +192,17 @@ describe('reminders over web push', () => {
     const member = await t.signIn(LOGINS.member)
     const phone = await withDevice(member, 'private-phone')
     const other = await signInMemberOf(t, 'ns.tp1.g1.c1')
-    const res = await other.request('/notifications/devices/remove', { method: 'POST', body: JSON.stringify({ endpoint: phone.subscription.endpoint }), headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': other.csrf } })
+    const res = await other.request('/notifications/devices/remove', {
+      method: 'POST',
+      body: JSON.stringify({ endpoint: phone.subscription.endpoint }),
+      headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': other.csrf },
+    })
     expect(await res.json()).toEqual({ removed: 0 })
-    const bad = await member.request('/notifications/devices', { method: 'POST', body: JSON.stringify({ endpoint: 'http://evil/', keys: {} }), headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': member.csrf } })
+    const bad = await member.request('/notifications/devices', {
+      method: 'POST',
+      body: JSON.stringify({ endpoint: 'http://evil/', keys: {} }),
+      headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': member.csrf },
+    })
     expect(bad.status).toBe(400)
     const anonymous = t.anonymous()
     expect((await anonymous.request('/reminders/run', { method: 'POST', headers: { Authorization: 'Bearer guess-guess-guess-guess-guess' } })).status).toBe(401)

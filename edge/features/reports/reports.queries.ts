@@ -10,10 +10,9 @@ export interface RegistrationRow {
 
 /** Members and registered accounts of an organization's subtree and of each direct child. */
 export async function registration(tx: Tx, orgId: string): Promise<{ total: RegistrationRow; children: RegistrationRow[] } | null> {
-  const [total] = await tx.query<RegistrationRow & { path: string }>(
-    `select id, name, kind, path::text as path from public.organizations where id = $1`,
-    [orgId],
-  )
+  const [total] = await tx.query<RegistrationRow & { path: string }>(`select id, name, kind, path::text as path from public.organizations where id = $1`, [
+    orgId,
+  ])
   if (!total) return null
   // One pass over the subtree's members, grouped by the child each one sits under.
   const counts = await tx.query<{ child: string | null; members: number; registered: number }>(

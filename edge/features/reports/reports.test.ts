@@ -8,13 +8,18 @@ beforeAll(async () => {
 afterAll(() => t?.close())
 
 async function expected(path: string) {
-  return t.runtime.data.asSystem('test: count registrations', async (tx) =>
-    (await tx.query<{ members: number; registered: number }>(
-      `select count(*)::int as members, count(m.registered_at)::int as registered
+  return t.runtime.data.asSystem(
+    'test: count registrations',
+    async (tx) =>
+      (
+        await tx.query<{ members: number; registered: number }>(
+          `select count(*)::int as members, count(m.registered_at)::int as registered
          from public.members m join public.organizations o on o.id = m.org_id
         where o.path <@ $1::ltree and m.deceased_on is null and m.left_on is null`,
-      [path],
-    ))[0])
+          [path],
+        )
+      )[0],
+  )
 }
 
 describe('registration statistics', () => {

@@ -7,11 +7,18 @@ let ward: Agent
 let wardId: string
 
 const membersOfWard = () =>
-  t.runtime.data.asSystem('test: current members of the ward', async (tx) =>
-    (await tx.query<{ n: number }>(`select count(*)::int as n from public.members where org_path <@ 'ns.tp1.g1' and deceased_on is null and left_on is null`))[0].n)
+  t.runtime.data.asSystem(
+    'test: current members of the ward',
+    async (tx) =>
+      (
+        await tx.query<{ n: number }>(`select count(*)::int as n from public.members where org_path <@ 'ns.tp1.g1' and deceased_on is null and left_on is null`)
+      )[0].n,
+  )
 const job = (taskId: string) =>
-  t.runtime.data.asSystem('test: the job', async (tx) =>
-    (await tx.query<{ status: string; assigned: number }>(`select status, assigned from public.task_fanouts where task_id = $1`, [taskId]))[0])
+  t.runtime.data.asSystem(
+    'test: the job',
+    async (tx) => (await tx.query<{ status: string; assigned: number }>(`select status, assigned from public.task_fanouts where task_id = $1`, [taskId]))[0],
+  )
 async function until(taskId: string, status: string) {
   for (let i = 0; i < 100 && (await job(taskId))?.status !== status; i++) await new Promise((r) => setTimeout(r, 50))
   return job(taskId)
@@ -27,7 +34,14 @@ afterAll(() => t?.close())
 
 describe('assigning to every member of a large subtree', () => {
   it('returns at once, then assigns in the background, chunk by chunk, each member once; the page shows how far it got', async () => {
-    const res = await ward.post('/tasks', { org_id: wardId, title: 'Học tập Nghị quyết toàn đảng bộ', due_on: inDays(10), priority: 'high', org_ids: wardId, every_member: 'on' })
+    const res = await ward.post('/tasks', {
+      org_id: wardId,
+      title: 'Học tập Nghị quyết toàn đảng bộ',
+      due_on: inDays(10),
+      priority: 'high',
+      org_ids: wardId,
+      every_member: 'on',
+    })
     expect(res.status).toBe(303)
     const taskId = res.headers.get('Location')!.split('/').pop()!
     await Promise.all([runFanouts(t.runtime.data, { chunk: 3 }), runFanouts(t.runtime.data, { chunk: 3 })])
@@ -39,7 +53,10 @@ describe('assigning to every member of a large subtree', () => {
       tx.query<{ rows: number; members: number; notices: number }>(
         `select count(*)::int as rows, count(distinct member_id)::int as members,
                 (select count(*)::int from public.notifications where url = '/tasks/' || $1::text) as notices
-           from public.task_assignees where task_id = $1::uuid`, [taskId]))
+           from public.task_assignees where task_id = $1::uuid`,
+        [taskId],
+      ),
+    )
     expect(counts).toEqual({ rows: expected, members: expected, notices: expected })
     const progress = await (await ward.get(`/tasks/${taskId}/fanout`, { htmx: true })).text()
     expect(progress).toContain(`Đã giao xong cho <strong>${expected}</strong> đảng viên.`)
@@ -47,7 +64,14 @@ describe('assigning to every member of a large subtree', () => {
   })
 
   it('a chunk redone after a crash adds nobody twice', async () => {
-    const res = await ward.post('/tasks', { org_id: wardId, title: 'Việc giao lại sau sự cố', due_on: inDays(10), priority: 'normal', org_ids: wardId, every_member: 'on' })
+    const res = await ward.post('/tasks', {
+      org_id: wardId,
+      title: 'Việc giao lại sau sự cố',
+      due_on: inDays(10),
+      priority: 'normal',
+      org_ids: wardId,
+      every_member: 'on',
+    })
     const taskId = res.headers.get('Location')!.split('/').pop()!
     await until(taskId, 'done')
     // the same first chunk again, as a worker that died before recording its progress would
@@ -58,7 +82,14 @@ describe('assigning to every member of a large subtree', () => {
 
   it('below the threshold it is done in the request; nobody outside sees the job', async () => {
     const cell = await orgIdByPath(t, 'ns.tp1.g1.c2')
-    const res = await ward.post('/tasks', { org_id: wardId, title: 'Việc cho một chi bộ', due_on: inDays(10), priority: 'normal', org_ids: cell, every_member: 'on' })
+    const res = await ward.post('/tasks', {
+      org_id: wardId,
+      title: 'Việc cho một chi bộ',
+      due_on: inDays(10),
+      priority: 'normal',
+      org_ids: cell,
+      every_member: 'on',
+    })
     expect(res.headers.get('Location')).toContain('?created=')
     const outsider = await signInMemberOf(t, 'ns.tp1.g2.c1')
     const seen = await t.runtime.data.withUser(await claimsOf(t, outsider.login), (tx) => tx.query(`select 1 from public.task_fanouts`))
@@ -69,11 +100,19 @@ describe('assigning to every member of a large subtree', () => {
 describe('a background assignment that meets errors', () => {
   /** A task in the ward with a waiting job, as the request would leave it (the job is not started here). */
   async function waitingJob(title: string) {
-    const res = await ward.post('/tasks', { org_id: wardId, title, due_on: inDays(10), priority: 'normal', org_ids: await orgIdByPath(t, 'ns.tp1.g1.c2'), every_member: 'on' })
+    const res = await ward.post('/tasks', {
+      org_id: wardId,
+      title,
+      due_on: inDays(10),
+      priority: 'normal',
+      org_ids: await orgIdByPath(t, 'ns.tp1.g1.c2'),
+      every_member: 'on',
+    })
     const taskId = res.headers.get('Location')!.split('?')[0].split('/').pop()!
     const { sub } = await claimsOf(t, LOGINS.grassroots)
     await t.runtime.data.asSystem('test: a waiting background job', (tx) =>
-      tx.query(`insert into public.task_fanouts (task_id, org_ids, requested_by) values ($1, $2::uuid[], $3)`, [taskId, [wardId], sub]))
+      tx.query(`insert into public.task_fanouts (task_id, org_ids, requested_by) values ($1, $2::uuid[], $3)`, [taskId, [wardId], sub]),
+    )
     return taskId
   }
 
@@ -92,7 +131,11 @@ describe('a background assignment that meets errors', () => {
   }
 
   const errorOf = async (taskId: string) =>
-    (await t.runtime.data.asSystem('test: the job error', (tx) => tx.query<{ error: string | null }>(`select error from public.task_fanouts where task_id = $1`, [taskId])))[0].error
+    (
+      await t.runtime.data.asSystem('test: the job error', (tx) =>
+        tx.query<{ error: string | null }>(`select error from public.task_fanouts where task_id = $1`, [taskId]),
+      )
+    )[0].error
 
   it('a passing error is retried after a pause, and the job still assigns everybody once', async () => {
     const taskId = await waitingJob('Việc giao qua mạng chập chờn')
@@ -109,7 +152,7 @@ describe('a background assignment that meets errors', () => {
     await runFanouts(data, { chunk: 3, retryBaseMs: 20 })
     expect(tries).toHaveLength(5)
     const waits = tries.slice(1).map((at, i) => at - tries[i])
-    waits.forEach((wait, i) => expect(wait).toBeGreaterThanOrEqual(20 * 2 ** i - 2))
+    for (const [i, wait] of waits.entries()) expect(wait).toBeGreaterThanOrEqual(20 * 2 ** i - 2)
     expect(await job(taskId)).toMatchObject({ status: 'failed' })
     expect(await errorOf(taskId)).toBe('attempt 5/5: connection terminated unexpectedly (injected)')
   })

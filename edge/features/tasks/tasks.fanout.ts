@@ -74,11 +74,16 @@ async function runJob(data: DataAccess, job: Job, options: FanoutOptions) {
       const message = `attempt ${attempt}/${maxAttempts}: ${String((error as Error).message ?? error)}`.slice(0, 1000)
       if (attempt >= maxAttempts) {
         await data.asSystem('task fan-out: record that the job failed', (tx) =>
-          tx.query(`update public.task_fanouts set status = 'failed', error = $2, finished_at = now() where task_id = $1`, [job.task_id, message]))
+          tx.query(`update public.task_fanouts set status = 'failed', error = $2, finished_at = now() where task_id = $1`, [job.task_id, message]),
+        )
         return
       }
       await data.asSystem('task fan-out: record a failed attempt, kept until the chunk is retried', (tx) =>
-        tx.query(`update public.task_fanouts set error = $2, claimed_until = now() + make_interval(secs => ${LEASE_SECONDS}) where task_id = $1`, [job.task_id, message]))
+        tx.query(`update public.task_fanouts set error = $2, claimed_until = now() + make_interval(secs => ${LEASE_SECONDS}) where task_id = $1`, [
+          job.task_id,
+          message,
+        ]),
+      )
       await new Promise((resolve) => setTimeout(resolve, (options.retryBaseMs ?? 1000) * 2 ** (attempt - 1)))
       continue
     }
@@ -92,7 +97,8 @@ async function runJob(data: DataAccess, job: Job, options: FanoutOptions) {
                 status = case when $3 then 'done' else status end, finished_at = case when $3 then now() end
           where task_id = $1`,
         [job.task_id, step.last, step.finished],
-      ))
+      ),
+    )
     if (step.finished) return
     after = step.last
   }

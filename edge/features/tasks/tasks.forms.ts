@@ -34,7 +34,11 @@ export const taskForm = taskEditForm
 export type TaskInput = z.infer<typeof taskForm>
 
 export const reportForm = z.object({
-  progress: z.coerce.number({ error: 'Tiến độ: nhập số từ 0 đến 100.' }).int('Tiến độ: nhập số nguyên.').min(0, 'Tiến độ: từ 0 đến 100.').max(100, 'Tiến độ: từ 0 đến 100.'),
+  progress: z.coerce
+    .number({ error: 'Tiến độ: nhập số từ 0 đến 100.' })
+    .int('Tiến độ: nhập số nguyên.')
+    .min(0, 'Tiến độ: từ 0 đến 100.')
+    .max(100, 'Tiến độ: từ 0 đến 100.'),
   report: field.optionalLongText('Báo cáo', 5000),
   finished: field.checkbox(),
 })
@@ -59,4 +63,3 @@ export const messages = {
   tooManyFiles: 'Đính kèm tối đa 5 tệp mỗi lần.',
   chooseFilesAgain: 'Hãy chọn lại tệp đính kèm.',
 }
-

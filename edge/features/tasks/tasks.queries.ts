@@ -195,10 +195,13 @@ export async function fanout(tx: Tx, taskId: string): Promise<Fanout | undefined
 }
 
 export async function update(tx: Tx, id: string, input: { title: string; description?: string; due_on: string; priority: string }): Promise<boolean> {
-  const rows = await tx.query(
-    `update public.tasks set title = $2, description = $3, due_on = $4, priority = $5 where id = $1 returning id`,
-    [id, input.title, input.description ?? null, input.due_on, input.priority],
-  )
+  const rows = await tx.query(`update public.tasks set title = $2, description = $3, due_on = $4, priority = $5 where id = $1 returning id`, [
+    id,
+    input.title,
+    input.description ?? null,
+    input.due_on,
+    input.priority,
+  ])
   return rows.length === 1
 }
 
@@ -213,10 +216,11 @@ export async function report(tx: Tx, assigneeId: string, progress: number, text:
 }
 
 export async function review(tx: Tx, assigneeId: string, accept: boolean, note: string | undefined): Promise<boolean> {
-  const rows = await tx.query(
-    `update public.task_assignees set status = $2, review_note = $3 where id = $1 and status = 'reported' returning id`,
-    [assigneeId, accept ? 'done' : 'returned', note ?? null],
-  )
+  const rows = await tx.query(`update public.task_assignees set status = $2, review_note = $3 where id = $1 and status = 'reported' returning id`, [
+    assigneeId,
+    accept ? 'done' : 'returned',
+    note ?? null,
+  ])
   return rows.length === 1
 }
 
@@ -224,10 +228,14 @@ export async function addFile(
   tx: Tx,
   file: { task_id: string; assignee_id: string | null; file_name: string; content_type: string; byte_size: number; storage_key: string },
 ): Promise<void> {
-  await tx.query(
-    `insert into public.task_files (task_id, assignee_id, file_name, content_type, byte_size, storage_key) values ($1, $2, $3, $4, $5, $6)`,
-    [file.task_id, file.assignee_id, file.file_name, file.content_type, file.byte_size, file.storage_key],
-  )
+  await tx.query(`insert into public.task_files (task_id, assignee_id, file_name, content_type, byte_size, storage_key) values ($1, $2, $3, $4, $5, $6)`, [
+    file.task_id,
+    file.assignee_id,
+    file.file_name,
+    file.content_type,
+    file.byte_size,
+    file.storage_key,
+  ])
 }
 
 export async function file(tx: Tx, id: string) {

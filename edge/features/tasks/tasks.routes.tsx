@@ -39,7 +39,14 @@ async function attach(c: AppContext, tx: Tx, taskId: string, assigneeId: string 
   for (const u of uploads) {
     const key = newKey('tasks')
     await c.get('storage').put(tx, { key, contentType: u.type, bytes: u.bytes })
-    await q.addFile(tx, { task_id: taskId, assignee_id: assigneeId, file_name: u.fileName, content_type: u.type, byte_size: u.bytes.byteLength, storage_key: key })
+    await q.addFile(tx, {
+      task_id: taskId,
+      assignee_id: assigneeId,
+      file_name: u.fileName,
+      content_type: u.type,
+      byte_size: u.bytes.byteLength,
+      storage_key: key,
+    })
   }
 }
 
@@ -143,7 +150,6 @@ tasks.post('/', async (c) => {
   }
   return c.redirect(`/tasks/${created.id}?created=${created.assigned}`, 303)
 })
-
 
 /** Renders a task after an optional change made in the same transaction; out of sight is 404. */
 async function taskPage(c: AppContext, id: string, extra: { notice?: string; error?: string } = {}, status: 200 | 400 = 200) {

@@ -10,8 +10,11 @@ let taskUrl: string
 const assignmentIds = (html: string) => [...html.matchAll(/action="\/tasks\/assignments\/([0-9a-f-]{36})\/report"/g)].map((m) => m[1])
 const reviewIds = (html: string) => [...html.matchAll(/action="\/tasks\/assignments\/([0-9a-f-]{36})\/review"/g)].map((m) => m[1])
 const noticesOf = (memberId: string, kind: string) =>
-  t.runtime.data.asSystem('test: notices of a member', async (tx) =>
-    (await tx.query<{ n: number }>(`select count(*)::int as n from public.notifications where member_id = $1 and kind = $2`, [memberId, kind]))[0].n)
+  t.runtime.data.asSystem(
+    'test: notices of a member',
+    async (tx) =>
+      (await tx.query<{ n: number }>(`select count(*)::int as n from public.notifications where member_id = $1 and kind = $2`, [memberId, kind]))[0].n,
+  )
 
 beforeAll(async () => {
   t = await testApp({ members: 200 })
@@ -33,7 +36,14 @@ describe('assigning', () => {
 
   it('a cell secretary assigns to two members; each is told', async () => {
     const form = new FormData()
-    for (const [k, v] of Object.entries({ org_id: cellId, title: 'Thu đảng phí quý IV', description: 'Thu và nộp trước hạn.', due_on: inDays(5), priority: 'high' })) form.set(k, v)
+    for (const [k, v] of Object.entries({
+      org_id: cellId,
+      title: 'Thu đảng phí quý IV',
+      description: 'Thu và nộp trước hạn.',
+      due_on: inDays(5),
+      priority: 'high',
+    }))
+      form.set(k, v)
     form.append('member_ids', await memberIdOf(t, LOGINS.member))
     const other = await signInMemberOf(t, 'ns.tp1.g1.c1')
     form.append('member_ids', await memberIdOf(t, other.login))
@@ -49,12 +59,16 @@ describe('assigning', () => {
   })
 
   it('a member from another cell cannot be assigned by a cell secretary (nothing is created)', async () => {
-    const outsider = await t.runtime.data.asSystem('test: a member of another cell', async (tx) =>
-      (await tx.query<{ id: string }>(`select id from public.members where org_id <> $1 limit 1`, [cellId]))[0].id)
+    const outsider = await t.runtime.data.asSystem(
+      'test: a member of another cell',
+      async (tx) => (await tx.query<{ id: string }>(`select id from public.members where org_id <> $1 limit 1`, [cellId]))[0].id,
+    )
     const res = await secretary.post('/tasks', { org_id: cellId, title: 'Giao nhầm', due_on: inDays(3), priority: 'normal', member_ids: outsider })
     expect(res.status).toBe(400)
     expect(await res.text()).toContain('Chỉ giao việc trong phạm vi tổ chức bạn quản lý.')
-    const [{ n }] = await t.runtime.data.asSystem('test: no task left behind', (tx) => tx.query<{ n: number }>(`select count(*)::int as n from public.tasks where title = 'Giao nhầm'`))
+    const [{ n }] = await t.runtime.data.asSystem('test: no task left behind', (tx) =>
+      tx.query<{ n: number }>(`select count(*)::int as n from public.tasks where title = 'Giao nhầm'`),
+    )
     expect(n).toBe(0)
   })
 
@@ -62,11 +76,20 @@ describe('assigning', () => {
     const ward = await t.signIn(LOGINS.grassroots)
     const outside = await orgIdByPath(t, 'ns.tp1.g2.c1')
     for (const extra of [{}, { every_member: 'on' }] as Record<string, string>[]) {
-      const res = await ward.post('/tasks', { org_id: await orgIdByPath(t, 'ns.tp1.g1'), title: 'Giao sang phường khác', due_on: inDays(3), priority: 'normal', org_ids: outside, ...extra })
+      const res = await ward.post('/tasks', {
+        org_id: await orgIdByPath(t, 'ns.tp1.g1'),
+        title: 'Giao sang phường khác',
+        due_on: inDays(3),
+        priority: 'normal',
+        org_ids: outside,
+        ...extra,
+      })
       expect(res.status).toBe(400)
       expect(await res.text()).toContain('Chỉ giao việc trong phạm vi tổ chức bạn quản lý.')
     }
-    const [{ n }] = await t.runtime.data.asSystem('test: no task left behind', (tx) => tx.query<{ n: number }>(`select count(*)::int as n from public.tasks where title = 'Giao sang phường khác'`))
+    const [{ n }] = await t.runtime.data.asSystem('test: no task left behind', (tx) =>
+      tx.query<{ n: number }>(`select count(*)::int as n from public.tasks where title = 'Giao sang phường khác'`),
+    )
     expect(n).toBe(0)
   })
 
@@ -76,9 +99,17 @@ describe('assigning', () => {
     const toCell = await ward.post('/tasks', { org_id: wardId, title: 'Báo cáo sơ kết', due_on: inDays(10), priority: 'normal', org_ids: cellId })
     expect(await (await ward.get(toCell.headers.get('Location')!)).text()).toContain('Đã giao việc cho 1 người/tổ chức.')
     expect(await (await secretary.get('/tasks?view=mine&status=open')).text()).toContain('Báo cáo sơ kết')
-    const everyone = await ward.post('/tasks', { org_id: wardId, title: 'Học tập chuyên đề', due_on: inDays(10), priority: 'low', org_ids: cellId, every_member: 'on' })
+    const everyone = await ward.post('/tasks', {
+      org_id: wardId,
+      title: 'Học tập chuyên đề',
+      due_on: inDays(10),
+      priority: 'low',
+      org_ids: cellId,
+      every_member: 'on',
+    })
     const [{ n }] = await t.runtime.data.asSystem('test: members of the cell', (tx) =>
-      tx.query<{ n: number }>(`select count(*)::int as n from public.members where org_id = $1 and deceased_on is null and left_on is null`, [cellId]))
+      tx.query<{ n: number }>(`select count(*)::int as n from public.members where org_id = $1 and deceased_on is null and left_on is null`, [cellId]),
+    )
     expect(await (await ward.get(everyone.headers.get('Location')!)).text()).toContain(`Đã giao việc cho ${n} người/tổ chức.`)
   })
 })
@@ -91,7 +122,9 @@ describe('changing a task', () => {
     const bad = await secretary.post(taskUrl, { title: '', due_on: inDays(6), priority: 'high' })
     expect(bad.status).toBe(400)
     expect(await bad.text()).toContain('Tên công việc: bắt buộc nhập.')
-    const saved = await (await secretary.submit(taskUrl, { title: 'Thu đảng phí quý IV', description: 'Thu và nộp trước ngày 25.', due_on: inDays(6), priority: 'high' })).text()
+    const saved = await (
+      await secretary.submit(taskUrl, { title: 'Thu đảng phí quý IV', description: 'Thu và nộp trước ngày 25.', due_on: inDays(6), priority: 'high' })
+    ).text()
     expect(saved).toContain('Đã lưu thay đổi.')
     expect(await (await member.get(taskUrl)).text()).toContain('Thu và nộp trước ngày 25.')
     expect((await member.post(taskUrl, { title: 'Tự sửa', due_on: inDays(60), priority: 'low' })).status).toBe(404)
@@ -123,13 +156,16 @@ describe('reporting and reviewing', () => {
     const [reported] = reviewIds(page)
     const noReason = await secretary.post(`/tasks/assignments/${reported}/review`, { decision: 'return' })
     expect(await noReason.text()).toContain('Trả lại: hãy ghi lý do')
-    expect(await (await secretary.submit(`/tasks/assignments/${reported}/review`, { decision: 'return', note: 'Thiếu biên lai.' })).text()).toContain('Đã trả lại để làm tiếp.')
+    expect(await (await secretary.submit(`/tasks/assignments/${reported}/review`, { decision: 'return', note: 'Thiếu biên lai.' })).text()).toContain(
+      'Đã trả lại để làm tiếp.',
+    )
     expect(await noticesOf(await memberIdOf(t, LOGINS.member), 'task.returned')).toBe(1)
     await member.post(`/tasks/assignments/${reported}/report`, { progress: '100', report: 'Đã bổ sung biên lai.', finished: 'on' })
     expect(await (await secretary.submit(`/tasks/assignments/${reported}/review`, { decision: 'accept' })).text()).toContain('Đã chấp nhận kết quả.')
     expect(await (await member.get('/tasks?view=mine&status=done')).text()).toContain('Thu đảng phí quý IV')
     const history = await t.runtime.data.asSystem('test: the history', (tx) =>
-      tx.query<{ kind: string }>(`select kind from public.task_updates where assignee_id = $1 order by at`, [reported]))
+      tx.query<{ kind: string }>(`select kind from public.task_updates where assignee_id = $1 order by at`, [reported]),
+    )
     expect(history.map((h) => h.kind)).toEqual(['progress', 'reported', 'returned', 'reported', 'done'])
   })
 
@@ -142,7 +178,9 @@ describe('reporting and reviewing', () => {
   })
 
   it('an overdue task is marked and counted', async () => {
-    await t.runtime.data.asSystem('test: a task whose due date passed', (tx) => tx.query(`update public.tasks set due_on = current_date - 3 where title = 'Báo cáo sơ kết'`))
+    await t.runtime.data.asSystem('test: a task whose due date passed', (tx) =>
+      tx.query(`update public.tasks set due_on = current_date - 3 where title = 'Báo cáo sơ kết'`),
+    )
     const list = await (await secretary.get('/tasks?view=mine&status=overdue')).text()
     expect(list).toContain('Báo cáo sơ kết')
     expect(list).toContain('Quá hạn')
@@ -156,7 +194,14 @@ describe('attachments', () => {
 
   it('the assigner attaches files to the task and the assignee to the report; each is served only to those who see it', async () => {
     const form = new FormData()
-    for (const [k, v] of Object.entries({ org_id: cellId, title: 'Việc có tệp', due_on: inDays(4), priority: 'normal', member_ids: await memberIdOf(t, LOGINS.member) })) form.set(k, v)
+    for (const [k, v] of Object.entries({
+      org_id: cellId,
+      title: 'Việc có tệp',
+      due_on: inDays(4),
+      priority: 'normal',
+      member_ids: await memberIdOf(t, LOGINS.member),
+    }))
+      form.set(k, v)
     form.append('files', new File([PDF], 'Kế hoạch.pdf'))
     const created = await secretary.post('/tasks', form)
     expect(created.status).toBe(303)
@@ -182,12 +227,21 @@ describe('attachments', () => {
 
   it('a file that is not a document is refused with its name, and nothing is assigned', async () => {
     const form = new FormData()
-    for (const [k, v] of Object.entries({ org_id: cellId, title: 'Việc có tệp lạ', due_on: inDays(4), priority: 'normal', member_ids: await memberIdOf(t, LOGINS.member) })) form.set(k, v)
+    for (const [k, v] of Object.entries({
+      org_id: cellId,
+      title: 'Việc có tệp lạ',
+      due_on: inDays(4),
+      priority: 'normal',
+      member_ids: await memberIdOf(t, LOGINS.member),
+    }))
+      form.set(k, v)
     form.append('files', new File([new TextEncoder().encode('MZ\x90\x00 not a document')], 'chay.exe'))
     const res = await secretary.post('/tasks', form)
     expect(res.status).toBe(400)
     expect(await res.text()).toContain('chay.exe: Chỉ nhận tệp PDF, Word (.docx) hoặc ảnh')
-    const [{ n }] = await t.runtime.data.asSystem('test: nothing created', (tx) => tx.query<{ n: number }>(`select count(*)::int as n from public.tasks where title = 'Việc có tệp lạ'`))
+    const [{ n }] = await t.runtime.data.asSystem('test: nothing created', (tx) =>
+      tx.query<{ n: number }>(`select count(*)::int as n from public.tasks where title = 'Việc có tệp lạ'`),
+    )
     expect(n).toBe(0)
   })
 })
@@ -201,9 +255,13 @@ describe('the task counters', () => {
                                      count(*) filter (where a.status = 'reported')::int as reported, count(*) filter (where a.status = 'done')::int as done,
                                      coalesce(sum(a.progress), 0)::bigint as progress
                                 from public.task_assignees a where a.task_id = t.id) r on true
-          where (t.assignee_count, t.active_count, t.reported_count, t.done_count, t.progress_sum) is distinct from (r.total, r.active, r.reported, r.done, r.progress)`))
+          where (t.assignee_count, t.active_count, t.reported_count, t.done_count, t.progress_sum) is distinct from (r.total, r.active, r.reported, r.done, r.progress)`,
+      ),
+    )
     expect(rows).toEqual([])
-    const [{ n }] = await t.runtime.data.asSystem('test: there is something to count', (tx) => tx.query<{ n: number }>(`select count(*)::int as n from public.tasks where done_count > 0 and active_count + reported_count + assignee_count > 1`))
+    const [{ n }] = await t.runtime.data.asSystem('test: there is something to count', (tx) =>
+      tx.query<{ n: number }>(`select count(*)::int as n from public.tasks where done_count > 0 and active_count + reported_count + assignee_count > 1`),
+    )
     expect(n).toBeGreaterThan(0)
   })
 })
@@ -212,13 +270,19 @@ describe('who sees a task', () => {
   it('nobody outside the assigner’s scope and the assignees sees or changes it', async () => {
     const id = taskUrl.split('/').pop()!
     const bystander = await signInMemberOf(t, 'ns.tp1.g1.c1')
-    const notAssigned = await t.runtime.data.asSystem('test: a cell-mate with no part in it', async (tx) =>
-      (await tx.query<{ login_phone: string }>(
-        `select c.login_phone from app.credentials c join public.accounts a on a.user_id = c.user_id join public.members m on m.id = a.member_id
+    const notAssigned = await t.runtime.data.asSystem(
+      'test: a cell-mate with no part in it',
+      async (tx) =>
+        (
+          await tx.query<{ login_phone: string }>(
+            `select c.login_phone from app.credentials c join public.accounts a on a.user_id = c.user_id join public.members m on m.id = a.member_id
           where m.org_id = $1 and c.login_phone <> all ($2::text[])
             and not exists (select 1 from public.task_assignees ta where ta.member_id = m.id)
             and not exists (select 1 from public.org_roles r where r.member_id = m.id) limit 1`,
-        [cellId, [LOGINS.member, LOGINS.cellSecretary, bystander.login]]))[0]?.login_phone)
+            [cellId, [LOGINS.member, LOGINS.cellSecretary, bystander.login]],
+          )
+        )[0]?.login_phone,
+    )
     const outsider = await signInMemberOf(t, 'ns.tp1.g2.c1')
     for (const login of [outsider.login, ...(notAssigned ? [notAssigned] : [])]) {
       const claims = await claimsOf(t, login)
@@ -231,7 +295,10 @@ describe('who sees a task', () => {
       expect(seen).toEqual([])
     }
     expect((await outsider.get(taskUrl)).status).toBe(404)
-    await expect(t.runtime.data.withUser(await claimsOf(t, outsider.login), (tx) =>
-      tx.query(`insert into public.tasks (org_id, title, due_on) values ($1, 'x', current_date)`, [cellId]))).rejects.toMatchObject({ code: '42501' })
+    await expect(
+      t.runtime.data.withUser(await claimsOf(t, outsider.login), (tx) =>
+        tx.query(`insert into public.tasks (org_id, title, due_on) values ($1, 'x', current_date)`, [cellId]),
+      ),
+    ).rejects.toMatchObject({ code: '42501' })
   })
 })

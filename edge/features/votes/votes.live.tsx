@@ -80,7 +80,17 @@ export class VoteHub {
             {ballotChanged && state.status === 'closed' && <div id="vote-buttons" hx-swap-oob="true" />}
             {ballotChanged && (
               <>
-                {state.status === 'open' && <VoteForm meetingId={meetingId} status={state.status} inCell={f.inCell} canVote={f.memberId !== null && voters.has(f.memberId)} myChoice={null} csrf="" oob />}
+                {state.status === 'open' && (
+                  <VoteForm
+                    meetingId={meetingId}
+                    status={state.status}
+                    inCell={f.inCell}
+                    canVote={f.memberId !== null && voters.has(f.memberId)}
+                    myChoice={null}
+                    csrf=""
+                    oob
+                  />
+                )}
                 <VoteControls meetingId={meetingId} status={state.status} canManage={f.canManage} csrf="" oob />
               </>
             )}

@@ -49,7 +49,9 @@ export async function ballot(tx: Tx, meetingId: string): Promise<Ballot | undefi
 
 /** Opens the vote (once); false when the user may not or it already exists. */
 export async function open(tx: Tx, meetingId: string): Promise<boolean> {
-  const rows = await tx.query(`insert into public.meeting_ballots (meeting_id) values ($1) on conflict (meeting_id) do nothing returning meeting_id`, [meetingId])
+  const rows = await tx.query(`insert into public.meeting_ballots (meeting_id) values ($1) on conflict (meeting_id) do nothing returning meeting_id`, [
+    meetingId,
+  ])
   return rows.length === 1
 }
 

@@ -12,7 +12,8 @@ let t: TestApp
 /** Freezes the database's clock (app.now) at an instant: the meetings here are under way. */
 const setClock = (at: string) =>
   t.runtime.data.asSystem('test: the database clock', (tx) =>
-    tx.query(`insert into app.settings (key, value) values ('clock.now', $1) on conflict (key) do update set value = excluded.value`, [at]))
+    tx.query(`insert into app.settings (key, value) values ('clock.now', $1) on conflict (key) do update set value = excluded.value`, [at]),
+  )
 
 beforeAll(async () => {
   if (server) t = await testApp({ members: 100 })

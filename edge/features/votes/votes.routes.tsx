@@ -20,7 +20,6 @@ import { viewerOf } from '../../kernel/http/viewer.ts'
 export const votes = new Hono<AppEnv>()
 votes.use(requireUser)
 
-
 type Outcome = { notice?: string; error?: string }
 
 /** Runs a change under RLS and reads the ballot after it; 404 when the meeting is out of sight. */
@@ -67,7 +66,14 @@ votes.get('/meetings/:meetingId', async (c) => {
   const { ballot } = await load(c, uuidParam(c, 'meetingId'))
   const flash = (name: string) => messages[c.req.query(name) as keyof typeof messages]
   const block = (
-    <VoteBlock meetingId={ballot.meeting_id} state={ballot} form={formProps(c, ballot)} controls={controlProps(c, ballot)} notice={flash('notice')} error={flash('error')} />
+    <VoteBlock
+      meetingId={ballot.meeting_id}
+      state={ballot}
+      form={formProps(c, ballot)}
+      controls={controlProps(c, ballot)}
+      notice={flash('notice')}
+      error={flash('error')}
+    />
   )
   if (isHtmx(c)) return c.html(block)
   return c.html(
@@ -125,7 +131,8 @@ votes.get('/meetings/:meetingId/stream', async (c) => {
   const data = c.get('data')
   const { ballot } = await load(c, id)
   return liveStream(c, {
-    follow: (send) => voteHubFor(c.get('realtime'), data).follow(id, { memberId: ballot.member_id, inCell: ballot.in_cell, canManage: ballot.can_manage, send }),
+    follow: (send) =>
+      voteHubFor(c.get('realtime'), data).follow(id, { memberId: ballot.member_id, inCell: ballot.in_cell, canManage: ballot.can_manage, send }),
     first: async () => {
       const now = await data.withUser(session, (tx) => q.ballot(tx, id))
       return now ? [{ data: String(<VoteTally state={now} />) }] : []

@@ -8,13 +8,16 @@ let meetingId: string
 let base: string
 
 const setStatus = (memberId: string, status: 'official' | 'probationary') =>
-  t.runtime.data.asSystem('test: make a member official or probationary', (tx) => tx.query(`update public.members set status = $2 where id = $1`, [memberId, status]))
+  t.runtime.data.asSystem('test: make a member official or probationary', (tx) =>
+    tx.query(`update public.members set status = $2 where id = $1`, [memberId, status]),
+  )
 const tallyOf = (html: string) => [...html.matchAll(/(Tán thành|Không tán thành|Không biểu quyết): <strong>(\d+)<\/strong>/g)].map((m) => `${m[1]} ${m[2]}`)
 
 /** Freezes the database's clock (app.now) at an instant: the meetings here are under way. */
 const setClock = (at: string) =>
   t.runtime.data.asSystem('test: the database clock', (tx) =>
-    tx.query(`insert into app.settings (key, value) values ('clock.now', $1) on conflict (key) do update set value = excluded.value`, [at]))
+    tx.query(`insert into app.settings (key, value) values ('clock.now', $1) on conflict (key) do update set value = excluded.value`, [at]),
+  )
 
 beforeAll(async () => {
   t = await testApp({ members: 200 })
@@ -64,7 +67,9 @@ describe('the vote on the resolution', () => {
     const res = await probationer.post(base, { choice: 'for' }, { htmx: true })
     expect(await res.text()).toContain('Chỉ đảng viên chính thức')
     const claims = await claimsOf(t, probationer.login)
-    await expect(t.runtime.data.withUser(claims, (tx) => tx.query(`insert into public.meeting_votes (meeting_id, choice) values ($1, 'for')`, [meetingId]))).rejects.toMatchObject({ code: '42501' })
+    await expect(
+      t.runtime.data.withUser(claims, (tx) => tx.query(`insert into public.meeting_votes (meeting_id, choice) values ($1, 'for')`, [meetingId])),
+    ).rejects.toMatchObject({ code: '42501' })
   })
 
   it('an open stream receives the tally when someone votes, without the voter being named', async () => {
@@ -92,15 +97,21 @@ describe('the vote on the resolution', () => {
     expect(last).toContain('<div id="vote-buttons" hx-swap-oob="true"></div>')
     expect(last).toContain('Nghị quyết được thông qua')
     const [ballot] = await t.runtime.data.asSystem('test: the recorded result', (tx) =>
-      tx.query<{ status: string; result: Record<string, unknown> }>(`select status, result from public.meeting_ballots where meeting_id = $1`, [meetingId]))
+      tx.query<{ status: string; result: Record<string, unknown> }>(`select status, result from public.meeting_ballots where meeting_id = $1`, [meetingId]),
+    )
     expect(ballot).toEqual({ status: 'closed', result: { for: 1, against: 0, abstain: 0, eligible: 1, passed: true } })
     const late = await member.post(base, { choice: 'against' }, { htmx: true })
     expect(await late.text()).toContain('Biểu quyết chưa mở hoặc đã kết thúc.')
     const claims = await claimsOf(t, LOGINS.member)
-    const changed = await t.runtime.data.withUser(claims, (tx) => tx.query(`update public.meeting_votes set choice = 'against' where meeting_id = $1 returning 1`, [meetingId]))
+    const changed = await t.runtime.data.withUser(claims, (tx) =>
+      tx.query(`update public.meeting_votes set choice = 'against' where meeting_id = $1 returning 1`, [meetingId]),
+    )
     expect(changed).toEqual([])
-    await expect(t.runtime.data.withUser(await claimsOf(t, LOGINS.cellSecretary), (tx) =>
-      tx.query(`update public.meeting_ballots set status = 'open' where meeting_id = $1`, [meetingId]))).rejects.toMatchObject({ code: '42501' })
+    await expect(
+      t.runtime.data.withUser(await claimsOf(t, LOGINS.cellSecretary), (tx) =>
+        tx.query(`update public.meeting_ballots set status = 'open' where meeting_id = $1`, [meetingId]),
+      ),
+    ).rejects.toMatchObject({ code: '42501' })
   })
 
   it('someone from another cell sees nothing and can change nothing, including the stream', async () => {
@@ -113,6 +124,8 @@ describe('the vote on the resolution', () => {
       ...(await tx.query(`select 1 from public.meeting_votes where meeting_id = $1`, [meetingId])),
     ])
     expect(seen).toEqual([])
-    await expect(t.runtime.data.withUser(claims, (tx) => tx.query(`insert into public.meeting_votes (meeting_id, choice) values ($1, 'for')`, [meetingId]))).rejects.toMatchObject({ code: '42501' })
+    await expect(
+      t.runtime.data.withUser(claims, (tx) => tx.query(`insert into public.meeting_votes (meeting_id, choice) values ($1, 'for')`, [meetingId])),
+    ).rejects.toMatchObject({ code: '42501' })
   })
 })

@@ -26,10 +26,7 @@ export class TokenSigner {
   private constructor(private readonly key: CryptoKey) {}
 
   static async create(secret: string): Promise<TokenSigner> {
-    const key = await crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [
-      'sign',
-      'verify',
-    ])
+    const key = await crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify'])
     return new TokenSigner(key)
   }
 

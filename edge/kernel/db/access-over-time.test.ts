@@ -12,7 +12,8 @@ beforeAll(async () => {
 afterAll(() => t?.close())
 afterEach(() => setClock(null))
 
-const system = <T,>(fn: (q: (sql: string, params?: unknown[]) => Promise<any[]>) => Promise<T>) =>
+// biome-ignore lint/suspicious/noExplicitAny: rows of ad-hoc fixture queries
+const system = <T>(fn: (q: (sql: string, params?: unknown[]) => Promise<any[]>) => Promise<T>) =>
   t.runtime.data.asSystem('test: fixtures for access over time', (tx) => fn((sql, params) => tx.query(sql, params)))
 
 /** Freezes the database's clock (app.now) at an instant, or thaws it. */
@@ -28,7 +29,10 @@ async function setClock(at: string | null) {
 async function newPerson(path: string, name: string): Promise<{ id: string; phone: string; agent: Agent }> {
   const phone = `09${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`
   await system(async (q) => {
-    const [m] = await q(`insert into public.members (org_id, full_name, phone, status) values ((select id from public.organizations where path = $1::ltree), $2, $3, 'official') returning id`, [path, name, phone])
+    const [m] = await q(
+      `insert into public.members (org_id, full_name, phone, status) values ((select id from public.organizations where path = $1::ltree), $2, $3, 'official') returning id`,
+      [path, name, phone],
+    )
     const [u] = await q(`insert into auth.users (phone) values (null) returning id`)
     await q(`insert into public.accounts (user_id, member_id, display_name) values ($1, $2, $3)`, [u.id, m.id, name])
     await q(
@@ -44,7 +48,10 @@ async function newPerson(path: string, name: string): Promise<{ id: string; phon
 
 async function giveRole(memberId: string, path: string, role: string, from: string, to: string | null = null) {
   await system((q) =>
-    q(`insert into public.org_roles (org_id, member_id, role, valid_from, valid_to) values ((select id from public.organizations where path = $1::ltree), $2, $3, $4, $5)`, [path, memberId, role, from, to]),
+    q(
+      `insert into public.org_roles (org_id, member_id, role, valid_from, valid_to) values ((select id from public.organizations where path = $1::ltree), $2, $3, $4, $5)`,
+      [path, memberId, role, from, to],
+    ),
   )
 }
 
@@ -89,12 +96,19 @@ describe('authority over credentials flows only downwards', () => {
     const again = t.anonymous()
     expect((await again.post('/login', { login: LOGINS.cellSecretary, password })).headers.get('Location')).toBe('/account/password')
     // put the demo password back for the other tests
-    await system((q) => q(`update app.credentials set password_hash = (select password_hash from app.credentials where login_phone = $2), must_change_password = false where login_phone = $1`, [LOGINS.cellSecretary, LOGINS.member]))
+    await system((q) =>
+      q(
+        `update app.credentials set password_hash = (select password_hash from app.credentials where login_phone = $2), must_change_password = false where login_phone = $1`,
+        [LOGINS.cellSecretary, LOGINS.member],
+      ),
+    )
   })
 
   it('an ordinary member gets no answer from the identifier check (no citizen-ID oracle)', async () => {
     const member = await claimsOf(t, LOGINS.member)
-    const known = await system(async (q) => (await q(`select citizen_id from public.members where citizen_id is not null limit 1`))[0]?.citizen_id ?? '012345678901')
+    const known = await system(
+      async (q) => (await q(`select citizen_id from public.members where citizen_id is not null limit 1`))[0]?.citizen_id ?? '012345678901',
+    )
     const rows = await t.runtime.data.withUser(member, (tx) => tx.query(`select * from public.member_duplicate_keys('{}', $1::text[], '{}')`, [[known]]))
     expect(rows).toEqual([])
   })
@@ -290,7 +304,13 @@ describe('live streams end cleanly', () => {
   it('a stream whose session is logged out elsewhere gets a notice and the close event; reconnecting gets them again instead of a redirect', async () => {
     const agent = await t.signIn(LOGINS.member)
     const secretary = await t.signIn(LOGINS.cellSecretary)
-    const created = await secretary.post('/meetings', { org_id: await orgIdByPath(t, 'ns.tp1.g1.c1'), kind: 'regular', title: 'Họp có luồng', date: vietnamDate(new Date(Date.now() + 86_400_000)), time: '19:30' })
+    const created = await secretary.post('/meetings', {
+      org_id: await orgIdByPath(t, 'ns.tp1.g1.c1'),
+      kind: 'regular',
+      title: 'Họp có luồng',
+      date: vietnamDate(new Date(Date.now() + 86_400_000)),
+      time: '19:30',
+    })
     const meeting = created.headers.get('Location')!.split('?')[0].split('/').pop()!
     const res = await agent.request(`/comments/meetings/${meeting}/stream?after=`)
     expect(res.status).toBe(200)
@@ -328,20 +348,26 @@ describe('phones and card numbers are one space of logins', () => {
     expect(res.status).toBe(400)
     expect(await res.text()).toContain('máy dùng chung')
     // nor can any path store it: the credentials refuse a login that is another account's phone or card
-    await expect(system((q) => q(`update app.credentials set login_card = $1 where login_phone = $2`, [LOGINS.grassroots, puppet.phone]))).rejects.toMatchObject({ code: '23505' })
+    await expect(
+      system((q) => q(`update app.credentials set login_card = $1 where login_phone = $2`, [LOGINS.grassroots, puppet.phone])),
+    ).rejects.toMatchObject({ code: '23505' })
     expect((await t.anonymous().post('/login', { login: LOGINS.grassroots, password: DEMO_PASSWORD })).status).toBe(303)
   })
 
   it('a subordinate cannot change a superior’s phone or card number (they are her logins); a wider scope can', async () => {
     const ward = await memberIdOf(t, LOGINS.grassroots)
     const claims = await claimsOf(t, LOGINS.cellSecretary)
-    await expect(t.runtime.data.withUser(claims, (tx) => tx.query(`update public.members set phone = '0987654321' where id = $1`, [ward]))).rejects.toMatchObject({ code: '42501' })
+    await expect(
+      t.runtime.data.withUser(claims, (tx) => tx.query(`update public.members set phone = '0987654321' where id = $1`, [ward])),
+    ).rejects.toMatchObject({ code: '42501' })
     // other fields of her record stay with the cell that keeps it
     await t.runtime.data.withUser(claims, (tx) => tx.query(`update public.members set current_address = 'Số 1 phố Minh Khai' where id = $1`, [ward]))
     const deputy = await newPerson('ns.tp1.g1.c1', 'Phó Bí Thư Đổi Số')
     await giveRole(deputy.id, 'ns.tp1.g1.c1', 'deputy_secretary', '2025-01-01')
     const staff = await claimsOf(t, LOGINS.staff)
-    const [changed] = await t.runtime.data.withUser(staff, (tx) => tx.query<{ card_number: string }>(`update public.members set card_number = 'PB-1234' where id = $1 returning card_number`, [deputy.id]))
+    const [changed] = await t.runtime.data.withUser(staff, (tx) =>
+      tx.query<{ card_number: string }>(`update public.members set card_number = 'PB-1234' where id = $1 returning card_number`, [deputy.id]),
+    )
     expect(changed.card_number).toBe('PB-1234')
   })
 })
@@ -349,7 +375,9 @@ describe('phones and card numbers are one space of logins', () => {
 describe('throttling holds against a burst', () => {
   it('forty wrong passwords sent at once for one login get at most five verdicts; the rest are held off', async () => {
     const person = await newPerson('ns.tp1.g1.c1', 'Bị Dò Dồn Dập')
-    const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => t.anonymous().post('/login', { login: person.phone, password: `doan-cung-luc-${i}` })))
+    const answers = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => t.anonymous().post('/login', { login: person.phone, password: `doan-cung-luc-${i}` })),
+    )
     const statuses = answers.map((r) => r.status)
     expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(5)
     expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(35)
@@ -361,7 +389,11 @@ describe('hostile input found by the probe answers 4xx, never 500', () => {
     expect((await t.anonymous().post('/login', { login: '\0', password: 'x' })).status).toBeLessThan(500)
     const staff = await t.signIn(LOGINS.staff)
     expect((await staff.get('/members?q=%00')).status).toBeLessThan(500)
-    const broken = await staff.request('/members', { method: 'POST', headers: { 'Content-Type': 'multipart/form-data; boundary=zz', 'X-CSRF-Token': staff.csrf }, body: '--zz\r\nbroken' })
+    const broken = await staff.request('/members', {
+      method: 'POST',
+      headers: { 'Content-Type': 'multipart/form-data; boundary=zz', 'X-CSRF-Token': staff.csrf },
+      body: '--zz\r\nbroken',
+    })
     expect(broken.status).toBe(400)
     const member = await newPerson('ns.tp1.g1.c1', 'Thiếu Ngày')
     const res = await staff.post(`/members/${member.id}/status`, { change: 'left' })
@@ -406,7 +438,9 @@ describe('every table, as people whose access ended', () => {
     const claims = await claimsOf(t, phone)
     const cell = await orgIdByPath(t, CELL)
     for (const sql of strayWrites(cell)) await expect(t.runtime.data.withUser(claims, (tx) => tx.query(sql))).rejects.toMatchObject({ code: '42501' })
-    const changed = await t.runtime.data.withUser(claims, (tx) => tx.query(`update public.members set position = 'Sửa trộm' where org_id = $1 returning id`, [cell]))
+    const changed = await t.runtime.data.withUser(claims, (tx) =>
+      tx.query(`update public.members set position = 'Sửa trộm' where org_id = $1 returning id`, [cell]),
+    )
     expect(changed).toEqual([])
     const removed = await t.runtime.data.withUser(claims, (tx) => tx.query(`delete from public.members where org_id = $1 returning id`, [cell]))
     expect(removed).toEqual([])
@@ -434,7 +468,9 @@ describe('every table, as people whose access ended', () => {
       const claims = await claimsOf(t, phone)
       const seen: string[] = []
       for (const { table, column } of columns) {
-        const [row] = await t.runtime.data.withUser(claims, (tx) => tx.query<{ n: number }>(`select count(*)::int as n from ${table} where ${column} = $1 or ${column} like $1 || '.%'`, [CELL]))
+        const [row] = await t.runtime.data.withUser(claims, (tx) =>
+          tx.query<{ n: number }>(`select count(*)::int as n from ${table} where ${column} = $1 or ${column} like $1 || '.%'`, [CELL]),
+        )
         if (row.n > 0) seen.push(table)
       }
       return seen

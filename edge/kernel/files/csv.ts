@@ -2,7 +2,10 @@ import { TABLE_LIMITS as LIMITS, formatCount } from './limits.ts'
 
 /** RFC 4180 CSV, as Excel and LibreOffice write it (comma or semicolon, optional BOM). */
 export class CsvError extends Error {
-  constructor(message: string, readonly line: number) {
+  constructor(
+    message: string,
+    readonly line: number,
+  ) {
     super(message)
   }
 }
@@ -84,5 +87,5 @@ function escapeCell(value: unknown): string {
 
 /** With a BOM so Excel opens Vietnamese text as UTF-8. */
 export function toCsv(header: string[], rows: unknown[][]): string {
-  return '\uFEFF' + [header, ...rows].map((r) => r.map(escapeCell).join(',')).join('\r\n') + '\r\n'
+  return `\uFEFF${[header, ...rows].map((r) => r.map(escapeCell).join(',')).join('\r\n')}\r\n`
 }

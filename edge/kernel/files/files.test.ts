@@ -21,7 +21,15 @@ function refusal(run: () => unknown): Error {
 
 describe('XLSX: bounded work whatever the file claims', () => {
   it('still reads an ordinary workbook, ours included', () => {
-    const bytes = writeXlsx('S', ['Họ và tên', 'Ngày sinh'], [['Nguyễn Văn A & <Con>', '01/01/1970'], ['', ''], ['Lê Thị B', '45000']])
+    const bytes = writeXlsx(
+      'S',
+      ['Họ và tên', 'Ngày sinh'],
+      [
+        ['Nguyễn Văn A & <Con>', '01/01/1970'],
+        ['', ''],
+        ['Lê Thị B', '45000'],
+      ],
+    )
     expect(readXlsx(bytes)).toEqual([
       ['Họ và tên', 'Ngày sinh'],
       ['Nguyễn Văn A & <Con>', '01/01/1970'],

@@ -133,8 +133,7 @@ export function zerosDeflated(size: number, prefix = ''): Uint8Array {
 }
 
 /** Issue 8's zip that lies: its headers say 1,000 bytes, its sheet inflates to 200 MB. */
-export const lyingXlsx = (size = 200_000_000, claimedSize = 1_000) =>
-  craftXlsx({ name: 'sheet', deflated: zerosDeflated(size, SHEET_HEAD), claimedSize })
+export const lyingXlsx = (size = 200_000_000, claimedSize = 1_000) => craftXlsx({ name: 'sheet', deflated: zerosDeflated(size, SHEET_HEAD), claimedSize })
 
 /** A Word file whose document.xml says 1,000 bytes and inflates to 200 MB (sniffing must not inflate it). */
 export const lyingDocx = (size = 200_000_000) =>
@@ -164,5 +163,5 @@ export function zip64CountLie(): Uint8Array {
 }
 
 export const wideCsv = (columns = 10_000) => `Họ và tên,Ngày sinh,${Array.from({ length: columns - 2 }, (_, i) => `c${i}`).join(',')}\n`
-export const tallCsv = (rows = TABLE_LIMITS.rows + 1) => 'Họ và tên,Ngày sinh\n' + 'Nguyễn Văn A,01/01/1970\n'.repeat(rows - 1)
+export const tallCsv = (rows = TABLE_LIMITS.rows + 1) => `Họ và tên,Ngày sinh\n${'Nguyễn Văn A,01/01/1970\n'.repeat(rows - 1)}`
 export const longCellCsv = () => `Họ và tên,Ngày sinh\n"${'x'.repeat(TABLE_LIMITS.cellChars + 1)}",01/01/1970\n`

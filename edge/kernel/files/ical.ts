@@ -37,12 +37,24 @@ function fold(line: string): string {
   return out.join('\r\n ')
 }
 
-const utc = (d: Date) => d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '')
+const utc = (d: Date) =>
+  d
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '')
 const vietnamDate = (d: Date) => new Date(d.getTime() + 7 * 3600_000).toISOString().slice(0, 10).replace(/-/g, '')
 
 /** An iCalendar document (text/calendar) with one VEVENT per entry. */
 export function toICalendar(name: string, entries: CalendarEntry[], origin: string, now = new Date()): string {
-  const lines = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//So tay dang vien//VI', 'CALSCALE:GREGORIAN', 'METHOD:PUBLISH', `X-WR-CALNAME:${text(name)}`, 'X-WR-TIMEZONE:Asia/Ho_Chi_Minh']
+  const lines = [
+    'BEGIN:VCALENDAR',
+    'VERSION:2.0',
+    'PRODID:-//So tay dang vien//VI',
+    'CALSCALE:GREGORIAN',
+    'METHOD:PUBLISH',
+    `X-WR-CALNAME:${text(name)}`,
+    'X-WR-TIMEZONE:Asia/Ho_Chi_Minh',
+  ]
   for (const e of entries) {
     lines.push('BEGIN:VEVENT', `UID:${e.uid}`, `DTSTAMP:${utc(now)}`)
     if (e.allDay) {

@@ -76,7 +76,11 @@ export function readZipDirectory(zip: Uint8Array, maxEntries = MAX_ZIP_ENTRIES):
       const length = u16(zip, x + 2)
       if (id === 0x0001) {
         let f = x + 4
-        const take = () => (f + 8 <= x + 4 + length ? ((f += 8), u64(zip, f - 8)) : invalid())
+        const take = () => {
+          if (f + 8 > x + 4 + length) return invalid()
+          f += 8
+          return u64(zip, f - 8)
+        }
         if (size === 0xffffffff) size = take()
         if (compressedSize === 0xffffffff) compressedSize = take()
         if (localOffset === 0xffffffff) localOffset = take()

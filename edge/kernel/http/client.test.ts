@@ -31,8 +31,28 @@ describe('IP addresses', () => {
 
   it('knows which addresses are public', () => {
     for (const ip of ['8.8.8.8', '142.250.1.1', '2607:f8b0:4005:80a::200a', '2a00:1450::1']) expect(isPublicIp(parseIp(ip)!), ip).toBe(true)
-    for (const ip of ['127.0.0.1', '10.1.2.3', '172.16.0.1', '172.31.255.255', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0',
-      '224.0.0.1', '255.255.255.255', '::1', '::', 'fc00::1', 'fd12::1', 'fe80::1', 'ff02::1', '::ffff:10.0.0.1', '64:ff9b::a00:1', '2001:db8::1', '2002:a00:1::1'])
+    for (const ip of [
+      '127.0.0.1',
+      '10.1.2.3',
+      '172.16.0.1',
+      '172.31.255.255',
+      '192.168.1.1',
+      '169.254.169.254',
+      '100.64.0.1',
+      '0.0.0.0',
+      '224.0.0.1',
+      '255.255.255.255',
+      '::1',
+      '::',
+      'fc00::1',
+      'fd12::1',
+      'fe80::1',
+      'ff02::1',
+      '::ffff:10.0.0.1',
+      '64:ff9b::a00:1',
+      '2001:db8::1',
+      '2002:a00:1::1',
+    ])
       expect(isPublicIp(parseIp(ip)!), ip).toBe(false)
   })
 })
@@ -92,9 +112,15 @@ describe('the client address', () => {
     app.get('/', (c) => c.json({ address: clientAddress(c), https: requestIsHttps(c) }))
     const ask = async (url: string, peer: string, headers: Record<string, string>) =>
       (await app.request(url, { headers }, { remoteAddr: { hostname: peer } })).json()
-    expect(await ask('http://app/', '10.0.0.1', { 'X-Forwarded-For': '203.0.113.7', 'X-Forwarded-Proto': 'https' })).toEqual({ address: '203.0.113.7', https: true })
+    expect(await ask('http://app/', '10.0.0.1', { 'X-Forwarded-For': '203.0.113.7', 'X-Forwarded-Proto': 'https' })).toEqual({
+      address: '203.0.113.7',
+      https: true,
+    })
     expect(await ask('http://app/', '10.0.0.1', { 'X-Forwarded-Proto': 'http' })).toEqual({ address: '10.0.0.1', https: false })
-    expect(await ask('http://app/', '198.51.100.9', { 'X-Forwarded-For': '203.0.113.7', 'X-Forwarded-Proto': 'https' })).toEqual({ address: '198.51.100.9', https: false })
+    expect(await ask('http://app/', '198.51.100.9', { 'X-Forwarded-For': '203.0.113.7', 'X-Forwarded-Proto': 'https' })).toEqual({
+      address: '198.51.100.9',
+      https: false,
+    })
     expect(await ask('https://app/', '198.51.100.9', {})).toEqual({ address: '198.51.100.9', https: true })
   })
 })
@@ -139,7 +165,11 @@ describe('sign-in throttling behind a reverse proxy', () => {
     const viaProxy = (proto: string, address = '10.9.0.1') => {
       const agent = t.anonymous()
       agent.address = address
-      return agent.request('/login', { method: 'POST', body: new URLSearchParams({ login: LOGINS.staff, password: DEMO_PASSWORD }), headers: { 'X-Forwarded-Proto': proto, 'X-Forwarded-For': '203.0.113.77' } })
+      return agent.request('/login', {
+        method: 'POST',
+        body: new URLSearchParams({ login: LOGINS.staff, password: DEMO_PASSWORD }),
+        headers: { 'X-Forwarded-Proto': proto, 'X-Forwarded-For': '203.0.113.77' },
+      })
     }
     const session = (res: Response) => res.headers.getSetCookie().find((c) => c.startsWith('sotay_session='))!
     expect(session(await viaProxy('https'))).toMatch(/;\s*Secure/i)

@@ -22,12 +22,19 @@ export function errorPage(c: Context<AppEnv>, status: number, message?: string) 
   const session = c.get('session')
   const viewer = session ? { name: session.name, csrf: c.get('csrf'), manages: !!session.mgr } : null
   if (c.req.header('HX-Request') === 'true') {
-    return c.html(<div class="alert" role="alert">{text}</div>, status as 400)
+    return c.html(
+      <div class="alert" role="alert">
+        {text}
+      </div>,
+      status as 400,
+    )
   }
   return c.html(
     <Layout title={`Lỗi ${status}`} viewer={viewer}>
       <h1>{status === 404 ? 'Không tìm thấy' : 'Không thực hiện được'}</h1>
-      <p class="alert" role="alert">{text}</p>
+      <p class="alert" role="alert">
+        {text}
+      </p>
       <p>
         <a href="/">Về trang chủ</a>
       </p>

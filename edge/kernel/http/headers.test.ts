@@ -12,15 +12,26 @@ afterAll(() => t?.close())
 
 describe('response headers', () => {
   it('every response denies camera, microphone, geolocation, payment, usb and interest cohorts', async () => {
-    for (const res of [await t.anonymous().get('/login'), await t.anonymous().get('/static/css/app.css'), await secretary.get('/'), await secretary.get('/no-such-page')]) {
+    for (const res of [
+      await t.anonymous().get('/login'),
+      await t.anonymous().get('/static/css/app.css'),
+      await secretary.get('/'),
+      await secretary.get('/no-such-page'),
+    ]) {
       const policy = res.headers.get('Permissions-Policy')
       expect(policy).toBe(PERMISSIONS_POLICY)
-      for (const feature of ['camera', 'microphone', 'geolocation', 'payment', 'usb', 'interest-cohort', 'browsing-topics']) expect(policy).toContain(`${feature}=()`)
+      for (const feature of ['camera', 'microphone', 'geolocation', 'payment', 'usb', 'interest-cohort', 'browsing-topics'])
+        expect(policy).toContain(`${feature}=()`)
     }
   })
 
   it('pages, fragments and errors for a signed-in user are never stored', async () => {
-    for (const res of [await secretary.get('/'), await secretary.get('/members'), await secretary.get('/members', { htmx: true }), await secretary.get('/no-such-page')])
+    for (const res of [
+      await secretary.get('/'),
+      await secretary.get('/members'),
+      await secretary.get('/members', { htmx: true }),
+      await secretary.get('/no-such-page'),
+    ])
       expect(res.headers.get('Cache-Control'), res.url).toBe('no-store')
   })
 

@@ -12,5 +12,9 @@ export function cleanMultiline(value: unknown): unknown {
 
 /** Uppercase ASCII folding for search and comparisons of identifiers ("Đ" → "D"). */
 export function foldAccents(value: string): string {
-  return value.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/g, 'd').replace(/Đ/g, 'D')
+  return value
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/đ/g, 'd')
+    .replace(/Đ/g, 'D')
 }

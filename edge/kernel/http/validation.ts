@@ -34,17 +34,26 @@ export const field = {
   text: (label: string, max = 200) =>
     z.preprocess(
       cleanText,
-      z.string({ error: `${label}: bắt buộc nhập.` }).min(1, `${label}: bắt buộc nhập.`).max(max, `${label}: tối đa ${max} ký tự.`),
+      z
+        .string({ error: `${label}: bắt buộc nhập.` })
+        .min(1, `${label}: bắt buộc nhập.`)
+        .max(max, `${label}: tối đa ${max} ký tự.`),
     ),
   optionalText: (label: string, max = 200) =>
     z.preprocess(
       (v) => (cleanText(v) === '' ? undefined : cleanText(v)),
-      z.string({ error: `${label}: không hợp lệ.` }).max(max, `${label}: tối đa ${max} ký tự.`).optional(),
+      z
+        .string({ error: `${label}: không hợp lệ.` })
+        .max(max, `${label}: tối đa ${max} ký tự.`)
+        .optional(),
     ),
   optionalLongText: (label: string, max = MAX_TEXT) =>
     z.preprocess(
       (v) => (cleanMultiline(v) === '' ? undefined : cleanMultiline(v)),
-      z.string({ error: `${label}: không hợp lệ.` }).max(max, `${label}: tối đa ${max} ký tự.`).optional(),
+      z
+        .string({ error: `${label}: không hợp lệ.` })
+        .max(max, `${label}: tối đa ${max} ký tự.`)
+        .optional(),
     ),
   optionalDate: (label: string) =>
     z.preprocess(

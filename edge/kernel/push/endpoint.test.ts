@@ -14,11 +14,21 @@ const fakeResolve: Resolve = async (host) => {
   throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' })
 }
 
-const hostile = ['http://127.0.0.1/push', 'https://10.0.0.1/push', 'https://169.254.169.254/latest/meta-data', 'https://localhost/push', 'https://[::1]/push', 'https://push.inside.example/push']
+const hostile = [
+  'http://127.0.0.1/push',
+  'https://10.0.0.1/push',
+  'https://169.254.169.254/latest/meta-data',
+  'https://localhost/push',
+  'https://[::1]/push',
+  'https://push.inside.example/push',
+]
 
-const vapid = { publicKey: 'BKd0F0KpK_hVnhfL8kOa9sT2M2yQp7Lq0yP3qZrSgVHIT9jOxsqiu2O4lU5yG0WwE3g0Vnv1M8F9k4yHAnfqR6s', privateKey: 'Dt1CLgQlkiaA-tmCkATyKZeoF1-Gtw1-gdEP6pOCqj4', subject: 'mailto:admin@localhost' }
+const vapid = {
+  publicKey: 'BKd0F0KpK_hVnhfL8kOa9sT2M2yQp7Lq0yP3qZrSgVHIT9jOxsqiu2O4lU5yG0WwE3g0Vnv1M8F9k4yHAnfqR6s',
+  privateKey: 'Dt1CLgQlkiaA-tmCkATyKZeoF1-Gtw1-gdEP6pOCqj4',
+  subject: 'mailto:admin@localhost',
+}
 const device = (endpoint: string) => ({ id: crypto.randomUUID(), endpoint, p256dh: 'B'.repeat(87), auth: 'A'.repeat(22) })
-
 
 describe('push endpoints', () => {
   it('only https on a public host passes', async () => {
@@ -35,9 +45,25 @@ describe('push endpoints', () => {
 
   it('refuses every other inside address, spelled however the URL parser allows', async () => {
     for (const endpoint of [
-      'https://0x7f.1/', 'https://2130706433/', 'https://127.1/', 'https://0.0.0.0/', 'https://172.16.5.4/', 'https://192.168.1.1/', 'https://100.64.0.1/',
-      'https://224.0.0.1/', 'https://[::ffff:10.0.0.1]/', 'https://[::ffff:169.254.169.254]/', 'https://[fd00::1]/', 'https://[fe80::1]/', 'https://[ff02::1]/',
-      'https://[::]/', 'https://api.localhost/', 'https://LOCALHOST./', 'https://metadata/', 'https://user:pw@push.example.com/', 'ftp://push.example.com/',
+      'https://0x7f.1/',
+      'https://2130706433/',
+      'https://127.1/',
+      'https://0.0.0.0/',
+      'https://172.16.5.4/',
+      'https://192.168.1.1/',
+      'https://100.64.0.1/',
+      'https://224.0.0.1/',
+      'https://[::ffff:10.0.0.1]/',
+      'https://[::ffff:169.254.169.254]/',
+      'https://[fd00::1]/',
+      'https://[fe80::1]/',
+      'https://[ff02::1]/',
+      'https://[::]/',
+      'https://api.localhost/',
+      'https://LOCALHOST./',
+      'https://metadata/',
+      'https://user:pw@push.example.com/',
+      'ftp://push.example.com/',
       'https://push.mixed.example/',
     ])
       expect((await checkPushEndpoint(endpoint, { resolve: fakeResolve })).ok, endpoint).toBe(false)
@@ -45,7 +71,10 @@ describe('push endpoints', () => {
 
   it('says why: the endpoint itself, what its name resolves to, or an unknown name', async () => {
     expect(await checkPushEndpoint('https://10.0.0.1/', { resolve: fakeResolve })).toMatchObject({ reason: 'endpoint' })
-    expect(await checkPushEndpoint('https://push.inside.example/', { resolve: fakeResolve })).toMatchObject({ reason: 'address', error: expect.stringContaining('10.1.2.3') })
+    expect(await checkPushEndpoint('https://push.inside.example/', { resolve: fakeResolve })).toMatchObject({
+      reason: 'address',
+      error: expect.stringContaining('10.1.2.3'),
+    })
     expect(await checkPushEndpoint('https://nowhere.example/', { resolve: fakeResolve })).toMatchObject({ reason: 'unresolved' })
   })
 

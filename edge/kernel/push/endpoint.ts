@@ -46,7 +46,8 @@ export async function checkPushEndpoint(endpoint: string, policy: EndpointPolicy
   // the URL parser has already turned 0x7f.1, 2130706433 and the like into dotted quads
   const literal = parseIp(host)
   if (literal) return isPublicIp(literal) ? { ok: true } : { ok: false, reason: 'endpoint', error: `${host} is not a public address` }
-  if (host === 'localhost' || host.endsWith('.localhost') || !host.includes('.')) return { ok: false, reason: 'endpoint', error: `${host} is not a public host name` }
+  if (host === 'localhost' || host.endsWith('.localhost') || !host.includes('.'))
+    return { ok: false, reason: 'endpoint', error: `${host} is not a public host name` }
   let addresses: { address: string }[]
   try {
     addresses = await (policy.resolve ?? systemResolve)(host)
@@ -77,7 +78,9 @@ export function guardedLookup(allowHosts: readonly string[] = []): LookupFunctio
           return !ip || !isPublicIp(ip)
         })
         if (inside || !list.length) {
-          const refused = Object.assign(new Error(`push endpoint ${hostname} resolves to ${inside?.address ?? 'nothing'}, not a public address`), { code: 'EPUSHADDRESS' })
+          const refused = Object.assign(new Error(`push endpoint ${hostname} resolves to ${inside?.address ?? 'nothing'}, not a public address`), {
+            code: 'EPUSHADDRESS',
+          })
           return callback(refused, '')
         }
       }

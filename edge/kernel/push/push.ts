@@ -86,16 +86,20 @@ export class PushSender {
       return { kind: 'refused', error: `endpoint refused: ${check.error}`, forget: check.reason === 'endpoint' }
     }
     try {
-      const res = await (this.options.transport ?? webpush.sendNotification)({ endpoint: device.endpoint, keys: { p256dh: device.p256dh, auth: device.auth } }, JSON.stringify(payload), {
-        vapidDetails: this.vapid,
-        TTL: 24 * 3600,
-        // the push service keeps one undelivered message per topic: a resend after a crash replaces, not repeats
-        topic,
-        urgency: 'normal',
-        contentEncoding: 'aes128gcm',
-        timeout: this.options.timeoutMs ?? 10_000,
-        agent: this.agent,
-      })
+      const res = await (this.options.transport ?? webpush.sendNotification)(
+        { endpoint: device.endpoint, keys: { p256dh: device.p256dh, auth: device.auth } },
+        JSON.stringify(payload),
+        {
+          vapidDetails: this.vapid,
+          TTL: 24 * 3600,
+          // the push service keeps one undelivered message per topic: a resend after a crash replaces, not repeats
+          topic,
+          urgency: 'normal',
+          contentEncoding: 'aes128gcm',
+          timeout: this.options.timeoutMs ?? 10_000,
+          agent: this.agent,
+        },
+      )
       return res.statusCode >= 200 && res.statusCode < 300 ? { kind: 'delivered' } : { kind: 'failed', error: `HTTP ${res.statusCode}` }
     } catch (error) {
       const status = (error as { statusCode?: number }).statusCode

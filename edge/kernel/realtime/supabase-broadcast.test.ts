@@ -47,7 +47,8 @@ afterAll(() => t?.close())
 /** Joins "meeting:<id>" the way Realtime authorizes a private channel: reads realtime.messages as the user, with the topic set. */
 async function canJoin(login: string, topic: string): Promise<boolean> {
   await t.runtime.data.asSystem('test: a message on the topic, as Realtime writes before checking', (tx) =>
-    tx.query(`insert into realtime.messages (topic, extension, event, payload) values ($1, 'broadcast', 'check', '{}')`, [topic]))
+    tx.query(`insert into realtime.messages (topic, extension, event, payload) values ($1, 'broadcast', 'check', '{}')`, [topic]),
+  )
   return t.runtime.data.withUser(await claimsOf(t, login), async (tx) => {
     await tx.query(`select set_config('realtime.topic', $1, true)`, [topic])
     return (await tx.query(`select 1 from realtime.messages where topic = $1 limit 1`, [topic])).length > 0
@@ -63,7 +64,10 @@ describe('Supabase Realtime broadcast', () => {
     await setClock(null)
     const sent = await t.runtime.data.asSystem('test: read the broadcasts', (tx) =>
       tx.query<{ topic: string; event: string; private: boolean; payload: Record<string, unknown> }>(
-        `select topic, event, private, payload from realtime.messages where topic = $1 order by inserted_at`, [`meeting:${meetingId}`]))
+        `select topic, event, private, payload from realtime.messages where topic = $1 order by inserted_at`,
+        [`meeting:${meetingId}`],
+      ),
+    )
     expect(sent.map((m) => [m.event, m.private, m.payload.meeting_id])).toEqual([
       ['meeting_comments', true, meetingId],
       ['meeting_votes', true, meetingId],

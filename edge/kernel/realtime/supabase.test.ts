@@ -16,7 +16,8 @@ class FakeServerSocket implements SocketLike {
     const message = JSON.parse(data)
     this.sent.push(message)
     if (!this.alive) return
-    if (message.event === 'phx_join' || message.event === 'heartbeat') setTimeout(() => this.deliver({ topic: message.topic, event: 'phx_reply', payload: { status: 'ok', response: {} }, ref: message.ref }))
+    if (message.event === 'phx_join' || message.event === 'heartbeat')
+      setTimeout(() => this.deliver({ topic: message.topic, event: 'phx_reply', payload: { status: 'ok', response: {} }, ref: message.ref }))
   }
   close() {
     this.readyState = 3
@@ -51,7 +52,11 @@ describe('Supabase Realtime adapter', () => {
     })
     const received: string[] = []
     let ready = 0
-    await realtime.subscribe('meeting_comments', (payload) => received.push(payload), () => ready++)
+    await realtime.subscribe(
+      'meeting_comments',
+      (payload) => received.push(payload),
+      () => ready++,
+    )
     expect(sockets[0].url).toBe('wss://abc.supabase.co/realtime/v1/websocket?apikey=service-role-key&vsn=1.0.0')
     sockets[0].open()
     const release = await realtime.watch('meeting:m1')
@@ -59,8 +64,18 @@ describe('Supabase Realtime adapter', () => {
     expect(join.topic).toBe('realtime:meeting:m1')
     expect(join.payload).toMatchObject({ access_token: 'service-role-key', config: { private: true, broadcast: { self: false } } })
 
-    sockets[0].deliver({ topic: 'realtime:meeting:m1', event: 'broadcast', ref: null, payload: { type: 'broadcast', event: 'meeting_comments', payload: { meeting_id: 'm1', comment_id: 'c1', op: 'insert' } } })
-    sockets[0].deliver({ topic: 'realtime:meeting:m1', event: 'broadcast', ref: null, payload: { type: 'broadcast', event: 'meeting_votes', payload: { meeting_id: 'm1' } } })
+    sockets[0].deliver({
+      topic: 'realtime:meeting:m1',
+      event: 'broadcast',
+      ref: null,
+      payload: { type: 'broadcast', event: 'meeting_comments', payload: { meeting_id: 'm1', comment_id: 'c1', op: 'insert' } },
+    })
+    sockets[0].deliver({
+      topic: 'realtime:meeting:m1',
+      event: 'broadcast',
+      ref: null,
+      payload: { type: 'broadcast', event: 'meeting_votes', payload: { meeting_id: 'm1' } },
+    })
     expect(received.map((p) => JSON.parse(p))).toEqual([{ meeting_id: 'm1', comment_id: 'c1', op: 'insert' }])
     await tick(50)
     expect(sockets[0].sent.some((m) => m.topic === 'phoenix' && m.event === 'heartbeat')).toBe(true)
@@ -88,7 +103,11 @@ describe('Supabase Realtime adapter', () => {
     })
     const received: string[] = []
     let ready = 0
-    await realtime.subscribe('meeting_comments', (payload) => received.push(payload), () => ready++)
+    await realtime.subscribe(
+      'meeting_comments',
+      (payload) => received.push(payload),
+      () => ready++,
+    )
     sockets[0].open()
     await realtime.watch('meeting:m1')
     // answered heartbeats keep the connection
@@ -104,7 +123,12 @@ describe('Supabase Realtime adapter', () => {
     expect(sockets[1].sent.find((m) => m.event === 'phx_join')?.topic).toBe('realtime:meeting:m1')
     await until(() => ready === readyBefore + 1)
 
-    sockets[1].deliver({ topic: 'realtime:meeting:m1', event: 'broadcast', ref: null, payload: { type: 'broadcast', event: 'meeting_comments', payload: { meeting_id: 'm1', comment_id: 'c2', op: 'insert' } } })
+    sockets[1].deliver({
+      topic: 'realtime:meeting:m1',
+      event: 'broadcast',
+      ref: null,
+      payload: { type: 'broadcast', event: 'meeting_comments', payload: { meeting_id: 'm1', comment_id: 'c2', op: 'insert' } },
+    })
     expect(received.map((p) => JSON.parse(p).comment_id)).toEqual(['c2'])
     // the new socket answers: it stays
     await until(() => sockets[1].sent.filter((m) => m.event === 'heartbeat').length >= 3)
