@@ -7,7 +7,8 @@ export const scenarios: Record<string, (browser: Browser, url: string) => Promis
     const secretary = await signIn(browser, url, LOGINS.cellSecretary)
     const member = await signIn(browser, url, LOGINS.member)
     const memberName = (await member.locator('.who a').textContent())!.trim()
-    const unread = async (page: typeof member) => Number((await page.locator('#unread').textContent())?.trim() || 0)
+    // the badge's number (its hidden words, "thông báo chưa đọc", are for screen readers)
+    const unread = async (page: typeof member) => Number(/\d+/.exec((await page.locator('#unread').textContent()) ?? '')?.[0] ?? 0)
     await member.reload()
     const before = await unread(member)
 
