@@ -9,6 +9,8 @@ export interface ImportReport {
   fileErrors: string[]
   ignoredColumns: string[]
   rowErrors: { line: number; name: string; errors: string[] }[]
+  /** rows that will be imported, with something worth knowing (a shared phone) */
+  rowNotes?: { line: number; name: string; errors: string[] }[]
 }
 
 const SHOWN_ERRORS = 500
@@ -100,6 +102,29 @@ function Report(props: { report: ImportReport; csrf: string }) {
         </table>
       )}
       {r.rowErrors.length > SHOWN_ERRORS && <p class="muted">… và {r.rowErrors.length - SHOWN_ERRORS} dòng lỗi khác.</p>}
+      {r.rowNotes && r.rowNotes.length > 0 && (
+        <>
+          <h3>Lưu ý (vẫn nhập)</h3>
+          <table class="stack" id="import-notes">
+            <thead>
+              <tr>
+                <th>Dòng</th>
+                <th>Họ và tên</th>
+                <th>Lưu ý</th>
+              </tr>
+            </thead>
+            <tbody>
+              {r.rowNotes.slice(0, SHOWN_ERRORS).map((e) => (
+                <tr>
+                  <td data-label="Dòng">{e.line}</td>
+                  <td>{e.name}</td>
+                  <td data-label="Lưu ý">{e.errors.join(' ')}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
       {r.importId && r.valid > 0 && (
         <form method="post" action={`/members/import/${r.importId}/commit`} class="actions">
           <input type="hidden" name="_csrf" value={props.csrf} />

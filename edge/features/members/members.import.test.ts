@@ -76,6 +76,21 @@ describe('CSV import', () => {
     expect(await staged(second)).toBeUndefined()
   })
 
+  it('a phone shared in a family is imported and noted, in the file and against stored records; never an error', async () => {
+    const csv = [
+      'Họ và tên,Ngày sinh,Giới tính,Điện thoại',
+      'Lưu Văn Chồng,01/02/1960,Nam,0912333444',
+      'Lưu Thị Vợ,03/04/1962,Nữ,0912333444',
+      `Lưu Văn Con,05/06/1990,Nam,${LOGINS.member}`,
+    ].join('\n')
+    const html = await (await upload(csv, 'gia-dinh.csv')).text()
+    expect(html).toContain('3 dòng: <strong>3 hợp lệ</strong>')
+    const notes = /<table class="stack" id="import-notes">([\s\S]*?)<\/table>/.exec(html)?.[1] ?? ''
+    expect(notes).toMatch(/Lưu Thị Vợ.*Dùng chung số điện thoại với dòng 2/s)
+    expect(notes).toMatch(/Lưu Văn Con.*Dùng chung số điện thoại với hồ sơ đã có/s)
+    expect(notes).not.toContain('Lưu Văn Chồng')
+  })
+
   it('flags rows that duplicate a stored record by card number, citizen id, or name and birth date', async () => {
     const csv = 'Họ và tên;Ngày sinh;Số thẻ\nBùi Văn Nhập;12/05/1975;\nKhác Tên;01/01/1970;77000001\n'
     const html = await (await upload(csv, 'trung.csv')).text()

@@ -6,7 +6,7 @@ import { CsvError, parseCsv } from '../../kernel/files/csv.ts'
 import { XlsxError, readXlsx } from '../../kernel/files/xlsx.ts'
 import type { Tx } from '../../kernel/db/types.ts'
 import { ImportPage, type ImportReport } from '../../../views/members/ImportPage.tsx'
-import { checkSheet, describeKey, duplicateKeys, type SheetRow } from './members.sheet.ts'
+import { checkSheet, describeKey, duplicateKeys, sharedPhoneNote, type SheetRow } from './members.sheet.ts'
 import * as q from './members.queries.ts'
 import { viewerOf } from '../../kernel/http/viewer.ts'
 
@@ -43,7 +43,10 @@ async function checkAgainstDatabase(tx: Tx, rows: SheetRow[], orgs: { id: string
     ),
   )
   const byPath = new Map(orgs.map((o) => [o.path, o.id]))
+  const sharedPhones = await q.phonesInScope(tx, valid.map((r) => r.values.phone).filter(Boolean) as string[])
   for (const row of valid) {
+    const phone = row.values.phone as string | undefined
+    if (phone && sharedPhones.has(phone)) row.notes.push(sharedPhoneNote(`hồ sơ đã có "${sharedPhones.get(phone)}"`))
     for (const key of duplicateKeys(row.values)) if (existing.has(key)) row.errors.push(`Đã có trong hệ thống (${describeKey(key)}).`)
     const path = row.values.org_path as string | undefined
     const orgId = path ? byPath.get(path) : defaultOrg
@@ -90,6 +93,7 @@ memberImport.post('/', async (c) => {
     fileErrors: sheet.fileErrors,
     ignoredColumns: sheet.ignoredColumns,
     rowErrors: [],
+    rowNotes: [],
   }
   if (sheet.fileErrors.length) return page(400, { report })
 
@@ -98,6 +102,7 @@ memberImport.post('/', async (c) => {
     const good = sheet.rows.filter((r) => r.errors.length === 0)
     report.valid = good.length
     report.rowErrors = sheet.rows.filter((r) => r.errors.length).map((r) => ({ line: r.line, name: String(r.values.full_name ?? ''), errors: r.errors }))
+    report.rowNotes = good.filter((r) => r.notes.length).map((r) => ({ line: r.line, name: String(r.values.full_name ?? ''), errors: r.notes }))
     const placement = orgId ?? good[0]?.values.org_id ?? orgs[0].id
     return good.length
       ? q.stageImport(

@@ -288,6 +288,16 @@ export async function issueLogin(tx: Tx, memberId: string, passwordHash: string)
 
 // --- spreadsheet import -----------------------------------------------------------------
 
+/** Which of these phones members the user can see already have (under RLS: only the user's own scope is asked), with a name. */
+export async function phonesInScope(tx: Tx, phones: string[]): Promise<Map<string, string>> {
+  if (!phones.length) return new Map()
+  const rows = await tx.query<{ phone: string; full_name: string }>(
+    `select distinct on (phone) phone, full_name from public.members where phone = any ($1::text[]) order by phone, full_name`,
+    [phones],
+  )
+  return new Map(rows.map((r) => [r.phone, r.full_name]))
+}
+
 export async function existingDuplicateKeys(tx: Tx, cards: string[], citizenIds: string[], nameBirths: string[]): Promise<Set<string>> {
   const rows = await tx.query<{ kind: string; key: string }>(`select kind, key from public.member_duplicate_keys($1::text[], $2::text[], $3::text[])`, [
     cards,

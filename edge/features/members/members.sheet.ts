@@ -50,6 +50,8 @@ export interface SheetRow {
   line: number
   values: Record<string, unknown>
   errors: string[]
+  /** worth knowing, not wrong (a phone shared in a family) */
+  notes: string[]
 }
 
 export interface SheetCheck {
@@ -73,6 +75,11 @@ function genderOf(value: string): string | undefined {
   return value === '' ? undefined : 'invalid'
 }
 
+/** A phone several members share (a family's): allowed, but only one of them can sign in with it. */
+export function sharedPhoneNote(withWhom: string): string {
+  return `Dùng chung số điện thoại với ${withWhom} (máy dùng chung): chỉ một người đăng nhập được bằng số này, người còn lại đăng nhập bằng số thẻ đảng viên.`
+}
+
 /** Maps headers, validates each row with the same rules as the form, and marks duplicates inside the file. */
 export function checkSheet(table: string[][], fromExcel: boolean): SheetCheck {
   const [header = [], ...body] = table
@@ -86,6 +93,7 @@ export function checkSheet(table: string[][], fromExcel: boolean): SheetCheck {
   if (fileErrors.length) return { fileErrors, ignoredColumns, rows: [] }
 
   const seen = new Map<string, number>()
+  const phones = new Map<string, number>()
   const rows = body.map((cells, index): SheetRow => {
     const line = index + 2
     const raw: Record<string, string> = {}
@@ -107,7 +115,14 @@ export function checkSheet(table: string[][], fromExcel: boolean): SheetCheck {
       if (first) errors.push(`Trùng với dòng ${first} trong tệp (${describeKey(key)}).`)
       else seen.set(key, line)
     }
-    return { line, values, errors }
+    const notes: string[] = []
+    const phone = typeof values.phone === 'string' ? values.phone : undefined
+    if (phone) {
+      const first = phones.get(phone)
+      if (first) notes.push(sharedPhoneNote(`dòng ${first}`))
+      else phones.set(phone, line)
+    }
+    return { line, values, errors, notes }
   })
   return { fileErrors, ignoredColumns, rows }
 }
