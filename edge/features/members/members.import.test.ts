@@ -76,6 +76,33 @@ describe('CSV import', () => {
     expect(await staged(second)).toBeUndefined()
   })
 
+  it('places rows by the organization as an office names it: a unique name, or "cấp trên › tên" when the name is used in several places', async () => {
+    const staff = await t.signIn(LOGINS.staff)
+    const ward = await t.runtime.data.asSystem(
+      'test: the demo ward',
+      async (tx) => (await tx.query<{ name: string }>(`select name from public.organizations where path = 'ns.tp1.g1'`))[0].name,
+    )
+    const csv = [
+      'Họ và tên,Ngày sinh,Giới tính,Tổ chức đảng',
+      `Mạc Văn Rõ,01/02/1970,Nam,${ward} › Chi bộ khu phố 1`,
+      'Mạc Thị Mơ,03/04/1972,Nữ,Chi bộ khu phố 1',
+      'Mạc Văn Lạ,05/06/1974,Nam,Chi bộ không có thật',
+    ].join('\n')
+    const form = new FormData()
+    form.set('file', new File([csv], 'theo-ten.csv'))
+    const html = await (await staff.post('/members/import', form)).text()
+    expect(html).toContain('3 dòng: <strong>1 hợp lệ</strong>')
+    expect(html).toMatch(/Mạc Thị Mơ.*có ở nhiều nơi \(.*› Chi bộ khu phố 1.*ghi &quot;cấp trên › tên&quot;/s)
+    expect(html).toMatch(/Mạc Văn Lạ.*Không tìm thấy tổ chức &quot;Chi bộ không có thật&quot;/s)
+    await staff.post(/action="(\/members\/import\/[0-9a-f-]+\/commit)"/.exec(html)![1], {})
+    const [placed] = await t.runtime.data.asSystem('test: where the row went', (tx) =>
+      tx.query<{ path: string }>(
+        `select o.path::text as path from public.members m join public.organizations o on o.id = m.org_id where m.full_name = 'Mạc Văn Rõ'`,
+      ),
+    )
+    expect(placed.path).toBe('ns.tp1.g1.c1')
+  })
+
   it('a phone shared in a family is imported and noted, in the file and against stored records; never an error', async () => {
     const csv = [
       'Họ và tên,Ngày sinh,Giới tính,Điện thoại',

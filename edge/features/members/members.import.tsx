@@ -6,7 +6,7 @@ import { CsvError, parseCsv } from '../../kernel/files/csv.ts'
 import { XlsxError, readXlsx } from '../../kernel/files/xlsx.ts'
 import type { Tx } from '../../kernel/db/types.ts'
 import { ImportPage, type ImportReport } from '../../../views/members/ImportPage.tsx'
-import { checkSheet, describeKey, duplicateKeys, sharedPhoneNote, type SheetRow } from './members.sheet.ts'
+import { checkSheet, describeKey, duplicateKeys, placeByName, sharedPhoneNote, type PlaceableOrg, type SheetRow } from './members.sheet.ts'
 import * as q from './members.queries.ts'
 import { viewerOf } from '../../kernel/http/viewer.ts'
 
@@ -30,7 +30,7 @@ function readTable(bytes: Uint8Array, name: string): { table: string[][]; fromEx
 }
 
 /** Marks rows that clash with records already stored, and places each row in an organization. */
-async function checkAgainstDatabase(tx: Tx, rows: SheetRow[], orgs: { id: string; path: string }[], defaultOrg: string | undefined) {
+async function checkAgainstDatabase(tx: Tx, rows: SheetRow[], orgs: (PlaceableOrg & { path: string })[], defaultOrg: string | undefined) {
   const valid = rows.filter((r) => r.errors.length === 0)
   const existing = await q.existingDuplicateKeys(
     tx,
@@ -49,11 +49,15 @@ async function checkAgainstDatabase(tx: Tx, rows: SheetRow[], orgs: { id: string
     if (phone && sharedPhones.has(phone)) row.notes.push(sharedPhoneNote(`hồ sơ đã có "${sharedPhones.get(phone)}"`))
     for (const key of duplicateKeys(row.values)) if (existing.has(key)) row.errors.push(`Đã có trong hệ thống (${describeKey(key)}).`)
     const path = row.values.org_path as string | undefined
-    const orgId = path ? byPath.get(path) : defaultOrg
-    if (!orgId) row.errors.push(path ? `Mã tổ chức "${path}" không có hoặc ngoài phạm vi bạn quản lý.` : 'Chưa chọn chi bộ nhận.')
+    const named = row.values.org_name as string | undefined
+    const byName = named ? placeByName(named, orgs) : undefined
+    const orgId = path ? byPath.get(path) : byName && 'id' in byName ? byName.id : named ? undefined : defaultOrg
+    if (byName && 'error' in byName) row.errors.push(byName.error)
+    else if (!orgId) row.errors.push(path ? `Mã tổ chức "${path}" không có hoặc ngoài phạm vi bạn quản lý.` : 'Chưa chọn chi bộ nhận.')
     row.values.org_id = orgId
     row.values.status = row.values.official_on ? 'official' : 'probationary'
     delete row.values.org_path
+    delete row.values.org_name
   }
 }
 

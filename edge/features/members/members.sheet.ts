@@ -41,6 +41,12 @@ const HEADERS: Record<string, string> = {
   'ky luat': 'discipline',
   'ma to chuc': 'org_path',
   'ma chi bo': 'org_path',
+  // the organization as an office's list names it: "Chi bộ khu phố 1", or "Đảng bộ phường Minh Khai › Chi bộ khu phố 1"
+  'to chuc dang': 'org_name',
+  'to chuc': 'org_name',
+  'ten to chuc': 'org_name',
+  'chi bo': 'org_name',
+  'ten chi bo': 'org_name',
 }
 
 const DATE_FIELDS = new Set(['birth_date', 'admitted_on', 'official_on'])
@@ -109,7 +115,7 @@ export function checkSheet(table: string[][], fromExcel: boolean): SheetCheck {
     if (cells.length > header.length && cells.slice(header.length).some((c) => c.trim())) errors.push('Dòng có nhiều ô hơn dòng tiêu đề.')
     const parsed = parseForm(memberFields, { ...raw, gender: gender === 'invalid' ? undefined : gender })
     if (!parsed.ok) errors.push(...Object.values(parsed.errors))
-    const values: Record<string, unknown> = parsed.ok ? { ...parsed.value, org_path: raw.org_path || undefined } : raw
+    const values: Record<string, unknown> = parsed.ok ? { ...parsed.value, org_path: raw.org_path || undefined, org_name: raw.org_name || undefined } : raw
     for (const key of duplicateKeys(values)) {
       const first = seen.get(key)
       if (first) errors.push(`Trùng với dòng ${first} trong tệp (${describeKey(key)}).`)
@@ -143,4 +149,30 @@ export function describeKey(key: string): string {
   if (key.startsWith('card_number:')) return `số thẻ ${key.slice(12)}`
   if (key.startsWith('citizen_id:')) return `số CCCD ${key.slice(11)}`
   return 'cùng họ tên và ngày sinh'
+}
+
+export interface PlaceableOrg {
+  id: string
+  name: string
+  parent_name: string | null
+}
+
+const fold = (text: string) => text.normalize('NFC').replace(/\s+/g, ' ').trim().toLocaleLowerCase('vi')
+
+/**
+ * The organization a row names: "Chi bộ khu phố 1", or "Đảng bộ phường Minh Khai › Chi bộ khu phố 1" (› or >) when the
+ * name alone is used in several places. Only organizations the importer may fill are looked at.
+ */
+export function placeByName(named: string, orgs: PlaceableOrg[]): { id: string } | { error: string } {
+  const parts = named.split(/\s*[›>]\s*/).filter(Boolean)
+  const child = fold(parts.at(-1) ?? '')
+  const parent = parts.length > 1 ? fold(parts.at(-2)!) : undefined
+  const found = orgs.filter((o) => fold(o.name) === child && (!parent || fold(o.parent_name ?? '') === parent))
+  if (found.length === 1) return { id: found[0].id }
+  if (!found.length) return { error: `Không tìm thấy tổ chức "${named}" trong phạm vi bạn quản lý.` }
+  const where = found
+    .slice(0, 5)
+    .map((o) => `${o.parent_name ?? ''} › ${o.name}`)
+    .join('; ')
+  return { error: `Tên "${named}" có ở nhiều nơi (${where}): ghi "cấp trên › tên" để chọn đúng.` }
 }
