@@ -1,24 +1,51 @@
 import { Layout, type Viewer } from '../layout/Layout.tsx'
 import { EmptyState } from '../components/Field.tsx'
+import { ORG_KIND_LABELS } from '../components/labels.ts'
 
-interface Row {
-  id: string
-  name: string
+interface Counts {
   members: number
   registered: number
+  active: number
 }
 
-function rate(r: Row): string {
+interface Row extends Counts {
+  id: string
+  name: string
+  kind: string
+}
+
+export interface RegistrationReport {
+  total: Row
+  children: Row[]
+  direct: Counts | null
+  subtotals: (Counts & { kind: string; orgs: number })[]
+}
+
+function rate(r: Counts): string {
   return r.members ? `${((r.registered / r.members) * 100).toLocaleString('vi-VN', { maximumFractionDigits: 1 })}%` : '—'
 }
 
-export function RegistrationPage(props: { viewer: Viewer; total: Row | null; children: Row[]; tops: { id: string; name: string }[] }) {
-  const t = props.total
+const n = (v: number) => v.toLocaleString('vi-VN')
+
+function Cells(props: { r: Counts }) {
+  return (
+    <>
+      <td class="num">{n(props.r.members)}</td>
+      <td class="num">{n(props.r.registered)}</td>
+      <td class="num">{rate(props.r)}</td>
+      <td class="num">{n(props.r.active)}</td>
+    </>
+  )
+}
+
+export function RegistrationPage(props: { viewer: Viewer; report: RegistrationReport | null; tops: { id: string; name: string }[] }) {
+  const r = props.report
+  const t = r?.total
   return (
     <Layout title="Thống kê đăng ký tài khoản" viewer={props.viewer} current="/reports/registration">
       <h1>Tỷ lệ đảng viên đăng ký tài khoản</h1>
       {props.tops.length > 1 && (
-        <p>
+        <p class="no-print">
           {props.tops.map((o) => (
             <a class="button secondary" href={`/reports/registration?org=${o.id}`}>
               {o.name}
@@ -26,7 +53,7 @@ export function RegistrationPage(props: { viewer: Viewer; total: Row | null; chi
           ))}
         </p>
       )}
-      {!t ? (
+      {!r || !t ? (
         <EmptyState title="Không có số liệu trong phạm vi của bạn.">
           <p>Thống kê dành cho bí thư, cấp ủy viên và cán bộ văn phòng.</p>
         </EmptyState>
@@ -35,31 +62,64 @@ export function RegistrationPage(props: { viewer: Viewer; total: Row | null; chi
           <section class="card">
             <h2>{t.name}</h2>
             <p>
-              <strong>{t.registered.toLocaleString('vi-VN')}</strong> / {t.members.toLocaleString('vi-VN')} đảng viên đã đăng ký — <strong>{rate(t)}</strong>
+              <strong>{n(t.registered)}</strong> / {n(t.members)} đảng viên đã đăng ký — <strong>{rate(t)}</strong>
+            </p>
+            <p>
+              <strong>{n(t.active)}</strong> đảng viên đăng nhập trong 30 ngày qua
             </p>
           </section>
-          {props.children.length > 0 && (
-            <table>
+          {r.children.length > 0 && (
+            <table class="report">
+              <caption class="sr">Đăng ký và sử dụng theo tổ chức trực thuộc {t.name}</caption>
               <thead>
                 <tr>
-                  <th>Tổ chức trực thuộc</th>
-                  <th class="num">Đảng viên</th>
-                  <th class="num">Đã đăng ký</th>
-                  <th class="num">Tỷ lệ</th>
+                  <th scope="col">Tổ chức trực thuộc</th>
+                  <th scope="col" class="num">
+                    Đảng viên
+                  </th>
+                  <th scope="col" class="num">
+                    Đã đăng ký
+                  </th>
+                  <th scope="col" class="num">
+                    Tỷ lệ
+                  </th>
+                  <th scope="col" class="num">
+                    Đăng nhập 30 ngày
+                  </th>
                 </tr>
               </thead>
               <tbody>
-                {props.children.map((r) => (
-                  <tr>
+                {r.children.map((c) => (
+                  <tr data-org={c.id} data-kind={c.kind}>
                     <td>
-                      <a href={`/reports/registration?org=${r.id}`}>{r.name}</a>
+                      <a href={`/reports/registration?org=${c.id}`}>{c.name}</a>
                     </td>
-                    <td class="num">{r.members.toLocaleString('vi-VN')}</td>
-                    <td class="num">{r.registered.toLocaleString('vi-VN')}</td>
-                    <td class="num">{rate(r)}</td>
+                    <Cells r={c} />
+                  </tr>
+                ))}
+                {r.direct && (
+                  <tr data-direct="">
+                    <td>Sinh hoạt trực tiếp tại {t.name}</td>
+                    <Cells r={r.direct} />
+                  </tr>
+                )}
+              </tbody>
+              <tbody class="subtotals">
+                {r.subtotals.map((s) => (
+                  <tr data-subtotal={s.kind}>
+                    <th scope="row">
+                      Cộng {ORG_KIND_LABELS[s.kind] ?? s.kind} ({n(s.orgs)})
+                    </th>
+                    <Cells r={s} />
                   </tr>
                 ))}
               </tbody>
+              <tfoot>
+                <tr data-total="">
+                  <th scope="row">Toàn {t.name}</th>
+                  <Cells r={t} />
+                </tr>
+              </tfoot>
             </table>
           )}
         </>

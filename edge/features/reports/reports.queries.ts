@@ -1,38 +1,78 @@
 import type { Tx } from '../../kernel/db/types.ts'
 
-export interface RegistrationRow {
+export interface RegistrationCounts {
+  members: number
+  registered: number
+  /** Members whose account signed in during the last 30 days (Vietnam dates, today included). */
+  active: number
+}
+
+export interface RegistrationRow extends RegistrationCounts {
   id: string
   name: string
   kind: string
-  members: number
-  registered: number
 }
 
-/** Members and registered accounts of an organization's subtree and of each direct child. */
-export async function registration(tx: Tx, orgId: string): Promise<{ total: RegistrationRow; children: RegistrationRow[] } | null> {
-  const [total] = await tx.query<RegistrationRow & { path: string }>(`select id, name, kind, path::text as path from public.organizations where id = $1`, [
+/** A subtotal of the listed children of one kind. */
+export interface KindSubtotal extends RegistrationCounts {
+  kind: string
+  orgs: number
+}
+
+export interface RegistrationReport {
+  total: RegistrationRow
+  children: RegistrationRow[]
+  /** Members not under any listed child: directly in the organization, or under a closed child. */
+  direct: RegistrationCounts | null
+  subtotals: KindSubtotal[]
+}
+
+const ZERO: RegistrationCounts = { members: 0, registered: 0, active: 0 }
+
+function add(a: RegistrationCounts, b: RegistrationCounts): RegistrationCounts {
+  return { members: a.members + b.members, registered: a.registered + b.registered, active: a.active + b.active }
+}
+
+/** Child kinds in the order of the hierarchy, so subtotals read top-down. */
+const KIND_ORDER = ['province_committee', 'commune_committee', 'grassroots_committee', 'grassroots_cell', 'sub_committee', 'cell', 'party_group']
+
+/**
+ * Members, registered accounts and recent sign-ins of an organization's subtree and of each
+ * direct child, with a subtotal per kind of child. One grouped pass over the subtree's members,
+ * whatever the number of children.
+ */
+export async function registration(tx: Tx, orgId: string): Promise<RegistrationReport | null> {
+  const [org] = await tx.query<{ id: string; name: string; kind: string; path: string }>(
+    `select id, name, kind, path::text as path from public.organizations where id = $1`,
+    [orgId],
+  )
+  if (!org) return null
+  // app.registration_counts checks the scope itself; see its comment for why it is not a query under the policies.
+  const counts = await tx.query<RegistrationCounts & { child: string | null }>(`select child, members, registered, active from app.registration_counts($1)`, [
     orgId,
   ])
-  if (!total) return null
-  // One pass over the subtree's members, grouped by the child each one sits under.
-  const counts = await tx.query<{ child: string | null; members: number; registered: number }>(
-    `select case when nlevel(m.org_path) > nlevel($1::ltree) then subpath(m.org_path, 0, nlevel($1::ltree) + 1)::text end as child,
-            count(*)::int as members, count(m.registered_at)::int as registered
-       from public.members m
-      where m.org_path <@ $1::ltree and m.deceased_on is null and m.left_on is null
-      group by 1`,
-    [total.path],
-  )
-  const children = await tx.query<RegistrationRow & { path: string }>(
+  const listed = await tx.query<{ id: string; name: string; kind: string; path: string }>(
     `select id, name, kind, path::text as path from public.organizations
       where parent_id = $1 and valid_to is null order by name`,
     [orgId],
   )
   const byChild = new Map(counts.map((c) => [c.child, c]))
-  const sum = (key: 'members' | 'registered') => counts.reduce((n, c) => n + c[key], 0)
+  const pick = (c: RegistrationCounts | undefined): RegistrationCounts => (c ? { members: c.members, registered: c.registered, active: c.active } : { ...ZERO })
+  const children = listed.map(({ path, ...c }) => ({ ...c, ...pick(byChild.get(path)) }))
+  const listedPaths = new Set(listed.map((c) => c.path))
+  const direct = counts.filter((c) => c.child === null || !listedPaths.has(c.child)).reduce<RegistrationCounts>((s, c) => add(s, pick(c)), { ...ZERO })
+  const byKind = new Map<string, KindSubtotal>()
+  for (const c of children) {
+    const s = byKind.get(c.kind) ?? { kind: c.kind, orgs: 0, ...ZERO }
+    byKind.set(c.kind, { ...s, ...add(s, c), orgs: s.orgs + 1 })
+  }
+  const subtotals = [...byKind.values()].sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind))
+  const total = counts.reduce<RegistrationCounts>((s, c) => add(s, pick(c)), { ...ZERO })
   return {
-    total: { ...total, members: sum('members'), registered: sum('registered') },
-    children: children.map((c) => ({ ...c, members: byChild.get(c.path)?.members ?? 0, registered: byChild.get(c.path)?.registered ?? 0 })),
+    total: { id: org.id, name: org.name, kind: org.kind, ...total },
+    children,
+    direct: direct.members > 0 ? direct : null,
+    subtotals,
   }
 }
 

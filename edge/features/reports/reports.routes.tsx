@@ -21,5 +21,5 @@ reports.get('/registration', async (c) => {
     return { tops, report: await q.registration(tx, orgId) }
   })
   if (!result) notFound()
-  return c.html(<RegistrationPage viewer={viewerOf(c)} tops={result.tops} total={result.report?.total ?? null} children={result.report?.children ?? []} />)
+  return c.html(<RegistrationPage viewer={viewerOf(c)} tops={result.tops} report={result.report} />)
 })
