@@ -61,6 +61,7 @@ export function RegistrationPage(props: { viewer: Viewer; report: RegistrationRe
         <>
           <section class="card">
             <h2>{t.name}</h2>
+            <p>Số liệu ngày {new Date().toLocaleDateString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', day: '2-digit', month: '2-digit', year: 'numeric' })}</p>
             <p>
               <strong>{n(t.registered)}</strong> / {n(t.members)} đảng viên đã đăng ký — <strong>{rate(t)}</strong>
             </p>
