@@ -23,6 +23,14 @@ create table if not exists public.organizations (
 );
 
 /*
+ * The code a committee prints and types (or the national database's code): letters, digits and
+ * . - _ , unique among open organizations whatever the case. `code` and `path` stay internal:
+ * they are built from the name plus a random suffix and nobody can know them in advance.
+ */
+alter table public.organizations add column if not exists short_code text
+  check (short_code ~ '^[A-Za-z0-9._-]{1,30}$');
+
+/*
  * Which kind of organization may sit directly under which (DOMAIN.md: province → commune →
  * grassroots committee / grassroots cell → sub-committee → cell → party group). Data, not
  * code: a rule changes by a migration, and the trigger below and the forms read the same rows.
@@ -60,6 +68,38 @@ on conflict do nothing;
 create unique index if not exists organizations_active_path_key on public.organizations (path) where valid_to is null;
 create index if not exists organizations_path_gist on public.organizations using gist (path);
 create index if not exists organizations_parent_idx on public.organizations (parent_id);
+create unique index if not exists organizations_active_short_code_key on public.organizations (lower(short_code))
+  where valid_to is null and short_code is not null;
+
+/*
+ * An organization import's dry run, kept until the uploader commits it (at most a day): the
+ * file's cells as read, re-checked against the tree when committed. Names of organizations are
+ * not personal data, but nothing staged is kept longer than the member import keeps its own.
+ */
+create table if not exists public.org_imports (
+  id uuid primary key default gen_random_uuid(),
+  created_by uuid not null default auth.uid(),
+  file_name text not null check (length(file_name) <= 255),
+  rows jsonb not null,
+  created_at timestamptz not null default now(),
+  committed_at timestamptz
+);
+create index if not exists org_imports_owner_idx on public.org_imports (created_by, created_at desc);
+create index if not exists org_imports_created_idx on public.org_imports (created_at);
+
+/* Every new upload sweeps what has expired, whoever staged it (the uploader sees only his/her own). */
+create or replace function app.org_imports_expire() returns trigger
+language plpgsql security definer
+set search_path = ''
+as $$
+begin
+  delete from public.org_imports where created_at < now() - interval '24 hours';
+  return null;
+end
+$$;
+drop trigger if exists org_imports_expire on public.org_imports;
+create trigger org_imports_expire after insert on public.org_imports
+  for each statement execute function app.org_imports_expire();
 
 -- triggers -------------------------------------------------------------------------------
 
@@ -276,8 +316,28 @@ create policy "Managers can read which kinds of organization may hold which" on 
   for select to authenticated
   using (cardinality((select app.managed_scope())) > 0);
 
+/* An organization import belongs to whoever staged it; only those who restructure part of the
+   tree stage one (what it creates is checked again, row by row, by the policies above). */
+alter table public.org_imports enable row level security;
+drop policy if exists "Uploaders can read their own organization imports" on public.org_imports;
+create policy "Uploaders can read their own organization imports" on public.org_imports
+  for select to authenticated
+  using (created_by = (select auth.uid()) and created_at > now() - interval '24 hours');
+
+drop policy if exists "Committee managers can stage organization imports" on public.org_imports;
+create policy "Committee managers can stage organization imports" on public.org_imports
+  for insert to authenticated
+  with check (created_by = (select auth.uid()) and cardinality((select app.managed_scope(true))) > 0);
+
+drop policy if exists "Uploaders can mark their own organization imports committed" on public.org_imports;
+create policy "Uploaders can mark their own organization imports committed" on public.org_imports
+  for update to authenticated
+  using (created_by = (select auth.uid()) and created_at > now() - interval '24 hours')
+  with check (created_by = (select auth.uid()));
+
 -- grants ---------------------------------------------------------------------------------
 grant select, insert, update on public.organizations to authenticated;
+grant select, insert, update on public.org_imports to authenticated;
 grant select on public.org_kind_rules to authenticated;
 
 -- audit log policies (the log is the kernel's; its scope needs the tree) -------------------------------------------------------------------

@@ -5,6 +5,8 @@ export interface OrgNodeView {
   name: string
   kind: string
   path: string
+  /** The human code (organizations.short_code), when the committee set one. */
+  short_code?: string | null
   child_count: number
 }
 
@@ -54,6 +56,12 @@ function OrgLabel(props: { node: OrgNodeView }) {
   return (
     <>
       <span class="org-name">{n.name}</span> <small>{ORG_KIND_LABELS[n.kind] ?? n.kind}</small>
+      {n.short_code && (
+        <>
+          {' '}
+          <small class="org-code">{n.short_code}</small>
+        </>
+      )}
     </>
   )
 }

@@ -53,7 +53,13 @@ export function OrgPage(props: OrgPageProps) {
       <h1>{o.name}</h1>
       <Flash notice={props.notice} error={e._form} />
       <p>
-        <span class="badge">{ORG_KIND_LABELS[o.kind] ?? o.kind}</span> <small>Mã: {o.path}</small>
+        <span class="badge">{ORG_KIND_LABELS[o.kind] ?? o.kind}</span>
+        {o.short_code && (
+          <>
+            {' '}
+            <span class="org-code">Mã: {o.short_code}</span>
+          </>
+        )}
       </p>
       <p class="muted">
         Hiệu lực từ {formatDate(o.valid_from)}
@@ -91,6 +97,11 @@ export function OrgPage(props: OrgPageProps) {
         <OrgChildren nodes={props.units} />
       </section>
       {o.can_restructure && !o.valid_to && (
+        <p class="actions">
+          <a href="/orgs/import">Nhập tổ chức từ tệp (CSV, Excel)</a>
+        </p>
+      )}
+      {o.can_restructure && !o.valid_to && (
         <div class="grid two">
           {kindOptions.length > 0 && (
             <form method="post" action={`/orgs/${o.id}/children`} class="card">
@@ -107,6 +118,20 @@ export function OrgPage(props: OrgPageProps) {
               <button type="submit">Thêm</button>
             </form>
           )}
+          <form method="post" action={`/orgs/${o.id}/short-code`} class="card">
+            <h2>Mã tổ chức</h2>
+            <CsrfField token={csrf} />
+            <Field
+              id="f-short-code"
+              name="short_code"
+              label="Mã (để trống: không có mã)"
+              value={input.short_code ?? o.short_code ?? ''}
+              error={e.short_code}
+              maxlength={30}
+              hint="Mã cấp ủy tự đặt để in và nhập tệp (hoặc mã trong cơ sở dữ liệu đảng viên): chữ không dấu, số và . - _, tối đa 30 ký tự."
+            />
+            <button type="submit">Lưu mã</button>
+          </form>
           <form method="post" action={`/orgs/${o.id}/rename`} class="card">
             <h2>Đổi tên</h2>
             <CsrfField token={csrf} />

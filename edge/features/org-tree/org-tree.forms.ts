@@ -8,6 +8,15 @@ export const childForm = z.object({
   name: field.text('Tên tổ chức', 200),
   kind: z.enum(ORG_KINDS, { error: 'Chọn loại tổ chức.' }),
 })
+/** A human organization code: what the database's check allows (letters without accents, digits, . - _). */
+export const SHORT_CODE = /^[A-Za-z0-9._-]{1,30}$/
+export const shortCodeForm = z.object({
+  short_code: z
+    .string()
+    .transform((v) => v.normalize('NFC').trim())
+    .refine((v) => v === '' || SHORT_CODE.test(v), { message: 'Mã tổ chức: chỉ gồm chữ không dấu, số và dấu . - _ (tối đa 30 ký tự).' })
+    .transform((v) => v || null),
+})
 export const targetForm = z.object({ target: field.uuid('Tổ chức đích') })
 /** Its own field name: the move and merge forms share a page, and field ids follow names. */
 export const mergeForm = z.object({ into: field.uuid('Tổ chức đích') })
@@ -16,6 +25,7 @@ export const mergeForm = z.object({ into: field.uuid('Tổ chức đích') })
 export const done = {
   created: 'Đã tạo tổ chức.',
   renamed: 'Đã đổi tên.',
+  coded: 'Đã lưu mã tổ chức.',
   moved: 'Đã chuyển tổ chức (cùng toàn bộ tổ chức trực thuộc).',
   merged: 'Đã hợp nhất vào tổ chức này; đảng viên và tổ chức trực thuộc đã được chuyển sang. Tổ chức cũ được lưu trong lịch sử.',
 }
@@ -24,6 +34,7 @@ export const messages = {
   merged: (n: number) => `Đã hợp nhất; ${n} đảng viên được chuyển sang tổ chức mới. Tổ chức cũ được lưu trong lịch sử.`,
   badTarget: 'Không chuyển được: nơi đến không hợp lệ hoặc nằm trong chính tổ chức này.',
   sameCode: 'Nơi đến đã có tổ chức trùng mã.',
+  shortCodeTaken: 'Mã này đã dùng cho một tổ chức khác đang hoạt động.',
   mergeSelf: 'Không thể hợp nhất một tổ chức vào chính nó.',
   badMergeTarget: 'Không hợp nhất được: chỉ hợp nhất vào một tổ chức cùng loại, ngoài tổ chức này, trong phạm vi bạn quản lý.',
   kindRefused: (child: string, parent: string) => `Không thể đặt ${child} trực thuộc ${parent}. Chọn một loại trong danh sách.`,

@@ -6,12 +6,13 @@ export interface OrgNode {
   name: string
   kind: string
   path: string
+  short_code: string | null
   valid_from: string
   valid_to: string | null
   child_count: number
 }
 
-const NODE_COLUMNS = `o.id, o.parent_id, o.name, o.kind, o.path::text as path, o.valid_from, o.valid_to,
+const NODE_COLUMNS = `o.id, o.parent_id, o.name, o.kind, o.path::text as path, o.short_code, o.valid_from, o.valid_to,
   (select count(*)::int from public.organizations ch where ch.parent_id = o.id and ch.valid_to is null) as child_count`
 
 /** The top of what the user manages: nodes whose parent is outside the managed set (or none). */
@@ -128,10 +129,80 @@ function slug(name: string): string {
 }
 
 /** No RETURNING: the select policy's scope was computed before the row existed. */
-export async function createChild(tx: Tx, parentId: string, name: string, kind: string): Promise<string> {
+export async function createChild(tx: Tx, parentId: string, name: string, kind: string, shortCode: string | null = null): Promise<string> {
   const id = crypto.randomUUID()
-  await tx.query(`insert into public.organizations (id, parent_id, code, name, kind) values ($1, $2, $3, $4, $5)`, [id, parentId, slug(name), name, kind])
+  await tx.query(`insert into public.organizations (id, parent_id, code, name, kind, short_code) values ($1, $2, $3, $4, $5, $6)`, [
+    id,
+    parentId,
+    slug(name),
+    name,
+    kind,
+    shortCode,
+  ])
   return id
+}
+
+/** Sets or clears the human code; a clash with another open organization is 23505. */
+export async function setShortCode(tx: Tx, id: string, shortCode: string | null): Promise<boolean> {
+  const rows = await tx.query(`update public.organizations set short_code = $2 where id = $1 and valid_to is null returning id`, [id, shortCode])
+  return rows.length === 1
+}
+
+/** Updates what an import row says of an existing organization; only changed columns are written. */
+export async function updateFromImport(tx: Tx, id: string, change: { name?: string; kind?: string; short_code?: string }): Promise<void> {
+  await tx.query(
+    `update public.organizations
+        set name = coalesce($2, name), kind = coalesce($3, kind), short_code = coalesce($4, short_code)
+      where id = $1 and valid_to is null`,
+    [id, change.name ?? null, change.kind ?? null, change.short_code ?? null],
+  )
+}
+
+export interface ScopeOrg {
+  id: string
+  parent_id: string | null
+  name: string
+  kind: string
+  short_code: string | null
+  parent_name: string | null
+}
+
+/** The open organizations the user may restructure: where an import may place or change a node. */
+export async function restructurable(tx: Tx): Promise<ScopeOrg[]> {
+  return tx.query<ScopeOrg>(
+    `select o.id, o.parent_id, o.name, o.kind, o.short_code, p.name as parent_name
+       from public.organizations o left join public.organizations p on p.id = o.parent_id
+      where o.valid_to is null and o.path <@ any ((select app.managed_scope(true))::ltree[])
+      order by o.path limit 50000`,
+  )
+}
+
+/** Open organizations the user can read that carry one of these codes (lower case), to report a clash before the commit. */
+export async function visibleCodes(tx: Tx, codes: string[]): Promise<Set<string>> {
+  if (!codes.length) return new Set()
+  const rows = await tx.query<{ c: string }>(
+    `select lower(short_code) as c from public.organizations where valid_to is null and lower(short_code) = any ($1::text[])`,
+    [codes],
+  )
+  return new Set(rows.map((r) => r.c))
+}
+
+export async function stageImport(tx: Tx, fileName: string, rows: string[][]): Promise<string> {
+  const id = crypto.randomUUID()
+  await tx.query(`insert into public.org_imports (id, file_name, rows) values ($1, $2, $3::jsonb)`, [id, fileName, JSON.stringify(rows)])
+  return id
+}
+
+export async function stagedImport(tx: Tx, id: string): Promise<{ file_name: string; rows: string[][]; committed_at: string | null } | undefined> {
+  const [row] = await tx.query<{ file_name: string; rows: string[][]; committed_at: string | null }>(
+    `select file_name, rows, committed_at from public.org_imports where id = $1`,
+    [id],
+  )
+  return row
+}
+
+export async function markCommitted(tx: Tx, id: string): Promise<void> {
+  await tx.query(`update public.org_imports set committed_at = now() where id = $1`, [id])
 }
 
 export async function rename(tx: Tx, id: string, name: string): Promise<boolean> {

@@ -8,13 +8,16 @@ import type { Tx } from '../../kernel/db/types.ts'
 import { OrgTreePage } from '../../../views/org-tree/OrgTreePage.tsx'
 import { OrgChildren } from '../../../views/org-tree/OrgChildren.tsx'
 import { OrgPage } from '../../../views/org-tree/OrgPage.tsx'
-import { childForm, done, mergeForm, messages, nameForm, ORG_KINDS, targetForm } from './org-tree.forms.ts'
+import { childForm, done, mergeForm, messages, nameForm, ORG_KINDS, shortCodeForm, targetForm } from './org-tree.forms.ts'
+import { orgImport } from './org-tree.import.tsx'
 import { ORG_KIND_LABELS } from '../../../views/components/labels.ts'
 import * as q from './org-tree.queries.ts'
 import { viewerOf } from '../../kernel/http/viewer.ts'
 
 export const orgTree = new Hono<AppEnv>()
 orgTree.use(requireUser)
+// before '/:id', which would take "import" for an id
+orgTree.route('/import', orgImport)
 
 function orgId(c: AppContext): string {
   const id = c.req.param('id')
@@ -126,6 +129,28 @@ orgTree.post('/:id/rename', async (c) => {
   if (!form.ok) return orgPage(c, id, { errors: form.errors }, 400)
   const failed = await restructure(c, id, (tx) => q.rename(tx, id, form.value.name), 'name', messages.badTarget)
   return failed ?? seeOther(c, `/orgs/${id}`, 'renamed', () => orgPage(c, id, { notice: done.renamed }))
+})
+
+orgTree.post('/:id/short-code', async (c) => {
+  const id = orgId(c)
+  const body = await c.req.parseBody()
+  const input = { short_code: String(body.short_code ?? '') }
+  const form = parseForm(shortCodeForm, input)
+  if (!form.ok) return orgPage(c, id, { errors: form.errors, input }, 400)
+  const outcome = await c
+    .get('data')
+    .withUser(sessionOf(c), async (tx) => {
+      const org = await q.getOrg(tx, id)
+      return org?.can_restructure ? q.setShortCode(tx, id, form.value.short_code) : 'not-found'
+    })
+    .catch((error) => {
+      if ((error as { code?: string }).code === '23505') return 'taken' as const
+      throw error
+    })
+  if (outcome === 'not-found') notFound()
+  if (outcome === 'taken') return orgPage(c, id, { errors: { short_code: messages.shortCodeTaken }, input }, 409)
+  if (outcome === false) return orgPage(c, id, { errors: { short_code: messages.badTarget }, input }, 400)
+  return seeOther(c, `/orgs/${id}`, 'coded', () => orgPage(c, id, { notice: done.coded }))
 })
 
 orgTree.post('/:id/move', async (c) => {
