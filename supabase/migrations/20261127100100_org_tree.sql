@@ -12,6 +12,10 @@ create table if not exists public.organizations (
   path extensions.ltree not null,
   code text not null check (code ~ '^[a-z0-9_]{1,60}$'),
   name text not null check (length(name) between 1 and 200),
+  -- the code a committee prints and types (or the national database's code): letters, digits
+  -- and . - _ , unique among open organizations whatever the case (index below). `code` and
+  -- `path` stay internal: built from the name plus a random suffix, nobody knows them in advance.
+  short_code text check (short_code ~ '^[A-Za-z0-9._-]{1,30}$'),
   kind text not null check (kind in ('province_committee', 'commune_committee', 'grassroots_committee',
                                      'grassroots_cell', 'sub_committee', 'cell', 'party_group')),
   valid_from date not null default app.today(),
@@ -21,14 +25,6 @@ create table if not exists public.organizations (
   updated_at timestamptz not null default now(),
   check (valid_to is null or valid_to >= valid_from)
 );
-
-/*
- * The code a committee prints and types (or the national database's code): letters, digits and
- * . - _ , unique among open organizations whatever the case. `code` and `path` stay internal:
- * they are built from the name plus a random suffix and nobody can know them in advance.
- */
-alter table public.organizations add column if not exists short_code text
-  check (short_code ~ '^[A-Za-z0-9._-]{1,30}$');
 
 /*
  * Which kind of organization may sit directly under which (DOMAIN.md: province → commune →

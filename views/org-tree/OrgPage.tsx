@@ -3,6 +3,8 @@ import { CsrfField, Field, SelectField, Flash } from '../components/Field.tsx'
 import { ORG_KIND_LABELS, ROLE_LABELS, formatDate } from '../components/labels.ts'
 import { OrgChildren, type OrgNodeView } from './OrgChildren.tsx'
 
+type Target = { id: string; name: string; short_code?: string | null; parent_name?: string | null }
+
 export interface OrgPageProps {
   viewer: Viewer
   org: OrgNodeView & {
@@ -21,9 +23,9 @@ export interface OrgPageProps {
   /** Kinds this organization may hold (public.org_kind_rules); empty when it holds none or the user may not restructure. */
   childKinds: string[]
   /** Where it may move: kinds that may hold it. */
-  targets: { id: string; name: string; path: string }[]
+  targets: Target[]
   /** What it may merge into: the same kind. */
-  mergeTargets: { id: string; name: string; path: string }[]
+  mergeTargets: Target[]
   notice?: string
   errors?: Record<string, string>
   /** What the user typed in the form that failed, shown again. */
@@ -34,7 +36,8 @@ export function OrgPage(props: OrgPageProps) {
   const o = props.org
   const e = props.errors ?? {}
   const csrf = props.viewer.csrf
-  const targetOption = (t: { id: string; name: string; path: string }) => [t.id, `${t.name} (${t.path})`] as const
+  // names repeat ("Chi bộ khu phố 1" in every ward): the parent and the human code tell them apart, the internal path stays internal
+  const targetOption = (t: Target) => [t.id, `${t.name}${t.short_code ? ` [${t.short_code}]` : ''}${t.parent_name ? ` — ${t.parent_name}` : ''}`] as const
   const targets = props.targets.map(targetOption)
   const mergeTargets = props.mergeTargets.map(targetOption)
   const kindOptions = props.childKinds.map((k) => [k, ORG_KIND_LABELS[k] ?? k] as const)

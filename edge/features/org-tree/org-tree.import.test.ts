@@ -153,7 +153,7 @@ describe('importing an organization tree', () => {
     expect(await count()).toBe(before + 1)
   })
 
-  it('reports, in Vietnamese, an unknown parent, a kind the parent may not hold, a duplicate code and an unknown kind', async () => {
+  it('reports, in Vietnamese, an unknown parent, a kind the parent may not hold or that no longer holds its children, a duplicate code, a code of another branch and an unknown kind', async () => {
     const staff = await t.signIn(LOGINS.staff)
     const file = [
       'Tên tổ chức,Loại,Trực thuộc,Mã',
@@ -164,6 +164,7 @@ describe('importing an organization tree', () => {
       'Tổ đảng E,Tổ đảng,Chi bộ A,',
       'Chi bộ F,Chi bộ,HB,hb-7',
       'Chi bộ G,Chi bộ,Đảng bộ phường Minh Khai,HB-1',
+      'Chi bộ khu phố Một,Tổ đảng,HB,HB-1',
     ].join('\n')
     const dry = await text(await upload(staff, file, 'loi.csv'))
     expect(dry).toContain('Không tìm thấy tổ chức cấp trên "Đảng bộ phường Không Có" trong phạm vi bạn quản lý')
@@ -172,7 +173,8 @@ describe('importing an organization tree', () => {
     expect(dry).toContain('Mã "HB-1" là của “Chi bộ khu phố Một” thuộc Đảng bộ phường Bình Minh Mới (mã HB-1), không trực thuộc Đảng bộ phường Minh Khai')
     expect(dry).toContain('Loại "Hành tinh" không rõ')
     expect(dry).toContain('Tổ chức cấp trên "Chi bộ A" (dòng 2) có lỗi nên chưa thể nhập.')
-    expect(dry).toContain('7 dòng: <strong>1 tạo mới</strong>, <strong>0 cập nhật</strong>, 0 không đổi, <strong>6 có lỗi</strong>')
+    expect(dry).toContain('Không đổi được loại: Tổ đảng không thể có Tổ đảng trực thuộc (“Tổ đảng số 1”).')
+    expect(dry).toContain('8 dòng: <strong>1 tạo mới</strong>, <strong>0 cập nhật</strong>, 0 không đổi, <strong>7 có lỗi</strong>')
   })
 
   it('a grassroots secretary cannot place organizations outside his/her committee, by name or by code', async () => {

@@ -81,6 +81,8 @@ export interface OrgTarget {
   id: string
   name: string
   path: string
+  short_code: string | null
+  parent_name: string | null
 }
 
 /**
@@ -89,7 +91,8 @@ export interface OrgTarget {
  */
 export async function moveTargets(tx: Tx, id: string): Promise<OrgTarget[]> {
   return tx.query(
-    `select o.id, o.name, o.path::text as path
+    `select o.id, o.name, o.path::text as path, o.short_code,
+            (select p.name from public.organizations p where p.id = o.parent_id) as parent_name
        from public.organizations o, public.organizations self
       where self.id = $1 and o.valid_to is null
         and o.path <@ any ((select app.managed_scope(true))::ltree[])
@@ -104,7 +107,8 @@ export async function moveTargets(tx: Tx, id: string): Promise<OrgTarget[]> {
 /** What a node may merge into: open nodes of the same kind that the user restructures, outside its subtree. */
 export async function mergeTargets(tx: Tx, id: string): Promise<OrgTarget[]> {
   return tx.query(
-    `select o.id, o.name, o.path::text as path
+    `select o.id, o.name, o.path::text as path, o.short_code,
+            (select p.name from public.organizations p where p.id = o.parent_id) as parent_name
        from public.organizations o, public.organizations self
       where self.id = $1 and o.valid_to is null and o.kind = self.kind
         and o.path <@ any ((select app.managed_scope(true))::ltree[])

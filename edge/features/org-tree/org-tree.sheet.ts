@@ -226,6 +226,10 @@ export function planImport(table: string[][], scope: ScopeOrg[], rules: { parent
     const parentKind = existing ? nodes.get(existing.parentKey ?? '')?.kind : parent?.kind
     if (kind && parentKind && !allowed(parentKind, kind)) errors.push(`${label(kind)} không thể trực thuộc ${label(parentKind)}.`)
     if (existing?.line) errors.push(`Trùng với dòng ${existing.line} trong tệp (cùng cấp trên và tên).`)
+    if (existing && kind && existing.kind !== kind) {
+      const misfit = [...(kids.get(existing.key) ?? [])].map((k) => nodes.get(k)!).find((n) => !allowed(kind, n.kind))
+      if (misfit) errors.push(`Không đổi được loại: ${label(kind)} không thể có ${label(misfit.kind)} trực thuộc (“${misfit.name}”).`)
+    }
 
     const row: PlannedRow = { line, name, kind: kind ?? raw.kind ?? '', code, errors }
     if (errors.length) {
