@@ -104,7 +104,7 @@ function Report(props: { report: OrgImportReport; csrf: string }) {
                 <td data-label="Dòng">{row.line}</td>
                 <td>{row.name}</td>
                 <td data-label="Loại">{ORG_KIND_LABELS[row.kind] ?? row.kind}</td>
-                <td data-label="Mã">{row.code ?? ''}</td>
+                <td data-label={row.code ? 'Mã' : undefined}>{row.code ?? ''}</td>
                 <td data-label={row.errors.length ? 'Lỗi' : 'Kết quả'}>{outcomeOf(row)}</td>
               </tr>
             ))}
