@@ -101,6 +101,13 @@ describe('CSV import', () => {
       ),
     )
     expect(placed.path).toBe('ns.tp1.g1.c1')
+    // the committee's own code for the cell places a row too
+    await t.runtime.data.asSystem('test: give the cell a code', (tx) =>
+      tx.query(`update public.organizations set short_code = 'MK-KP1' where path = 'ns.tp1.g1.c1'`),
+    )
+    const coded = new FormData()
+    coded.set('file', new File(['Họ và tên,Ngày sinh,Giới tính,Tổ chức đảng\nMạc Văn Mã,07/08/1976,Nam,mk-kp1\n'], 'theo-ma.csv'))
+    expect(await (await staff.post('/members/import', coded)).text()).toContain('1 dòng: <strong>1 hợp lệ</strong>')
   })
 
   it('a phone shared in a family is imported and noted, in the file and against stored records; never an error', async () => {

@@ -248,9 +248,11 @@ export async function changeStatus(tx: Tx, id: string, change: StatusChange): Pr
 }
 
 /** Organizations the user may put members into, for the form's select. */
-export async function assignableOrgs(tx: Tx): Promise<{ id: string; name: string; path: string; kind: string; parent_name: string | null }[]> {
+export async function assignableOrgs(
+  tx: Tx,
+): Promise<{ id: string; name: string; path: string; kind: string; parent_name: string | null; short_code: string | null }[]> {
   return tx.query(
-    `select o.id, o.name, o.path::text as path, o.kind, (select p.name from public.organizations p where p.id = o.parent_id) as parent_name
+    `select o.id, o.name, o.path::text as path, o.kind, o.short_code, (select p.name from public.organizations p where p.id = o.parent_id) as parent_name
        from public.organizations o
       where o.path <@ any ((select app.managed_scope())::ltree[]) and o.valid_to is null
         and o.kind in ('cell', 'grassroots_cell', 'party_group')

@@ -155,15 +155,19 @@ export interface PlaceableOrg {
   id: string
   name: string
   parent_name: string | null
+  /** the committee's own code for it (organizations.short_code), if it has one */
+  short_code?: string | null
 }
 
 const fold = (text: string) => text.normalize('NFC').replace(/\s+/g, ' ').trim().toLocaleLowerCase('vi')
 
 /**
- * The organization a row names: "Chi bộ khu phố 1", or "Đảng bộ phường Minh Khai › Chi bộ khu phố 1" (› or >) when the
+ * The organization a row names: its code, "Chi bộ khu phố 1", or "Đảng bộ phường Minh Khai › Chi bộ khu phố 1" (› or >) when the
  * name alone is used in several places. Only organizations the importer may fill are looked at.
  */
 export function placeByName(named: string, orgs: PlaceableOrg[]): { id: string } | { error: string } {
+  const byCode = orgs.find((o) => o.short_code && fold(o.short_code) === fold(named))
+  if (byCode) return { id: byCode.id }
   const parts = named.split(/\s*[›>]\s*/).filter(Boolean)
   const child = fold(parts.at(-1) ?? '')
   const parent = parts.length > 1 ? fold(parts.at(-2)!) : undefined
