@@ -81,10 +81,11 @@ async function randomTree(rand: () => number, parent: Org, label: string, width:
       }
     }
     await tx.query(
+      // booleans as text: postgres.js sends a boolean array as one boolean
       `insert into public.members (id, org_id, full_name, left_on)
-       select id, org_id, 'Đảng viên thử', case when gone then app.today() end
-         from unnest($1::uuid[], $2::uuid[], $3::boolean[]) as x(id, org_id, gone)`,
-      [ids, orgIds, gone],
+       select id, org_id, 'Đảng viên thử', case when gone::boolean then app.today() end
+         from unnest($1::uuid[], $2::uuid[], $3::text[]) as x(id, org_id, gone)`,
+      [ids, orgIds, gone.map(String)],
     )
     await tx.query(`insert into auth.users (id) select unnest($1::uuid[])`, [users])
     await tx.query(
