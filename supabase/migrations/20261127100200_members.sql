@@ -430,7 +430,7 @@ grant select, insert, update, delete on public.member_imports to authenticated;
  * does. Counts only, never rows; child is null for members directly in the organization.
  */
 create or replace function app.registration_counts(p_org uuid)
-returns table (child text, members integer, registered integer, active integer)
+returns table (child text, members integer, registered integer, active integer, visits integer)
 language plpgsql stable security definer
 set search_path = ''
 as $$
@@ -450,9 +450,13 @@ begin
                 then extensions.subpath(m.org_path, 0, extensions.nlevel(root) + 1)::text end,
            count(*)::integer,
            count(m.registered_at)::integer,
-           count(a.member_id)::integer
+           count(a.member_id) filter (where a.last_sign_in_at >= since)::integer,
+           coalesce(sum(v.days), 0)::integer
       from public.members m
-      left join public.accounts a on a.member_id = m.id and a.last_sign_in_at >= since
+      left join public.accounts a on a.member_id = m.id
+      -- days each account opened the app in the same 30 days (app.visits, auth migration), summed once per account
+      left join (select vi.user_id, count(*) as days from app.visits vi where vi.day >= app.today() - 29 group by vi.user_id) v
+        on v.user_id = a.user_id
      where m.org_path operator(extensions.<@) root and m.deceased_on is null and m.left_on is null
      group by 1;
 end

@@ -51,6 +51,15 @@ create table if not exists app.sessions (
 );
 create index if not exists sessions_live_user_idx on app.sessions (user_id) where ended_at is null;
 
+/* Days on which a user opened the app (one row per user and Vietnam day): the "visits" committees
+   count, kept without anything about what was read. */
+create table if not exists app.visits (
+  user_id uuid not null references auth.users (id) on delete cascade,
+  day date not null,
+  primary key (user_id, day)
+);
+create index if not exists visits_day_idx on app.visits (day);
+
 /* Browsers that signed in to a login before (a hashed device id + login): the owner's own
    phone is not locked out by failures an attacker causes from elsewhere. */
 create table if not exists app.trusted_devices (
@@ -111,6 +120,14 @@ alter table public.accounts enable row level security;
 alter table app.credentials enable row level security;
 alter table app.login_attempts enable row level security;
 alter table app.sessions enable row level security;
+alter table app.visits enable row level security;
+
+/* Visits are written by the session check and counted by the registration report's function only. */
+drop policy if exists "No user reads or writes visits" on app.visits;
+create policy "No user reads or writes visits" on app.visits
+  for all to authenticated
+  using (false)
+  with check (false);
 alter table app.trusted_devices enable row level security;
 
 /* Sessions and trusted devices are read and written by the sign-in path and by the security
@@ -191,6 +208,23 @@ as $$
 $$;
 revoke all on function app.session_is_live(uuid, uuid) from public;
 grant execute on function app.session_is_live(uuid, uuid) to authenticated, service_role;
+
+/* The check of every request: is the session live, and (for a page the user opens) count the day's visit. */
+create or replace function app.session_check(p_sid uuid, p_user uuid, p_visit boolean) returns boolean
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+begin
+  if not app.session_is_live(p_sid, p_user) then
+    return false;
+  end if;
+  if p_visit then
+    insert into app.visits (user_id, day) values (p_user, app.today()) on conflict do nothing;
+  end if;
+  return true;
+end
+$$;
+revoke all on function app.session_check(uuid, uuid, boolean) from public;
 
 /* The signed-in user ends his/her own session (logout). */
 create or replace function public.end_my_session() returns void

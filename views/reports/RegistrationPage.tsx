@@ -6,6 +6,7 @@ interface Counts {
   members: number
   registered: number
   active: number
+  visits: number
 }
 
 interface Row extends Counts {
@@ -34,6 +35,7 @@ function Cells(props: { r: Counts }) {
       <td class="num">{n(props.r.registered)}</td>
       <td class="num">{rate(props.r)}</td>
       <td class="num">{n(props.r.active)}</td>
+      <td class="num">{n(props.r.visits)}</td>
     </>
   )
 }
@@ -66,7 +68,8 @@ export function RegistrationPage(props: { viewer: Viewer; report: RegistrationRe
               <strong>{n(t.registered)}</strong> / {n(t.members)} đảng viên đã đăng ký — <strong>{rate(t)}</strong>
             </p>
             <p>
-              <strong>{n(t.active)}</strong> đảng viên đăng nhập trong 30 ngày qua
+              <strong>{n(t.active)}</strong> đảng viên đăng nhập trong 30 ngày qua · <strong>{n(t.visits)}</strong> lượt truy cập (số ngày mỗi người mở ứng
+              dụng, cộng lại)
             </p>
           </section>
           {r.children.length > 0 && (
@@ -86,6 +89,9 @@ export function RegistrationPage(props: { viewer: Viewer; report: RegistrationRe
                   </th>
                   <th scope="col" class="num">
                     Đăng nhập 30 ngày
+                  </th>
+                  <th scope="col" class="num">
+                    Lượt truy cập 30 ngày
                   </th>
                 </tr>
               </thead>

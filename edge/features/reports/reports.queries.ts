@@ -5,6 +5,8 @@ export interface RegistrationCounts {
   registered: number
   /** Members whose account signed in during the last 30 days (Vietnam dates, today included). */
   active: number
+  /** Days on which their accounts opened the app in those 30 days, added up (nothing of what was read is kept). */
+  visits: number
 }
 
 export interface RegistrationRow extends RegistrationCounts {
@@ -27,10 +29,10 @@ export interface RegistrationReport {
   subtotals: KindSubtotal[]
 }
 
-const ZERO: RegistrationCounts = { members: 0, registered: 0, active: 0 }
+const ZERO: RegistrationCounts = { members: 0, registered: 0, active: 0, visits: 0 }
 
 function add(a: RegistrationCounts, b: RegistrationCounts): RegistrationCounts {
-  return { members: a.members + b.members, registered: a.registered + b.registered, active: a.active + b.active }
+  return { members: a.members + b.members, registered: a.registered + b.registered, active: a.active + b.active, visits: a.visits + b.visits }
 }
 
 /** Child kinds in the order of the hierarchy, so subtotals read top-down. */
@@ -48,16 +50,18 @@ export async function registration(tx: Tx, orgId: string): Promise<RegistrationR
   )
   if (!org) return null
   // app.registration_counts checks the scope itself; see its comment for why it is not a query under the policies.
-  const counts = await tx.query<RegistrationCounts & { child: string | null }>(`select child, members, registered, active from app.registration_counts($1)`, [
-    orgId,
-  ])
+  const counts = await tx.query<RegistrationCounts & { child: string | null }>(
+    `select child, members, registered, active, visits from app.registration_counts($1)`,
+    [orgId],
+  )
   const listed = await tx.query<{ id: string; name: string; kind: string; path: string }>(
     `select id, name, kind, path::text as path from public.organizations
       where parent_id = $1 and valid_to is null order by name`,
     [orgId],
   )
   const byChild = new Map(counts.map((c) => [c.child, c]))
-  const pick = (c: RegistrationCounts | undefined): RegistrationCounts => (c ? { members: c.members, registered: c.registered, active: c.active } : { ...ZERO })
+  const pick = (c: RegistrationCounts | undefined): RegistrationCounts =>
+    c ? { members: c.members, registered: c.registered, active: c.active, visits: c.visits } : { ...ZERO }
   const children = listed.map(({ path, ...c }) => ({ ...c, ...pick(byChild.get(path)) }))
   const listedPaths = new Set(listed.map((c) => c.path))
   const direct = counts.filter((c) => c.child === null || !listedPaths.has(c.child)).reduce<RegistrationCounts>((s, c) => add(s, pick(c)), { ...ZERO })

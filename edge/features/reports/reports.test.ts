@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { LOGINS, orgIdByPath, testApp, type TestApp } from '../../../test/support.ts'
+import { DEMO_PASSWORD, LOGINS, orgIdByPath, signInMemberOf, testApp, type TestApp } from '../../../test/support.ts'
 
 let t: TestApp
 beforeAll(async () => {
@@ -45,5 +45,42 @@ describe('registration statistics', () => {
   it('an ordinary member sees an empty state', async () => {
     const member = await t.signIn(LOGINS.member)
     expect(await (await member.get('/reports/registration')).text()).toContain('Không có số liệu trong phạm vi của bạn.')
+  })
+
+  it('counts visits as days a person opened the app: pages count once a day, fragments and streams never, and nothing of what was read is kept', async () => {
+    // a member who has not opened the app today: signed in by a bare post, no page loaded yet
+    const login = (await signInMemberOf(t, 'ns.tp1.g1.c2')).login
+    await t.runtime.data.asSystem('test: no visit yet', (tx) =>
+      tx.query(`delete from app.visits where user_id = (select user_id from app.credentials where login_phone = $1)`, [login]),
+    )
+    const member = t.anonymous()
+    expect((await member.post('/login', { login, password: DEMO_PASSWORD })).status).toBe(303)
+    const visits = () =>
+      t.runtime.data.asSystem(
+        'test: visits recorded',
+        async (tx) =>
+          (
+            await tx.query<{ n: number }>(
+              `select count(*)::int as n from app.visits v join app.credentials c on c.user_id = v.user_id where c.login_phone = $1`,
+              [login],
+            )
+          )[0].n,
+      )
+    const columns = await t.runtime.data.asSystem('test: what a visit keeps', (tx) =>
+      tx.query<{ column_name: string }>(`select column_name from information_schema.columns where table_schema = 'app' and table_name = 'visits' order by 1`),
+    )
+    expect(columns.map((c) => c.column_name)).toEqual(['day', 'user_id'])
+    expect(await visits()).toBe(0)
+    await member.get('/notifications/count', { htmx: true })
+    expect(await visits()).toBe(0)
+    await member.get('/')
+    await member.get('/meetings')
+    expect(await visits()).toBe(1)
+    const ward = await t.signIn(LOGINS.grassroots)
+    const html = await (await ward.get(`/reports/registration?org=${await orgIdByPath(t, 'ns.tp1.g1')}`)).text()
+    expect(html).toContain('Lượt truy cập 30 ngày')
+    const row = /<tr data-org="[^"]+" data-kind="cell">\s*<td>\s*<a[^>]*>Chi bộ khu phố 2<\/a>\s*<\/td>(.*?)<\/tr>/s.exec(html)?.[1] ?? ''
+    const cells = [...row.matchAll(/<td class="num">([^<]*)<\/td>/g)].map((m) => m[1])
+    expect(Number(cells[4])).toBeGreaterThanOrEqual(1)
   })
 })

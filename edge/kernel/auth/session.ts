@@ -84,16 +84,19 @@ export async function endSession(c: AppContext) {
   c.set('session', null)
 }
 
-/** Whether a session is still live: not ended (logout, reset, role lost) and its account active. */
-export async function sessionIsLive(c: AppContext, claims: SessionClaims): Promise<boolean> {
+/** Whether a session is still live: not ended (logout, reset, role lost) and its account active; a page opened counts the day's visit. */
+export async function sessionIsLive(c: AppContext, claims: SessionClaims, visit = false): Promise<boolean> {
   if (typeof claims.sid !== 'string' || !/^[0-9a-f-]{36}$/i.test(claims.sid)) return false
   const [row] = await c
     .get('data')
     .asSystem('check that the session has not been ended', (tx) =>
-      tx.query<{ live: boolean }>(`select app.session_is_live($1, $2) as live`, [claims.sid, claims.sub]),
+      tx.query<{ live: boolean }>(`select app.session_check($1, $2, $3) as live`, [claims.sid, claims.sub, visit]),
     )
   return row.live
 }
+
+/** A page the user opens (not a fragment, a stream or a post): what the visits statistic counts. */
+const opensPage = (c: AppContext) => c.req.method === 'GET' && !isHtmx(c) && !c.req.path.endsWith('/stream')
 
 /** Reads and verifies the session cookie on every request; a bad or ended session is just "signed out". */
 export const readSession: MiddlewareHandler<AppEnv> = async (c, next) => {
@@ -102,7 +105,7 @@ export const readSession: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (c.req.path.startsWith('/static/')) return next()
   const token = getCookie(c, SESSION_COOKIE)
   const claims = token ? await c.get('signer').verify(token) : null
-  if (claims && (await sessionIsLive(c, claims))) {
+  if (claims && (await sessionIsLive(c, claims, opensPage(c)))) {
     c.set('session', claims)
     c.set('csrf', await c.get('signer').csrfToken(claims.sid))
     const now = Math.floor(Date.now() / 1000)
