@@ -220,11 +220,12 @@ create trigger meeting_attendance_prepare before insert or update on public.meet
 -- row-level security -----------------------------------------------------------------------
 alter table public.meeting_attendance enable row level security;
 
-/* Whoever can see the meeting sees its attendance. */
-drop policy if exists "Users can read attendance of meetings they can see" on public.meeting_attendance;
-create policy "Users can read attendance of meetings they can see" on public.meeting_attendance
-  for select to authenticated
-  using (meeting_id in (select mt.id from public.meetings mt));
+/* Whoever can see the meeting sees its attendance: the meeting's own cell, and the managers of
+   its subtree (the meetings policy, said with the meeting's key the row carries). Asking "is the
+   meeting visible?" instead built the set of every visible meeting per statement: for a province,
+   240,000 ids to count one page's attendance (170 ms). */
+select app.define_policy('public.meeting_attendance', 'Users can read attendance of meetings they can see', 'select',
+  using_sql => $p$app.in_scope(org_key) or org_key = (select app.home_path())::text$p$);
 
 /* A member checks himself/herself in, present, at a meeting of his/her own cell. */
 drop policy if exists "Members can check themselves in" on public.meeting_attendance;
