@@ -1,5 +1,6 @@
 import { Layout, type Viewer } from '../layout/Layout.tsx'
 import { CsrfField, FormErrors, SelectField } from '../components/Field.tsx'
+import { FileReportHead } from '../components/FileReport.tsx'
 
 export interface ImportReport {
   importId?: string
@@ -62,67 +63,51 @@ export function ImportPage(props: {
   )
 }
 
+/** Rows with what was found in each: errors (not imported) or notes (imported). */
+function RowTable(props: { rows: ImportReport['rowErrors']; heading: string; id?: string }) {
+  if (!props.rows.length) return null
+  return (
+    <table class="stack" id={props.id}>
+      <thead>
+        <tr>
+          <th>Dòng</th>
+          <th>Họ và tên</th>
+          <th>{props.heading}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {props.rows.slice(0, SHOWN_ERRORS).map((e) => (
+          <tr>
+            <td data-label="Dòng">{e.line}</td>
+            <td>{e.name}</td>
+            <td data-label={props.heading}>{e.errors.join(' ')}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  )
+}
+
 function Report(props: { report: ImportReport; csrf: string }) {
   const r = props.report
   return (
     <section class="card" aria-labelledby="report-h" id="import-report">
-      <h2 id="report-h">Kết quả kiểm tra: {r.fileName}</h2>
-      {r.fileErrors.length > 0 ? (
-        <div class="alert" role="alert">
-          <ul>
-            {r.fileErrors.map((e) => (
-              <li>{e}</li>
-            ))}
-          </ul>
-        </div>
-      ) : (
-        <p>
-          {r.total} dòng: <strong>{r.valid} hợp lệ</strong>, <strong>{r.total - r.valid} có lỗi</strong>.
-        </p>
-      )}
-      {r.ignoredColumns.length > 0 && <p class="muted">Các cột không dùng: {r.ignoredColumns.join(', ')}.</p>}
-      {r.rowErrors.length > 0 && (
-        <table class="stack">
-          <thead>
-            <tr>
-              <th>Dòng</th>
-              <th>Họ và tên</th>
-              <th>Lỗi</th>
-            </tr>
-          </thead>
-          <tbody>
-            {r.rowErrors.slice(0, SHOWN_ERRORS).map((e) => (
-              <tr>
-                <td data-label="Dòng">{e.line}</td>
-                <td>{e.name}</td>
-                <td data-label="Lỗi">{e.errors.join(' ')}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <FileReportHead
+        fileName={r.fileName}
+        fileErrors={r.fileErrors}
+        ignoredColumns={r.ignoredColumns}
+        summary={
+          <>
+            {r.total} dòng: <strong>{r.valid} hợp lệ</strong>, <strong>{r.total - r.valid} có lỗi</strong>.
+          </>
+        }
+      />
+      <RowTable rows={r.rowErrors} heading="Lỗi" />
       {r.rowErrors.length > SHOWN_ERRORS && <p class="muted">… và {r.rowErrors.length - SHOWN_ERRORS} dòng lỗi khác.</p>}
       {r.rowNotes && r.rowNotes.length > 0 && (
         <>
           <h3>Lưu ý (vẫn nhập)</h3>
-          <table class="stack" id="import-notes">
-            <thead>
-              <tr>
-                <th>Dòng</th>
-                <th>Họ và tên</th>
-                <th>Lưu ý</th>
-              </tr>
-            </thead>
-            <tbody>
-              {r.rowNotes.slice(0, SHOWN_ERRORS).map((e) => (
-                <tr>
-                  <td data-label="Dòng">{e.line}</td>
-                  <td>{e.name}</td>
-                  <td data-label="Lưu ý">{e.errors.join(' ')}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <RowTable rows={r.rowNotes} heading="Lưu ý" id="import-notes" />
         </>
       )}
       {r.importId && r.valid > 0 && (

@@ -1,6 +1,7 @@
 import { Layout, type Viewer } from '../layout/Layout.tsx'
 import { CsrfField, FormErrors } from '../components/Field.tsx'
 import { ORG_KIND_LABELS } from '../components/labels.ts'
+import { FileReportHead } from '../components/FileReport.tsx'
 
 export interface OrgImportReport {
   importId?: string
@@ -72,21 +73,16 @@ function Report(props: { report: OrgImportReport; csrf: string }) {
   const errors = r.total - r.create - r.update - r.same
   return (
     <section class="card" aria-labelledby="report-h" id="import-report">
-      <h2 id="report-h">Kết quả kiểm tra: {r.fileName}</h2>
-      {r.fileErrors.length > 0 ? (
-        <div class="alert" role="alert">
-          <ul>
-            {r.fileErrors.map((e) => (
-              <li>{e}</li>
-            ))}
-          </ul>
-        </div>
-      ) : (
-        <p>
-          {r.total} dòng: <strong>{r.create} tạo mới</strong>, <strong>{r.update} cập nhật</strong>, {r.same} không đổi, <strong>{errors} có lỗi</strong>.
-        </p>
-      )}
-      {r.ignoredColumns.length > 0 && <p class="muted">Các cột không dùng: {r.ignoredColumns.join(', ')}.</p>}
+      <FileReportHead
+        fileName={r.fileName}
+        fileErrors={r.fileErrors}
+        ignoredColumns={r.ignoredColumns}
+        summary={
+          <>
+            {r.total} dòng: <strong>{r.create} tạo mới</strong>, <strong>{r.update} cập nhật</strong>, {r.same} không đổi, <strong>{errors} có lỗi</strong>.
+          </>
+        }
+      />
       {r.rows.length > 0 && (
         <table class="stack org-import">
           <thead>
