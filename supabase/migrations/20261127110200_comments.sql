@@ -81,7 +81,7 @@ create policy "No user reads or writes thread places" on app.meeting_comment_pla
 
 /* Whoever sees the meeting sees its comments; hidden ones only their author and managers. */
 select app.define_policy('public.meeting_comments', 'Participants can read the comments of meetings they can see', 'select',
-  using_sql => $p$meeting_id in (select mt.id from public.meetings mt)
+  using_sql => $p$(app.in_scope(org_key) or org_key = (select app.home_path())::text)
          and (not hidden or author_id = (select app.current_member_id())
               or (app.in_scope(org_key)))$p$);
 

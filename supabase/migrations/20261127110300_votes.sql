@@ -122,16 +122,14 @@ create trigger meeting_votes_prepare before insert or update on public.meeting_v
 alter table public.meeting_ballots enable row level security;
 alter table public.meeting_votes enable row level security;
 
-/* A cell votes by show of hands: whoever sees the meeting sees the ballot and the votes. */
-drop policy if exists "Users can read the ballots of meetings they can see" on public.meeting_ballots;
-create policy "Users can read the ballots of meetings they can see" on public.meeting_ballots
-  for select to authenticated
-  using (meeting_id in (select mt.id from public.meetings mt));
+/* A cell votes by show of hands: whoever sees the meeting sees the ballot and the votes: its cell
+   and the managers of its subtree, said with the meeting's key the rows carry (asking "is the
+   meeting visible?" builds the set of every visible meeting per statement). */
+select app.define_policy('public.meeting_ballots', 'Users can read the ballots of meetings they can see', 'select',
+  using_sql => $p$app.in_scope(org_key) or org_key = (select app.home_path())::text$p$);
 
-drop policy if exists "Users can read the votes of meetings they can see" on public.meeting_votes;
-create policy "Users can read the votes of meetings they can see" on public.meeting_votes
-  for select to authenticated
-  using (meeting_id in (select mt.id from public.meetings mt));
+select app.define_policy('public.meeting_votes', 'Users can read the votes of meetings they can see', 'select',
+  using_sql => $p$app.in_scope(org_key) or org_key = (select app.home_path())::text$p$);
 
 /* Secretaries and committees above open and close the vote of meetings in their subtree. */
 select app.define_policy('public.meeting_ballots', 'Managers can open votes in their subtree', 'insert',
