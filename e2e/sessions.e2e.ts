@@ -181,7 +181,7 @@ export const scenarios: Record<string, (browser: Browser, url: string) => Promis
       const notice = await secretary.getByText(/Mật khẩu tạm: /).textContent()
       return /Mật khẩu tạm: (\S+) —/.exec(notice!)![1]
     }
-    const temporary = await issue('Cấp tài khoản')
+    const temporary = await issue('Cấp mật khẩu tạm')
     await secretary.getByText('Đã có tài khoản').waitFor()
 
     // the member signs in on his own phone with the temporary password: the password page comes first

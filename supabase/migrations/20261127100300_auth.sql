@@ -20,9 +20,21 @@ create table if not exists app.credentials (
   user_id uuid primary key references auth.users (id) on delete cascade,
   login_phone text unique check (login_phone ~ '^0[0-9]{9,10}$'),
   login_card text unique check (length(login_card) <= 20),
-  password_hash text not null,
+  -- null until the member activates the account with the code from his/her slip: no password matches
+  password_hash text,
   must_change_password boolean not null default true,
   password_changed_at timestamptz not null default now()
+);
+
+/* One-time activation codes printed on the slips a cell secretary hands out. Only a keyed hash is
+   kept (HMAC with the app's secret, so a copy of the database alone cannot test guesses); a code
+   is removed when it is used, and refused after expires_at. */
+create table if not exists app.activation_codes (
+  user_id uuid primary key references auth.users (id) on delete cascade,
+  code_hash text not null,
+  issued_at timestamptz not null default now(),
+  expires_at timestamptz not null,
+  issued_by uuid references auth.users (id) on delete set null
 );
 
 /* Failed and successful sign-ins, for throttling (5 failures per account or per IP in
@@ -69,8 +81,9 @@ create table if not exists app.trusted_devices (
 
 -- triggers -------------------------------------------------------------------------------
 
-/* Keeps members.registered_at in step with the account link, so registration statistics
-   are one scan of members under the same policy as the member list. */
+/* Keeps members.registered_at in step with the account: a member counts as registered from his/her
+   first sign-in (an activated account), not from the day a slip was printed. registered_at may
+   also come from an import ("Đã đăng ký", registered in an earlier system); it is never moved later. */
 create or replace function app.accounts_sync_registration() returns trigger
 language plpgsql security definer
 set search_path = ''
@@ -80,8 +93,9 @@ begin
      and (tg_op = 'DELETE' or old.member_id is distinct from new.member_id) then
     update public.members set registered_at = null where id = old.member_id;
   end if;
-  if tg_op in ('INSERT', 'UPDATE') and new.member_id is not null then
-    update public.members set registered_at = coalesce(registered_at, new.created_at) where id = new.member_id;
+  if tg_op in ('INSERT', 'UPDATE') and new.member_id is not null and new.last_sign_in_at is not null then
+    update public.members set registered_at = new.last_sign_in_at
+     where id = new.member_id and (registered_at is null or registered_at > new.last_sign_in_at);
   end if;
   return null;
 end
@@ -119,6 +133,14 @@ create trigger credentials_unique_login before insert or update of login_phone, 
 alter table public.accounts enable row level security;
 alter table app.credentials enable row level security;
 alter table app.login_attempts enable row level security;
+alter table app.activation_codes enable row level security;
+
+/* Codes are written by issue_activation_codes and spent by activate_account only. */
+drop policy if exists "No user reads or writes activation codes" on app.activation_codes;
+create policy "No user reads or writes activation codes" on app.activation_codes
+  for all to authenticated
+  using (false)
+  with check (false);
 alter table app.sessions enable row level security;
 alter table app.visits enable row level security;
 
@@ -307,17 +329,14 @@ create trigger members_access_lost after update of left_on, deceased_on on publi
  * not an error, so the page can explain it; 'issued' when done.
  */
 drop function if exists public.issue_member_login(uuid, text);
-create or replace function public.issue_member_login(p_member_id uuid, p_password_hash text)
-returns text
-language plpgsql volatile security definer
+
+/* Why the caller may not give this member a login, or null when he/she may (raises "not found"
+   outside the caller's scope, like a row the policies hide). */
+create or replace function app.login_refusal(m public.members) returns text
+language plpgsql stable security definer
 set search_path = ''
 as $$
-declare
-  m public.members;
-  uid uuid;
-  phone_taken boolean;
 begin
-  select * into m from public.members where id = p_member_id;
   if m.id is null or not (m.org_path operator(extensions.<@) any (app.managed_scope())) then
     raise exception 'member not found' using errcode = 'P0002';
   end if;
@@ -327,32 +346,189 @@ begin
   if m.deceased_on is not null or (m.left_on is not null and m.left_on <= app.today()) then
     return 'left';
   end if;
-  select user_id into uid from public.accounts where member_id = p_member_id;
-  -- a phone shared with another member's login (a family phone) cannot sign in twice: the card number must
-  -- phones and card numbers are one space of logins: a card number written like someone's phone must not become a second key to that login
-  phone_taken := m.phone is not null and exists (select 1 from app.credentials c where m.phone in (c.login_phone, c.login_card) and c.user_id is distinct from uid);
+  return null;
+end
+$$;
+revoke all on function app.login_refusal(public.members) from public;
+
+/* The logins a member's account gets: the phone, unless another account already signs in with it
+   (a family's shared phone: the card number is then the only login), and the card number. Phones
+   and card numbers are one space of logins, so a card number written like someone's phone is
+   refused too. outcome is 'login_taken' or 'no_contact' when there is no login to give. */
+create or replace function app.member_login_plan(m public.members, p_user uuid,
+  out outcome text, out login_phone text, out login_card text)
+language plpgsql stable security definer
+set search_path = ''
+as $$
+declare
+  phone_taken boolean := m.phone is not null
+    and exists (select 1 from app.credentials c where m.phone in (c.login_phone, c.login_card) and c.user_id is distinct from p_user);
+begin
   if m.card_number is null and (m.phone is null or phone_taken) then
-    return case when phone_taken then 'login_taken' else 'no_contact' end;
+    outcome := case when phone_taken then 'login_taken' else 'no_contact' end;
+  elsif exists (select 1 from app.credentials c where m.card_number in (c.login_phone, c.login_card) and c.user_id is distinct from p_user) then
+    outcome := 'login_taken';
+  else
+    login_phone := case when phone_taken then null else m.phone end;
+    login_card := m.card_number;
   end if;
-  if exists (select 1 from app.credentials c where m.card_number in (c.login_phone, c.login_card) and c.user_id is distinct from uid) then
-    return 'login_taken';
-  end if;
+end
+$$;
+revoke all on function app.member_login_plan(public.members, uuid) from public;
+
+/* The member's account, made on first need. */
+create or replace function app.member_account(m public.members) returns uuid
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare uid uuid;
+begin
+  select user_id into uid from public.accounts where member_id = m.id;
   if uid is null then
     insert into auth.users (phone) values (null) returning id into uid;
     insert into public.accounts (user_id, member_id, display_name) values (uid, m.id, m.full_name);
   end if;
+  return uid;
+end
+$$;
+revoke all on function app.member_account(public.members) from public;
+
+/*
+ * A secretary gives a member of his/her subtree a login (or resets a forgotten password):
+ * creates the account if needed, sets a temporary password that must be changed at the
+ * next sign-in, and ends the member's open sessions. Security definer because credentials
+ * are not writable by managers.
+ *
+ * Authority over a person's credentials only flows downwards: every role the member holds
+ * (or will hold) must sit strictly below a root of the caller's scope. A cell secretary can
+ * reset the cell's members but not the ward secretary whose home is that cell, nor a deputy
+ * of the same cell; nobody resets himself/herself here; only an administrator resets an
+ * administrator. A refusal is the answer ('not_yours', 'login_taken', 'left', 'no_contact'),
+ * not an error, so the page can explain it; 'issued' when done.
+ */
+create or replace function public.issue_member_login(p_member_id uuid, p_password_hash text)
+returns text
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  m public.members;
+  refusal text;
+  plan record;
+  uid uuid;
+begin
+  select * into m from public.members where id = p_member_id;
+  refusal := app.login_refusal(m);
+  if refusal is not null then
+    return refusal;
+  end if;
+  select user_id into uid from public.accounts where member_id = m.id;
+  plan := app.member_login_plan(m, uid);
+  if plan.outcome is not null then
+    return plan.outcome;
+  end if;
+  uid := app.member_account(m);
   insert into app.credentials (user_id, login_phone, login_card, password_hash, must_change_password)
-  values (uid, case when phone_taken then null else m.phone end, m.card_number, p_password_hash, true)
+  values (uid, plan.login_phone, plan.login_card, p_password_hash, true)
   on conflict (user_id) do update
     set login_phone = excluded.login_phone, login_card = excluded.login_card,
         password_hash = excluded.password_hash, must_change_password = true, password_changed_at = now();
+  delete from app.activation_codes where user_id = uid;
   perform app.write_audit('member.login_issued', 'member', m.id, m.org_id,
-    jsonb_build_object('login', case when phone_taken or m.phone is null then 'card' else 'phone' end));
+    jsonb_build_object('login', case when plan.login_phone is null then 'card' else 'phone' end));
   return 'issued';
 end
 $$;
 revoke all on function public.issue_member_login(uuid, text) from public, anon;
 grant execute on function public.issue_member_login(uuid, text) to authenticated;
+
+/*
+ * Bulk issuing for the activation slips: for each member (in the caller's subtree, under the same
+ * authority as issue_member_login) an account whose logins are set but whose password is not, and
+ * a one-time code (its keyed hash, made by the app) valid until p_expires_at. The member chooses
+ * his/her own password with the code (app.activate_account). p_mode says who is skipped, with the
+ * reason as outcome: 'missing' skips 'activated' (has his/her own password) and 'has_code' (a code
+ * still valid); 'reissue' replaces valid codes (the old slips stop working); 'reset' (a forgotten
+ * password, from the profile) also clears an own password and ends the sessions. The refusals of
+ * issue_member_login apply to all. One row per member given, in the order given; login is what
+ * the slip prints.
+ */
+drop function if exists public.issue_activation_codes(uuid[], text[], timestamptz, boolean);
+create or replace function public.issue_activation_codes(p_member_ids uuid[], p_code_hashes text[], p_expires_at timestamptz, p_mode text)
+returns table (member_id uuid, outcome text, login text)
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+declare
+  m public.members;
+  plan record;
+  uid uuid;
+  activated boolean;
+  has_code boolean;
+  i int;
+begin
+  if auth.uid() is null or p_expires_at <= now() or p_expires_at > now() + interval '180 days'
+     or cardinality(p_member_ids) is distinct from cardinality(p_code_hashes) or p_mode not in ('missing', 'reissue', 'reset') then
+    raise exception 'bad activation request' using errcode = '22023';
+  end if;
+  for i in 1 .. cardinality(p_member_ids) loop
+    member_id := p_member_ids[i];
+    login := null;
+    select * into m from public.members where id = member_id;
+    outcome := app.login_refusal(m);
+    if outcome is null then
+      select a.user_id, c.password_hash is not null and not c.must_change_password, ac.expires_at > now()
+        into uid, activated, has_code
+        from public.accounts a
+        left join app.credentials c on c.user_id = a.user_id
+        left join app.activation_codes ac on ac.user_id = a.user_id
+       where a.member_id = m.id;
+      plan := app.member_login_plan(m, uid);
+      outcome := case when activated and p_mode <> 'reset' then 'activated' when has_code and p_mode = 'missing' then 'has_code' else plan.outcome end;
+    end if;
+    if outcome is null then
+      uid := app.member_account(m);
+      insert into app.credentials (user_id, login_phone, login_card, password_hash, must_change_password)
+      values (uid, plan.login_phone, plan.login_card, null, false)
+      on conflict (user_id) do update
+        set login_phone = excluded.login_phone, login_card = excluded.login_card,
+            password_hash = null, must_change_password = false, password_changed_at = now();
+      insert into app.activation_codes (user_id, code_hash, expires_at, issued_by)
+      values (uid, p_code_hashes[i], p_expires_at, auth.uid())
+      on conflict (user_id) do update
+        set code_hash = excluded.code_hash, issued_at = now(), expires_at = excluded.expires_at, issued_by = excluded.issued_by;
+      perform app.write_audit('member.activation_issued', 'member', m.id, m.org_id,
+        jsonb_build_object('login', case when plan.login_phone is null then 'card' else 'phone' end, 'expires_at', p_expires_at));
+      outcome := 'issued';
+      login := coalesce(plan.login_phone, plan.login_card);
+    end if;
+    return next;
+  end loop;
+end
+$$;
+revoke all on function public.issue_activation_codes(uuid[], text[], timestamptz, text) from public, anon;
+grant execute on function public.issue_activation_codes(uuid[], text[], timestamptz, text) to authenticated;
+
+/*
+ * The member activates his/her account (no user yet: the sign-in path calls this as a system job
+ * after checking the code and the birth date). The code is removed in the same statement that
+ * checks it, so a code works once even when two devices send it at the same moment.
+ */
+create or replace function app.activate_account(p_user uuid, p_code_hash text, p_password_hash text) returns boolean
+language plpgsql volatile security definer
+set search_path = ''
+as $$
+begin
+  delete from app.activation_codes where user_id = p_user and code_hash = p_code_hash and expires_at > now();
+  if not found then
+    return false;
+  end if;
+  update app.credentials set password_hash = p_password_hash, must_change_password = false, password_changed_at = now()
+   where user_id = p_user;
+  return true;
+end
+$$;
+revoke all on function app.activate_account(uuid, text, text) from public;
 
 -- grants ---------------------------------------------------------------------------------
 grant select on public.accounts to authenticated;

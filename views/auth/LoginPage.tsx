@@ -26,6 +26,9 @@ export function LoginPage(props: { login?: string; next?: string; errors?: Recor
         <Field name="password" label="Mật khẩu" type="password" error={errors.password} required autocomplete="current-password" maxlength={200} />
         <input type="hidden" name="next" value={props.next ?? ''} />
         <button type="submit">Đăng nhập</button>
+        <p>
+          Lần đầu sử dụng, có phiếu kích hoạt? <a href="/activate">Kích hoạt tài khoản</a>
+        </p>
         <p class="muted">Quên mật khẩu? Hãy nhờ bí thư chi bộ đặt lại mật khẩu cho bạn.</p>
       </form>
       {props.demo && props.demo.length > 0 && (

@@ -56,6 +56,7 @@ const ACTION_LABELS: Record<string, string> = {
   'member.update': 'Sửa hồ sơ',
   'member.delete': 'Xóa hồ sơ',
   'member.login_issued': 'Cấp/đặt lại mật khẩu tạm',
+  'member.activation_issued': 'In phiếu kích hoạt',
 }
 
 function show(value: unknown, kind: string): string {
@@ -98,10 +99,19 @@ export function MemberProfile(props: { viewer: Viewer; member: Profile; audit: A
             Sửa hồ sơ
           </a>
           {!gone && (
+            <form method="post" action="/members/activation">
+              <CsrfField token={props.viewer.csrf} />
+              <input type="hidden" name="member_id" value={m.id} />
+              <button type="submit" class="secondary">
+                {m.has_account ? 'Quên mật khẩu: in phiếu mới' : 'In phiếu kích hoạt'}
+              </button>
+            </form>
+          )}
+          {!gone && (
             <form method="post" action={`/members/${m.id}/login`}>
               <CsrfField token={props.viewer.csrf} />
               <button type="submit" class="secondary">
-                {m.has_account ? 'Đặt lại mật khẩu' : 'Cấp tài khoản'}
+                {m.has_account ? 'Đặt lại mật khẩu tạm' : 'Cấp mật khẩu tạm'}
               </button>
             </form>
           )}

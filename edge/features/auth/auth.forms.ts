@@ -1,10 +1,17 @@
 import { z } from 'zod'
+import { isRealDate, toIsoDate } from '../../kernel/http/validation.ts'
+import { isWellFormedActivationCode, normalizeActivationCode } from '../../kernel/auth/activation.ts'
 
 /** Phone numbers are stored as 0xxxxxxxxx; card numbers uppercase. */
 export function normalizeLogin(raw: string): string {
   const compact = raw.normalize('NFC').replace(/[\s.]/g, '')
   if (/^\+?84\d{9,10}$/.test(compact)) return `0${compact.replace(/^\+?84/, '')}`
   return /^\d+$/.test(compact) ? compact : raw.normalize('NFC').trim().toUpperCase()
+}
+
+const newPassword = {
+  password: z.string({ error: 'Nhập mật khẩu mới.' }).min(8, 'Mật khẩu mới phải có ít nhất 8 ký tự.').max(200, 'Mật khẩu mới tối đa 200 ký tự.'),
+  confirm: z.string({ error: 'Nhập lại mật khẩu mới.' }).max(200),
 }
 
 export const loginForm = z.object({
@@ -22,11 +29,30 @@ export const loginForm = z.object({
 export const passwordForm = z
   .object({
     current: z.string({ error: 'Nhập mật khẩu hiện tại.' }).min(1, 'Nhập mật khẩu hiện tại.').max(200),
-    password: z.string({ error: 'Nhập mật khẩu mới.' }).min(8, 'Mật khẩu mới phải có ít nhất 8 ký tự.').max(200, 'Mật khẩu mới tối đa 200 ký tự.'),
-    confirm: z.string({ error: 'Nhập lại mật khẩu mới.' }).max(200),
+    ...newPassword,
   })
   .refine((v) => v.password === v.confirm, { path: ['confirm'], message: 'Hai lần nhập mật khẩu mới không khớp.' })
   .refine((v) => v.password !== v.current, { path: ['password'], message: 'Mật khẩu mới phải khác mật khẩu hiện tại.' })
+
+/** The slip's activation: who (login and birth date), the code, and the password the member chooses. */
+export const activationForm = z
+  .object({
+    login: loginForm.shape.login,
+    birth_date: z
+      .string({ error: 'Nhập ngày sinh.' })
+      .trim()
+      .min(1, 'Nhập ngày sinh.')
+      .refine(isRealDate, 'Ngày sinh: ghi theo dạng ngày/tháng/năm, ví dụ 05/09/1962.')
+      .transform(toIsoDate),
+    code: z
+      .string({ error: 'Nhập mã kích hoạt in trên phiếu.' })
+      .max(40, 'Mã kích hoạt có 8 ký tự.')
+      .transform(normalizeActivationCode)
+      .refine((v) => v.length > 0, 'Nhập mã kích hoạt in trên phiếu.')
+      .refine(isWellFormedActivationCode, 'Mã kích hoạt gồm 8 chữ và số như trên phiếu, ví dụ K7MP-2XQ9.'),
+    ...newPassword,
+  })
+  .refine((v) => v.password === v.confirm, { path: ['confirm'], message: 'Hai lần nhập mật khẩu mới không khớp.' })
 
 /**
  * Only our own paths: never an open redirect nor a broken header. One leading `/` (`//host` and `/\host` are other
@@ -48,5 +74,9 @@ export const messages = {
   passwordThrottled: 'Nhập sai mật khẩu hiện tại quá 5 lần trong 15 phút. Vui lòng thử lại sau 15 phút.',
   wrongCurrent: 'Mật khẩu hiện tại không đúng.',
   changed: 'Đã đổi mật khẩu.',
+  activationWrong: 'Thông tin kích hoạt không đúng. Kiểm tra lại số điện thoại (hoặc số thẻ đảng viên), ngày sinh và mã trên phiếu.',
+  activationExpired: (until: string) => `Mã kích hoạt này đã hết hạn từ ${until}. Hãy nhờ bí thư chi bộ in phiếu kích hoạt mới.`,
+  alreadyActivated: 'Tài khoản này đã được kích hoạt. Hãy đăng nhập bằng mật khẩu bạn đã đặt; nếu quên, nhờ bí thư chi bộ cấp lại.',
+  activationThrottled: 'Nhập sai quá 5 lần trong 15 phút. Vui lòng đợi 15 phút rồi thử lại, hoặc nhờ bí thư chi bộ giúp.',
   mustChange: 'Đây là lần đăng nhập đầu tiên với mật khẩu tạm. Hãy đặt mật khẩu mới của riêng bạn.',
 }

@@ -85,3 +85,43 @@ export async function setOwnPassword(tx: Tx, hash: string, expectedOldHash: stri
   )
   return rows.length === 1
 }
+
+export interface PendingActivation {
+  user_id: string
+  name: string
+  must_change_password: boolean
+  active: boolean
+  /** the member's birth date as recorded (iso), if any */
+  birth_date: string | null
+  has_password: boolean
+  code_hash: string | null
+  /** the code's last valid day, as a Vietnamese date */
+  expires_on: string | null
+  expired: boolean
+}
+
+/** The account a slip's login names, with its code (system path: there is no user yet). */
+export async function findActivation(tx: Tx, identifier: string): Promise<PendingActivation | undefined> {
+  const [row] = await tx.query<PendingActivation>(
+    `select c.user_id, coalesce(m.full_name, a.display_name, 'Người dùng') as name, c.must_change_password,
+            (a.member_id is null or (m.deceased_on is null and (m.left_on is null or m.left_on > app.today()))) as active,
+            m.birth_date::text as birth_date, c.password_hash is not null as has_password, ac.code_hash,
+            to_char(ac.expires_at at time zone 'Asia/Ho_Chi_Minh', 'DD/MM/YYYY') as expires_on,
+            coalesce(ac.expires_at <= now(), false) as expired
+       from app.credentials c
+       join public.accounts a on a.user_id = c.user_id
+       left join public.members m on m.id = a.member_id
+       left join app.activation_codes ac on ac.user_id = c.user_id
+      where c.login_phone = $1 or c.login_card = $1
+      order by c.login_phone = $1 desc
+      limit 1`,
+    [identifier],
+  )
+  return row
+}
+
+/** Spends the code and sets the chosen password in one step; false when the code was spent or expired meanwhile. */
+export async function activate(tx: Tx, userId: string, codeHash: string, passwordHash: string): Promise<boolean> {
+  const [row] = await tx.query<{ ok: boolean }>(`select app.activate_account($1, $2, $3) as ok`, [userId, codeHash, passwordHash])
+  return row.ok
+}

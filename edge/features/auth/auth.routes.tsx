@@ -10,12 +10,14 @@ import { PasswordPage } from '../../../views/auth/PasswordPage.tsx'
 import { loginForm, messages, passwordForm, safeNext } from './auth.forms.ts'
 import * as q from './auth.queries.ts'
 import { viewerOf } from '../../kernel/http/viewer.ts'
+import { activation } from './auth.activation.tsx'
 
 // A hash of a random password: verifying against it when the login is unknown costs the
 // same time as a real check, so response time does not reveal which logins exist.
 const decoyHash = hashPassword(crypto.randomUUID())
 
 export const auth = new Hono<AppEnv>()
+auth.route('/', activation)
 
 auth.get('/login', async (c) => {
   if (c.get('session')) return c.redirect('/', 302)

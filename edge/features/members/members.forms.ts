@@ -109,6 +109,23 @@ export const listQuery = z.object({
 
 export type ListQuery = z.infer<typeof listQuery>
 
+/** Printing activation slips: for an organization's subtree, or one member (from the profile). */
+export const slipRequest = z
+  .object({
+    org_id: z.preprocess((v) => (v === '' ? undefined : v), field.uuid('Tổ chức').optional()),
+    member_id: z.preprocess((v) => (v === '' ? undefined : v), field.uuid('Đảng viên').optional()),
+    days: z.coerce
+      .number({ error: 'Thời hạn của mã: chọn số ngày.' })
+      .int('Thời hạn của mã: chọn số ngày.')
+      .min(7, 'Thời hạn của mã: từ 7 đến 90 ngày.')
+      .max(90, 'Thời hạn của mã: từ 7 đến 90 ngày.')
+      .default(30),
+    reissue: field.checkbox(),
+  })
+  .refine((v) => v.org_id || v.member_id, { path: ['org_id'], message: 'Chọn tổ chức cần in phiếu.' })
+
+export type SlipRequest = z.infer<typeof slipRequest>
+
 export const messages = {
   created: 'Đã thêm đảng viên.',
   updated: 'Đã lưu thay đổi hồ sơ.',
@@ -123,5 +140,8 @@ export const messages = {
     'Số điện thoại của hồ sơ này đã là tên đăng nhập của một đảng viên khác (máy dùng chung). Hãy nhập số thẻ đảng viên cho hồ sơ để đăng nhập bằng số thẻ.',
   identifiersNotYours: 'Số điện thoại và số thẻ đảng viên của người cùng cấp hoặc cấp trên (là tên đăng nhập của họ) do cấp ủy cấp trên sửa.',
   statusNotYours: 'Bạn không thể ghi nhận ra khỏi Đảng hay từ trần cho chính mình, cho người cùng cấp hay cấp trên. Việc này do cấp ủy cấp trên thực hiện.',
+  slipsTooMany: (max: number) =>
+    `Tổ chức này có hơn ${max.toLocaleString('vi-VN')} đảng viên; mỗi lần in tối đa ${max.toLocaleString('vi-VN')} phiếu. Hãy chọn từng tổ chức cấp dưới.`,
+  slipsNone: 'Tổ chức này chưa có đảng viên nào đang sinh hoạt.',
   loginLeft: 'Đảng viên này đã chuyển ra, ra khỏi Đảng hoặc từ trần: không cấp tài khoản.',
 }

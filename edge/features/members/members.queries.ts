@@ -351,3 +351,57 @@ export async function commitImport(tx: Tx, id: string): Promise<number> {
   )
   return inserted[0].n
 }
+
+// --- activation slips ---------------------------------------------------------------------
+
+/** Organizations whose members the user may print slips for: the whole scope, as a tree. */
+export async function activationOrgs(tx: Tx): Promise<{ id: string; name: string; depth: number }[]> {
+  return tx.query(
+    `select o.id, o.name, nlevel(o.path) as depth
+       from public.organizations o
+      where o.valid_to is null and o.path <@ any ((select app.managed_scope())::ltree[])
+      order by o.path
+      limit 3000`,
+  )
+}
+
+export interface SlipCandidate {
+  id: string
+  full_name: string
+  org_name: string
+  parent_name: string | null
+}
+
+/** Current members under an organization (or one member), cell by cell, at most `limit`. */
+export async function slipCandidates(tx: Tx, target: { orgId: string } | { memberId: string }, limit: number): Promise<SlipCandidate[]> {
+  const where = 'orgId' in target ? `m.org_path <@ (select path from public.organizations where id = $1 and valid_to is null)` : `m.id = $1`
+  return tx.query(
+    `select m.id, m.full_name, o.name as org_name, p.name as parent_name
+       from public.members m
+       join public.organizations o on o.id = m.org_id
+       left join public.organizations p on p.id = o.parent_id
+      where ${where} and m.org_path <@ any ((select app.managed_scope())::ltree[])
+        and m.deceased_on is null and (m.left_on is null or m.left_on > app.today())
+      order by m.org_path, m.full_name, m.id
+      limit $2`,
+    ['orgId' in target ? target.orgId : target.memberId, limit],
+  )
+}
+
+export type SlipOutcome = 'issued' | 'activated' | 'has_code' | 'not_yours' | 'login_taken' | 'left' | 'no_contact'
+
+/** Issues the codes (their keyed hashes); the database decides who gets one (see issue_activation_codes). */
+export async function issueActivationCodes(
+  tx: Tx,
+  memberIds: string[],
+  codeHashes: string[],
+  expiresAt: Date,
+  mode: 'missing' | 'reissue' | 'reset',
+): Promise<{ member_id: string; outcome: SlipOutcome; login: string | null }[]> {
+  return tx.query(`select member_id, outcome, login from public.issue_activation_codes($1::uuid[], $2::text[], $3, $4)`, [
+    memberIds,
+    codeHashes,
+    expiresAt.toISOString(),
+    mode,
+  ])
+}
