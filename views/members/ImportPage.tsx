@@ -53,7 +53,7 @@ export function ImportPage(props: {
           {props.errors?.file && <p class="error">{props.errors.file}</p>}
           <small>
             Dòng đầu là tiêu đề: Họ và tên, Ngày sinh (bắt buộc); Giới tính, Số thẻ đảng viên, Số CCCD, Điện thoại, Ngày vào Đảng, Ngày chính thức, Dân tộc, Tôn
-            giáo, Quê quán, Mã tổ chức… Ngày ghi dạng dd/mm/yyyy.
+            giáo, Quê quán, Tổ chức đảng (tên, mã, hoặc “cấp trên › tên”), Đã đăng ký (x hoặc ngày, khi chuyển từ hệ thống cũ)… Ngày ghi dạng dd/mm/yyyy.
           </small>
         </div>
         <button type="submit">Kiểm tra tệp (chưa lưu)</button>

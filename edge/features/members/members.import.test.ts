@@ -125,6 +125,32 @@ describe('CSV import', () => {
     expect(notes).not.toContain('Lưu Văn Chồng')
   })
 
+  it('"Đã đăng ký" brings registration over from an earlier system: x from the import, a date from that date, blank not registered', async () => {
+    const csv = [
+      'Họ và tên,Ngày sinh,Số thẻ đảng viên,Đã đăng ký',
+      'Mạc Văn Cũ,01/02/1960,77100001,x',
+      'Mạc Thị Ngày,01/02/1961,77100002,15/03/2024',
+      'Mạc Văn Chưa,01/02/1962,77100003,',
+      'Mạc Văn Sai,01/02/1963,77100004,có lẽ',
+      'Mạc Văn Sau,01/02/1964,77100005,01/01/2999',
+    ].join('\n')
+    const html = await (await upload(csv, 'he-thong-cu.csv')).text()
+    expect(html).toContain('5 dòng: <strong>3 hợp lệ</strong>')
+    expect(html.match(/Đã đăng ký: ghi “x”/g)).toHaveLength(2)
+    await secretary.post(/action="(\/members\/import\/[0-9a-f-]+\/commit)"/.exec(html)![1], {})
+    const rows = await t.runtime.data.asSystem('test: registration of imported rows', (tx) =>
+      tx.query<{ full_name: string; day: string | null }>(
+        `select full_name, to_char(registered_at at time zone 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD') as day from public.members where card_number like '771000%' order by full_name`,
+      ),
+    )
+    const today = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10)
+    expect(rows).toEqual([
+      { full_name: 'Mạc Thị Ngày', day: '2024-03-15' },
+      { full_name: 'Mạc Văn Chưa', day: null },
+      { full_name: 'Mạc Văn Cũ', day: today },
+    ])
+  })
+
   it('flags rows that duplicate a stored record by card number, citizen id, or name and birth date', async () => {
     const csv = 'Họ và tên;Ngày sinh;Số thẻ\nBùi Văn Nhập;12/05/1975;\nKhác Tên;01/01/1970;77000001\n'
     const html = await (await upload(csv, 'trung.csv')).text()

@@ -331,7 +331,8 @@ export async function stagedImport(tx: Tx, id: string): Promise<StagedImport | u
   return row
 }
 
-const IMPORT_COLUMNS = PROFILE_COLUMNS.join(', ')
+// registered_at: "Đã đăng ký" of a committee migrating from an earlier system (members.sheet)
+const IMPORT_COLUMNS = [...PROFILE_COLUMNS, 'registered_at'].join(', ')
 
 /** All staged rows in one statement, under the uploader's RLS (each row must land in scope). */
 export async function commitImport(tx: Tx, id: string): Promise<number> {

@@ -1,5 +1,5 @@
 import { foldAccents } from '../../kernel/http/text.ts'
-import { parseForm } from '../../kernel/http/validation.ts'
+import { isRealDate, parseForm, toIsoDate, today } from '../../kernel/http/validation.ts'
 import { excelSerialToIso } from '../../kernel/files/xlsx.ts'
 import { memberFields } from './members.forms.ts'
 
@@ -47,9 +47,30 @@ const HEADERS: Record<string, string> = {
   'ten to chuc': 'org_name',
   'chi bo': 'org_name',
   'ten chi bo': 'org_name',
+  // registered in the system a committee used before: counted as registered from that date (or the import)
+  'da dang ky': 'registered',
+  'dang ky': 'registered',
+  'da dang ky tai khoan': 'registered',
 }
 
-const DATE_FIELDS = new Set(['birth_date', 'admitted_on', 'official_on'])
+const DATE_FIELDS = new Set(['birth_date', 'admitted_on', 'official_on', 'registered'])
+const YES = new Set(['x', 'co', 'roi', 'da dang ky', 'yes', 'true', '1'])
+const NO = new Set(['', 'khong', 'chua', 'no', 'false', '0'])
+
+/**
+ * "Đã đăng ký" of a migrated row: yes (x, có, rồi…) counts from the import, a date counts from that date,
+ * blank or "chưa" is not registered. The instant is stored, so the report's counts need no file.
+ */
+function registeredAt(value: string, importedAt: string): { at?: string } | { error: string } {
+  const word = headerKey(value)
+  if (NO.has(word)) return {}
+  if (YES.has(word)) return { at: importedAt }
+  if (isRealDate(value)) {
+    const iso = toIsoDate(value)
+    if (iso >= '2000-01-01' && iso <= today()) return { at: `${iso}T00:00:00+07:00` }
+  }
+  return { error: 'Đã đăng ký: ghi “x” (hoặc ngày đăng ký, dạng dd/mm/yyyy) nếu đã đăng ký ở hệ thống cũ; để trống nếu chưa.' }
+}
 export const MAX_ROWS = 20_000
 
 export interface SheetRow {
@@ -87,7 +108,7 @@ export function sharedPhoneNote(withWhom: string): string {
 }
 
 /** Maps headers, validates each row with the same rules as the form, and marks duplicates inside the file. */
-export function checkSheet(table: string[][], fromExcel: boolean): SheetCheck {
+export function checkSheet(table: string[][], fromExcel: boolean, importedAt = new Date().toISOString()): SheetCheck {
   const [header = [], ...body] = table
   const columns = header.map((h) => HEADERS[headerKey(h)])
   const ignoredColumns = header.filter((h, i) => h.trim() && !columns[i])
@@ -115,7 +136,16 @@ export function checkSheet(table: string[][], fromExcel: boolean): SheetCheck {
     if (cells.length > header.length && cells.slice(header.length).some((c) => c.trim())) errors.push('Dòng có nhiều ô hơn dòng tiêu đề.')
     const parsed = parseForm(memberFields, { ...raw, gender: gender === 'invalid' ? undefined : gender })
     if (!parsed.ok) errors.push(...Object.values(parsed.errors))
-    const values: Record<string, unknown> = parsed.ok ? { ...parsed.value, org_path: raw.org_path || undefined, org_name: raw.org_name || undefined } : raw
+    const registered = registeredAt(raw.registered ?? '', importedAt)
+    if ('error' in registered) errors.push(registered.error)
+    const values: Record<string, unknown> = parsed.ok
+      ? {
+          ...parsed.value,
+          org_path: raw.org_path || undefined,
+          org_name: raw.org_name || undefined,
+          registered_at: 'at' in registered ? registered.at : undefined,
+        }
+      : raw
     for (const key of duplicateKeys(values)) {
       const first = seen.get(key)
       if (first) errors.push(`Trùng với dòng ${first} trong tệp (${describeKey(key)}).`)
