@@ -19,6 +19,10 @@ export const BUDGET = {
   pushPerSecond: 500,
   /** importing a 10,000-member spreadsheet, with its per-row report */
   import10kSeconds: 10,
+  /** a city's organization list (70) and member list (10,000 rows naming organizations), through the routes */
+  rolloutImportSeconds: 20,
+  /** activation codes and slips for 10,000 members in one printing */
+  bulkIssueSeconds: 60,
   /** a hostile spreadsheet or document refused */
   hostileFileMs: 1000,
   /** another user's page delayed by a 9 MB upload on the embedded engine */

@@ -6,7 +6,7 @@ import { readFile, rm } from 'node:fs/promises'
  * server-time needs the Postgres server (BENCH_DATABASE_URL, default 127.0.0.1:5432/sotay_bench);
  * it seeds 100,000 members there on first use.
  */
-const ALL = ['page-weight', 'import', 'fanout', 'reminders', 'server-time', 'hostile-files', 'upload-stall', 'lighthouse']
+const ALL = ['page-weight', 'import', 'rollout', 'fanout', 'reminders', 'server-time', 'hostile-files', 'upload-stall', 'lighthouse']
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'))
 const chosen = wanted.length ? ALL.filter((n) => wanted.includes(n)) : ALL
 if (!chosen.length) {

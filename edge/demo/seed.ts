@@ -165,6 +165,12 @@ export async function seedDemo(data: DataAccess, options: { members?: number; pa
         password_changed_at: now,
       })),
     ])
+    // triggers are off: the space of logins (app.logins) is written here
+    await tx.query(
+      `insert into app.logins (login, user_id)
+       select x.login, c.user_id from app.credentials c cross join lateral unnest(array[c.login_phone, c.login_card]) x(login)
+        where x.login is not null`,
+    )
     await seedMeetings(tx, { cell: demoCell, people: members.filter((m) => m.org_id === demoCell.id), secretary: demo[2], member: demo[3] })
 
     const logins: DemoLogin[] = [{ login: ADMIN_PHONE, role: 'Quản trị hệ thống' }, ...DEMO_PEOPLE.map((p) => ({ login: p.phone, role: p.role }))].map((l) =>

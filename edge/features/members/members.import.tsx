@@ -6,7 +6,7 @@ import { CsvError, parseCsv } from '../../kernel/files/csv.ts'
 import { XlsxError, readXlsx } from '../../kernel/files/xlsx.ts'
 import type { Tx } from '../../kernel/db/types.ts'
 import { ImportPage, type ImportReport } from '../../../views/members/ImportPage.tsx'
-import { checkSheet, describeKey, duplicateKeys, placeByName, sharedPhoneNote, type PlaceableOrg, type SheetRow } from './members.sheet.ts'
+import { checkSheet, describeKey, duplicateKeys, organizationFinder, sharedPhoneNote, type PlaceableOrg, type SheetRow } from './members.sheet.ts'
 import * as q from './members.queries.ts'
 import { viewerOf } from '../../kernel/http/viewer.ts'
 
@@ -43,6 +43,7 @@ async function checkAgainstDatabase(tx: Tx, rows: SheetRow[], orgs: (PlaceableOr
     ),
   )
   const byPath = new Map(orgs.map((o) => [o.path, o.id]))
+  const placeByName = organizationFinder(orgs)
   const sharedPhones = await q.phonesInScope(tx, valid.map((r) => r.values.phone).filter(Boolean) as string[])
   for (const row of valid) {
     const phone = row.values.phone as string | undefined
@@ -50,7 +51,7 @@ async function checkAgainstDatabase(tx: Tx, rows: SheetRow[], orgs: (PlaceableOr
     for (const key of duplicateKeys(row.values)) if (existing.has(key)) row.errors.push(`Đã có trong hệ thống (${describeKey(key)}).`)
     const path = row.values.org_path as string | undefined
     const named = row.values.org_name as string | undefined
-    const byName = named ? placeByName(named, orgs) : undefined
+    const byName = named ? placeByName(named) : undefined
     const orgId = path ? byPath.get(path) : byName && 'id' in byName ? byName.id : named ? undefined : defaultOrg
     if (byName && 'error' in byName) row.errors.push(byName.error)
     else if (!orgId) row.errors.push(path ? `Mã tổ chức "${path}" không có hoặc ngoài phạm vi bạn quản lý.` : 'Chưa chọn chi bộ nhận.')

@@ -192,21 +192,29 @@ export interface PlaceableOrg {
 const fold = (text: string) => text.normalize('NFC').replace(/\s+/g, ' ').trim().toLocaleLowerCase('vi')
 
 /**
- * The organization a row names: its code, "Chi bộ khu phố 1", or "Đảng bộ phường Minh Khai › Chi bộ khu phố 1" (› or >) when the
- * name alone is used in several places. Only organizations the importer may fill are looked at.
+ * Finds the organization a row names: its code, "Chi bộ khu phố 1", or "Đảng bộ phường Minh Khai › Chi bộ khu phố 1" (› or >) when the
+ * name alone is used in several places. Only organizations the importer may fill are looked at. Indexed once per file: a city's
+ * 10,000 rows against its 700 organizations are 10,000 lookups, not 7 million comparisons.
  */
-export function placeByName(named: string, orgs: PlaceableOrg[]): { id: string } | { error: string } {
-  const byCode = orgs.find((o) => o.short_code && fold(o.short_code) === fold(named))
-  if (byCode) return { id: byCode.id }
-  const parts = named.split(/\s*[›>]\s*/).filter(Boolean)
-  const child = fold(parts.at(-1) ?? '')
-  const parent = parts.length > 1 ? fold(parts.at(-2)!) : undefined
-  const found = orgs.filter((o) => fold(o.name) === child && (!parent || fold(o.parent_name ?? '') === parent))
-  if (found.length === 1) return { id: found[0].id }
-  if (!found.length) return { error: `Không tìm thấy tổ chức "${named}" trong phạm vi bạn quản lý.` }
-  const where = found
-    .slice(0, 5)
-    .map((o) => `${o.parent_name ?? ''} › ${o.name}`)
-    .join('; ')
-  return { error: `Tên "${named}" có ở nhiều nơi (${where}): ghi "cấp trên › tên" để chọn đúng.` }
+export function organizationFinder(orgs: PlaceableOrg[]): (named: string) => { id: string } | { error: string } {
+  const byCode = new Map<string, PlaceableOrg>()
+  const byName = new Map<string, PlaceableOrg[]>()
+  for (const o of orgs) {
+    if (o.short_code) byCode.set(fold(o.short_code), o)
+    byName.set(fold(o.name), [...(byName.get(fold(o.name)) ?? []), o])
+  }
+  return (named) => {
+    const coded = byCode.get(fold(named))
+    if (coded) return { id: coded.id }
+    const parts = named.split(/\s*[›>]\s*/).filter(Boolean)
+    const parent = parts.length > 1 ? fold(parts.at(-2)!) : undefined
+    const found = (byName.get(fold(parts.at(-1) ?? '')) ?? []).filter((o) => !parent || fold(o.parent_name ?? '') === parent)
+    if (found.length === 1) return { id: found[0].id }
+    if (!found.length) return { error: `Không tìm thấy tổ chức "${named}" trong phạm vi bạn quản lý.` }
+    const where = found
+      .slice(0, 5)
+      .map((o) => `${o.parent_name ?? ''} › ${o.name}`)
+      .join('; ')
+    return { error: `Tên "${named}" có ở nhiều nơi (${where}): ghi "cấp trên › tên" để chọn đúng.` }
+  }
 }
