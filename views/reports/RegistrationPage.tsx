@@ -1,6 +1,7 @@
 import { Layout, type Viewer } from '../layout/Layout.tsx'
 import { EmptyState } from '../components/Field.tsx'
 import { ORG_KIND_LABELS } from '../components/labels.ts'
+import { ASSET_VERSION } from '../layout/assets.ts'
 
 interface Counts {
   members: number
@@ -44,7 +45,12 @@ export function RegistrationPage(props: { viewer: Viewer; report: RegistrationRe
   const r = props.report
   const t = r?.total
   return (
-    <Layout title="Thống kê đăng ký tài khoản" viewer={props.viewer} current="/reports/registration">
+    <Layout
+      title="Thống kê đăng ký tài khoản"
+      viewer={props.viewer}
+      current="/reports/registration"
+      head={<script src={`/static/js/print.js?v=${ASSET_VERSION}`} defer></script>}
+    >
       <h1>Tỷ lệ đảng viên đăng ký tài khoản</h1>
       {props.tops.length > 1 && (
         <p class="no-print">
@@ -70,6 +76,17 @@ export function RegistrationPage(props: { viewer: Viewer; report: RegistrationRe
             <p>
               <strong>{n(t.active)}</strong> đảng viên đăng nhập trong 30 ngày qua · <strong>{n(t.visits)}</strong> lượt truy cập (số ngày mỗi người mở ứng
               dụng, cộng lại)
+            </p>
+            <p class="actions no-print">
+              <a class="button secondary" href={`/reports/registration.xlsx?org=${t.id}`} download>
+                Tải Excel
+              </a>
+              <a class="button secondary" href={`/reports/registration.csv?org=${t.id}`} download>
+                Tải CSV
+              </a>
+              <button type="button" class="secondary" data-print>
+                In (A4)
+              </button>
             </p>
           </section>
           {r.children.length > 0 && (

@@ -1,6 +1,10 @@
 import { Hono } from 'hono'
 import { requireUser } from '../../kernel/auth/session.ts'
-import { sessionOf, type AppEnv } from '../../kernel/http/context.ts'
+import { sessionOf, type AppContext, type AppEnv } from '../../kernel/http/context.ts'
+import { toCsv } from '../../kernel/files/csv.ts'
+import { writeXlsx } from '../../kernel/files/xlsx.ts'
+import { today } from '../../kernel/http/validation.ts'
+import { registrationTable } from './reports.table.ts'
 import { notFound } from '../../kernel/http/errors.tsx'
 import { isUuid } from '../../kernel/http/validation.ts'
 import { RegistrationPage } from '../../../views/reports/RegistrationPage.tsx'
@@ -10,16 +14,37 @@ import { viewerOf } from '../../kernel/http/viewer.ts'
 export const reports = new Hono<AppEnv>()
 reports.use(requireUser)
 
-reports.get('/registration', async (c) => {
+/** The report of ?org= (or of the top of the user's scope), under the user's RLS; null when that organization is not the user's. */
+function loadReport(c: AppContext) {
   const requested = c.req.query('org')
   if (requested !== undefined && !isUuid(requested)) notFound()
-  const result = await c.get('data').withUser(sessionOf(c), async (tx) => {
+  return c.get('data').withUser(sessionOf(c), async (tx) => {
     const tops = await q.topOrgs(tx)
     const orgId = requested ?? tops[0]?.id
     if (!orgId) return { tops, report: null }
     if (requested && !(await q.canSee(tx, requested))) return null
     return { tops, report: await q.registration(tx, orgId) }
   })
+}
+
+reports.get('/registration', async (c) => {
+  const result = await loadReport(c)
   if (!result) notFound()
   return c.html(<RegistrationPage viewer={viewerOf(c)} tops={result.tops} report={result.report} />)
+})
+
+/** The same table as a spreadsheet: every row, subtotal and total, with the rate as a number. */
+reports.get('/:file{registration\\.(csv|xlsx)}', async (c) => {
+  const format = c.req.param('file').endsWith('.csv') ? 'csv' : 'xlsx'
+  const result = await loadReport(c)
+  if (!result?.report) notFound()
+  const { header, rows } = registrationTable(result.report)
+  c.header('Content-Disposition', `attachment; filename="dang-ky-tai-khoan-${today()}.${format}"`)
+  c.header('Cache-Control', 'no-store')
+  if (format === 'csv') {
+    c.header('Content-Type', 'text/csv; charset=utf-8')
+    return c.body(toCsv(header, rows))
+  }
+  c.header('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+  return c.body(writeXlsx('Đăng ký tài khoản', header, rows) as unknown as ArrayBuffer)
 })
