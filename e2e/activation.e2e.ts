@@ -1,59 +1,24 @@
 import assert from 'node:assert/strict'
 import { writeFile } from 'node:fs/promises'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { DEMO_PASSWORD } from './server.ts'
 import { LOGINS } from './members.e2e.ts'
+import { type Errors, errorWatch, newContext, submitLogin, VIEWPORT } from './watch.ts'
 
-const VIEWPORT = { width: 360, height: 740 }
 /** 200% zoom on a 360 px phone: 180 CSS px wide (as e2e/sessions-screens.ts) */
 const ZOOM_200 = { width: 180, height: 370 }
 const CODE = /^[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}$/
 const SLIPS_PER_PAGE = 8
 const DEMO_CELL = 'ns.tp1.g1.c1'
 
-/** Console errors and page errors of every context of a scenario (as in e2e/sessions.e2e.ts). */
-function errorWatch() {
-  const seen: string[] = []
-  const allowed: RegExp[] = []
-  return {
-    /** An error the scenario causes on purpose (Chrome logs every 4xx page as a console error). */
-    allow(pattern: RegExp) {
-      allowed.push(pattern)
-    },
-    watch(context: BrowserContext, who: string) {
-      context.on('console', (message) => {
-        if (message.type() === 'error') seen.push(`${who}: console: ${message.text()} (${message.page()?.url() ?? ''})`)
-      })
-      context.on('weberror', (error) => seen.push(`${who}: page error: ${error.error().message}`))
-      return context
-    },
-    assertNone() {
-      assert.deepEqual(
-        seen.filter((e) => !allowed.some((p) => p.test(e))),
-        [],
-        'no console errors and no page errors',
-      )
-    },
-  }
-}
-
-type Errors = ReturnType<typeof errorWatch>
-
 async function newPage(browser: Browser, errors: Errors, who: string) {
-  const context = errors.watch(await browser.newContext({ viewport: VIEWPORT, locale: 'vi-VN' }), who)
-  return context.newPage()
-}
-
-async function submitLogin(page: Page, login: string, password: string) {
-  await page.getByLabel('Số điện thoại hoặc số thẻ đảng viên').fill(login)
-  await page.locator('#f-password').fill(password)
-  await page.getByRole('button', { name: 'Đăng nhập' }).click()
+  return (await newContext(browser, errors, who)).newPage()
 }
 
 async function signInSecretary(browser: Browser, errors: Errors, url: string) {
   const page = await newPage(browser, errors, 'secretary')
   await page.goto(`${url}/login`)
-  await submitLogin(page, LOGINS.cellSecretary, DEMO_PASSWORD)
+  await submitLogin(page, url, LOGINS.cellSecretary, DEMO_PASSWORD)
   await page.waitForURL(`${url}/`)
   return page
 }
@@ -268,7 +233,7 @@ export const scenarios: Record<string, (browser: Browser, url: string) => Promis
     // signed out, the chosen password signs in, with no forced password change
     await page.getByRole('button', { name: 'Đăng xuất' }).click()
     await page.waitForURL(/\/login$/)
-    await submitLogin(page, slip.login, 'mat-khau-cua-toi-58')
+    await submitLogin(page, url, slip.login, 'mat-khau-cua-toi-58')
     await page.waitForURL(`${url}/`)
     await page.goto(`${url}/meetings`)
     assert.equal(new URL(page.url()).pathname, '/meetings', 'no detour to the password page')
@@ -281,12 +246,12 @@ export const scenarios: Record<string, (browser: Browser, url: string) => Promis
     await page.getByText('Tài khoản này đã được kích hoạt.').waitFor()
     // and the password chosen first still holds
     await page.goto(`${url}/login`)
-    await submitLogin(page, slip.login, 'mat-khau-cua-toi-58')
+    await submitLogin(page, url, slip.login, 'mat-khau-cua-toi-58')
     await page.waitForURL(`${url}/`)
 
     // the secretary sees the account now
     await secretary.goto(member.profileUrl)
-    await secretary.getByText('Đã có tài khoản').waitFor()
+    await secretary.getByText('Đã có tài khoản, đã đăng nhập').waitFor()
     for (const p of [page, secretary]) await p.context().close()
     errors.assertNone()
   },

@@ -1,61 +1,9 @@
 import assert from 'node:assert/strict'
-import type { Browser, BrowserContext, Page, Request } from 'playwright-core'
-import { DEMO_PASSWORD } from './server.ts'
+import type { Browser, Page, Request } from 'playwright-core'
 import { LOGINS } from './members.e2e.ts'
+import { errorWatch, newContext, signInAs, submitLogin } from './watch.ts'
 
 const WARD_SECRETARY = '0901000002'
-const VIEWPORT = { width: 360, height: 740 }
-
-/**
- * Every browser context of a scenario reports its console errors and page errors here; the
- * scenario fails on any of them at the end (`errors.assertNone()`).
- */
-function errorWatch() {
-  const seen: string[] = []
-  const allowed: RegExp[] = []
-  return {
-    /** An error the scenario causes on purpose (Chrome logs every 4xx page as a console error). */
-    allow(pattern: RegExp) {
-      allowed.push(pattern)
-    },
-    watch(context: BrowserContext, who: string) {
-      context.on('console', (message) => {
-        if (message.type() === 'error') seen.push(`${who}: console: ${message.text()} (${message.page()?.url() ?? ''})`)
-      })
-      context.on('weberror', (error) => seen.push(`${who}: page error: ${error.error().message}`))
-      return context
-    },
-    assertNone() {
-      assert.deepEqual(
-        seen.filter((e) => !allowed.some((p) => p.test(e))),
-        [],
-        'no console errors and no page errors',
-      )
-    },
-  }
-}
-
-type Errors = ReturnType<typeof errorWatch>
-
-async function newContext(browser: Browser, errors: Errors, who: string) {
-  return errors.watch(await browser.newContext({ viewport: VIEWPORT, locale: 'vi-VN' }), who)
-}
-
-/** Fills the login form and submits it; does not wait for where it leads. */
-async function submitLogin(page: Page, url: string, login: string, password: string) {
-  if (!page.url().includes('/login')) await page.goto(`${url}/login`)
-  await page.getByLabel('Số điện thoại hoặc số thẻ đảng viên').fill(login)
-  await page.locator('#f-password').fill(password)
-  await page.getByRole('button', { name: 'Đăng nhập' }).click()
-}
-
-async function signInAs(browser: Browser, errors: Errors, url: string, login: string, who = login) {
-  const context = await newContext(browser, errors, who)
-  const page = await context.newPage()
-  await submitLogin(page, url, login, DEMO_PASSWORD)
-  await page.waitForURL(`${url}/`)
-  return page
-}
 
 /** The secretary schedules a meeting of his cell and returns its URL. */
 async function scheduleMeeting(secretary: Page, url: string, title: string) {
@@ -182,7 +130,7 @@ export const scenarios: Record<string, (browser: Browser, url: string) => Promis
       return /Mật khẩu tạm: (\S+) —/.exec(notice!)![1]
     }
     const temporary = await issue('Cấp mật khẩu tạm')
-    await secretary.getByText('Đã có tài khoản').waitFor()
+    await secretary.getByText('Đã có tài khoản, chưa đăng nhập').waitFor()
 
     // the member signs in on his own phone with the temporary password: the password page comes first
     const member = await (await newContext(browser, errors, 'new member')).newPage()

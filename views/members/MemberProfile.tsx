@@ -11,6 +11,7 @@ type Profile = Record<string, unknown> & {
   exempt: boolean
   can_manage: boolean
   has_account: boolean
+  registered: boolean
 }
 
 const ROWS: [string, string, 'date' | 'text' | 'gender'][] = [
@@ -73,6 +74,13 @@ export interface AuditView {
   actor_name: string | null
 }
 
+function accountState(m: { has_account: boolean; registered: boolean }, gone: boolean): string {
+  if (gone && m.has_account) return 'Tài khoản đã ngừng'
+  if (m.has_account && m.registered) return 'Đã có tài khoản, đã đăng nhập'
+  if (m.has_account) return 'Đã có tài khoản, chưa đăng nhập'
+  return m.registered ? 'Đã đăng ký ở hệ thống cũ, chưa có tài khoản' : 'Chưa có tài khoản'
+}
+
 export function MemberProfile(props: { viewer: Viewer; member: Profile; audit: AuditView[]; notice?: string; errors?: Record<string, string> }) {
   const m = props.member
   // a member who left or died holds no account and no standing to change: the record is kept, read-only but for corrections
@@ -88,7 +96,7 @@ export function MemberProfile(props: { viewer: Viewer; member: Profile; audit: A
       <p>
         <span class="badge">{STATUS_LABELS[m.status] ?? m.status}</span>{' '}
         {gone ? <span class="badge">{m.deceased_on ? 'Đã từ trần' : 'Đã ra khỏi Đảng'}</span> : m.exempt && <span class="badge">Miễn sinh hoạt</span>}{' '}
-        <span class="badge">{m.has_account ? (gone ? 'Tài khoản đã ngừng' : 'Đã có tài khoản') : 'Chưa có tài khoản'}</span>
+        <span class="badge">{accountState(m, gone)}</span>
       </p>
       <p class="muted">
         {m.org_name} <small>({m.org_path})</small>

@@ -8,20 +8,23 @@ export interface Credential {
   active: boolean
 }
 
+/** The account a login names (its phone or card number; a phone first), with its member's record and what else is joined. */
+const byLogin = (join = '') => `
+   from app.credentials c
+   join public.accounts a on a.user_id = c.user_id
+   left join public.members m on m.id = a.member_id
+   ${join}
+  where c.login_phone = $1 or c.login_card = $1
+  order by c.login_phone = $1 desc
+  limit 1`
+
+/** The name to greet, and whether the account may still sign in (not of a member who left or died). */
+const WHO = `coalesce(m.full_name, a.display_name, 'Người dùng') as name,
+  (a.member_id is null or (m.deceased_on is null and (m.left_on is null or m.left_on > app.today()))) as active`
+
 /** Sign-in runs before there is a user: these run on the system path (see auth.routes). */
 export async function findCredential(tx: Tx, identifier: string): Promise<Credential | undefined> {
-  const [row] = await tx.query<Credential>(
-    `select c.user_id, c.password_hash, c.must_change_password,
-            coalesce(m.full_name, a.display_name, 'Người dùng') as name,
-            (a.member_id is null or (m.deceased_on is null and (m.left_on is null or m.left_on > app.today()))) as active
-       from app.credentials c
-       join public.accounts a on a.user_id = c.user_id
-       left join public.members m on m.id = a.member_id
-      where c.login_phone = $1 or c.login_card = $1
-      order by c.login_phone = $1 desc
-      limit 1`,
-    [identifier],
-  )
+  const [row] = await tx.query<Credential>(`select c.user_id, c.password_hash, c.must_change_password, ${WHO} ${byLogin()}`, [identifier])
   return row
 }
 
@@ -103,18 +106,11 @@ export interface PendingActivation {
 /** The account a slip's login names, with its code (system path: there is no user yet). */
 export async function findActivation(tx: Tx, identifier: string): Promise<PendingActivation | undefined> {
   const [row] = await tx.query<PendingActivation>(
-    `select c.user_id, coalesce(m.full_name, a.display_name, 'Người dùng') as name, c.must_change_password,
-            (a.member_id is null or (m.deceased_on is null and (m.left_on is null or m.left_on > app.today()))) as active,
+    `select c.user_id, c.must_change_password, ${WHO},
             m.birth_date::text as birth_date, c.password_hash is not null as has_password, ac.code_hash,
             to_char(ac.expires_at at time zone 'Asia/Ho_Chi_Minh', 'DD/MM/YYYY') as expires_on,
             coalesce(ac.expires_at <= now(), false) as expired
-       from app.credentials c
-       join public.accounts a on a.user_id = c.user_id
-       left join public.members m on m.id = a.member_id
-       left join app.activation_codes ac on ac.user_id = c.user_id
-      where c.login_phone = $1 or c.login_card = $1
-      order by c.login_phone = $1 desc
-      limit 1`,
+       ${byLogin('left join app.activation_codes ac on ac.user_id = c.user_id')}`,
     [identifier],
   )
   return row

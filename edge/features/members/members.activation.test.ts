@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { LOGINS, orgIdByPath, testApp, type Agent, type TestApp } from '../../../test/support.ts'
+import { claimsOf, LOGINS, orgIdByPath, testApp, type Agent, type TestApp } from '../../../test/support.ts'
 
 let t: TestApp
 let secretary: Agent
@@ -216,5 +216,21 @@ describe('who may print slips', () => {
     const html = await res.text()
     expect(slipsOf(html)).toEqual([])
     expect((await t.anonymous().post('/login', { login: LOGINS.grassroots, password: 'demo-pass-2026' })).status).toBe(303)
+  })
+})
+
+describe('codes and logins at the database', () => {
+  it('no user reads or writes activation codes or the space of logins, not even an administrator', async () => {
+    for (const login of [LOGINS.admin, LOGINS.staff, LOGINS.cellSecretary]) {
+      const claims = await claimsOf(t, login)
+      for (const table of ['app.activation_codes', 'app.logins']) {
+        const read = await t.runtime.data.withUser(claims, (tx) => tx.query(`select * from ${table}`)).catch((e: { code?: string }) => e.code)
+        expect(read === '42501' || (Array.isArray(read) && read.length === 0), `${login} reads ${table}`).toBe(true)
+      }
+      const write = await t.runtime.data
+        .withUser(claims, (tx) => tx.query(`insert into app.logins (login, user_id) values ('0999999999', auth.uid())`))
+        .catch((e: { code?: string }) => e.code)
+      expect(write).toBe('42501')
+    }
   })
 })

@@ -1,7 +1,6 @@
 import { Hono } from 'hono'
 import { sessionOf, type AppEnv } from '../../kernel/http/context.ts'
-import { toCsv } from '../../kernel/files/csv.ts'
-import { writeXlsx } from '../../kernel/files/xlsx.ts'
+import { tableDownload } from '../../kernel/files/table-download.ts'
 import { today } from '../../kernel/http/validation.ts'
 import { listQuery } from './members.forms.ts'
 import * as q from './members.queries.ts'
@@ -52,13 +51,5 @@ memberExport.get('/:file{export\\.(csv|xlsx)}', async (c) => {
     return rows
   })
   const table = rows.map((r) => q.EXPORT_COLUMNS.map((k) => cell(k, r[k])))
-  const name = `dang-vien-${today()}.${format}`
-  c.header('Content-Disposition', `attachment; filename="${name}"`)
-  c.header('Cache-Control', 'no-store')
-  if (format === 'csv') {
-    c.header('Content-Type', 'text/csv; charset=utf-8')
-    return c.body(toCsv(HEADER, table))
-  }
-  c.header('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-  return c.body(writeXlsx('Đảng viên', HEADER, table) as unknown as ArrayBuffer)
+  return tableDownload(c, { format, name: `dang-vien-${today()}`, sheet: 'Đảng viên' }, HEADER, table)
 })

@@ -155,13 +155,16 @@ export interface MemberProfile extends MemberRow {
   org_path: string
   can_manage: boolean
   has_account: boolean
+  /** signed in at least once (or registered in an earlier system, from an import) */
+  registered: boolean
 }
 
 export async function getMember(tx: Tx, id: string): Promise<MemberProfile | undefined> {
   const [row] = await tx.query<MemberProfile>(
     `select m.*, o.name as org_name, o.path::text as org_path,
             m.org_path <@ any ((select app.managed_scope())::ltree[]) as can_manage,
-            m.registered_at is not null as has_account
+            exists (select 1 from public.accounts a where a.member_id = m.id) as has_account,
+            m.registered_at is not null as registered
        from public.members m join public.organizations o on o.id = m.org_id
       where m.id = $1`,
     [id],

@@ -1,8 +1,7 @@
 import { Hono } from 'hono'
 import { requireUser } from '../../kernel/auth/session.ts'
 import { sessionOf, type AppContext, type AppEnv } from '../../kernel/http/context.ts'
-import { toCsv } from '../../kernel/files/csv.ts'
-import { writeXlsx } from '../../kernel/files/xlsx.ts'
+import { tableDownload } from '../../kernel/files/table-download.ts'
 import { today } from '../../kernel/http/validation.ts'
 import { registrationTable } from './reports.table.ts'
 import { notFound } from '../../kernel/http/errors.tsx'
@@ -39,12 +38,5 @@ reports.get('/:file{registration\\.(csv|xlsx)}', async (c) => {
   const result = await loadReport(c)
   if (!result?.report) notFound()
   const { header, rows } = registrationTable(result.report)
-  c.header('Content-Disposition', `attachment; filename="dang-ky-tai-khoan-${today()}.${format}"`)
-  c.header('Cache-Control', 'no-store')
-  if (format === 'csv') {
-    c.header('Content-Type', 'text/csv; charset=utf-8')
-    return c.body(toCsv(header, rows))
-  }
-  c.header('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-  return c.body(writeXlsx('Đăng ký tài khoản', header, rows) as unknown as ArrayBuffer)
+  return tableDownload(c, { format, name: `dang-ky-tai-khoan-${today()}`, sheet: 'Đăng ký tài khoản' }, header, rows)
 })
