@@ -421,7 +421,7 @@ grant select, insert, update, delete on public.member_imports to authenticated;
 
 -- registration report ----------------------------------------------------------------------
 /*
- * Members, registered accounts and accounts signed in during the last 30 Vietnam days (today
+ * Members, registered accounts and accounts signed in during the last p_days Vietnam days (today
  * included), per direct child of an organization, for the registration report. Counted here
  * rather than under the policies because the accounts policy looks each account's member up
  * again under the members policy, one lookup per account: through the policies a province of
@@ -429,14 +429,16 @@ grant select, insert, update, delete on public.member_imports to authenticated;
  * the organization must lie in the caller's scope (app.in_scope), and then its whole subtree
  * does. Counts only, never rows; child is null for members directly in the organization.
  */
-create or replace function app.registration_counts(p_org uuid)
+drop function if exists app.registration_counts(uuid);
+create or replace function app.registration_counts(p_org uuid, p_days integer default 30)
 returns table (child text, members integer, registered integer, active integer, visits integer)
 language plpgsql stable security definer
 set search_path = ''
 as $$
 declare
   -- once, not per row: app.today() is a function with its own search_path, never inlined
-  since timestamptz := (app.today() - 29)::timestamp at time zone 'Asia/Ho_Chi_Minh';
+  first_day date := app.today() - (least(greatest(p_days, 1), 366) - 1);
+  since timestamptz := first_day::timestamp at time zone 'Asia/Ho_Chi_Minh';
   root extensions.ltree;
 begin
   select o.path into root from public.organizations o where o.id = p_org and app.in_scope(o.path::text);
@@ -454,12 +456,12 @@ begin
            coalesce(sum(v.days), 0)::integer
       from public.members m
       left join public.accounts a on a.member_id = m.id
-      -- days each account opened the app in the same 30 days (app.visits, auth migration), summed once per account
-      left join (select vi.user_id, count(*) as days from app.visits vi where vi.day >= app.today() - 29 group by vi.user_id) v
+      -- days each account opened the app in the same period (app.visits, auth migration), summed once per account
+      left join (select vi.user_id, count(*) as days from app.visits vi where vi.day >= first_day group by vi.user_id) v
         on v.user_id = a.user_id
      where m.org_path operator(extensions.<@) root and m.deceased_on is null and m.left_on is null
      group by 1;
 end
 $$;
-revoke all on function app.registration_counts(uuid) from public, anon;
-grant execute on function app.registration_counts(uuid) to authenticated;
+revoke all on function app.registration_counts(uuid, integer) from public, anon;
+grant execute on function app.registration_counts(uuid, integer) to authenticated;

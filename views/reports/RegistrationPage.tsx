@@ -17,6 +17,7 @@ interface Row extends Counts {
 }
 
 export interface RegistrationReport {
+  days: number
   total: Row
   children: Row[]
   direct: Counts | null
@@ -28,6 +29,13 @@ function rate(r: Counts): string {
 }
 
 const n = (v: number) => v.toLocaleString('vi-VN')
+
+const PERIODS = [
+  [7, '7 ngày'],
+  [30, '30 ngày'],
+  [90, '90 ngày'],
+  [365, 'Một năm'],
+] as const
 
 function Cells(props: { r: Counts }) {
   return (
@@ -74,14 +82,19 @@ export function RegistrationPage(props: { viewer: Viewer; report: RegistrationRe
               <strong>{n(t.registered)}</strong> / {n(t.members)} đảng viên đã đăng ký — <strong>{rate(t)}</strong>
             </p>
             <p>
-              <strong>{n(t.active)}</strong> đảng viên đăng nhập trong 30 ngày qua · <strong>{n(t.visits)}</strong> lượt truy cập (số ngày mỗi người mở ứng
-              dụng, cộng lại)
+              <strong>{n(t.active)}</strong> đảng viên đăng nhập trong {r.days} ngày qua · <strong>{n(t.visits)}</strong> lượt truy cập (số ngày mỗi người mở
+              ứng dụng, cộng lại)
             </p>
+            <nav class="filters-bar no-print" aria-label="Khoảng thời gian">
+              {PERIODS.map(([days, label]) =>
+                days === r.days ? <strong aria-current="true">{label}</strong> : <a href={`/reports/registration?org=${t.id}&days=${days}`}>{label}</a>,
+              )}
+            </nav>
             <p class="actions no-print">
-              <a class="button secondary" href={`/reports/registration.xlsx?org=${t.id}`} download>
+              <a class="button secondary" href={`/reports/registration.xlsx?org=${t.id}&days=${r.days}`} download>
                 Tải Excel
               </a>
-              <a class="button secondary" href={`/reports/registration.csv?org=${t.id}`} download>
+              <a class="button secondary" href={`/reports/registration.csv?org=${t.id}&days=${r.days}`} download>
                 Tải CSV
               </a>
               <button type="button" class="secondary" data-print>
@@ -105,10 +118,10 @@ export function RegistrationPage(props: { viewer: Viewer; report: RegistrationRe
                     Tỷ lệ
                   </th>
                   <th scope="col" class="num">
-                    Đăng nhập 30 ngày
+                    Đăng nhập {r.days} ngày
                   </th>
                   <th scope="col" class="num">
-                    Lượt truy cập 30 ngày
+                    Lượt truy cập {r.days} ngày
                   </th>
                 </tr>
               </thead>
@@ -116,7 +129,7 @@ export function RegistrationPage(props: { viewer: Viewer; report: RegistrationRe
                 {r.children.map((c) => (
                   <tr data-org={c.id} data-kind={c.kind}>
                     <td>
-                      <a href={`/reports/registration?org=${c.id}`}>{c.name}</a>
+                      <a href={`/reports/registration?org=${c.id}&days=${r.days}`}>{c.name}</a>
                     </td>
                     <Cells r={c} />
                   </tr>

@@ -3,9 +3,9 @@ import type { Tx } from '../../kernel/db/types.ts'
 export interface RegistrationCounts {
   members: number
   registered: number
-  /** Members whose account signed in during the last 30 days (Vietnam dates, today included). */
+  /** Members whose account signed in during the period (the last `days` Vietnam dates, today included). */
   active: number
-  /** Days on which their accounts opened the app in those 30 days, added up (nothing of what was read is kept). */
+  /** Days on which their accounts opened the app in the period, added up (nothing of what was read is kept). */
   visits: number
 }
 
@@ -22,6 +22,8 @@ export interface KindSubtotal extends RegistrationCounts {
 }
 
 export interface RegistrationReport {
+  /** the period of "active" and "visits", in days */
+  days: number
   total: RegistrationRow
   children: RegistrationRow[]
   /** Members not under any listed child: directly in the organization, or under a closed child. */
@@ -43,7 +45,11 @@ const KIND_ORDER = ['province_committee', 'commune_committee', 'grassroots_commi
  * direct child, with a subtotal per kind of child. One grouped pass over the subtree's members,
  * whatever the number of children.
  */
-export async function registration(tx: Tx, orgId: string): Promise<RegistrationReport | null> {
+/** The periods the report offers, in days. */
+export const PERIODS = [7, 30, 90, 365] as const
+export type Period = (typeof PERIODS)[number]
+
+export async function registration(tx: Tx, orgId: string, days: Period = 30): Promise<RegistrationReport | null> {
   const [org] = await tx.query<{ id: string; name: string; kind: string; path: string }>(
     `select id, name, kind, path::text as path from public.organizations where id = $1`,
     [orgId],
@@ -51,8 +57,8 @@ export async function registration(tx: Tx, orgId: string): Promise<RegistrationR
   if (!org) return null
   // app.registration_counts checks the scope itself; see its comment for why it is not a query under the policies.
   const counts = await tx.query<RegistrationCounts & { child: string | null }>(
-    `select child, members, registered, active, visits from app.registration_counts($1)`,
-    [orgId],
+    `select child, members, registered, active, visits from app.registration_counts($1, $2)`,
+    [orgId, days],
   )
   const listed = await tx.query<{ id: string; name: string; kind: string; path: string }>(
     `select id, name, kind, path::text as path from public.organizations
@@ -73,6 +79,7 @@ export async function registration(tx: Tx, orgId: string): Promise<RegistrationR
   const subtotals = [...byKind.values()].sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind))
   const total = counts.reduce<RegistrationCounts>((s, c) => add(s, pick(c)), { ...ZERO })
   return {
+    days,
     total: { id: org.id, name: org.name, kind: org.kind, ...total },
     children,
     direct: direct.members > 0 ? direct : null,

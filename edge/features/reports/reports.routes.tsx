@@ -13,6 +13,9 @@ import { viewerOf } from '../../kernel/http/viewer.ts'
 export const reports = new Hono<AppEnv>()
 reports.use(requireUser)
 
+/** ?days= as one of the offered periods; anything else is the default month. */
+const periodOf = (raw: string | undefined): q.Period => q.PERIODS.find((p) => String(p) === raw) ?? 30
+
 /** The report of ?org= (or of the top of the user's scope), under the user's RLS; null when that organization is not the user's. */
 function loadReport(c: AppContext) {
   const requested = c.req.query('org')
@@ -22,7 +25,7 @@ function loadReport(c: AppContext) {
     const orgId = requested ?? tops[0]?.id
     if (!orgId) return { tops, report: null }
     if (requested && !(await q.canSee(tx, requested))) return null
-    return { tops, report: await q.registration(tx, orgId) }
+    return { tops, report: await q.registration(tx, orgId, periodOf(c.req.query('days'))) }
   })
 }
 

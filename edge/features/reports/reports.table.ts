@@ -1,7 +1,16 @@
 import { ORG_KIND_LABELS } from '../../../views/components/labels.ts'
 import type { RegistrationCounts, RegistrationReport } from './reports.queries.ts'
 
-const HEADER = ['Tổ chức', 'Loại', 'Số tổ chức', 'Đảng viên', 'Đã đăng ký', 'Tỷ lệ đăng ký (%)', 'Đăng nhập 30 ngày', 'Lượt truy cập 30 ngày']
+const header = (days: number) => [
+  'Tổ chức',
+  'Loại',
+  'Số tổ chức',
+  'Đảng viên',
+  'Đã đăng ký',
+  'Tỷ lệ đăng ký (%)',
+  `Đăng nhập ${days} ngày`,
+  `Lượt truy cập ${days} ngày`,
+]
 
 const counts = (r: RegistrationCounts) => [r.members, r.registered, r.members ? Math.round((r.registered / r.members) * 1000) / 10 : '', r.active, r.visits]
 
@@ -10,7 +19,7 @@ export function registrationTable(report: RegistrationReport): { header: string[
   const kind = (k: string) => ORG_KIND_LABELS[k] ?? k
   const t = report.total
   return {
-    header: HEADER,
+    header: header(report.days),
     rows: [
       ...report.children.map((c) => [c.name, kind(c.kind), 1, ...counts(c)]),
       ...(report.direct ? [[`Sinh hoạt trực tiếp tại ${t.name}`, '', '', ...counts(report.direct)]] : []),

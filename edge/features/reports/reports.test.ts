@@ -113,3 +113,29 @@ describe('registration statistics as a file', () => {
     expect((await cellSecretary.get(`/reports/registration.csv?org=not-a-uuid`)).status).toBe(404)
   })
 })
+
+describe('visits per period', () => {
+  it('a week, a month, a quarter or a year: a visit ten days ago counts in the month, not in the week', async () => {
+    const staff = await t.signIn(LOGINS.staff)
+    const cell = await orgIdByPath(t, 'ns.tp1.g1.c1')
+    const member = await signInMemberOf(t, 'ns.tp1.g1.c1')
+    await t.runtime.data.asSystem('test: a visit ten days ago', (tx) =>
+      tx.query(
+        `insert into app.visits (user_id, day)
+         select c.user_id, app.today() - 10 from app.credentials c where c.login_phone = $1 on conflict do nothing`,
+        [member.login],
+      ),
+    )
+    const totalVisits = async (days: string) => {
+      const lines = (await (await staff.get(`/reports/registration.csv?org=${cell}&days=${days}`)).text()).trim().split(/\r?\n/)
+      return { header: lines[0], visits: Number(lines.at(-1)!.split(',').at(-1)) }
+    }
+    const week = await totalVisits('7')
+    const month = await totalVisits('30')
+    expect(week.header).toContain('Lượt truy cập 7 ngày')
+    expect(month.visits - week.visits).toBeGreaterThanOrEqual(1)
+    expect((await totalVisits('12345')).header).toContain('Lượt truy cập 30 ngày')
+    const page = await (await staff.get(`/reports/registration?org=${cell}&days=90`)).text()
+    expect(page).toContain('đăng nhập trong 90 ngày qua')
+  })
+})
