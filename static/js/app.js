@@ -17,3 +17,8 @@ document.addEventListener('htmx:after:request', (event) => {
   const detail = event.detail || {}
   if (box && !box.hidden && detail.ctx?.response) box.hidden = true
 })
+// A plain form that undoes something (a member's password) asks first; inline handlers are barred by the CSP.
+document.addEventListener('submit', (event) => {
+  const question = event.target instanceof HTMLFormElement && event.target.dataset.confirm
+  if (question && !window.confirm(question)) event.preventDefault()
+})

@@ -487,9 +487,11 @@ grant execute on function public.issue_member_login(uuid, text) to authenticated
  * authority as issue_member_login) an account whose logins are set but whose password is not, and
  * a one-time code (its keyed hash, made by the app) valid until p_expires_at. The member chooses
  * his/her own password with the code (app.activate_account). p_mode says who is skipped, with the
- * reason as outcome: 'missing' skips 'activated' (has his/her own password) and 'has_code' (a code
- * still valid); 'reissue' replaces valid codes (the old slips stop working); 'reset' (a forgotten
- * password, from the profile) also clears an own password and ends the sessions. The refusals of
+ * reason as outcome: 'missing' skips 'activated' (has a password: his/her own, or a temporary one
+ * a secretary gave in person) and 'has_code' (a code still valid); 'reissue' replaces valid codes
+ * (the old slips stop working); 'reset' (a forgotten password, from the profile) also clears a
+ * password and ends the sessions. Each member's row is locked while it is decided, so two
+ * printings at once for the same people issue one code each, never a slip that is already void. The refusals of
  * issue_member_login apply to all. One row per member given, in the order given; login is what
  * the slip prints.
  */
@@ -514,10 +516,10 @@ begin
   for i in 1 .. cardinality(p_member_ids) loop
     member_id := p_member_ids[i];
     login := null;
-    select * into m from public.members where id = member_id;
+    select * into m from public.members where id = member_id for no key update;
     outcome := app.login_refusal(m);
     if outcome is null then
-      select a.user_id, c.password_hash is not null and not c.must_change_password, ac.expires_at > now()
+      select a.user_id, c.password_hash is not null, ac.expires_at > now()
         into uid, activated, has_code
         from public.accounts a
         left join app.credentials c on c.user_id = a.user_id

@@ -21,7 +21,7 @@ export interface SlipBatch {
 }
 
 const SKIPPED: Record<string, string> = {
-  activated: 'Đã kích hoạt (đã tự đặt mật khẩu).',
+  activated: 'Đã có mật khẩu (đã kích hoạt, hoặc đã nhận mật khẩu tạm). Quên mật khẩu: in phiếu mới từ hồ sơ của người đó.',
   has_code: 'Đã có mã còn hạn từ lần in trước. Muốn thay phiếu cũ, chọn “In lại cho người đã có mã”.',
   not_yours: 'Người cùng cấp hoặc cấp trên: phiếu do cấp ủy cấp trên in.',
   login_taken: 'Số điện thoại đã là tên đăng nhập của người khác (máy dùng chung) và hồ sơ chưa có số thẻ đảng viên.',
@@ -119,8 +119,9 @@ function Batch(props: { batch: SlipBatch }) {
           </p>
         )}
         {b.skipped.length > 0 && (
-          <>
-            <h3>Không in phiếu ({b.skipped.length.toLocaleString('vi-VN')} người)</h3>
+          // folded when long: a ward's skipped list must not stand between the secretary and the slips
+          <details open={b.skipped.length <= 20}>
+            <summary>Không in phiếu ({b.skipped.length.toLocaleString('vi-VN')} người): xem lý do</summary>
             <table class="stack" id="slips-skipped">
               <thead>
                 <tr>
@@ -141,7 +142,8 @@ function Batch(props: { batch: SlipBatch }) {
                 ))}
               </tbody>
             </table>
-          </>
+            {b.skipped.length > 1000 && <p class="muted">… và {(b.skipped.length - 1000).toLocaleString('vi-VN')} người khác.</p>}
+          </details>
         )}
       </section>
       <div class="slips">

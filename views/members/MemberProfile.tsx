@@ -12,6 +12,7 @@ type Profile = Record<string, unknown> & {
   can_manage: boolean
   has_account: boolean
   registered: boolean
+  can_issue: boolean
 }
 
 const ROWS: [string, string, 'date' | 'text' | 'gender'][] = [
@@ -106,16 +107,24 @@ export function MemberProfile(props: { viewer: Viewer; member: Profile; audit: A
           <a class="button" href={`/members/${m.id}/edit`}>
             Sửa hồ sơ
           </a>
-          {!gone && (
-            <form method="post" action="/members/activation">
+          {!gone && m.can_issue && (
+            <form
+              method="post"
+              action="/members/activation"
+              data-confirm={
+                m.registered && m.has_account
+                  ? `${m.full_name} đang dùng tài khoản. In phiếu mới sẽ xóa mật khẩu hiện tại và đăng xuất ${m.full_name} trên mọi máy. Tiếp tục?`
+                  : undefined
+              }
+            >
               <CsrfField token={props.viewer.csrf} />
               <input type="hidden" name="member_id" value={m.id} />
               <button type="submit" class="secondary">
-                {m.has_account ? 'Quên mật khẩu: in phiếu mới' : 'In phiếu kích hoạt'}
+                {!m.has_account ? 'In phiếu kích hoạt' : m.registered ? 'Quên mật khẩu: in phiếu mới' : 'In lại phiếu kích hoạt'}
               </button>
             </form>
           )}
-          {!gone && (
+          {!gone && m.can_issue && (
             <form method="post" action={`/members/${m.id}/login`}>
               <CsrfField token={props.viewer.csrf} />
               <button type="submit" class="secondary">

@@ -12,7 +12,7 @@ import * as q from './auth.queries.ts'
 
 export const activation = new Hono<AppEnv>()
 
-const MAX_FAILURES_PER_LOGIN = 5
+const MAX_FAILURES_PER_ACCOUNT = 5
 const MAX_FAILURES_PER_ADDRESS = 30
 
 const sameMac = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b))
@@ -42,24 +42,35 @@ function refusalOf(found: q.PendingActivation | undefined, birthDate: string, co
 /*
  * A member activates the account from the slip: login, birth date and the code, and chooses a
  * password (so the first sign-in is already with his/her own password; no temporary one exists).
- * Throttled like sign-in: 5 failures per login and 30 per address in 15 minutes.
+ * Throttled like sign-in, on keys of its own: 5 failures per account (phone or card number alike) and
+ * 30 per address in 15 minutes.
  */
 activation.post('/activate', async (c) => {
   const data = c.get('data')
   const body = await c.req.parseBody()
-  const kept = { login: String(body.login ?? ''), birth_date: String(body.birth_date ?? ''), code: String(body.code ?? '') }
+  // what was typed comes back, cut to the fields' lengths: never a page as large as the request
+  const kept = {
+    login: String(body.login ?? '').slice(0, 40),
+    birth_date: String(body.birth_date ?? '').slice(0, 10),
+    code: String(body.code ?? '').slice(0, 40),
+  }
   const page = (status: 400 | 401 | 403 | 429, errors: Record<string, string>) => c.html(<ActivatePage values={kept} errors={errors} />, status)
   const form = parseForm(activationForm, body)
   if (!form.ok) return page(400, form.errors)
   const { login, birth_date, code, password } = form.value
-  const [loginKey, addressKey] = await Promise.all([digest(`activate:${login}`), digest(`ip:${clientAddress(c)}`)])
+  // its own address key: mistyped birth dates in a meeting hall must not lock that network out of signing in
+  const addressKey = await digest(`activate-ip:${clientAddress(c)}`)
   const before = await data.asSystem('activation: there is no user yet', async (tx) => {
-    await q.lockKeys(tx, [loginKey, addressKey])
-    const failures = await q.recentFailures(tx, [loginKey, addressKey])
-    if ((failures.get(loginKey) ?? 0) >= MAX_FAILURES_PER_LOGIN || (failures.get(addressKey) ?? 0) >= MAX_FAILURES_PER_ADDRESS) return null
-    return { attempt: await q.reserveAttempt(tx, [loginKey, addressKey]), found: await q.findActivation(tx, login) }
+    const found = await q.findActivation(tx, login)
+    // per account, whichever of its logins is typed (phone or card number)
+    const accountKey = await digest(`activate:${found?.user_id ?? login}`)
+    await q.lockKeys(tx, [accountKey, addressKey])
+    const failures = await q.recentFailures(tx, [accountKey, addressKey])
+    if ((failures.get(addressKey) ?? 0) >= MAX_FAILURES_PER_ADDRESS) return { throttled: messages.activationThrottledAddress }
+    if ((failures.get(accountKey) ?? 0) >= MAX_FAILURES_PER_ACCOUNT) return { throttled: messages.activationThrottled }
+    return { attempt: await q.reserveAttempt(tx, [accountKey, addressKey]), found }
   })
-  if (!before) return page(429, { _form: messages.activationThrottled })
+  if (before.throttled !== undefined) return page(429, { _form: before.throttled })
   const { attempt, found } = before
   const codeHash = await activationCodeHash(c.get('signer'), code)
   const refusal = refusalOf(found, birth_date, codeHash)

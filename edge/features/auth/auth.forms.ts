@@ -78,5 +78,6 @@ export const messages = {
   activationExpired: (until: string) => `Mã kích hoạt này đã hết hạn từ ${until}. Hãy nhờ bí thư chi bộ in phiếu kích hoạt mới.`,
   alreadyActivated: 'Tài khoản này đã được kích hoạt. Hãy đăng nhập bằng mật khẩu bạn đã đặt; nếu quên, nhờ bí thư chi bộ cấp lại.',
   activationThrottled: 'Nhập sai quá 5 lần trong 15 phút. Vui lòng đợi 15 phút rồi thử lại, hoặc nhờ bí thư chi bộ giúp.',
+  activationThrottledAddress: 'Có quá nhiều lần kích hoạt sai từ mạng này. Vui lòng thử lại sau 15 phút.',
   mustChange: 'Đây là lần đăng nhập đầu tiên với mật khẩu tạm. Hãy đặt mật khẩu mới của riêng bạn.',
 }

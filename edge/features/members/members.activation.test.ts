@@ -77,7 +77,7 @@ describe('activation slips', () => {
     expect(printed.length).toBeGreaterThanOrEqual(fresh.length)
     for (const s of printed) expect(s.code).toMatch(/^[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}$/)
     expect(new Set(printed.map((s) => s.code)).size).toBe(printed.length)
-    expect(html).toContain('Đã kích hoạt (đã tự đặt mật khẩu).')
+    expect(html).toContain('Đã có mật khẩu (đã kích hoạt, hoặc đã nhận mật khẩu tạm).')
     // the secretary's own superior sits in the cell: his/her slip is printed above, never here
     expect(html).toContain('Người cùng cấp hoặc cấp trên: phiếu do cấp ủy cấp trên in.')
     const stored = await system('stored codes', (tx) => tx.query<{ code_hash: string }>(`select code_hash from app.activation_codes`))
@@ -232,5 +232,52 @@ describe('codes and logins at the database', () => {
         .catch((e: { code?: string }) => e.code)
       expect(write).toBe('42501')
     }
+  })
+})
+
+describe('what a printing and a failed activation leave alone', () => {
+  it("a temporary password given in person is not voided by printing the cell's slips", async () => {
+    const [fresh] = await withoutAccounts('ns.tp1.g1.c1', 1)
+    const issued = await (await secretary.post(`/members/${fresh.id}/login`, {})).text()
+    const temporary = /Mật khẩu tạm: (\S+) —/.exec(issued)![1]
+    const login = await system(
+      'the login',
+      async (tx) =>
+        (
+          await tx.query<{ login: string }>(
+            `select coalesce(c.login_phone, c.login_card) as login from app.credentials c join public.accounts a on a.user_id = c.user_id where a.member_id = $1`,
+            [fresh.id],
+          )
+        )[0].login,
+    )
+    const slips = slipsOf((await print(secretary, { org_id: cellId, days: '', reissue: 'on' })).html)
+    expect(slips.some((s) => s.login === login)).toBe(false)
+    expect((await t.anonymous().post('/login', { login, password: temporary })).headers.get('Location')).toBe('/account/password')
+  })
+
+  it('failed activations from one network do not stop its sign-ins, and count per account whether by phone or card', async () => {
+    const hall = t.anonymous()
+    for (let i = 0; i < 30; i++)
+      await hall.post('/activate', {
+        login: `09880000${String(i).padStart(2, '0')}`,
+        birth_date: '01/01/1960',
+        code: 'QTBW-5BZ5',
+        password: 'abcdefgh',
+        confirm: 'abcdefgh',
+      })
+    const more = await hall.post('/activate', { login: '0988000099', birth_date: '01/01/1960', code: 'QTBW-5BZ5', password: 'abcdefgh', confirm: 'abcdefgh' })
+    expect(more.status).toBe(429)
+    expect(await more.text()).toContain('Có quá nhiều lần kích hoạt sai từ mạng này.')
+    expect((await hall.post('/login', { login: LOGINS.member, password: 'demo-pass-2026' })).status).toBe(303)
+
+    const [person] = await withoutAccounts('ns.tp1.g1.c1', 1)
+    const [slip] = slipsOf((await print(secretary, { member_id: person.id, days: '30' })).html)
+    const card = await system(
+      'card number',
+      async (tx) => (await tx.query<{ card_number: string }>(`select card_number from public.members where id = $1`, [person.id]))[0].card_number,
+    )
+    const logins = [slip.login, card, slip.login, card, slip.login]
+    for (const login of logins) expect((await activate(t.anonymous(), { ...slip, login, code: 'AAAA-AAAA' }, person.birth)).status).toBe(401)
+    expect((await activate(t.anonymous(), { ...slip, login: card }, person.birth)).status).toBe(429)
   })
 })

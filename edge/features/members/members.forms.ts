@@ -113,13 +113,15 @@ export type ListQuery = z.infer<typeof listQuery>
 export const slipRequest = z
   .object({
     org_id: z.preprocess((v) => (v === '' ? undefined : v), field.uuid('Tổ chức').optional()),
-    member_id: z.preprocess((v) => (v === '' ? undefined : v), field.uuid('Đảng viên').optional()),
-    days: z.coerce
-      .number({ error: 'Thời hạn của mã: chọn số ngày.' })
-      .int('Thời hạn của mã: chọn số ngày.')
-      .min(7, 'Thời hạn của mã: từ 7 đến 90 ngày.')
-      .max(90, 'Thời hạn của mã: từ 7 đến 90 ngày.')
-      .default(30),
+    member_id: z.preprocess((v) => (v === '' ? undefined : v), z.string().uuid().optional()).catch(undefined),
+    days: z.preprocess(
+      (v) => (v === '' || v === undefined ? 30 : Number(v)),
+      z
+        .number({ error: 'Thời hạn của mã: chọn số ngày.' })
+        .int('Thời hạn của mã: chọn số ngày.')
+        .min(7, 'Thời hạn của mã: từ 7 đến 90 ngày.')
+        .max(90, 'Thời hạn của mã: từ 7 đến 90 ngày.'),
+    ),
     reissue: field.checkbox(),
   })
   .refine((v) => v.org_id || v.member_id, { path: ['org_id'], message: 'Chọn tổ chức cần in phiếu.' })

@@ -157,6 +157,8 @@ export interface MemberProfile extends MemberRow {
   has_account: boolean
   /** signed in at least once (or registered in an earlier system, from an import) */
   registered: boolean
+  /** the viewer may give this member a login (strictly below the viewer: not oneself, a peer or a superior) */
+  can_issue: boolean
 }
 
 export async function getMember(tx: Tx, id: string): Promise<MemberProfile | undefined> {
@@ -164,6 +166,7 @@ export async function getMember(tx: Tx, id: string): Promise<MemberProfile | und
     `select m.*, o.name as org_name, o.path::text as org_path,
             m.org_path <@ any ((select app.managed_scope())::ltree[]) as can_manage,
             exists (select 1 from public.accounts a where a.member_id = m.id) as has_account,
+            m.org_path <@ any ((select app.managed_scope())::ltree[]) and app.has_authority_over(m.id) as can_issue,
             m.registered_at is not null as registered
        from public.members m join public.organizations o on o.id = m.org_id
       where m.id = $1`,
