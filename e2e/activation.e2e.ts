@@ -89,10 +89,13 @@ async function printCellSlips(secretary: Page, url: string, orgName: string): Pr
 async function assertNoHorizontalOverflow(page: Page, width: number, what: string) {
   const { scrollWidth, wide } = await page.evaluate(() => ({
     scrollWidth: document.documentElement.scrollWidth,
-    wide: Array.from(document.querySelectorAll('main *'))
+    wide: Array.from(document.querySelectorAll('body *'))
       .filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
-      .slice(0, 5)
-      .map((e) => `${e.tagName.toLowerCase()}.${e.className} right=${Math.round(e.getBoundingClientRect().right)}`),
+      .slice(0, 12)
+      .map(
+        (e) =>
+          `${e.tagName.toLowerCase()}.${e.className}#${e.id} "${(e.textContent ?? '').trim().slice(0, 30)}" right=${Math.round(e.getBoundingClientRect().right)}`,
+      ),
   }))
   assert.ok(scrollWidth <= width, `${what}: the page is ${scrollWidth} px wide in a ${width} px window (${wide.join(', ')})`)
 }
