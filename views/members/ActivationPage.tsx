@@ -5,6 +5,7 @@ import { ASSET_VERSION } from '../layout/assets.ts'
 export interface Slip {
   id: string
   full_name: string
+  org_id: string
   org_name: string
   parent_name: string | null
   login: string
@@ -100,8 +101,9 @@ function RequestForm(props: {
 /** The slips of one printing, cell by cell (each cell starts a new sheet), with what was skipped and why above them. */
 function Batch(props: { batch: SlipBatch }) {
   const b = props.batch
+  // by organization id: cells are often named alike from ward to ward ("Chi bộ khu phố 1")
   const byOrg = new Map<string, Slip[]>()
-  for (const s of b.slips) byOrg.set(s.org_name, [...(byOrg.get(s.org_name) ?? []), s])
+  for (const s of b.slips) byOrg.set(s.org_id, [...(byOrg.get(s.org_id) ?? []), s])
   return (
     <>
       <section class="card no-print" aria-labelledby="batch-h">
@@ -147,8 +149,8 @@ function Batch(props: { batch: SlipBatch }) {
         )}
       </section>
       <div class="slips">
-        {[...byOrg].map(([org, slips]) => (
-          <section class="slip-sheet" aria-label={`Phiếu của ${org}`}>
+        {[...byOrg.values()].map((slips) => (
+          <section class="slip-sheet" aria-label={`Phiếu của ${slips[0].org_name}${slips[0].parent_name ? `, ${slips[0].parent_name}` : ''}`}>
             {slips.map((s) => (
               <SlipCard slip={s} until={b.until} site={b.site} />
             ))}

@@ -375,6 +375,7 @@ export async function activationOrgs(tx: Tx): Promise<{ id: string; name: string
 export interface SlipCandidate {
   id: string
   full_name: string
+  org_id: string
   org_name: string
   parent_name: string | null
 }
@@ -383,7 +384,7 @@ export interface SlipCandidate {
 export async function slipCandidates(tx: Tx, target: { orgId: string } | { memberId: string }, limit: number): Promise<SlipCandidate[]> {
   const where = 'orgId' in target ? `m.org_path <@ (select path from public.organizations where id = $1 and valid_to is null)` : `m.id = $1`
   return tx.query(
-    `select m.id, m.full_name, o.name as org_name, p.name as parent_name
+    `select m.id, m.full_name, m.org_id, o.name as org_name, p.name as parent_name
        from public.members m
        join public.organizations o on o.id = m.org_id
        left join public.organizations p on p.id = o.parent_id
