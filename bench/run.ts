@@ -3,7 +3,7 @@ import { readFile, rm } from 'node:fs/promises'
 
 /**
  * npm run bench [-- <name>]: runs each benchmark in its own process and prints the budgets.
- * server-time needs the Postgres server (BENCH_DATABASE_URL, default 127.0.0.1:5432/sotay_bench);
+ * server-time needs the Postgres server (BENCH_DATABASE_URL, default sotay_bench_<members>_<content key> on 127.0.0.1:5432, see bench/database.ts);
  * it seeds 100,000 members there on first use.
  */
 const ALL = ['page-weight', 'import', 'rollout', 'fanout', 'reminders', 'server-time', 'hostile-files', 'upload-stall', 'lighthouse']

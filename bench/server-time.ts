@@ -1,6 +1,7 @@
 import { createApp } from '../edge/app.ts'
 import { boot } from '../edge/kernel/boot.ts'
 import { ensureDatabase } from '../edge/kernel/db/admin.ts'
+import { benchDatabase } from './database.ts'
 import { seedDemo } from '../edge/demo/seed.ts'
 import { listMembers } from '../edge/features/members/members.queries.ts'
 import { percentile, report, round, timeIt, type Result } from './lib.ts'
@@ -11,10 +12,10 @@ import { BUDGET } from './budgets.ts'
  * server, as the widest committee user (staff of the province committee), and the RLS overhead
  * of the member-list query: that user under RLS vs the same query on the system path.
  */
-const url = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/sotay_bench'
 const members = Number(process.env.BENCH_MEMBERS ?? 100_000)
 const runs = Number(process.env.BENCH_RUNS ?? 200)
 const password = 'bench-password-1'
+const url = process.env.BENCH_DATABASE_URL ?? (await benchDatabase(members, password))
 
 await ensureDatabase(url)
 const runtime = await boot({ DATABASE_URL: url, SESSION_SECRET: 'bench-secret-bench-secret-bench-secret-00', LOG_LEVEL: 'silent', DEMO: 'on' })

@@ -8,8 +8,9 @@ import postgres from 'postgres'
  * built from other migrations or seeds. Templates of the current code stay for the next run.
  */
 export async function setup() {
-  const { templateKey } = await import('./support.ts')
-  const current = new Set(await Promise.all([50, 60, 100, 200, 300].map(templateKey)))
+  const { contentKey } = await import('./content-key.ts')
+  const { DEMO_PASSWORD } = await import('./support.ts')
+  const current = new Set(await Promise.all([50, 60, 100, 200, 300].map((members) => contentKey(members, DEMO_PASSWORD))))
   for (const name of await readdir(tmpdir())) {
     const key = /^sotay-template-([0-9a-f]+)\.tar/.exec(name)?.[1]
     if (!key || current.has(key)) continue

@@ -5,6 +5,7 @@ import postgres from 'postgres'
 import { createApp } from '../edge/app.ts'
 import { boot, type Runtime } from '../edge/kernel/boot.ts'
 import { seedDemo } from '../edge/demo/seed.ts'
+import { contentKey } from './content-key.ts'
 
 export const DEMO_PASSWORD = 'demo-pass-2026'
 export const LOGINS = {
@@ -17,25 +18,11 @@ export const LOGINS = {
 
 const ORIGIN = 'http://localhost'
 
-/**
- * What a template's content depends on: the migrations, the seed, and the size asked for. A
- * changed migration or seed makes a new key, so a stale template is never used.
- */
-export async function templateKey(members: number): Promise<string> {
-  const root = new URL('../', import.meta.url)
-  const parts: string[] = [String(members), DEMO_PASSWORD]
-  for (const dir of ['supabase/local/', 'supabase/migrations/', 'edge/demo/']) {
-    for (const name of (await readdir(new URL(dir, root))).sort()) parts.push(name, await readFile(new URL(dir + name, root), 'utf8'))
-  }
-  const bytes = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(parts.join('\0'))))
-  return Array.from(bytes.slice(0, 8), (b) => b.toString(16).padStart(2, '0')).join('')
-}
-
 const TEST_SECRET = 'test-secret-test-secret-test-secret-0123'
 
 /** A migrated, seeded embedded database of this size, built once per key and kept as a file every test file loads. */
 async function pgliteTemplate(members: number): Promise<Uint8Array> {
-  const file = join(tmpdir(), `sotay-template-${await templateKey(members)}.tar`)
+  const file = join(tmpdir(), `sotay-template-${await contentKey(members, DEMO_PASSWORD)}.tar`)
   try {
     return new Uint8Array(await readFile(file))
   } catch {
@@ -53,7 +40,7 @@ async function pgliteTemplate(members: number): Promise<Uint8Array> {
 
 /** The same on a Postgres server: a template database per key, cloned by `create database … template`. */
 async function serverTemplate(url: string, members: number): Promise<string> {
-  const name = `sotay_tpl_${await templateKey(members)}`
+  const name = `sotay_tpl_${await contentKey(members, DEMO_PASSWORD)}`
   const admin = postgres(url, { max: 1, onnotice: () => {} })
   try {
     await admin`select pg_advisory_lock(hashtext(${name}))`
