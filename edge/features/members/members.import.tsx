@@ -2,8 +2,7 @@ import { Hono } from 'hono'
 import { sessionOf, type AppEnv } from '../../kernel/http/context.ts'
 import { notFound } from '../../kernel/http/errors.tsx'
 import { isUuid } from '../../kernel/http/validation.ts'
-import { CsvError, parseCsv } from '../../kernel/files/csv.ts'
-import { XlsxError, readXlsx } from '../../kernel/files/xlsx.ts'
+import { readSpreadsheet, spreadsheetRefusal } from '../../kernel/files/spreadsheet.ts'
 import type { Tx } from '../../kernel/db/types.ts'
 import { ImportPage, type ImportReport } from '../../../views/members/ImportPage.tsx'
 import { checkSheet, describeKey, duplicateKeys, organizationFinder, sharedPhoneNote, type PlaceableOrg, type SheetRow } from './members.sheet.ts'
@@ -11,23 +10,6 @@ import * as q from './members.queries.ts'
 import { viewerOf } from '../../kernel/http/viewer.ts'
 
 export const memberImport = new Hono<AppEnv>()
-
-class FileProblem extends Error {}
-
-/** Bytes → table of strings; the format is decided by content, not by the file name. */
-function readTable(bytes: Uint8Array, name: string): { table: string[][]; fromExcel: boolean } {
-  const isZip = bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04
-  if (isZip) return { table: readXlsx(bytes), fromExcel: true }
-  if (/\.xlsx$/i.test(name)) throw new FileProblem('Tệp có đuôi .xlsx nhưng không phải là bảng tính Excel hợp lệ.')
-  let text: string
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes)
-  } catch {
-    throw new FileProblem('Tệp không phải CSV dạng UTF-8. Trong Excel hãy chọn “Lưu thành” → “CSV UTF-8”.')
-  }
-  if (text.includes('\u0000')) throw new FileProblem('Tệp không phải là tệp văn bản CSV.')
-  return { table: parseCsv(text), fromExcel: false }
-}
 
 /** Marks rows that clash with records already stored, and places each row in an organization. */
 async function checkAgainstDatabase(tx: Tx, rows: SheetRow[], orgs: (PlaceableOrg & { path: string })[], defaultOrg: string | undefined) {
@@ -82,12 +64,11 @@ memberImport.post('/', async (c) => {
 
   let sheet: ReturnType<typeof checkSheet>
   try {
-    const { table, fromExcel } = readTable(new Uint8Array(await file.arrayBuffer()), file.name)
+    const { table, fromExcel } = readSpreadsheet(new Uint8Array(await file.arrayBuffer()), file.name)
     sheet = checkSheet(table, fromExcel)
   } catch (error) {
-    if (error instanceof FileProblem || error instanceof CsvError || error instanceof XlsxError) {
-      return page(400, { errors: { file: error.message } })
-    }
+    const refusal = spreadsheetRefusal(error)
+    if (refusal) return page(400, { errors: { file: refusal } })
     throw error
   }
   const fileName = file.name.normalize('NFC').slice(0, 255)

@@ -2,8 +2,7 @@ import { Hono } from 'hono'
 import { sessionOf, type AppContext, type AppEnv } from '../../kernel/http/context.ts'
 import { notFound } from '../../kernel/http/errors.tsx'
 import { isUuid } from '../../kernel/http/validation.ts'
-import { CsvError, parseCsv } from '../../kernel/files/csv.ts'
-import { XlsxError, readXlsx } from '../../kernel/files/xlsx.ts'
+import { readSpreadsheet, spreadsheetRefusal } from '../../kernel/files/spreadsheet.ts'
 import type { Tx } from '../../kernel/db/types.ts'
 import { viewerOf } from '../../kernel/http/viewer.ts'
 import { OrgImportPage, type OrgImportReport } from '../../../views/org-tree/OrgImportPage.tsx'
@@ -11,23 +10,6 @@ import { planImport, type Plan } from './org-tree.sheet.ts'
 import * as q from './org-tree.queries.ts'
 
 export const orgImport = new Hono<AppEnv>()
-
-class FileProblem extends Error {}
-
-/** Bytes → table of strings; the format is decided by content, not by the file name. */
-function readTable(bytes: Uint8Array, name: string): string[][] {
-  const isZip = bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04
-  if (isZip) return readXlsx(bytes)
-  if (/\.xlsx$/i.test(name)) throw new FileProblem('Tệp có đuôi .xlsx nhưng không phải là bảng tính Excel hợp lệ.')
-  let text: string
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes)
-  } catch {
-    throw new FileProblem('Tệp không phải CSV dạng UTF-8. Trong Excel hãy chọn “Lưu thành” → “CSV UTF-8”.')
-  }
-  if (text.includes('\u0000')) throw new FileProblem('Tệp không phải là tệp văn bản CSV.')
-  return parseCsv(text)
-}
 
 /** The file checked against the tree as the user sees it now (the same check runs again at commit). */
 async function plan(tx: Tx, table: string[][]): Promise<Plan> {
@@ -70,9 +52,10 @@ orgImport.post('/', async (c) => {
   if (!(file instanceof File) || file.size === 0) return page(400, { errors: { file: 'Chọn một tệp CSV hoặc Excel để nhập.' } })
   let table: string[][]
   try {
-    table = readTable(new Uint8Array(await file.arrayBuffer()), file.name)
+    table = readSpreadsheet(new Uint8Array(await file.arrayBuffer()), file.name).table
   } catch (error) {
-    if (error instanceof FileProblem || error instanceof CsvError || error instanceof XlsxError) return page(400, { errors: { file: error.message } })
+    const refusal = spreadsheetRefusal(error)
+    if (refusal) return page(400, { errors: { file: refusal } })
     throw error
   }
   const fileName = file.name.normalize('NFC').slice(0, 255)
