@@ -2,12 +2,19 @@ import { spawnSync } from 'node:child_process'
 import { readFile, rm } from 'node:fs/promises'
 
 /**
- * npm run bench [-- <name>]: runs each benchmark in its own process and prints the budgets.
+ * npm run bench [-- <name>…] [-- --members 1000000]: runs each benchmark in its own process and prints the budgets.
  * server-time needs the Postgres server (BENCH_DATABASE_URL, default sotay_bench_<members>_<content key> on 127.0.0.1:5432, see bench/database.ts);
- * it seeds 100,000 members there on first use.
+ * it seeds that many members there on first use (100,000 unless --members says otherwise) and reuses them.
  */
 const ALL = ['page-weight', 'import', 'rollout', 'fanout', 'reminders', 'server-time', 'hostile-files', 'upload-stall', 'lighthouse']
-const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'))
+const args = process.argv.slice(2)
+const membersAt = args.indexOf('--members')
+const members = membersAt >= 0 ? args.splice(membersAt, 2)[1] : process.env.BENCH_MEMBERS
+if (members !== undefined && !/^[1-9][0-9]{2,7}$/.test(members)) {
+  console.error('--members must be a whole number from 100 to 99,999,999')
+  process.exit(2)
+}
+const wanted = args.filter((a) => !a.startsWith('-'))
 const chosen = wanted.length ? ALL.filter((n) => wanted.includes(n)) : ALL
 if (!chosen.length) {
   console.error(`unknown benchmark; choose from: ${ALL.join(', ')}`)
@@ -20,7 +27,7 @@ for (const name of chosen) {
   const run = spawnSync('npx', ['tsx', `bench/${name}.ts`], {
     stdio: 'inherit',
     timeout: 15 * 60_000,
-    env: { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --expose-gc`.trim() },
+    env: { ...process.env, ...(members ? { BENCH_MEMBERS: members } : {}), NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --expose-gc`.trim() },
   })
   if (run.status !== 0) failedRuns++
 }

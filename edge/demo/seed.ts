@@ -72,6 +72,51 @@ const DEMO_PEOPLE = [
 ] as const
 const ADMIN_PHONE = '0900000000'
 
+type SeedMember = DemoMember & { org_path: string; registered_at: string | null }
+/** The tables a seed fills by the hundred thousand. */
+const BULK_TABLES = ['public.members', 'public.org_roles', 'public.accounts', 'auth.users', 'app.credentials', 'app.logins']
+
+/** Drops the indexes of these tables that no constraint needs and returns how to build them again. */
+async function dropSecondaryIndexes(tx: Tx, tables: string[]): Promise<string[]> {
+  const indexes = await tx.query<{ name: string; definition: string }>(
+    `select i.indexrelid::regclass::text as name, pg_get_indexdef(i.indexrelid) as definition
+       from pg_index i
+      where i.indrelid = any ($1::regclass[])
+        and not exists (select 1 from pg_constraint c where c.conindid = i.indexrelid)`,
+    [tables],
+  )
+  for (const { name } of indexes) await tx.exec(`drop index ${name}`)
+  return indexes.map((i) => i.definition)
+}
+
+/** An account for every registered member, made in the database from the members just loaded. */
+async function seedAccounts(tx: Tx, a: { now: string; demoHash: string; otherHash: string; demoIds: string[] }) {
+  const adminId = crypto.randomUUID()
+  await tx.query(
+    `create temporary table seed_accounts on commit drop as
+     select gen_random_uuid() as user_id, m.id as member_id, m.full_name, m.phone, m.card_number
+       from public.members m where m.registered_at is not null`,
+  )
+  await tx.query(
+    `insert into auth.users (id, raw_app_meta_data, raw_user_meta_data, created_at, updated_at)
+     select $1::uuid, '{}'::jsonb, '{}'::jsonb, $2::timestamptz, $2::timestamptz
+     union all select user_id, '{}', '{}', $2, $2 from seed_accounts`,
+    [adminId, a.now],
+  )
+  await tx.query(
+    `insert into public.accounts (user_id, member_id, is_admin, display_name, created_at)
+     select $1::uuid, null::uuid, true, 'Quản trị hệ thống', $2::timestamptz
+     union all select user_id, member_id, false, full_name, $2 from seed_accounts`,
+    [adminId, a.now],
+  )
+  await tx.query(
+    `insert into app.credentials (user_id, login_phone, login_card, password_hash, must_change_password, password_changed_at)
+     select $1::uuid, $2::text, null::text, $3::text, false, $5::timestamptz
+     union all select user_id, phone, card_number, case when member_id = any ($6::uuid[]) then $3 else $4 end, false, $5 from seed_accounts`,
+    [adminId, ADMIN_PHONE, a.demoHash, a.otherHash, a.now, a.demoIds],
+  )
+}
+
 /**
  * Creates the demo committee on an empty database and returns its logins (null when the
  * database already has organizations). Bulk rows skip triggers: paths are computed here and
@@ -93,10 +138,29 @@ export async function seedDemo(data: DataAccess, options: { members?: number; pa
       orgs.map((o) => ({ ...o, valid_from: '2025-07-01' })),
     )
 
+    // Indexes are built once after the load: maintaining a trigram and a GiST index row by row
+    // is most of the time of a province's seed.
+    const deferred = await dropSecondaryIndexes(tx, BULK_TABLES)
     const office = leaves[0]
     const demoCell = leaves.find((o) => o.path === 'ns.tp1.g1.c1')!
-    const members: (DemoMember & { org_path?: string; registered_at?: string | null })[] = []
-    for (let i = 0; i < total - DEMO_PEOPLE.length; i++) members.push(demoMember(rand, i, leaves[i % leaves.length].id))
+    const pathOf = new Map(orgs.map((o) => [o.id, o.path]))
+    const now = new Date().toISOString()
+    const people = total - DEMO_PEOPLE.length
+    /** Members go in batches as they are made: a million objects at once would take gigabytes. */
+    const firstOf = new Map<string, string>()
+    const inDemoCell: DemoMember[] = []
+    let batch: SeedMember[] = []
+    const flush = async () => {
+      await insertJson(tx, 'public.members', batch)
+      batch = []
+    }
+    const add = async (m: DemoMember, i: number, registered: boolean) => {
+      if (!firstOf.has(m.org_id)) firstOf.set(m.org_id, m.id)
+      if (m.org_id === demoCell.id) inDemoCell.push(m)
+      batch.push({ ...m, org_path: pathOf.get(m.org_id)!, registered_at: registered || (i * 7919) % 100 < 80 ? now : null })
+      if (batch.length === BATCH) await flush()
+    }
+    for (let i = 0; i < people; i++) await add(demoMember(rand, i, leaves[i % leaves.length].id), i, false)
     const demo = DEMO_PEOPLE.map((p, i) => ({
       ...demoMember(rand, total + i, p.key === 'staff' ? office.id : demoCell.id),
       full_name: p.name,
@@ -108,20 +172,10 @@ export async function seedDemo(data: DataAccess, options: { members?: number; pa
       exempt: false,
       exempt_reason: null,
     }))
-    members.push(...demo)
-    const registered = members.filter((m, i) => demo.includes(m as never) || (i * 7919) % 100 < 80)
-    const now = new Date().toISOString()
-    const isRegistered = new Set(registered)
-    const pathOf = new Map(orgs.map((o) => [o.id, o.path]))
-    for (const m of members) {
-      m.registered_at = isRegistered.has(m) ? now : null
-      m.org_path = pathOf.get(m.org_id)
-    }
-    await insertJson(tx, 'public.members', members)
+    for (const [i, m] of demo.entries()) await add(m, people + i, true)
+    await flush()
 
     // Every leaf has a secretary (its first member); the demo people hold their demo roles.
-    const firstOf = new Map<string, string>()
-    for (const m of members) if (!firstOf.has(m.org_id)) firstOf.set(m.org_id, m.id)
     const grassroots = orgs.find((o) => o.path === 'ns.tp1.g1')!
     const city = orgs.find((o) => o.path === 'ns.tp1')!
     const roles = [...firstOf].filter(([org]) => org !== demoCell.id).map(([org_id, member_id]) => ({ org_id, member_id, role: 'secretary' }))
@@ -135,43 +189,15 @@ export async function seedDemo(data: DataAccess, options: { members?: number; pa
       'public.org_roles',
       roles.map((r) => ({ id: crypto.randomUUID(), valid_from: '2025-07-01', created_at: now, ...r })),
     )
-
-    const adminId = crypto.randomUUID()
-    const accounts = registered.map((m) => ({ user_id: crypto.randomUUID(), member: m }))
-    await insertJson(
-      tx,
-      'auth.users',
-      [{ id: adminId }, ...accounts.map((a) => ({ id: a.user_id }))].map((u) => ({
-        ...u,
-        raw_app_meta_data: {},
-        raw_user_meta_data: {},
-        created_at: now,
-        updated_at: now,
-      })),
-    )
-    await insertJson(tx, 'public.accounts', [
-      { user_id: adminId, member_id: null, is_admin: true, display_name: 'Quản trị hệ thống', created_at: now },
-      ...accounts.map((a) => ({ user_id: a.user_id, member_id: a.member.id, is_admin: false, display_name: a.member.full_name, created_at: now })),
-    ])
-    const isDemo = new Set(demo.map((d) => d.id))
-    await insertJson(tx, 'app.credentials', [
-      { user_id: adminId, login_phone: ADMIN_PHONE, login_card: null, password_hash: demoHash, must_change_password: false, password_changed_at: now },
-      ...accounts.map((a) => ({
-        user_id: a.user_id,
-        login_phone: a.member.phone,
-        login_card: a.member.card_number,
-        password_hash: isDemo.has(a.member.id) ? demoHash : otherHash,
-        must_change_password: false,
-        password_changed_at: now,
-      })),
-    ])
+    await seedAccounts(tx, { now, demoHash, otherHash, demoIds: demo.map((d) => d.id) })
     // triggers are off: the space of logins (app.logins) is written here
     await tx.query(
       `insert into app.logins (login, user_id)
        select x.login, c.user_id from app.credentials c cross join lateral unnest(array[c.login_phone, c.login_card]) x(login)
         where x.login is not null`,
     )
-    await seedMeetings(tx, { cell: demoCell, people: members.filter((m) => m.org_id === demoCell.id), secretary: demo[2], member: demo[3] })
+    for (const definition of deferred) await tx.exec(definition)
+    await seedMeetings(tx, { cell: demoCell, people: inDemoCell, secretary: demo[2], member: demo[3] })
 
     const logins: DemoLogin[] = [{ login: ADMIN_PHONE, role: 'Quản trị hệ thống' }, ...DEMO_PEOPLE.map((p) => ({ login: p.phone, role: p.role }))].map((l) =>
       options.password ? l : { ...l, password },
