@@ -11,10 +11,12 @@ export const BUDGET = {
   pageP95Ms: 50,
   /** the same member list as the widest committee user vs. as system */
   rlsOverhead: 1.5,
-  /** one comment to 1,000 open SSE streams on one process, p99 */
-  fanout1000P99Ms: 500,
-  /** memory per open stream */
-  streamKB: 100,
+  /** one comment to 1,000 open SSE streams on one process (subscribers in another process), p99 */
+  fanout1000P99Ms: 100,
+  /** the same to 10,000 streams, p99 */
+  fanout10000P99Ms: 500,
+  /** app-process memory per open stream */
+  streamKB: 40,
   /** web-push reminders to a local push endpoint, each exactly once */
   pushPerSecond: 500,
   /** importing a 10,000-member spreadsheet, with its per-row report */
