@@ -43,12 +43,14 @@ function bytesOf(frame: Frame): Uint8Array {
 
 /**
  * The open streams of the process. One timer looks over them all every second, pinging those
- * idle for KEEPALIVE_MS and re-checking those whose time has come, a few at a time; each
+ * idle for KEEPALIVE_MS and queueing the re-checks whose time has come, run a few at a time; each
  * stream's re-check time is spread over ±25% of RECHECK_MS so streams opened together (a
  * meeting starting, a restart) do not all query at once again.
  */
 const open = new Set<OpenStream>()
 let ticker: ReturnType<typeof setInterval> | undefined
+/** streams whose periodic re-check is due, in the order they fell due */
+const due: OpenStream[] = []
 let checking = 0
 
 function tick() {
@@ -57,8 +59,17 @@ function tick() {
     // between two timer callbacks every chunk the body stream handed out has reached the response
     stream.goDirect()
     if (now - stream.wroteAt >= KEEPALIVE_MS) stream.write(PING)
-    if (now >= stream.checkAt && checking < CHECKS_AT_ONCE) void stream.check()
+    if (now >= stream.checkAt) {
+      stream.checkAt = Number.POSITIVE_INFINITY
+      due.push(stream)
+    }
   }
+  nextChecks()
+}
+
+/** Starts due re-checks up to CHECKS_AT_ONCE; each one that ends starts the next. */
+function nextChecks() {
+  while (checking < CHECKS_AT_ONCE && due.length) void due.shift()!.check()
 }
 
 const nextCheck = () => Date.now() + RECHECK_MS * (0.75 + Math.random() / 2)
@@ -165,6 +176,7 @@ class OpenStream {
       this.checkRunning = false
       checking--
       this.checkAt = nextCheck()
+      nextChecks()
     }
   }
 
