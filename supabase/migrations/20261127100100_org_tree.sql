@@ -356,3 +356,32 @@ create policy "Admins can read the whole audit trail" on public.audit_log
 
 grant select on public.audit_log to authenticated;
 
+
+-- scope planning: the one place that turns a scope into index lookups ------------------------------------
+/*
+ * Why these exist: under RLS a query's own conditions run after the policy unless they are
+ * leakproof, and ltree's operators are not, so "o.path = any(my scope)" never drives an index
+ * and a province reads all its 157,000 organizations per question (50–100 ms). These answer
+ * with organization ids, found by the path and parent indexes as the definer; uuid equality is
+ * leakproof, so the caller's query reaches those rows by primary key and the policy still
+ * checks each one. They only ever return organizations the caller may see.
+ */
+/* The organizations at the roots of the caller's managed scope, and with p_children their
+   direct children too (the "top two levels" of pickers and filters). */
+create or replace function app.scope_head_ids(p_children boolean default false) returns uuid[]
+language sql stable security definer
+set search_path = ''
+as $$
+  with heads as (
+    select o.id from public.organizations o
+     where o.valid_to is null and o.path operator(extensions.=) any (app.managed_scope())
+  )
+  select coalesce(array_agg(id), '{}') from (
+    select id from heads
+    union
+    select c.id from public.organizations c where p_children and c.valid_to is null and c.parent_id in (select id from heads)
+  ) found
+$$;
+
+revoke all on function app.scope_head_ids(boolean) from public, anon;
+grant execute on function app.scope_head_ids(boolean) to authenticated, service_role;

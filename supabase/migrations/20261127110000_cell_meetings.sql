@@ -27,6 +27,9 @@ create table if not exists public.meetings (
 -- indexes ------------------------------------------------------------------------------
 create index if not exists meetings_org_starts_idx on public.meetings (org_id, starts_at desc);
 create index if not exists meetings_org_key_idx on public.meetings (org_key, starts_at desc);
+-- the calendar's "meetings I chair or take notes at"
+create index if not exists meetings_chair_idx on public.meetings (chair_id, starts_at) where chair_id is not null;
+create index if not exists meetings_note_taker_idx on public.meetings (note_taker_id, starts_at) where note_taker_id is not null;
 
 -- helper functions -----------------------------------------------------------------------
 

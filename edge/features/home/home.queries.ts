@@ -23,8 +23,7 @@ export async function homeSummary(tx: Tx): Promise<HomeSummary> {
             (select org_id from me) as cell_id,
             (select o.name from public.organizations o join me on o.id = me.org_id) as cell_name,
             coalesce((select jsonb_agg(jsonb_build_object('id', anc.id, 'name', anc.name) order by nlevel(anc.path))
-                        from public.organizations anc, public.organizations home, me
-                       where home.id = me.org_id and home.path <@ anc.path and anc.id <> home.id), '[]'::jsonb) as ancestors,
+                        from public.organizations anc where anc.id = any ((select app.home_ancestor_ids())::uuid[])), '[]'::jsonb) as ancestors,
             coalesce((select jsonb_agg(jsonb_build_object('role', r.role, 'org_id', o.id, 'org_name', o.name) order by nlevel(o.path))
                         from public.org_roles r join public.organizations o on o.id = r.org_id
                        where r.member_id = (select app.current_member_id())

@@ -270,11 +270,9 @@ export async function assignableOrgs(
 /** Subtrees to filter the list by: the top two levels of the user's scope (deeper: via the tree). */
 export async function filterOrgs(tx: Tx): Promise<{ id: string; name: string; depth: number }[]> {
   return tx.query(
-    `with scope as (select unnest((select app.managed_scope())::ltree[]) as root)
-     select o.id, o.name, nlevel(o.path) as depth
+    `select o.id, o.name, nlevel(o.path) as depth
        from public.organizations o
-      where o.valid_to is null and o.kind not in ('cell', 'party_group')
-        and exists (select 1 from scope where o.path <@ scope.root and nlevel(o.path) <= nlevel(scope.root) + 1)
+      where o.id = any ((select app.scope_head_ids(true))::uuid[]) and o.kind not in ('cell', 'party_group')
       order by o.path
       limit 300`,
   )

@@ -20,8 +20,7 @@ export async function roots(tx: Tx): Promise<OrgNode[]> {
   return tx.query<OrgNode>(
     `select ${NODE_COLUMNS}
        from public.organizations o
-      where o.valid_to is null
-        and o.path = any ((select app.managed_scope())::ltree[])
+      where o.id = any ((select app.scope_head_ids())::uuid[])
         and not (o.path <@ any (array(select s from unnest((select app.managed_scope())) s where s <> o.path)))
       order by o.path`,
   )

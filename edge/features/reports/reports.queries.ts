@@ -91,7 +91,7 @@ export async function registration(tx: Tx, orgId: string, days: Period = 30): Pr
 export async function topOrgs(tx: Tx): Promise<{ id: string; name: string }[]> {
   return tx.query(
     `select o.id, o.name from public.organizations o
-      where o.valid_to is null and o.path = any ((select app.managed_scope())::ltree[])
+      where o.id = any ((select app.scope_head_ids())::uuid[])
         and not (o.path <@ any (array(select s from unnest((select app.managed_scope())) s where s <> o.path)))
       order by o.path limit 50`,
   )

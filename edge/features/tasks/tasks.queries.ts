@@ -108,7 +108,7 @@ export async function detail(tx: Tx, id: string): Promise<TaskDetail | undefined
 export async function candidates(tx: Tx, orgId?: string) {
   const origins = await tx.query<{ id: string; name: string }>(
     `select o.id, o.name from public.organizations o
-      where o.path = any ((select app.managed_scope())::ltree[]) and o.valid_to is null order by o.path limit 50`,
+      where o.id = any ((select app.scope_head_ids())::uuid[]) order by o.path limit 50`,
   )
   const origin = origins.find((o) => o.id === orgId) ?? origins[0]
   if (!origin) return { origins, origin: undefined, orgs: [], members: [] }
