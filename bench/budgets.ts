@@ -7,10 +7,16 @@ export const BUDGET = {
   firstVisitBytes: 30 * 1024,
   /** a typical htmx interaction (open a member, post a comment, vote) */
   interactionBytes: 5 * 1024,
-  /** server time p95 of the main pages, 100k members on the Postgres server */
+  /** server time p95 of the main pages for a province's staff, 100k members on the Postgres server */
   pageP95Ms: 50,
-  /** the same member list as the widest committee user vs. as system */
-  rlsOverhead: 1.5,
+  /** the same at 1,000,000 members (npm run bench -- server-time --members 1000000) */
+  widePageP95Ms: 100,
+  /** the same pages for a ward's or a cell's secretary, at any size */
+  narrowPageP95Ms: 20,
+  /** the registration report, any scope, any size */
+  reportP95Ms: 150,
+  /** the member list under RLS vs. the same query with an explicit subtree filter as system, every kind of user */
+  rlsOverhead: 1.3,
   /** one comment to 1,000 open SSE streams on one process (subscribers in another process), p99 */
   fanout1000P99Ms: 100,
   /** the same to 10,000 streams, p99 */

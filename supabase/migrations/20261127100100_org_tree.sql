@@ -385,3 +385,18 @@ $$;
 
 revoke all on function app.scope_head_ids(boolean) from public, anon;
 grant execute on function app.scope_head_ids(boolean) to authenticated, service_role;
+
+/* Every organization of the caller's managed scope when there are at most p_limit of them (a
+   cell, a ward), so that lists reach their rows through (org_id, …) indexes; null for a wider
+   scope (a city, a province), whose lists walk a name or time index in order and let the policy
+   filter (edge/kernel/db/scope.ts says when and why). */
+create or replace function app.small_scope_org_ids(p_limit integer default 500) returns uuid[]
+language sql stable security definer
+set search_path = ''
+as $$
+  select case when count(*) <= p_limit then coalesce(array_agg(id), '{}') end
+    from (select o.id from public.organizations o
+           where o.path operator(extensions.<@) any (app.managed_scope()) limit p_limit + 1) scope
+$$;
+revoke all on function app.small_scope_org_ids(integer) from public, anon;
+grant execute on function app.small_scope_org_ids(integer) to authenticated, service_role;

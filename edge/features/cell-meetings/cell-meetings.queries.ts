@@ -1,4 +1,5 @@
 import type { Tx } from '../../kernel/db/types.ts'
+import { inIndexOrder, narrowScopeOrgIds } from '../../kernel/db/scope.ts'
 import type { MeetingInput } from './cell-meetings.forms.ts'
 
 export const PAGE_SIZE = 20
@@ -21,33 +22,19 @@ export interface MeetingListRow extends MeetingRow {
 
 /** Counts beyond this are shown as "more than". */
 export const COUNT_LIMIT = 10_000
-const SMALL_SCOPE_ORGS = 500
 /** A meeting stays "upcoming" until three hours after it starts. */
 const CUTOFF = `now() - interval '3 hours'`
 
 /**
- * The organizations whose meetings the user sees, when they are few (a cell, a ward): spelled
- * out, the (org_id, starts_at) index serves them. Null for a wide scope (a city, a province),
- * whose lists walk the starts_at index instead: the planner cannot see a policy's scope size.
+ * The user's meetings: a narrow scope (a cell, a ward; see kernel/db/scope.ts) spelled out as
+ * organization ids, with his/her own cell, so the (org_id, starts_at) index serves them; a wide
+ * one (a city, a province) walks the starts_at index in order and lets the policy filter.
  */
-async function narrowScope(tx: Tx): Promise<string[] | null> {
-  const [row] = await tx.query<{ ids: string[]; home: string | null }>(
-    `select array(select o.id from public.organizations o
-                   where o.path <@ any ((select app.managed_scope())::ltree[]) limit ${SMALL_SCOPE_ORGS + 1})::text[] as ids,
-            app.home_org_id() as home`,
-  )
-  if (row.ids.length > SMALL_SCOPE_ORGS) return null
-  return row.home ? [...row.ids, row.home] : row.ids
-}
-
-/** Runs `read` with a filter for the user's meetings, letting wide scopes walk the time index. */
 async function inScope<T>(tx: Tx, read: (filter: string, params: unknown[], narrow: boolean) => Promise<T>): Promise<T> {
-  const scope = await narrowScope(tx)
-  if (scope) return read(`mt.org_id = any ($1::uuid[])`, [scope], true)
-  await tx.query(`set local enable_sort = off`)
-  const result = await read('true', [], false)
-  await tx.query(`set local enable_sort = on`)
-  return result
+  const ids = await narrowScopeOrgIds(tx)
+  const [{ home }] = await tx.query<{ home: string | null }>(`select app.home_org_id() as home`)
+  if (ids) return read(`mt.org_id = any ($1::uuid[])`, [home ? [...ids, home] : ids], true)
+  return inIndexOrder(tx, () => read('true', [], false))
 }
 
 const ROW = `mt.id, mt.title, mt.kind, mt.starts_at, mt.place, mt.status, mt.org_id, o.name as org_name`

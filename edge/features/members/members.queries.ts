@@ -1,4 +1,5 @@
 import type { Tx } from '../../kernel/db/types.ts'
+import { inIndexOrder, narrowScopeOrgIds } from '../../kernel/db/scope.ts'
 import type { ListQuery, MemberInput, StatusChange } from './members.forms.ts'
 import type { MemberRowView } from '../../../views/members/MemberRows.tsx'
 
@@ -18,40 +19,36 @@ const AGE_RANGES: Record<string, [number, number]> = {
   over75: [76, 200],
 }
 
-/** The where-clause of the list, shared by the page, its count and the export. */
-/** How to narrow a list so the planner, which cannot see the size of a policy's scope, plans well. */
+/** How to narrow a list (see kernel/db/scope.ts): the planner cannot see the size of a policy's scope. */
 interface Narrowing {
   /** '' when the chosen organization is not visible (the list is empty) */
   subtree: string | null
-  smallScope: boolean
+  /** the organizations of a narrow scope (a cell, a ward); null for a wide one */
+  scopeOrgIds: string[] | null
   /** ids whose names match the search, from the trigram index (see member_ids_matching) */
   matching?: string[]
 }
 
-const SMALL_SCOPE_ORGS = 500
-
 /**
  * The policy's range over org_key has no index on purpose: for a province it would be read
- * whole (the planner guesses 0.5% for an unknown range). So: a chosen subtree that already
- * covers the user's scope adds nothing (two correlated path filters also mislead the planner);
- * a smaller one filters on org_path (GiST); with no subtree chosen, a small scope (a cell, a
- * ward) is spelled out as its organization ids so the (org_id, full_name) index serves it.
+ * whole. So: a chosen subtree that already covers the user's scope adds nothing (two correlated
+ * path filters also mislead the planner); a smaller one filters on org_path (GiST); with no
+ * subtree chosen, a narrow scope is spelled out as its organization ids.
  */
 async function narrowing(tx: Tx, orgId: string | undefined, q?: string): Promise<Narrowing> {
-  const [row] = await tx.query<{ path: string | null; covers: boolean | null; scope_orgs: number; matching: string[] | null }>(
+  const [row] = await tx.query<{ path: string | null; covers: boolean | null; matching: string[] | null }>(
     `select s.path::text as path,
             case when $2::text is not null then public.member_ids_matching($2, ${SEARCH_LIMIT}) end as matching,
-            (select bool_and(root <@ s.path) from unnest((select app.managed_scope())::ltree[]) root) as covers,
-            (select count(*)::int from (select 1 from public.organizations o
-               where o.path <@ any ((select app.managed_scope())::ltree[]) limit ${SMALL_SCOPE_ORGS + 1}) x) as scope_orgs
+            (select bool_and(root <@ s.path) from unnest((select app.managed_scope())::ltree[]) root) as covers
        from (select 1) one left join public.organizations s on s.id = $1`,
     [orgId ?? null, q ?? null],
   )
-  const smallScope = row.scope_orgs > 0 && row.scope_orgs <= SMALL_SCOPE_ORGS
+  const ids = await narrowScopeOrgIds(tx)
+  const scopeOrgIds = ids?.length ? ids : null
   const matching = row.matching ?? undefined
-  if (!orgId) return { subtree: null, smallScope, matching }
-  if (!row.path) return { subtree: '', smallScope, matching }
-  return { subtree: row.covers ? null : row.path, smallScope, matching }
+  if (!orgId) return { subtree: null, scopeOrgIds, matching }
+  if (!row.path) return { subtree: '', scopeOrgIds, matching }
+  return { subtree: row.covers ? null : row.path, scopeOrgIds, matching }
 }
 
 function listFilter(f: Omit<ListQuery, 'page'>, narrow: Narrowing): { where: string; params: unknown[] } {
@@ -60,9 +57,7 @@ function listFilter(f: Omit<ListQuery, 'page'>, narrow: Narrowing): { where: str
   const param = (v: unknown) => `$${params.push(v)}`
   if (narrow.subtree === '') clauses.push('false')
   else if (narrow.subtree) clauses.push(`m.org_path <@ ${param(narrow.subtree)}::ltree`)
-  else if (narrow.smallScope) {
-    clauses.push(`m.org_id = any (array(select o.id from public.organizations o where o.path <@ any ((select app.managed_scope())::ltree[])))`)
-  }
+  else if (narrow.scopeOrgIds) clauses.push(`m.org_id = any (${param(narrow.scopeOrgIds)}::uuid[])`)
   // ids from the trigram index first (see member_ids_matching), then the same LIKE under RLS
   if (f.q) {
     const q = param(f.q)
@@ -88,20 +83,17 @@ function listFilter(f: Omit<ListQuery, 'page'>, narrow: Narrowing): { where: str
 export async function listMembers(tx: Tx, f: ListQuery): Promise<{ rows: MemberRow[]; total: number; capped: boolean }> {
   const narrow = await narrowing(tx, f.org, f.q)
   const { where, params } = listFilter(f, narrow)
-  // A wide scope (a province) passes nearly every row, but the planner guesses 0.5% for the
-  // policy's range and sorts the whole table (185 ms); walking the name index finds a page
-  // at once (15 ms). With a search term the candidate ids are few and sorting them is right.
-  const walkNameIndex = !narrow.smallScope && narrow.subtree === null && !f.q
-  if (walkNameIndex) await tx.query(`set local enable_sort = off`)
-  const rows = await tx.query<MemberRow>(
-    `select m.id, m.full_name, m.birth_date, m.gender, m.status, m.exempt, m.deceased_on, m.left_on, o.name as org_name
-       from public.members m join public.organizations o on o.id = m.org_id
-       ${where}
-      order by m.full_name, m.id
-      limit ${PAGE_SIZE} offset ${(f.page - 1) * PAGE_SIZE}`,
-    params,
-  )
-  if (walkNameIndex) await tx.query(`set local enable_sort = on`)
+  // With a search term the candidate ids are few and sorting them is right.
+  const read = () =>
+    tx.query<MemberRow>(
+      `select m.id, m.full_name, m.birth_date, m.gender, m.status, m.exempt, m.deceased_on, m.left_on, o.name as org_name
+         from public.members m join public.organizations o on o.id = m.org_id
+         ${where}
+        order by m.full_name, m.id
+        limit ${PAGE_SIZE} offset ${(f.page - 1) * PAGE_SIZE}`,
+      params,
+    )
+  const rows = !narrow.scopeOrgIds && narrow.subtree === null && !f.q ? await inIndexOrder(tx, read) : await read()
   const [{ total }] = await tx.query<{ total: number }>(
     `select count(*)::int as total from (select 1 from public.members m ${where} limit ${COUNT_LIMIT + 1}) capped`,
     params,
