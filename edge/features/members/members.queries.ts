@@ -25,8 +25,6 @@ interface Narrowing {
   subtree: string | null
   /** the organizations of a narrow scope (a cell, a ward); null for a wide one */
   scopeOrgIds: string[] | null
-  /** ids whose names match the search, from the trigram index (see member_ids_matching) */
-  matching?: string[]
 }
 
 /**
@@ -35,20 +33,18 @@ interface Narrowing {
  * path filters also mislead the planner); a smaller one filters on org_path (GiST); with no
  * subtree chosen, a narrow scope is spelled out as its organization ids.
  */
-async function narrowing(tx: Tx, orgId: string | undefined, q?: string): Promise<Narrowing> {
-  const [row] = await tx.query<{ path: string | null; covers: boolean | null; matching: string[] | null }>(
-    `select s.path::text as path,
-            case when $2::text is not null then public.member_ids_matching($2, ${SEARCH_LIMIT}) end as matching,
-            (select bool_and(root <@ s.path) from unnest((select app.managed_scope())::ltree[]) root) as covers
-       from (select 1) one left join public.organizations s on s.id = $1`,
-    [orgId ?? null, q ?? null],
-  )
+async function narrowing(tx: Tx, orgId: string | undefined): Promise<Narrowing> {
   const ids = await narrowScopeOrgIds(tx)
   const scopeOrgIds = ids?.length ? ids : null
-  const matching = row.matching ?? undefined
-  if (!orgId) return { subtree: null, scopeOrgIds, matching }
-  if (!row.path) return { subtree: '', scopeOrgIds, matching }
-  return { subtree: row.covers ? null : row.path, scopeOrgIds, matching }
+  if (!orgId) return { subtree: null, scopeOrgIds }
+  const [row] = await tx.query<{ path: string | null; covers: boolean | null }>(
+    `select s.path::text as path,
+            (select bool_and(root <@ s.path) from unnest((select app.managed_scope())::ltree[]) root) as covers
+       from (select 1) one left join public.organizations s on s.id = $1`,
+    [orgId],
+  )
+  if (!row.path) return { subtree: '', scopeOrgIds }
+  return { subtree: row.covers ? null : row.path, scopeOrgIds }
 }
 
 function listFilter(f: Omit<ListQuery, 'page'>, narrow: Narrowing): { where: string; params: unknown[] } {
@@ -61,7 +57,7 @@ function listFilter(f: Omit<ListQuery, 'page'>, narrow: Narrowing): { where: str
   // ids from the trigram index first (see member_ids_matching), then the same LIKE under RLS
   if (f.q) {
     const q = param(f.q)
-    clauses.push(`m.id = any (${param(narrow.matching ?? [])}::uuid[])`)
+    clauses.push(`m.id = any ((select public.member_ids_matching(${q}, ${SEARCH_LIMIT}))::uuid[])`)
     clauses.push(`m.search_name like '%' || app.search_key(${q}) || '%'`)
   }
   if (f.status === 'current') clauses.push('m.deceased_on is null and m.left_on is null')
@@ -81,24 +77,50 @@ function listFilter(f: Omit<ListQuery, 'page'>, narrow: Narrowing): { where: str
 }
 
 export async function listMembers(tx: Tx, f: ListQuery): Promise<{ rows: MemberRow[]; total: number; capped: boolean }> {
-  const narrow = await narrowing(tx, f.org, f.q)
+  const narrow = await narrowing(tx, f.org)
   const { where, params } = listFilter(f, narrow)
-  // With a search term the candidate ids are few and sorting them is right.
+  if (f.q) return searchPage(tx, where, params, f.page)
+  // The page is chosen before its organizations are joined: joined first, each of a province's thousands of
+  // namesakes looked its organization up under that policy before the sort kept fifty.
   const read = () =>
     tx.query<MemberRow>(
       `select m.id, m.full_name, m.birth_date, m.gender, m.status, m.exempt, m.deceased_on, m.left_on, o.name as org_name
-         from public.members m join public.organizations o on o.id = m.org_id
-         ${where}
-        order by m.full_name, m.id
-        limit ${PAGE_SIZE} offset ${(f.page - 1) * PAGE_SIZE}`,
+         from (select m.id, m.full_name, m.birth_date, m.gender, m.status, m.exempt, m.deceased_on, m.left_on, m.org_id
+                 from public.members m ${where}
+                order by m.full_name, m.id
+                limit ${PAGE_SIZE} offset ${(f.page - 1) * PAGE_SIZE}) m
+         join public.organizations o on o.id = m.org_id
+        order by m.full_name, m.id`,
       params,
     )
-  const rows = !narrow.scopeOrgIds && narrow.subtree === null && !f.q ? await inIndexOrder(tx, read) : await read()
+  const rows = !narrow.scopeOrgIds && narrow.subtree === null ? await inIndexOrder(tx, read) : await read()
   const [{ total }] = await tx.query<{ total: number }>(
     `select count(*)::int as total from (select 1 from public.members m ${where} limit ${COUNT_LIMIT + 1}) capped`,
     params,
   )
   return { rows, total: Math.min(total, COUNT_LIMIT), capped: total > COUNT_LIMIT }
+}
+
+/**
+ * A search's page and its count in one statement: the matching ids (at most SEARCH_LIMIT, from
+ * the trigram index) are found once and read once under RLS, then sorted; so few rows are
+ * sorting's to do.
+ */
+async function searchPage(tx: Tx, where: string, params: unknown[], page: number) {
+  const found = await tx.query<MemberRow & { total: number }>(
+    `with hits as materialized (
+       select m.id, m.full_name, m.birth_date, m.gender, m.status, m.exempt, m.deceased_on, m.left_on, m.org_id
+         from public.members m ${where})
+     select t.total, p.id, p.full_name, p.birth_date, p.gender, p.status, p.exempt, p.deceased_on, p.left_on, o.name as org_name
+       from (select count(*)::int as total from hits) t
+       left join lateral (select * from hits order by full_name, id limit ${PAGE_SIZE} offset ${(page - 1) * PAGE_SIZE}) p on true
+       left join public.organizations o on o.id = p.org_id
+      order by p.full_name, p.id`,
+    params,
+  )
+  const total = found[0].total
+  const rows = found.filter((r) => r.id !== null).map(({ total: _, ...row }) => row)
+  return { rows, total, capped: total >= SEARCH_LIMIT }
 }
 
 export const EXPORT_COLUMNS = [
@@ -124,7 +146,7 @@ export const EXPORT_COLUMNS = [
 ] as const
 
 export async function exportMembers(tx: Tx, f: Omit<ListQuery, 'page'>): Promise<Record<string, unknown>[]> {
-  const { where, params } = listFilter(f, await narrowing(tx, f.org, f.q))
+  const { where, params } = listFilter(f, await narrowing(tx, f.org))
   return tx.query(
     `select m.full_name, m.birth_date, m.gender, m.ethnicity, m.religion, m.hometown, m.phone, m.card_number, m.citizen_id,
             m.admitted_on, m.official_on, m.status, m.exempt, m.education, m.theory_level, m.occupation, m.position,
