@@ -64,6 +64,8 @@ on conflict do nothing;
 create unique index if not exists organizations_active_path_key on public.organizations (path) where valid_to is null;
 create index if not exists organizations_path_gist on public.organizations using gist (path);
 create index if not exists organizations_parent_idx on public.organizations (parent_id);
+-- the policies' key range (app.scope_bounds) over organizations: see app.small_scope_org_ids
+create index if not exists organizations_key_idx on public.organizations (((path::text) collate "C"));
 create unique index if not exists organizations_active_short_code_key on public.organizations (lower(short_code))
   where valid_to is null and short_code is not null;
 
@@ -389,14 +391,18 @@ grant execute on function app.scope_head_ids(boolean) to authenticated, service_
 /* Every organization of the caller's managed scope when there are at most p_limit of them (a
    cell, a ward), so that lists reach their rows through (org_id, …) indexes; null for a wider
    scope (a city, a province), whose lists walk a name or time index in order and let the policy
-   filter (edge/kernel/db/scope.ts says when and why). */
+   filter (edge/kernel/db/scope.ts says when and why). The scope's key range (app.scope_bounds)
+   walks organizations_key_idx and stops at p_limit + 1: a province costs no more than a ward. */
 create or replace function app.small_scope_org_ids(p_limit integer default 500) returns uuid[]
 language sql stable security definer
 set search_path = ''
 as $$
   select case when count(*) <= p_limit then coalesce(array_agg(id), '{}') end
     from (select o.id from public.organizations o
-           where o.path operator(extensions.<@) any (app.managed_scope()) limit p_limit + 1) scope
+           where (o.path::text collate "C") >= (select app.scope_bounds())[1]
+             and (o.path::text collate "C") < (select app.scope_bounds())[2]
+             and o.path operator(extensions.<@) any ((select app.managed_scope())::extensions.ltree[])
+           limit p_limit + 1) scope
 $$;
 revoke all on function app.small_scope_org_ids(integer) from public, anon;
 grant execute on function app.small_scope_org_ids(integer) to authenticated, service_role;
