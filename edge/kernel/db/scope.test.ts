@@ -1,0 +1,78 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { claimsOf, LOGINS, testApp, type TestApp } from '../../../test/support.ts'
+
+/*
+ * The scope-planning functions (app.small_scope_org_ids, app.scope_head_ids,
+ * app.home_ancestor_ids, public.member_ids_matching) run as their definer to reach indexes the
+ * policies cannot use. Each must answer exactly what the caller could find under RLS, never more.
+ */
+let t: TestApp
+beforeAll(async () => {
+  t = await testApp()
+})
+afterAll(() => t?.close())
+
+const sorted = (ids: (string | null)[] | null) => (ids ? [...ids].sort() : ids)
+
+/** Runs one query as the user behind a login and returns its first column of every row. */
+async function asUser<T>(login: string, sql: string, params: unknown[] = []): Promise<T[]> {
+  const claims = await claimsOf(t, login)
+  return t.runtime.data.withUser(claims, async (tx) => (await tx.query<{ v: T }>(sql, params)).map((r) => r.v))
+}
+
+const EVERYONE = Object.entries(LOGINS)
+
+describe('scope planning functions', () => {
+  it.each(EVERYONE)('a narrow scope is exactly the organizations of the managed scope the %s can read, and null once it exceeds the limit', async (_, login) => {
+    const [ids] = await asUser<string[] | null>(login, `select app.small_scope_org_ids(100000)::text[] as v`)
+    const readable = await asUser<string>(
+      login,
+      `select o.id::text as v from public.organizations o where o.path <@ any ((select app.managed_scope())::ltree[])`,
+    )
+    expect(sorted(ids)).toEqual(sorted(readable))
+    if (readable.length > 1) {
+      const [capped] = await asUser<string[] | null>(login, `select app.small_scope_org_ids($1)::text[] as v`, [readable.length - 1])
+      expect(capped).toBeNull()
+    }
+  })
+
+  it.each(EVERYONE)('scope heads are the roots of the scope of the %s (and their children), each one readable under RLS', async (_, login) => {
+    const [heads] = await asUser<string[]>(login, `select app.scope_head_ids()::text[] as v`)
+    const roots = await asUser<string>(
+      login,
+      `select o.id::text as v from public.organizations o where o.valid_to is null and o.path = any ((select app.managed_scope())::ltree[])`,
+    )
+    expect(sorted(heads)).toEqual(sorted(roots))
+    const [withChildren] = await asUser<string[]>(login, `select app.scope_head_ids(true)::text[] as v`)
+    const children = await asUser<string>(
+      login,
+      `select c.id::text as v from public.organizations c where c.valid_to is null and c.parent_id::text = any ($1::text[])`,
+      [roots],
+    )
+    expect(sorted(withChildren)).toEqual(sorted([...new Set([...roots, ...children])]))
+    const readable = await asUser<string>(login, `select o.id::text as v from public.organizations o where o.id::text = any ($1::text[])`, [withChildren])
+    expect(readable.length).toBe(withChildren.length)
+  })
+
+  it.each(EVERYONE)('home ancestors of the %s are the organizations above his/her cell, top first', async (_, login) => {
+    const [ancestors] = await asUser<string[]>(login, `select app.home_ancestor_ids()::text[] as v`)
+    const expected = await asUser<string>(
+      login,
+      `select anc.id::text as v from public.organizations anc, public.organizations home
+        where home.id = (select app.home_org_id()) and anc.path @> home.path and anc.id <> home.id order by nlevel(anc.path)`,
+    )
+    expect(ancestors).toEqual(expected)
+  })
+
+  it.each(EVERYONE)('a name search by the %s finds exactly what a search under RLS finds, whatever the string', async (_, login) => {
+    for (const q of ['nguyen', 'Nguyễn Văn', 'thi', "%' or true --", '%', 'zzz']) {
+      const [found] = await asUser<string[]>(login, `select public.member_ids_matching($1)::text[] as v`, [q])
+      const underRls = await asUser<string>(
+        login,
+        `select m.id::text as v from public.members m where m.search_name like '%' || app.search_key($1) || '%'`,
+        [q],
+      )
+      expect(sorted(found)).toEqual(sorted(underRls))
+    }
+  })
+})
