@@ -23,18 +23,21 @@ async function asUser<T>(login: string, sql: string, params: unknown[] = []): Pr
 const EVERYONE = Object.entries(LOGINS)
 
 describe('scope planning functions', () => {
-  it.each(EVERYONE)('a narrow scope is exactly the organizations of the managed scope the %s can read, and null once it exceeds the limit', async (_, login) => {
-    const [ids] = await asUser<string[] | null>(login, `select app.small_scope_org_ids(100000)::text[] as v`)
-    const readable = await asUser<string>(
-      login,
-      `select o.id::text as v from public.organizations o where o.path <@ any ((select app.managed_scope())::ltree[])`,
-    )
-    expect(sorted(ids)).toEqual(sorted(readable))
-    if (readable.length > 1) {
-      const [capped] = await asUser<string[] | null>(login, `select app.small_scope_org_ids($1)::text[] as v`, [readable.length - 1])
-      expect(capped).toBeNull()
-    }
-  })
+  it.each(EVERYONE)(
+    'a narrow scope is exactly the organizations of the managed scope the %s can read, and null once it exceeds the limit',
+    async (_, login) => {
+      const [ids] = await asUser<string[] | null>(login, `select app.small_scope_org_ids(100000)::text[] as v`)
+      const readable = await asUser<string>(
+        login,
+        `select o.id::text as v from public.organizations o where o.path <@ any ((select app.managed_scope())::ltree[])`,
+      )
+      expect(sorted(ids)).toEqual(sorted(readable))
+      if (readable.length > 1) {
+        const [capped] = await asUser<string[] | null>(login, `select app.small_scope_org_ids($1)::text[] as v`, [readable.length - 1])
+        expect(capped).toBeNull()
+      }
+    },
+  )
 
   it.each(EVERYONE)('scope heads are the roots of the scope of the %s (and their children), each one readable under RLS', async (_, login) => {
     const [heads] = await asUser<string[]>(login, `select app.scope_head_ids()::text[] as v`)
@@ -67,11 +70,9 @@ describe('scope planning functions', () => {
   it.each(EVERYONE)('a name search by the %s finds exactly what a search under RLS finds, whatever the string', async (_, login) => {
     for (const q of ['nguyen', 'Nguyễn Văn', 'thi', "%' or true --", '%', 'zzz']) {
       const [found] = await asUser<string[]>(login, `select public.member_ids_matching($1)::text[] as v`, [q])
-      const underRls = await asUser<string>(
-        login,
-        `select m.id::text as v from public.members m where m.search_name like '%' || app.search_key($1) || '%'`,
-        [q],
-      )
+      const underRls = await asUser<string>(login, `select m.id::text as v from public.members m where m.search_name like '%' || app.search_key($1) || '%'`, [
+        q,
+      ])
       expect(sorted(found)).toEqual(sorted(underRls))
     }
   })
