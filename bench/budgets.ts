@@ -31,6 +31,10 @@ export const BUDGET = {
   rolloutImportSeconds: 20,
   /** activation codes and slips for 10,000 members in one printing */
   bulkIssueSeconds: 60,
+  /** seeding 1,000,000 members into the Postgres server (npm run seed, the server-time bench) */
+  seed1mSeconds: 180,
+  /** and the seeding process's peak memory */
+  seedMemoryMB: 1024,
   /** a hostile spreadsheet or document refused */
   hostileFileMs: 1000,
   /** another user's page delayed by a 9 MB upload on the embedded engine */
