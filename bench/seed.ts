@@ -34,5 +34,12 @@ await report([
     ok: seconds <= BUDGET.seed1mSeconds * scale,
     note: `${members.toLocaleString('en')} members, Postgres server, analyzed`,
   },
-  { name: 'seed-1m-peak-memory', value: peakMB, unit: 'MB', budget: BUDGET.seedMemoryMB, ok: peakMB <= BUDGET.seedMemoryMB, note: 'peak RSS of the seeding process' },
+  {
+    name: 'seed-1m-peak-memory',
+    value: peakMB,
+    unit: 'MB',
+    budget: BUDGET.seedMemoryMB,
+    ok: peakMB <= BUDGET.seedMemoryMB,
+    note: 'peak RSS of the seeding process',
+  },
 ])
