@@ -205,6 +205,8 @@ export async function seedDemo(data: DataAccess, options: { members?: number; pa
     await tx.query(`insert into app.settings (key, value) values ('demo.logins', $1) on conflict (key) do update set value = excluded.value`, [
       JSON.stringify(logins),
     ])
+    // triggers were off: the registration report's counters are filled from the rows, in one pass
+    await tx.query(`select app.rebuild_registration_rollup()`)
     await tx.query(`set local session_replication_role = origin`)
     return logins
   })

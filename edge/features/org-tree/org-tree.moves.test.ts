@@ -79,6 +79,9 @@ async function fillCell() {
       `insert into public.events (org_id, title, starts_at, ends_at) values ($1, 'Hội nghị', now() + interval '1 day', now() + interval '1 day 2 hours')`,
       [cell.id],
     )
+    // the cell's members sign in and open a page: the registration report's counters of the cell
+    await q(`update public.accounts set last_sign_in_at = now() where member_id in (select id from public.members where org_id = $1)`, [cell.id])
+    await q(`insert into app.visits (user_id, day) select user_id, app.today() from public.accounts where member_id = any ($1::uuid[])`, [members])
     // approved minutes are locked against every edit but a key rewrite
     await q(`set local session_replication_role = replica`)
     await q(`update public.meeting_minutes set status = 'approved', approved_at = now() where meeting_id = $1`, [meeting.id])

@@ -42,8 +42,8 @@ const KIND_ORDER = ['province_committee', 'commune_committee', 'grassroots_commi
 
 /**
  * Members, registered accounts and recent sign-ins of an organization's subtree and of each
- * direct child, with a subtotal per kind of child. One grouped pass over the subtree's members,
- * whatever the number of children.
+ * direct child, with a subtotal per kind of child. The counts come from counters kept per
+ * organization (migration registration_rollup): a few rows per child, whatever the subtree's size.
  */
 /** The periods the report offers, in days. */
 export const PERIODS = [7, 30, 90, 365] as const
