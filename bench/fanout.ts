@@ -18,8 +18,9 @@ import { BUDGET } from './budgets.ts'
  * process (PGlite, real HTTP on loopback). The subscribers live in a second process
  * (bench/fanout-clients.ts) and open their streams in batches at a steady rate; delivery latency
  * runs from the POST of a comment to each stream's frame on the clock both processes share.
- * Memory per stream is the app process's own growth. BENCH_STREAMS=n measures n streams only;
- * BENCH_PROFILE=1 writes a CPU profile of the largest size's deliveries to $TMPDIR/fanout.cpuprofile.
+ * Memory per stream is the app process's own growth. BENCH_STREAMS=n measures n streams only,
+ * BENCH_OPEN_RATE=n opens n streams a second (400), BENCH_PROFILE=1 writes a CPU profile of the
+ * largest size's deliveries to $TMPDIR/fanout.cpuprofile.
  */
 const SIZES = process.env.BENCH_STREAMS ? [Number(process.env.BENCH_STREAMS)] : [1000, 10_000]
 const OPEN_PER_SECOND = Number(process.env.BENCH_OPEN_RATE ?? 400)
