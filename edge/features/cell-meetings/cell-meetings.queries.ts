@@ -88,10 +88,14 @@ export async function listMeetings(tx: Tx, page: number): Promise<{ rows: Meetin
 async function withAttendance(tx: Tx, rows: (MeetingRow & { org_id: string })[]): Promise<MeetingListRow[]> {
   if (!rows.length) return []
   const stats = await tx.query<{ id: string; present: number; expected: number }>(
-    `select mt.id,
-            (select count(*)::int from public.meeting_attendance a where a.meeting_id = mt.id and a.status = 'present') as present,
-            case when mt.starts_at < now() then coalesce(mt.expected_count, app.expected_attendance(mt.org_id)) else 0 end as expected
-       from public.meetings mt where mt.id = any ($1::uuid[])`,
+    // the expected count once per organization, not once per meeting: a cell's page is one cell
+    `with page as (select mt.id, mt.org_id, mt.starts_at, mt.expected_count from public.meetings mt where mt.id = any ($1::uuid[])),
+          expected_now as materialized (select d.org_id, app.expected_attendance(d.org_id) as n
+                             from (select distinct org_id from page where expected_count is null and starts_at < now()) d)
+     select p.id,
+            (select count(*)::int from public.meeting_attendance a where a.meeting_id = p.id and a.status = 'present') as present,
+            case when p.starts_at < now() then coalesce(p.expected_count, e.n) else 0 end as expected
+       from page p left join expected_now e on e.org_id = p.org_id`,
     [rows.map((r) => r.id)],
   )
   const byId = new Map(stats.map((s) => [s.id, s]))

@@ -8,7 +8,7 @@ import type { SessionClaims } from './token.ts'
 import type { Tx } from '../db/types.ts'
 
 export const SESSION_COOKIE = 'sotay_session'
-const SESSION_SECONDS = 12 * 3600
+export const SESSION_SECONDS = 12 * 3600
 
 /** Secure when configured, or when the request came over https (directly, or through a trusted proxy). */
 export function secureCookie(c: AppContext): boolean {
