@@ -180,9 +180,10 @@ language plpgsql stable security definer
 set search_path = ''
 as $$
 declare
-  -- a policy asks several times per statement (the key range's bounds, the several-roots test):
-  -- the answer is kept for the rest of the statement, keyed by its start and its user
-  stamp text := pg_catalog.statement_timestamp()::text || '/' || coalesce(auth.uid()::text, '');
+  -- policies ask in every statement, several times (the key range's bounds, the several-roots
+  -- test): the answer is kept for the rest of the transaction (a local setting), keyed by its
+  -- user, and forgotten by app.forget_scope() when anything it depends on changes
+  stamp text := 'user/' || coalesce(auth.uid()::text, '');
   cache_name text := case when p_structural then 'app.scope_structural' else 'app.scope' end;
   cached text := pg_catalog.current_setting(cache_name, true);
   me uuid;
@@ -209,6 +210,23 @@ begin
   return result;
 end
 $$;
+
+/* A scope depends on roles, organizations' paths, the member and account behind a user, and the
+   clock: a statement that changes any of them forgets the answers kept so far in its transaction
+   (statement triggers on those tables, in their migrations). */
+create or replace function app.forget_scope() returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
+  perform pg_catalog.set_config('app.scope', '', true);
+  perform pg_catalog.set_config('app.scope_structural', '', true);
+  return null;
+end
+$$;
+drop trigger if exists settings_forget_scope on app.settings;
+create trigger settings_forget_scope after insert or update or delete on app.settings
+  for each statement execute function app.forget_scope();
 
 /*
  * The managed scope as one contiguous key range for an ordinary btree index: with codes

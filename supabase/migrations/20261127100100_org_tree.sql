@@ -276,6 +276,9 @@ begin
   return null;
 end
 $$;
+drop trigger if exists organizations_forget_scope on public.organizations;
+create trigger organizations_forget_scope after insert or update on public.organizations
+  for each statement execute function app.forget_scope();
 drop trigger if exists organizations_rekey on public.organizations;
 create trigger organizations_rekey after update on public.organizations
   referencing old table as old_nodes new table as new_nodes

@@ -350,6 +350,12 @@ create trigger members_access_changed after update of org_id, left_on, deceased_
                      or old.deceased_on is distinct from new.deceased_on)
   execute function app.access_changed('id');
 
+drop trigger if exists org_roles_forget_scope on public.org_roles;
+create trigger org_roles_forget_scope after insert or update or delete on public.org_roles
+  for each statement execute function app.forget_scope();
+drop trigger if exists members_forget_scope on public.members;
+create trigger members_forget_scope after update or delete on public.members
+  for each statement execute function app.forget_scope();
 drop trigger if exists org_roles_access_changed on public.org_roles;
 create trigger org_roles_access_changed after insert or update or delete on public.org_roles
   for each row execute function app.access_changed('member_id');

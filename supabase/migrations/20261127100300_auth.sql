@@ -100,6 +100,9 @@ begin
   return null;
 end
 $$;
+drop trigger if exists accounts_forget_scope on public.accounts;
+create trigger accounts_forget_scope after insert or update or delete on public.accounts
+  for each statement execute function app.forget_scope();
 drop trigger if exists accounts_sync_registration on public.accounts;
 create trigger accounts_sync_registration after insert or update or delete on public.accounts
   for each row execute function app.accounts_sync_registration();

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { claimsOf, LOGINS, testApp, type TestApp } from '../../../test/support.ts'
+import { claimsOf, LOGINS, memberIdOf, testApp, type TestApp } from '../../../test/support.ts'
 
 /*
  * The scope-planning functions (app.small_scope_org_ids, app.scope_head_ids,
@@ -75,5 +75,24 @@ describe('scope planning functions', () => {
       ])
       expect(sorted(found)).toEqual(sorted(underRls))
     }
+  })
+
+  it.each([
+    ['a role ends', `update public.org_roles set valid_to = app.today() - 1 where member_id = $1`],
+    ['the account is unlinked from the member', `update public.accounts set member_id = null where member_id = $1`],
+  ])('the scope kept for a transaction is forgotten at once when %s in it', async (_, change) => {
+    const claims = await claimsOf(t, LOGINS.grassroots)
+    const memberId = await memberIdOf(t, LOGINS.grassroots)
+    const undo = new Error('roll back the change')
+    const seen: string[][] = []
+    const tried = t.runtime.data.asSystem('test: a scope change inside one transaction', async (tx) => {
+      await tx.query(`select set_config('request.jwt.claims', $1, true)`, [JSON.stringify(claims)])
+      seen.push((await tx.query<{ s: string[] }>(`select app.managed_scope()::text[] as s`))[0].s)
+      await tx.query(change, [memberId])
+      seen.push((await tx.query<{ s: string[] }>(`select app.managed_scope()::text[] as s`))[0].s)
+      throw undo
+    })
+    await expect(tried).rejects.toBe(undo)
+    expect(seen).toEqual([['ns.tp1.g1'], []])
   })
 })
