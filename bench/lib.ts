@@ -26,6 +26,20 @@ export async function timeIt(n: number, fn: () => Promise<unknown>): Promise<num
   return out
 }
 
+/** Times two ways of doing the same thing in turns, so that a change in the machine's load falls on both alike. */
+export async function timeInTurns(n: number, a: () => Promise<unknown>, b: () => Promise<unknown>): Promise<[number[], number[]]> {
+  for (let i = 0; i < Math.min(5, n); i++) await Promise.all([a(), b()]) // warm caches and prepared statements
+  const times: [number[], number[]] = [[], []]
+  for (let i = 0; i < n; i++) {
+    for (const [k, fn] of [a, b].entries()) {
+      const t0 = performance.now()
+      await fn()
+      times[k].push(performance.now() - t0)
+    }
+  }
+  return times
+}
+
 export const round = (v: number, digits = 1) => Math.round(v * 10 ** digits) / 10 ** digits
 
 /** Appends to bench/results.json (replacing results of the same name) and prints a table. */

@@ -4,7 +4,7 @@ import { ensureDatabase } from '../edge/kernel/db/admin.ts'
 import { benchDatabase } from './database.ts'
 import { seedDemo } from '../edge/demo/seed.ts'
 import { listMembers } from '../edge/features/members/members.queries.ts'
-import { percentile, report, round, timeIt, type Result } from './lib.ts'
+import { percentile, report, round, timeInTurns, timeIt, type Result } from './lib.ts'
 import { BUDGET } from './budgets.ts'
 import { SESSION_SECONDS } from '../edge/kernel/auth/session.ts'
 
@@ -140,8 +140,11 @@ for (const v of viewers) {
     tx.query<{ id: string }>(`select o.id from public.organizations o where o.id = any ((select app.scope_head_ids())::uuid[]) order by o.path limit 1`),
   )
   const filter = { status: 'current' as const, page: 1, org: root.id }
-  const asUser = await timeIt(runs, () => runtime.data.withUser(claims, (tx) => listMembers(tx, filter)))
-  const asSystem = await timeIt(runs, () => runtime.data.asSystem('bench: the same query without RLS', (tx) => listMembers(tx, filter)))
+  const [asUser, asSystem] = await timeInTurns(
+    runs,
+    () => runtime.data.withUser(claims, (tx) => listMembers(tx, filter)),
+    () => runtime.data.asSystem('bench: the same query without RLS', (tx) => listMembers(tx, filter)),
+  )
   const ratio = round(percentile(asUser, 50) / percentile(asSystem, 50), 2)
   results.push({
     name: `member-list-rls-overhead-${v.who}`,

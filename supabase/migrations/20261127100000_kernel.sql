@@ -130,12 +130,21 @@ create or replace function app.current_member_id() returns uuid
 language plpgsql stable security definer
 set search_path = ''
 as $$
-declare result uuid;
+declare
+  -- every policy asks, in every statement: kept for the transaction like app.managed_scope(),
+  -- and forgotten with it by app.forget_scope()
+  stamp text := 'user/' || coalesce(auth.uid()::text, '');
+  cached text := pg_catalog.current_setting('app.member', true);
+  result uuid;
 begin
+  if cached is not null and pg_catalog.split_part(cached, '|', 1) = stamp then
+    return nullif(pg_catalog.split_part(cached, '|', 2), '')::uuid;
+  end if;
   select a.member_id into result
     from public.accounts a join public.members m on m.id = a.member_id
    where a.user_id = auth.uid()
      and m.deceased_on is null and (m.left_on is null or m.left_on > app.today());
+  perform pg_catalog.set_config('app.member', stamp || '|' || coalesce(result::text, ''), true);
   return result;
 end
 $$;
@@ -211,8 +220,9 @@ begin
 end
 $$;
 
-/* A scope depends on roles, organizations' paths, the member and account behind a user, and the
-   clock: a statement that changes any of them forgets the answers kept so far in its transaction
+/* A scope (and the current member) depends on roles, organizations' paths, the member and account
+   behind a user, and the clock: a statement that changes any of them forgets the answers kept so
+   far in its transaction
    (statement triggers on those tables, in their migrations). */
 create or replace function app.forget_scope() returns trigger
 language plpgsql
@@ -221,6 +231,7 @@ as $$
 begin
   perform pg_catalog.set_config('app.scope', '', true);
   perform pg_catalog.set_config('app.scope_structural', '', true);
+  perform pg_catalog.set_config('app.member', '', true);
   return null;
 end
 $$;
