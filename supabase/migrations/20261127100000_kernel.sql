@@ -26,6 +26,16 @@ as $$
 $$;
 grant execute on function app.search_key(text) to authenticated, service_role;
 
+/* The LIKE pattern that finds a search's key anywhere in a stored key: what the user typed is
+   matched literally, so "%", "_" and "\" are characters, not wildcards or escapes. */
+create or replace function app.contains_pattern(p_query text) returns text
+language sql immutable parallel safe
+set search_path = ''
+as $$
+  select '%' || pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(app.search_key(p_query), '\', '\\'), '%', '\%'), '_', '\_') || '%'
+$$;
+grant execute on function app.contains_pattern(text) to authenticated, service_role;
+
 -- tables -------------------------------------------------------------------------------
 
 /*

@@ -280,7 +280,7 @@ language plpgsql stable security definer
 set search_path = ''
 as $$
 declare
-  pattern text := '%' || app.search_key(p_query) || '%';
+  pattern text := app.contains_pattern(p_query);
   narrow uuid[] := app.small_scope_org_ids();
   found uuid[];
 begin

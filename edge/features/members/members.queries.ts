@@ -58,7 +58,7 @@ function listFilter(f: Omit<ListQuery, 'page'>, narrow: Narrowing): { where: str
   if (f.q) {
     const q = param(f.q)
     clauses.push(`m.id = any ((select public.member_ids_matching(${q}, ${SEARCH_LIMIT}))::uuid[])`)
-    clauses.push(`m.search_name like '%' || app.search_key(${q}) || '%'`)
+    clauses.push(`m.search_name like app.contains_pattern(${q})`)
   }
   if (f.status === 'current') clauses.push('m.deceased_on is null and m.left_on is null')
   if (f.status === 'official' || f.status === 'probationary') {

@@ -70,11 +70,15 @@ describe('scope planning functions', () => {
   it.each(EVERYONE)('a name search by the %s finds exactly what a search under RLS finds, whatever the string', async (_, login) => {
     for (const q of ['nguyen', 'Nguyễn Văn', 'thi', "%' or true --", '%', 'zzz']) {
       const [found] = await asUser<string[]>(login, `select public.member_ids_matching($1)::text[] as v`, [q])
-      const underRls = await asUser<string>(login, `select m.id::text as v from public.members m where m.search_name like '%' || app.search_key($1) || '%'`, [
-        q,
-      ])
+      const underRls = await asUser<string>(login, `select m.id::text as v from public.members m where m.search_name like app.contains_pattern($1)`, [q])
       expect(sorted(found)).toEqual(sorted(underRls))
     }
+  })
+
+  it('what the user types is matched literally: % and _ are characters, not wildcards', async () => {
+    const count = async (q: string) => (await asUser<string[]>(LOGINS.staff, `select public.member_ids_matching($1)::text[] as v`, [q]))[0].length
+    expect(await count('nguyen')).toBeGreaterThan(0)
+    for (const q of ['%', '_', 'ng%n', 'ng_yen', '\\']) expect(await count(q)).toBe(0)
   })
 
   it.each([
