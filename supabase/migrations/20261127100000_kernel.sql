@@ -242,6 +242,8 @@ begin
   perform pg_catalog.set_config('app.scope', '', true);
   perform pg_catalog.set_config('app.scope_structural', '', true);
   perform pg_catalog.set_config('app.member', '', true);
+  perform pg_catalog.set_config('app.bounds', '', true);
+  perform pg_catalog.set_config('app.bounds_structural', '', true);
   return null;
 end
 $$;
@@ -262,15 +264,26 @@ language plpgsql stable security definer
 set search_path = ''
 as $$
 declare
-  roots extensions.ltree[] := app.managed_scope(p_structural);
-  lo text;
-  hi text;
+  -- every policy's InitPlans ask for these three values: kept for the transaction like the
+  -- scope itself, and forgotten with it by app.forget_scope()
+  stamp text := 'user/' || coalesce(auth.uid()::text, '');
+  cache_name text := case when p_structural then 'app.bounds_structural' else 'app.bounds' end;
+  cached text := pg_catalog.current_setting(cache_name, true);
+  roots extensions.ltree[];
+  result text[];
 begin
-  if cardinality(roots) = 0 then
-    return array['', '', '1'];
+  if cached is not null and pg_catalog.split_part(cached, '|', 1) = stamp then
+    return pg_catalog.substr(cached, pg_catalog.length(stamp) + 2)::text[];
   end if;
-  select min(r::text collate "C"), max((r::text || '/') collate "C") into lo, hi from unnest(roots) r;
-  return array[lo, hi, case when cardinality(roots) = 1 then '1' else '0' end];
+  roots := app.managed_scope(p_structural);
+  if cardinality(roots) = 0 then
+    result := array['', '', '1'];
+  else
+    select array[min(r::text collate "C"), max((r::text || '/') collate "C"), case when cardinality(roots) = 1 then '1' else '0' end]
+      into result from unnest(roots) r;
+  end if;
+  perform pg_catalog.set_config(cache_name, stamp || '|' || result::text, true);
+  return result;
 end
 $$;
 

@@ -91,12 +91,14 @@ describe('scope planning functions', () => {
     const seen: string[][] = []
     const tried = t.runtime.data.asSystem('test: a scope change inside one transaction', async (tx) => {
       await tx.query(`select set_config('request.jwt.claims', $1, true)`, [JSON.stringify(claims)])
-      seen.push((await tx.query<{ s: string[] }>(`select app.managed_scope()::text[] as s`))[0].s)
+      const look = async () =>
+        seen.push(...(await tx.query<{ s: string[] }>(`select app.managed_scope()::text[] as s union all select app.scope_bounds()`)).map((r) => r.s))
+      await look()
       await tx.query(change, [memberId])
-      seen.push((await tx.query<{ s: string[] }>(`select app.managed_scope()::text[] as s`))[0].s)
+      await look()
       throw undo
     })
     await expect(tried).rejects.toBe(undo)
-    expect(seen).toEqual([['ns.tp1.g1'], []])
+    expect(seen).toEqual([['ns.tp1.g1'], ['ns.tp1.g1', 'ns.tp1.g1/', '1'], [], ['', '', '1']])
   })
 })
