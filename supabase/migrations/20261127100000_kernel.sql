@@ -131,6 +131,29 @@ as $$
   select (app.now() at time zone 'Asia/Ho_Chi_Minh')::date
 $$;
 
+/* Answers the policies ask in every statement (the current member, the scope and its key range)
+   are kept for the rest of the transaction in local settings named "app.kept.<what>", keyed by
+   the user they were made for, and forgotten by app.forget_scope() when anything they depend on
+   changes. app.kept(what) is null when nothing is kept for this user. */
+create or replace function app.kept(p_what text) returns text
+language sql stable
+set search_path = ''
+as $$
+  select case when pg_catalog.split_part(v, '|', 1) = 'user/' || coalesce(auth.uid()::text, '')
+              then pg_catalog.substr(v, pg_catalog.strpos(v, '|') + 1) end
+    from (select pg_catalog.current_setting('app.kept.' || p_what, true) as v) setting
+$$;
+
+create or replace function app.keep(p_what text, p_value text) returns void
+language sql volatile
+set search_path = ''
+as $$
+  select null from pg_catalog.set_config('app.kept.' || p_what, 'user/' || coalesce(auth.uid()::text, '') || '|' || p_value, true)
+$$;
+-- only the definer functions above and below keep and read answers: a user who could keep one
+-- would choose his/her own scope
+revoke all on function app.kept(text), app.keep(text, text) from public, anon, authenticated;
+
 /*
  * The member record linked to the signed-in account, while that member is active: a member
  * who has left the Party or died grants nothing (no own record, no cell, no role), so every
@@ -141,20 +164,17 @@ language plpgsql stable security definer
 set search_path = ''
 as $$
 declare
-  -- every policy asks, in every statement: kept for the transaction like app.managed_scope(),
-  -- and forgotten with it by app.forget_scope()
-  stamp text := 'user/' || coalesce(auth.uid()::text, '');
-  cached text := pg_catalog.current_setting('app.member', true);
+  kept text := app.kept('member'); -- every policy asks, in every statement
   result uuid;
 begin
-  if cached is not null and pg_catalog.split_part(cached, '|', 1) = stamp then
-    return nullif(pg_catalog.split_part(cached, '|', 2), '')::uuid;
+  if kept is not null then
+    return nullif(kept, '')::uuid;
   end if;
   select a.member_id into result
     from public.accounts a join public.members m on m.id = a.member_id
    where a.user_id = auth.uid()
      and m.deceased_on is null and (m.left_on is null or m.left_on > app.today());
-  perform pg_catalog.set_config('app.member', stamp || '|' || coalesce(result::text, ''), true);
+  perform app.keep('member', coalesce(result::text, ''));
   return result;
 end
 $$;
@@ -199,18 +219,15 @@ language plpgsql stable security definer
 set search_path = ''
 as $$
 declare
-  -- policies ask in every statement, several times (the key range's bounds, the several-roots
-  -- test): the answer is kept for the rest of the transaction (a local setting), keyed by its
-  -- user, and forgotten by app.forget_scope() when anything it depends on changes
-  stamp text := 'user/' || coalesce(auth.uid()::text, '');
-  cache_name text := case when p_structural then 'app.scope_structural' else 'app.scope' end;
-  cached text := pg_catalog.current_setting(cache_name, true);
+  -- policies ask in every statement, several times (the key range's bounds, the several-roots test)
+  what text := case when p_structural then 'scope_structural' else 'scope' end;
+  kept text := app.kept(what);
   me uuid;
   today date;
   result extensions.ltree[];
 begin
-  if cached is not null and pg_catalog.split_part(cached, '|', 1) = stamp then
-    return pg_catalog.substr(cached, pg_catalog.length(stamp) + 2)::extensions.ltree[];
+  if kept is not null then
+    return kept::extensions.ltree[];
   end if;
   if app.is_admin() then
     select coalesce(array_agg(o.path), '{}') into result from public.organizations o where o.parent_id is null;
@@ -225,7 +242,7 @@ begin
        and (r.valid_to is null or r.valid_to >= today)
        and (not p_structural or scope.kind not in ('cell', 'party_group', 'grassroots_cell'));
   end if;
-  perform pg_catalog.set_config(cache_name, stamp || '|' || result::text, true);
+  perform app.keep(what, result::text);
   return result;
 end
 $$;
@@ -239,11 +256,8 @@ language plpgsql
 set search_path = ''
 as $$
 begin
-  perform pg_catalog.set_config('app.scope', '', true);
-  perform pg_catalog.set_config('app.scope_structural', '', true);
-  perform pg_catalog.set_config('app.member', '', true);
-  perform pg_catalog.set_config('app.bounds', '', true);
-  perform pg_catalog.set_config('app.bounds_structural', '', true);
+  perform pg_catalog.set_config('app.kept.' || what, '', true)
+     from pg_catalog.unnest(array['member', 'scope', 'scope_structural', 'bounds', 'bounds_structural']) what;
   return null;
 end
 $$;
@@ -264,16 +278,14 @@ language plpgsql stable security definer
 set search_path = ''
 as $$
 declare
-  -- every policy's InitPlans ask for these three values: kept for the transaction like the
-  -- scope itself, and forgotten with it by app.forget_scope()
-  stamp text := 'user/' || coalesce(auth.uid()::text, '');
-  cache_name text := case when p_structural then 'app.bounds_structural' else 'app.bounds' end;
-  cached text := pg_catalog.current_setting(cache_name, true);
+  -- every policy's InitPlans ask for these three values
+  what text := case when p_structural then 'bounds_structural' else 'bounds' end;
+  kept text := app.kept(what);
   roots extensions.ltree[];
   result text[];
 begin
-  if cached is not null and pg_catalog.split_part(cached, '|', 1) = stamp then
-    return pg_catalog.substr(cached, pg_catalog.length(stamp) + 2)::text[];
+  if kept is not null then
+    return kept::text[];
   end if;
   roots := app.managed_scope(p_structural);
   if cardinality(roots) = 0 then
@@ -282,7 +294,7 @@ begin
     select array[min(r::text collate "C"), max((r::text || '/') collate "C"), case when cardinality(roots) = 1 then '1' else '0' end]
       into result from unnest(roots) r;
   end if;
-  perform pg_catalog.set_config(cache_name, stamp || '|' || result::text, true);
+  perform app.keep(what, result::text);
   return result;
 end
 $$;

@@ -101,4 +101,9 @@ describe('scope planning functions', () => {
     await expect(tried).rejects.toBe(undo)
     expect(seen).toEqual([['ns.tp1.g1'], ['ns.tp1.g1', 'ns.tp1.g1/', '1'], [], ['', '', '1']])
   })
+
+  it('a user cannot keep a scope of his/her own choosing for the transaction', async () => {
+    const claims = await claimsOf(t, LOGINS.member)
+    await expect(t.runtime.data.withUser(claims, (tx) => tx.query(`select app.keep('scope', '{ns}')`))).rejects.toThrow(/permission denied/)
+  })
 })
