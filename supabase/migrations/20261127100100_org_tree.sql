@@ -391,21 +391,42 @@ $$;
 revoke all on function app.scope_head_ids(boolean) from public, anon;
 grant execute on function app.scope_head_ids(boolean) to authenticated, service_role;
 
-/* Every organization of the caller's managed scope when there are at most p_limit of them (a
-   cell, a ward), so that lists reach their rows through (org_id, …) indexes; null for a wider
-   scope (a city, a province), whose lists walk a name or time index in order and let the policy
-   filter (edge/kernel/db/scope.ts says when and why). The scope's key range (app.scope_bounds)
-   walks organizations_key_idx and stops at p_limit + 1: a province costs no more than a ward. */
-create or replace function app.small_scope_org_ids(p_limit integer default 500) returns uuid[]
-language sql stable security definer
+/* Every organization of the caller's managed scope (or of its part under p_within, a branch the
+   list was narrowed to) when there are at most p_limit of them (a cell, a ward), so that lists
+   reach their rows through (org_id, …) indexes; null for a wider one (a city, a province), whose
+   lists walk a name or time index in order and let the policy filter (edge/kernel/db/scope.ts
+   says when and why). The key range walks organizations_key_idx and stops at p_limit + 1: a
+   province costs no more than a ward. */
+drop function if exists app.small_scope_org_ids(integer);
+create or replace function app.small_scope_org_ids(p_limit integer default 500, p_within uuid default null) returns uuid[]
+language plpgsql stable security definer
 set search_path = ''
 as $$
-  select case when count(*) <= p_limit then coalesce(array_agg(id), '{}') end
+declare
+  bounds text[] := app.scope_bounds();
+  roots extensions.ltree[] := app.managed_scope();
+  low text := bounds[1];
+  high text := bounds[2];
+  branch extensions.ltree;
+  result uuid[];
+begin
+  if p_within is not null then
+    select o.path into branch from public.organizations o where o.id = p_within;
+    if branch is null then
+      return '{}';
+    end if;
+    low := greatest(low collate "C", branch::text collate "C");
+    high := least(high collate "C", (branch::text || '/') collate "C");
+  end if;
+  select case when count(*) <= p_limit then coalesce(array_agg(id), '{}') end into result
     from (select o.id from public.organizations o
-           where (o.path::text collate "C") >= (select app.scope_bounds())[1]
-             and (o.path::text collate "C") < (select app.scope_bounds())[2]
-             and o.path operator(extensions.<@) any ((select app.managed_scope())::extensions.ltree[])
-           limit p_limit + 1) scope
+           where (o.path::text collate "C") >= low
+             and (o.path::text collate "C") < high
+             and o.path operator(extensions.<@) any (roots)
+             and (branch is null or o.path operator(extensions.<@) branch)
+           limit p_limit + 1) scope;
+  return result;
+end
 $$;
-revoke all on function app.small_scope_org_ids(integer) from public, anon;
-grant execute on function app.small_scope_org_ids(integer) to authenticated, service_role;
+revoke all on function app.small_scope_org_ids(integer, uuid) from public, anon;
+grant execute on function app.small_scope_org_ids(integer, uuid) to authenticated, service_role;

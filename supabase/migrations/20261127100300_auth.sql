@@ -503,6 +503,7 @@ create or replace function public.issue_activation_codes(p_member_ids uuid[], p_
 returns table (member_id uuid, outcome text, login text)
 language plpgsql volatile security definer
 set search_path = ''
+set plan_cache_mode = force_custom_plan
 as $$
 declare
   m public.members;
@@ -517,6 +518,12 @@ begin
     raise exception 'bad activation request' using errcode = '22023';
   end if;
   for i in 1 .. cardinality(p_member_ids) loop
+    -- a city's printing grows these tables many times over: plans made when they were small
+    -- would scan them whole for every member (app.refresh_statistics)
+    if i % 1000 = 0 then
+      perform app.refresh_statistics(t)
+         from unnest('{public.accounts, app.credentials, app.logins, app.activation_codes, public.audit_log, auth.users}'::regclass[]) t;
+    end if;
     member_id := p_member_ids[i];
     login := null;
     select * into m from public.members where id = member_id for no key update;

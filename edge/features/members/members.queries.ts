@@ -1,5 +1,5 @@
 import type { Tx } from '../../kernel/db/types.ts'
-import { inIndexOrder, narrowScopeOrgIds } from '../../kernel/db/scope.ts'
+import { inIndexOrder, narrowScopeOrgIdsSql } from '../../kernel/db/scope.ts'
 import type { ListQuery, MemberInput, StatusChange } from './members.forms.ts'
 import type { MemberRowView } from '../../../views/members/MemberRows.tsx'
 
@@ -19,41 +19,59 @@ const AGE_RANGES: Record<string, [number, number]> = {
   over75: [76, 200],
 }
 
-/** How to narrow a list (see kernel/db/scope.ts): the planner cannot see the size of a policy's scope. */
-interface Narrowing {
-  /** '' when the chosen organization is not visible (the list is empty) */
-  subtree: string | null
-  /** the organizations of a narrow scope (a cell, a ward); null for a wide one */
-  scopeOrgIds: string[] | null
-}
+/**
+ * How a list reaches its rows (see kernel/db/scope.ts): the planner cannot see the size of a
+ * policy's scope, and a branch filter on org_path reaches no index under RLS (ltree's operators
+ * are not leakproof).
+ */
+type Reach =
+  /** a narrow scope or branch spelled out as organization ids, with the user's own cell where it
+      lies in the branch (his/her own record is readable; the policy keeps the cell-mates out) */
+  | { by: 'orgs'; ids: string[] }
+  /** a wide scope: walk the name index in order and let the policy filter */
+  | { by: 'scope' }
+  /** a wide branch under RLS: its key range (leakproof text comparisons), walking the name index in order */
+  | { by: 'branch'; key: string }
+  /** a branch on the system path (no scope, no member, no policy): its GiST index */
+  | { by: 'subtree'; key: string }
 
 /**
- * The policy's range over org_key has no index on purpose: for a province it would be read
- * whole. So: a chosen subtree that already covers the user's scope adds nothing (two correlated
- * path filters also mislead the planner); a smaller one filters on org_path (GiST); with no
- * subtree chosen, a narrow scope is spelled out as its organization ids.
+ * One round trip: the branch, the user's own cell and, for the scope or its part in the branch,
+ * the organization ids when they are few. A branch that covers the user's whole scope adds
+ * nothing (two correlated filters also mislead the planner).
  */
-async function narrowing(tx: Tx, orgId: string | undefined): Promise<Narrowing> {
-  const ids = await narrowScopeOrgIds(tx)
-  const scopeOrgIds = ids?.length ? ids : null
-  if (!orgId) return { subtree: null, scopeOrgIds }
-  const [row] = await tx.query<{ path: string | null; covers: boolean | null }>(
-    `select s.path::text as path,
-            (select bool_and(root <@ s.path) from unnest((select app.managed_scope())::ltree[]) root) as covers
-       from (select 1) one left join public.organizations s on s.id = $1`,
-    [orgId],
+async function reachOf(tx: Tx, orgId: string | undefined): Promise<Reach> {
+  const [row] = await tx.query<{ key: string | null; covers: boolean | null; home: string | null; home_inside: boolean; ids: string[] | null }>(
+    `select s.path::text as key, me.org_id as home, coalesce(s.id is null or me.org_path <@ s.path, false) as home_inside, c.covers,
+            ${narrowScopeOrgIdsSql('case when c.covers is false then s.id end')} as ids
+       from (select 1) one
+       left join public.organizations s on s.id = $1
+       left join public.members me on me.id = (select app.current_member_id())
+       left join lateral (select bool_and(root <@ s.path) as covers from unnest((select app.managed_scope())::ltree[]) root) c on true`,
+    [orgId ?? null],
   )
-  if (!row.path) return { subtree: '', scopeOrgIds }
-  return { subtree: row.covers ? null : row.path, scopeOrgIds }
+  if (orgId && row.key === null) return { by: 'orgs', ids: [] }
+  const withHome = (ids: string[]) => (row.home && row.home_inside && !ids.includes(row.home) ? [...ids, row.home] : ids)
+  if (orgId && row.covers === null) return row.home ? { by: 'orgs', ids: withHome([]) } : { by: 'subtree', key: row.key! }
+  if (row.ids === null) return orgId && row.covers === false ? { by: 'branch', key: row.key! } : { by: 'scope' }
+  return row.ids.length || row.home ? { by: 'orgs', ids: withHome(row.ids) } : { by: 'scope' }
 }
 
-function listFilter(f: Omit<ListQuery, 'page'>, narrow: Narrowing): { where: string; params: unknown[] } {
+/** The clause that reaches the rows, its parameters appended to params. */
+function reachClause(reach: Reach, param: (v: unknown) => string): string | null {
+  if (reach.by === 'orgs') return `m.org_id = any (${param(reach.ids)}::uuid[])`
+  // the key range of a branch: its own key and every key below it ('/' sorts right after '.')
+  if (reach.by === 'branch') return `m.org_key >= ${param(reach.key)} and m.org_key < ${param(`${reach.key}/`)}`
+  if (reach.by === 'subtree') return `m.org_path <@ ${param(reach.key)}::ltree`
+  return null
+}
+
+function listFilter(f: Omit<ListQuery, 'page'>, reach: Reach): { where: string; params: unknown[] } {
   const params: unknown[] = []
   const clauses: string[] = []
   const param = (v: unknown) => `$${params.push(v)}`
-  if (narrow.subtree === '') clauses.push('false')
-  else if (narrow.subtree) clauses.push(`m.org_path <@ ${param(narrow.subtree)}::ltree`)
-  else if (narrow.scopeOrgIds) clauses.push(`m.org_id = any (${param(narrow.scopeOrgIds)}::uuid[])`)
+  const reaching = reachClause(reach, param)
+  if (reaching) clauses.push(reaching)
   // ids from the trigram index first (see member_ids_matching), then the same LIKE under RLS
   if (f.q) {
     const q = param(f.q)
@@ -77,8 +95,8 @@ function listFilter(f: Omit<ListQuery, 'page'>, narrow: Narrowing): { where: str
 }
 
 export async function listMembers(tx: Tx, f: ListQuery): Promise<{ rows: MemberRow[]; total: number; capped: boolean }> {
-  const narrow = await narrowing(tx, f.org)
-  const { where, params } = listFilter(f, narrow)
+  const reach = await reachOf(tx, f.org)
+  const { where, params } = listFilter(f, reach)
   if (f.q) return searchPage(tx, where, params, f.page)
   // The page is chosen before its organizations are joined: joined first, each of a province's thousands of
   // namesakes looked its organization up under that policy before the sort kept fifty.
@@ -93,7 +111,7 @@ export async function listMembers(tx: Tx, f: ListQuery): Promise<{ rows: MemberR
         order by m.full_name, m.id`,
       params,
     )
-  const rows = !narrow.scopeOrgIds && narrow.subtree === null ? await inIndexOrder(tx, read) : await read()
+  const rows = reach.by === 'scope' || reach.by === 'branch' ? await inIndexOrder(tx, read) : await read()
   const [{ total }] = await tx.query<{ total: number }>(
     `select count(*)::int as total from (select 1 from public.members m ${where} limit ${COUNT_LIMIT + 1}) capped`,
     params,
@@ -146,7 +164,7 @@ export const EXPORT_COLUMNS = [
 ] as const
 
 export async function exportMembers(tx: Tx, f: Omit<ListQuery, 'page'>): Promise<Record<string, unknown>[]> {
-  const { where, params } = listFilter(f, await narrowing(tx, f.org))
+  const { where, params } = listFilter(f, await reachOf(tx, f.org))
   return tx.query(
     `select m.full_name, m.birth_date, m.gender, m.ethnicity, m.religion, m.hometown, m.phone, m.card_number, m.citizen_id,
             m.admitted_on, m.official_on, m.status, m.exempt, m.education, m.theory_level, m.occupation, m.position,
@@ -368,6 +386,8 @@ export async function commitImport(tx: Tx, id: string): Promise<number> {
      select count(*)::int as n from ins`,
     [id],
   )
+  // the slips for these members are often printed next: plan them with the members' real number
+  await tx.query(`select app.refresh_statistics('public.members')`)
   return inserted[0].n
 }
 

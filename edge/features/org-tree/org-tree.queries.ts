@@ -206,6 +206,8 @@ export async function stagedImport(tx: Tx, id: string): Promise<{ file_name: str
 
 export async function markCommitted(tx: Tx, id: string): Promise<void> {
   await tx.query(`update public.org_imports set committed_at = now() where id = $1`, [id])
+  // a province's tree may have just arrived: plan what comes next with its real size
+  await tx.query(`select app.refresh_statistics('public.organizations')`)
 }
 
 export async function rename(tx: Tx, id: string, name: string): Promise<boolean> {

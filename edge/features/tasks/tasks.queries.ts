@@ -24,12 +24,12 @@ function source(view: View): string {
                    1 as assignees, (a.status = 'done')::int as done
               from public.task_assignees a join public.tasks t on t.id = a.task_id join public.organizations o on o.id = t.org_id
              where a.member_id = (select app.current_member_id())
-                or (a.org_id is not null and a.org_key >= ((select app.scope_bounds())[1]) and a.org_key < ((select app.scope_bounds())[2])
+                or (a.org_id is not null and a.org_key >= (select (app.scope_bounds())[1]) and a.org_key < (select (app.scope_bounds())[2])
                     and app.in_scope(a.org_key))`
   const which =
     view === 'assigned'
       ? `t.assigner_id = (select app.current_member_id())`
-      : `t.org_key >= ((select app.scope_bounds())[1]) and t.org_key < ((select app.scope_bounds())[2])`
+      : `t.org_key >= (select (app.scope_bounds())[1]) and t.org_key < (select (app.scope_bounds())[2])`
   // the task's counters (kept by triggers) stand for its assignments: no adding up per page
   return `select t.id, t.title, t.due_on::text, t.priority, o.name as org_name,
                  case when t.assignee_count > 0 and t.done_count = t.assignee_count then 'done' when t.reported_count > 0 then 'reported'

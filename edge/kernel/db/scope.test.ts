@@ -102,6 +102,33 @@ describe('scope planning functions', () => {
     expect(seen).toEqual([['ns.tp1.g1'], ['ns.tp1.g1', 'ns.tp1.g1/', '1'], [], ['', '', '1']])
   })
 
+  it("a role inside another role's subtree adds no root (the key range then decides alone); a role beside it does", async () => {
+    const claims = await claimsOf(t, LOGINS.grassroots)
+    const memberId = await memberIdOf(t, LOGINS.grassroots)
+    const undo = new Error('roll back the roles')
+    const seen: string[][] = []
+    const tried = t.runtime.data.asSystem("test: roles nested in and beside a ward secretary's ward", async (tx) => {
+      await tx.query(`select set_config('request.jwt.claims', $1, true)`, [JSON.stringify(claims)])
+      const look = async () =>
+        seen.push(...(await tx.query<{ s: string[] }>(`select app.managed_scope()::text[] as s union all select app.scope_bounds()`)).map((r) => r.s))
+      const grant = (where: string) =>
+        tx.query(`insert into public.org_roles (org_id, member_id, role) select o.id, $1, 'staff' from public.organizations o where ${where} limit 1`, [
+          memberId,
+        ])
+      await grant(`o.path <@ 'ns.tp1.g1' and nlevel(o.path) = 4`)
+      await look()
+      await grant(`o.path <@ 'ns.tp1' and nlevel(o.path) = 3 and o.path <> 'ns.tp1.g1' and o.path::text > 'ns.tp1.g1'`)
+      await look()
+      throw undo
+    })
+    await expect(tried).rejects.toBe(undo)
+    expect(seen.slice(0, 2)).toEqual([['ns.tp1.g1'], ['ns.tp1.g1', 'ns.tp1.g1/', '1']])
+    const [roots, bounds] = seen.slice(2)
+    expect(roots).toHaveLength(2)
+    expect(roots[0]).toBe('ns.tp1.g1')
+    expect(bounds).toEqual(['ns.tp1.g1', `${roots[1]}/`, '0'])
+  })
+
   it('a user cannot keep a scope of his/her own choosing for the transaction', async () => {
     const claims = await claimsOf(t, LOGINS.member)
     await expect(t.runtime.data.withUser(claims, (tx) => tx.query(`select app.keep('scope', '{ns}')`))).rejects.toThrow(/permission denied/)
