@@ -138,10 +138,19 @@ async function pageTime(name: string, path: string, cookie: string, who: string,
   const budget = budgetOf(name, who)
   return { name: `${name}-${who}-p95`, value: p95, unit: 'ms', budget, ok: p95 <= budget, note: `p50 ${round(percentile(times, 50))} ms, ${label}` }
 }
+/** The member list narrowed to one branch of the user's scope: the first child of his/her first root (a cell: itself). */
+const branchOf = (userId: string) =>
+  runtime.data.withUser({ sub: userId, role: 'authenticated', iat: now, exp: now + 3600 }, async (tx) => {
+    const [row] = await tx.query<{ id: string }>(
+      `select o.id from public.organizations o where o.id = any ((select app.scope_head_ids(true))::uuid[]) order by nlevel(o.path) desc, o.path limit 1`,
+    )
+    return `/members?org=${row.id}`
+  })
 for (const v of viewers) {
   if (v.who.endsWith('2')) continue // multi-role users: their RLS overhead is measured below
   const cookie = await sessionCookie(v.userId)
-  for (const [name, path] of pages) results.push(await pageTime(name, path, cookie, v.who, `${v.label}, ${total} members`))
+  for (const [name, path] of [...pages, ['member-list-branch', await branchOf(v.userId)]])
+    results.push(await pageTime(name, path, cookie, v.who, `${v.label}, ${total} members`))
 }
 
 // The floor, as DESIGN.md defines it: the same query with an explicit subtree filter and no RLS,
