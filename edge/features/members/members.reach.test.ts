@@ -59,10 +59,11 @@ describe('a member list narrowed to a branch', () => {
   it.each(Object.entries(LOGINS))('shows the %s exactly what RLS lets him/her read there, for every branch', async (_, login) => {
     const ids = await orgIds()
     const claims = await claimsOf(t, login)
-    for (const path of BRANCHES) {
+    for (const path of [...BRANCHES, null]) {
+      // null: no branch chosen, the whole scope (everything readable lies under the root 'ns')
       const [got, expected] = await t.runtime.data.withUser(claims, async (tx) => [
-        listed(await listMembers(tx, { status: 'current', page: 1, org: ids.get(path)! })),
-        await truth(tx, path),
+        listed(await listMembers(tx, { status: 'current', page: 1, org: path ? ids.get(path)! : undefined })),
+        await truth(tx, path ?? 'ns'),
       ])
       expect({ path, ...got }).toEqual({ path, ...expected })
     }
