@@ -1,46 +1,59 @@
+import type { SupabaseClient } from '@supabase/supabase-js'
+import { serviceClient } from '../supabase.ts'
 import { checkKey, type Storage, type StoredObject } from './storage.ts'
 
+/** What Supabase Storage answers for a missing object: 404, or (older servers) 400 with statusCode "404". */
+const NOT_FOUND = new Set(['404', 'not_found', 'NoSuchKey'])
+
 /**
- * Supabase Storage over its REST API, with the service role key (the app has already decided,
- * under the user's RLS, that the user may see the row referring to the file). The bucket is
- * private: files are never served to browsers straight from Supabase.
+ * Supabase Storage through supabase-js (storage-js), with the service role key (the app has
+ * already decided, under the user's RLS, that the user may see the row referring to the file).
+ * The bucket is private: files are never served to browsers straight from Supabase.
  */
 export class SupabaseStorage implements Storage {
   readonly kind = 'supabase'
+  private client: SupabaseClient
 
   constructor(
-    private url: string,
-    private serviceKey: string,
+    url: string,
+    serviceKey: string,
     private bucket: string,
-    private fetcher: typeof fetch = fetch,
-  ) {}
-
-  private endpoint(key: string) {
-    return `${this.url.replace(/\/$/, '')}/storage/v1/object/${encodeURIComponent(this.bucket)}/${checkKey(key)}`
+    fetcher?: typeof fetch,
+  ) {
+    this.client = serviceClient(url, serviceKey, { fetch: fetcher })
   }
 
-  private headers(extra: Record<string, string> = {}) {
-    return { Authorization: `Bearer ${this.serviceKey}`, apikey: this.serviceKey, ...extra }
+  private files() {
+    return this.client.storage.from(this.bucket)
   }
 
   async put(_tx: unknown, object: StoredObject) {
-    const res = await this.fetcher(this.endpoint(object.key), {
-      method: 'POST',
-      headers: this.headers({ 'Content-Type': object.contentType, 'x-upsert': 'false' }),
-      body: object.bytes as unknown as BodyInit,
-    })
-    if (!res.ok) throw new Error(`Supabase Storage refused the upload: ${res.status} ${await res.text()}`)
+    const { error } = await this.files().upload(checkKey(object.key), object.bytes, { contentType: object.contentType, upsert: false })
+    if (error) throw new Error(`Supabase Storage refused the upload of ${object.key}: ${describe(error)}`, { cause: error })
   }
 
   async get(_tx: unknown, key: string) {
-    const res = await this.fetcher(this.endpoint(key), { headers: this.headers() })
-    if (res.status === 404 || res.status === 400) return null
-    if (!res.ok) throw new Error(`Supabase Storage read failed: ${res.status}`)
-    return new Uint8Array(await res.arrayBuffer())
+    const { data, error } = await this.files().download(checkKey(key))
+    if (error) {
+      if (isNotFound(error)) return null
+      throw new Error(`Supabase Storage read of ${key} failed: ${describe(error)}`, { cause: error })
+    }
+    return new Uint8Array(await data.arrayBuffer())
   }
 
   async remove(_tx: unknown, key: string) {
-    const res = await this.fetcher(this.endpoint(key), { method: 'DELETE', headers: this.headers() })
-    if (!res.ok && res.status !== 404) throw new Error(`Supabase Storage delete failed: ${res.status}`)
+    // removing a missing object is no error: the answer lists what was removed
+    const { error } = await this.files().remove([checkKey(key)])
+    if (error) throw new Error(`Supabase Storage delete of ${key} failed: ${describe(error)}`, { cause: error })
   }
+}
+
+type StorageFailure = Error & { status?: number; statusCode?: string }
+
+function isNotFound(error: StorageFailure) {
+  return error.status === 404 || (error.statusCode !== undefined && NOT_FOUND.has(error.statusCode))
+}
+
+function describe(error: StorageFailure) {
+  return `${error.status ?? ''} ${error.message}`.trim()
 }
