@@ -111,6 +111,24 @@ describe('assigning', () => {
       tx.query<{ n: number }>(`select count(*)::int as n from public.members where org_id = $1 and deceased_on is null and left_on is null`, [cellId]),
     )
     expect(await (await ward.get(everyone.headers.get('Location')!)).text()).toContain(`Đã giao việc cho ${n} người/tổ chức.`)
+    // a whole subtree: the ward and every cell under it
+    const wardWide = await ward.post('/tasks', {
+      org_id: wardId,
+      title: 'Tổng kết năm',
+      due_on: inDays(12),
+      priority: 'low',
+      org_ids: wardId,
+      every_member: 'on',
+    })
+    const [{ all }] = await t.runtime.data.asSystem('test: members of the ward', (tx) =>
+      tx.query<{ all: number }>(
+        `select count(*)::int as all from public.members m join public.organizations w on w.id = $1
+          where m.org_path <@ w.path and m.deceased_on is null and m.left_on is null`,
+        [wardId],
+      ),
+    )
+    expect(all).toBeGreaterThan(n)
+    expect(await (await ward.get(wardWide.headers.get('Location')!)).text()).toContain(`Đã giao việc cho ${all} người/tổ chức.`)
   })
 })
 
