@@ -1,5 +1,6 @@
 import type { DataAccess } from '../../kernel/db/access.ts'
 import type { Tx } from '../../kernel/db/types.ts'
+import { subtreesOf } from './tasks.queries.ts'
 
 interface Job {
   task_id: string
@@ -20,16 +21,17 @@ export interface FanoutOptions {
 
 /** One chunk: the next members (by id) of the subtrees get the task; done again, it changes nothing. */
 export async function assignChunk(tx: Tx, job: Pick<Job, 'task_id' | 'org_ids'>, after: string | null, size: number) {
+  const subtrees = await subtreesOf(tx, job.org_ids)
   const [row] = await tx.query<{ last: string | null; n: number; inserted: number }>(
     `with batch as (
        select m.id from public.members m
         where m.deceased_on is null and m.left_on is null
-          and m.org_path <@ any (select o.path from public.organizations o where o.id = any ($2::uuid[]))
+          and ${subtrees.clause('$2')}
           and ($3::uuid is null or m.id > $3::uuid)
         order by m.id limit $4),
      ins as (insert into public.task_assignees (task_id, member_id) select $1, b.id from batch b on conflict do nothing returning 1)
      select (select b.id from batch b order by b.id desc limit 1) as last, (select count(*)::int from batch) as n, (select count(*)::int from ins) as inserted`,
-    [job.task_id, job.org_ids, after, size],
+    [job.task_id, subtrees.param, after, size],
   )
   return { last: row.last, inserted: row.inserted, finished: row.n < size }
 }

@@ -172,7 +172,7 @@ export async function create(tx: Tx, input: TaskInput, bulkThreshold = Infinity)
 }
 
 /** How members in the subtrees of some organizations are reached: a clause on m, given its one parameter's place. */
-interface Subtrees {
+export interface Subtrees {
   clause: (param: string) => string
   param: string[]
 }
@@ -182,7 +182,7 @@ interface Subtrees {
  * (org_id, …) index under RLS), else by path. ltree's <@ is not leakproof, so under RLS it never
  * uses an index: a ward secretary's task for one cell read all 1,000,000 members, twice (420 ms each).
  */
-async function subtreesOf(tx: Tx, orgIds: string[]): Promise<Subtrees> {
+export async function subtreesOf(tx: Tx, orgIds: string[]): Promise<Subtrees> {
   const [{ ids }] = await tx.query<{ ids: string[] | null }>(
     `select case when bool_and(p.part is not null) then coalesce(array_agg(distinct x) filter (where x is not null), '{}') end as ids
        from unnest($1::uuid[]) within
