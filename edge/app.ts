@@ -1,14 +1,5 @@
-import { Hono } from 'hono'
-import { bodyLimit } from 'hono/body-limit'
-import { compress } from 'hono/compress'
-import { secureHeaders } from 'hono/secure-headers'
-import type { Runtime } from './kernel/boot.ts'
-import { readSession } from './kernel/auth/session.ts'
-import type { AppEnv } from './kernel/http/context.ts'
-import { csrfProtection } from './kernel/http/csrf.ts'
-import { errorPage, handleError } from './kernel/http/errors.tsx'
-import { responseHeaders } from './kernel/http/headers.ts'
-import { serviceWorker, staticFiles } from './kernel/http/static.ts'
+import { compose, type AppRuntime, type Routers } from './compose.ts'
+import { FEATURES, type FeatureName } from './features.ts'
 import { auth } from './features/auth/auth.routes.tsx'
 import { home } from './features/home/home.routes.tsx'
 import { orgTree } from './features/org-tree/org-tree.routes.tsx'
@@ -24,64 +15,23 @@ import { tasks } from './features/tasks/tasks.routes.tsx'
 import { reminders } from './features/reminders/reminders.routes.ts'
 import { calendar } from './features/calendar/calendar.routes.tsx'
 
-const MAX_UPLOAD = 12 * 1024 * 1024
+/**
+ * Every feature's router, by its key in the registry (edge/features.ts says where each is mounted
+ * and in which order). A Supabase Edge Function per feature imports only its own router
+ * (supabase/functions/<name>/index.ts), so that its bundle holds no other feature.
+ */
+const ROUTERS: Routers = { auth, home, orgTree, members, cellMeetings, comments, votes, minutes, materials, notifications, tasks, reminders, calendar, reports }
 
-/** The table of contents: kernel middleware, then one line per feature. */
-export function createApp(runtime: Pick<Runtime, 'config' | 'data' | 'signer' | 'realtime' | 'storage' | 'push'>) {
-  const app = new Hono<AppEnv>()
+/** The whole app: kernel middleware, then every feature at its mount. */
+export function createApp(runtime: AppRuntime) {
+  return compose(runtime, ROUTERS)
+}
 
-  app.use(compress())
-  app.use(
-    secureHeaders({
-      contentSecurityPolicy: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
-        connectSrc: ["'self'"],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-        baseUri: ["'self'"],
-        objectSrc: ["'none'"],
-      },
-      referrerPolicy: 'same-origin',
-      // a handler may set a stricter policy of its own (uploaded files are served sandboxed)
-      overwrite: false,
-    }),
-  )
-  app.use(responseHeaders)
-  app.use(async (c, next) => {
-    c.set('config', runtime.config)
-    c.set('data', runtime.data)
-    c.set('signer', runtime.signer)
-    c.set('realtime', runtime.realtime)
-    c.set('storage', runtime.storage)
-    c.set('push', runtime.push)
-    await next()
-  })
-  app.use(bodyLimit({ maxSize: MAX_UPLOAD, onError: (c) => errorPage(c as never, 413, 'Tệp gửi lên vượt quá 12 MB. Hãy chia nhỏ tệp rồi thử lại.') }))
-  app.use(readSession)
-  app.use(csrfProtection)
-  app.onError(handleError)
-  app.notFound((c) => errorPage(c, 404))
-
-  app.route('/static', staticFiles())
-  app.get('/sw.js', serviceWorker)
-  app.route('/', auth)
-  app.route('/', home)
-  app.route('/orgs', orgTree)
-  app.route('/members', members)
-  app.route('/meetings', cellMeetings)
-  app.route('/comments', comments)
-  app.route('/votes', votes)
-  app.route('/minutes', minutes)
-  app.route('/materials', materials)
-  app.route('/notifications', notifications)
-  app.route('/tasks', tasks)
-  app.route('/reminders', reminders)
-  app.route('/calendar', calendar)
-  app.route('/reports', reports)
-  return app
+/** One feature alone (with the kernel and static files): what its edge function serves. */
+export function createFeatureApp(runtime: AppRuntime, name: FeatureName) {
+  const feature = FEATURES.find((f) => f.name === name)
+  if (!feature) throw new Error(`no feature named ${name}`)
+  return compose(runtime, { [feature.key]: ROUTERS[feature.key] })
 }
 
 export type App = ReturnType<typeof createApp>

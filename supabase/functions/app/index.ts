@@ -3,11 +3,11 @@
 // On Supabase, live events travel through Supabase Realtime and files through Supabase Storage
 // (an edge function is short-lived and reaches Postgres through a pooler, where LISTEN does not
 // work, and it has no lasting disk); a secret can still override either.
+// The whole app in one function; supabase/functions/<feature>/ serve one feature each (edge/features.ts).
 import { start } from '../../../edge/start.ts'
+import { listen } from '../../../edge/function.ts'
 import { processEnv } from '../../../edge/kernel/config.ts'
-
-declare const Deno: { serve(handler: (req: Request) => Response | Promise<Response>): unknown }
 
 // reminders: pg_cron calls POST /reminders/run (README, "Reminders"); a function instance does not tick
 const { app } = await start({ REALTIME: 'supabase', STORAGE: 'supabase', ...processEnv() }, { reminders: false })
-Deno.serve((req) => app.fetch(req))
+listen('app', (req) => app.fetch(req))

@@ -1,0 +1,66 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { Agent, LOGINS, testApp, type TestApp } from '../test/support.ts'
+import { createFeatureApp } from './app.ts'
+import { auth } from './features/auth/auth.routes.tsx'
+import { home } from './features/home/home.routes.tsx'
+import { FEATURES, featureOf } from './features.ts'
+
+let t: TestApp
+beforeAll(async () => {
+  t = await testApp()
+})
+afterAll(() => t.close())
+
+describe('the registry of features', () => {
+  it('names each root feature by the first segments of its own routes', () => {
+    for (const [name, router] of [
+      ['auth', auth],
+      ['home', home],
+    ] as const) {
+      const firsts = new Set(router.routes.map((r) => r.path.split('/')[1] ?? ''))
+      const feature = FEATURES.find((f) => f.name === name)!
+      expect([...firsts].sort()).toEqual([...(feature as { segments: readonly string[] }).segments].sort())
+    }
+  })
+
+  it('sends every path to the feature mounted there', () => {
+    expect(featureOf('/')?.name).toBe('home')
+    expect(featureOf('/login')?.name).toBe('auth')
+    expect(featureOf('/activate')?.name).toBe('auth')
+    expect(featureOf('/account/password')?.name).toBe('auth')
+    expect(featureOf('/meetings/123/edit')?.name).toBe('cell-meetings')
+    expect(featureOf('/orgs')?.name).toBe('org-tree')
+    expect(featureOf('/static/css/app.css')).toBeUndefined()
+    expect(new Set(FEATURES.map((f) => f.name)).size).toBe(FEATURES.length)
+  })
+})
+
+describe('one feature alone', () => {
+  it("serves its own pages and the shared static files, and the ordinary 404 page for another feature's", async () => {
+    const agent = await t.signIn(LOGINS.cellSecretary)
+    const cookie = [...agent.cookies].map(([k, v]) => `${k}=${v}`).join('; ')
+    const members = createFeatureApp(t.runtime, 'members')
+    const page = await members.request('http://localhost/members', { headers: { Cookie: cookie } })
+    expect(page.status).toBe(200)
+    expect(await page.text()).toMatch(/<html/)
+    const other = await members.request('http://localhost/meetings', { headers: { Cookie: cookie } })
+    expect(other.status).toBe(404)
+    expect(await other.text()).toMatch(/<html/)
+    expect((await members.request('http://localhost/login')).status).toBe(404)
+    expect((await members.request('http://localhost/static/css/app.css')).status).toBe(200)
+    expect((await members.request('http://localhost/sw.js')).status).toBe(200)
+  })
+
+  it('signs in on the auth feature alone, and that session opens the home feature', async () => {
+    const signIn = new Agent(createFeatureApp(t.runtime, 'auth'))
+    expect((await signIn.get('/login')).status).toBe(200)
+    expect((await signIn.get('/')).status).toBe(404)
+    const res = await signIn.post('/login', { login: LOGINS.cellSecretary, password: 'demo-pass-2026' })
+    expect(res.status).toBe(303)
+    const homeApp = new Agent(createFeatureApp(t.runtime, 'home'))
+    homeApp.cookies = signIn.cookies
+    const page = await homeApp.get('/')
+    expect(page.status).toBe(200)
+    expect(await page.text()).toMatch(/Đăng xuất|logout/)
+  })
+})
