@@ -5,20 +5,35 @@ import { join } from 'node:path'
 
 export const DEMO_PASSWORD = 'e2e-demo-pass'
 
-/** Starts the app (Node via tsx, or Deno) on a fresh PGlite folder and waits until it answers. */
-export async function startServer(runtime: 'node' | 'deno' = 'node', port = 8100 + Math.floor(Math.random() * 800)) {
+/**
+ * Starts the app (Node via tsx, or Deno) on a fresh PGlite folder and waits until it answers.
+ * `runtime: { fn, env }` starts one Supabase Edge Function (supabase/functions/<fn>) under Deno
+ * instead, with `env` added (a function needs DATABASE_URL: a PGlite folder is one process's);
+ * `ready` is the path polled until it answers 2xx/3xx.
+ */
+export async function startServer(
+  runtime: 'node' | 'deno' | { fn: string; env: Record<string, string> } = 'node',
+  port = 8100 + Math.floor(Math.random() * 800),
+  ready = '/login',
+) {
   const dataDir = await mkdtemp(join(tmpdir(), 'sotay-e2e-'))
   const env = { ...process.env, PORT: String(port), DATA_DIR: dataDir, DEMO_PASSWORD, DATABASE_URL: '', LOG_LEVEL: 'silent' }
   delete (env as Record<string, string | undefined>).DATABASE_URL
   const child: ChildProcess =
     runtime === 'node'
       ? spawn('npx', ['tsx', 'edge/main.node.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
-      : // exactly as the README says (npx deno task start)
-        spawn('npx', ['deno', 'task', 'start'], {
-          env,
-          stdio: ['ignore', 'pipe', 'pipe'],
-          detached: true,
-        })
+      : runtime === 'deno'
+        ? // exactly as the README says (npx deno task start)
+          spawn('npx', ['deno', 'task', 'start'], {
+            env,
+            stdio: ['ignore', 'pipe', 'pipe'],
+            detached: true,
+          })
+        : spawn('./node_modules/deno/deno', ['run', '-A', `supabase/functions/${runtime.fn}/index.ts`], {
+            env: { ...env, ...runtime.env },
+            stdio: ['ignore', 'pipe', 'pipe'],
+            detached: true,
+          })
   let output = ''
   child.stdout?.on('data', (d) => (output += d))
   child.stderr?.on('data', (d) => (output += d))
@@ -27,8 +42,8 @@ export async function startServer(runtime: 'node' | 'deno' = 'node', port = 8100
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited early:\n${output}`)
     try {
-      const res = await fetch(`${url}/login`)
-      if (res.ok) break
+      const res = await fetch(`${url}${ready}`, { redirect: 'manual' })
+      if (res.status < 400) break
     } catch {
       // not listening yet
     }
