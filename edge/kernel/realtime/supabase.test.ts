@@ -1,138 +1,142 @@
-import { describe, expect, it } from 'vitest'
-import { SupabaseRealtime, type SocketLike } from './supabase.ts'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { FakeRealtime, until, ws } from '../../../test/fake-realtime.ts'
+import { SupabaseRealtime } from './supabase.ts'
 
-/** The server end of one connection, speaking Phoenix's JSON protocol as Supabase Realtime does. */
-class FakeServerSocket implements SocketLike {
-  readyState = 0
-  sent: { topic: string; event: string; payload: Record<string, unknown>; ref: string }[] = []
-  onopen: ((event: unknown) => void) | null = null
-  onmessage: ((event: { data: unknown }) => void) | null = null
-  onclose: ((event: unknown) => void) | null = null
-  onerror: ((event: unknown) => void) | null = null
-  /** false: the connection went half-open (dropped by something in between): nothing comes back, not even a close. */
-  alive = true
-  constructor(public url: string) {}
-  send(data: string) {
-    const message = JSON.parse(data)
-    this.sent.push(message)
-    if (!this.alive) return
-    if (message.event === 'phx_join' || message.event === 'heartbeat')
-      setTimeout(() => this.deliver({ topic: message.topic, event: 'phx_reply', payload: { status: 'ok', response: {} }, ref: message.ref }))
-  }
-  close() {
-    this.readyState = 3
-    if (this.alive) this.onclose?.({})
-  }
-  open() {
-    this.readyState = 1
-    this.onopen?.({})
-  }
-  deliver(message: unknown) {
-    this.onmessage?.({ data: JSON.stringify(message) })
-  }
+/**
+ * The adapter is supabase-js's Realtime client; these tests drive it against a local server
+ * speaking the Realtime protocol (test/fake-realtime.ts), over real WebSockets (`ws`: Node 20
+ * has no global WebSocket).
+ */
+let server: FakeRealtime
+let url: string
+const open: SupabaseRealtime[] = []
+
+beforeAll(async () => {
+  server = new FakeRealtime('service-role-key')
+  url = await server.start()
+})
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((r) => r.close()))
+})
+afterAll(() => server.stop())
+
+function adapter(key = 'service-role-key') {
+  const realtime = new SupabaseRealtime(url, key, {
+    transport: ws as never,
+    heartbeatIntervalMs: 200,
+    reconnectAfterMs: () => 20,
+    timeout: 5_000,
+  })
+  open.push(realtime)
+  return realtime
 }
 
-const tick = (ms = 5) => new Promise((r) => setTimeout(r, ms))
-
-/** Waits until `check` holds (polling every few ms), at most `ms`. */
-async function until(check: () => boolean, ms = 1500) {
-  const deadline = Date.now() + ms
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('timed out')
-    await tick(2)
-  }
+/** Subscribes to meeting_comments and records what arrives and when onReady runs (with whether the channel was joined then). */
+async function follow(realtime: SupabaseRealtime, topic: string) {
+  const received: { comment_id: string }[] = []
+  const ready: boolean[] = []
+  await realtime.subscribe(
+    'meeting_comments',
+    (payload) => received.push(JSON.parse(payload)),
+    () => ready.push(server.joinedTo(topic).length > 0),
+  )
+  return { received, ready }
 }
 
-describe('Supabase Realtime adapter', () => {
-  it('joins private meeting channels with the key, routes broadcasts by event, beats, rejoins after a drop, and leaves', async () => {
-    const sockets: FakeServerSocket[] = []
-    const realtime = new SupabaseRealtime('https://abc.supabase.co', 'service-role-key', (url) => sockets[sockets.push(new FakeServerSocket(url)) - 1], {
-      heartbeatMs: 20,
-      retryMs: 10,
-    })
-    const received: string[] = []
-    let ready = 0
-    await realtime.subscribe(
-      'meeting_comments',
-      (payload) => received.push(payload),
-      () => ready++,
-    )
-    expect(sockets[0].url).toBe('wss://abc.supabase.co/realtime/v1/websocket?apikey=service-role-key&vsn=1.0.0')
-    sockets[0].open()
+describe('Supabase Realtime adapter (supabase-js)', () => {
+  it('joins the private channel with the key, delivers broadcasts by event name, and leaves', async () => {
+    const realtime = adapter()
+    const { received, ready } = await follow(realtime, 'meeting:m1')
+    expect(ready).toHaveLength(1)
     const release = await realtime.watch('meeting:m1')
-    const join = sockets[0].sent.find((m) => m.event === 'phx_join')!
+    // watch resolves once joined
+    const [connection] = server.joinedTo('meeting:m1')
+    expect(connection.url.searchParams.get('apikey')).toBe('service-role-key')
+    const join = connection.received.find((m) => m.event === 'phx_join')!
     expect(join.topic).toBe('realtime:meeting:m1')
     expect(join.payload).toMatchObject({ access_token: 'service-role-key', config: { private: true, broadcast: { self: false } } })
 
-    sockets[0].deliver({
-      topic: 'realtime:meeting:m1',
-      event: 'broadcast',
-      ref: null,
-      payload: { type: 'broadcast', event: 'meeting_comments', payload: { meeting_id: 'm1', comment_id: 'c1', op: 'insert' } },
-    })
-    sockets[0].deliver({
-      topic: 'realtime:meeting:m1',
-      event: 'broadcast',
-      ref: null,
-      payload: { type: 'broadcast', event: 'meeting_votes', payload: { meeting_id: 'm1' } },
-    })
-    expect(received.map((p) => JSON.parse(p))).toEqual([{ meeting_id: 'm1', comment_id: 'c1', op: 'insert' }])
-    await tick(50)
-    expect(sockets[0].sent.some((m) => m.topic === 'phoenix' && m.event === 'heartbeat')).toBe(true)
+    server.broadcast('meeting:m1', 'meeting_comments', { meeting_id: 'm1', comment_id: 'c1', op: 'insert' })
+    server.broadcast('meeting:m1', 'meeting_votes', { meeting_id: 'm1' })
+    server.broadcast('meeting:m1', 'meeting_comments', { meeting_id: 'm1', comment_id: 'c2', op: 'insert' }, 'json')
+    await until(() => received.length === 2, 30_000, 'two comments')
+    expect(received.map((r) => r.comment_id)).toEqual(['c1', 'c2'])
 
-    const readyBefore = ready
-    sockets[0].close()
-    await tick(30)
-    expect(sockets).toHaveLength(2)
-    sockets[1].open()
-    await tick(20)
-    expect(sockets[1].sent.find((m) => m.event === 'phx_join')?.topic).toBe('realtime:meeting:m1')
-    expect(ready).toBe(readyBefore + 1)
-
+    // a second follower of the same meeting shares the channel; it is left when the last one goes
+    const again = await realtime.watch('meeting:m1')
+    expect(connection.received.filter((m) => m.event === 'phx_join')).toHaveLength(1)
     release()
-    expect(sockets[1].sent.at(-1)).toMatchObject({ topic: 'realtime:meeting:m1', event: 'phx_leave' })
-    realtime.close()
+    again()
+    await until(() => connection.received.some((m) => m.event === 'phx_leave'), 30_000, 'phx_leave')
+    expect(connection.received.find((m) => m.event === 'phx_leave')?.topic).toBe('realtime:meeting:m1')
+    // and joined anew when followed again
+    await realtime.watch('meeting:m1')
+    expect(server.joinedTo('meeting:m1')).toHaveLength(1)
   })
 
-  it('a socket that stops answering heartbeats is dropped and replaced: it rejoins, and events arrive again', async () => {
-    const sockets: FakeServerSocket[] = []
-    const realtime = new SupabaseRealtime('https://abc.supabase.co', 'service-role-key', (url) => sockets[sockets.push(new FakeServerSocket(url)) - 1], {
-      heartbeatMs: 20,
-      heartbeatTimeoutMs: 30,
-      retryMs: 10,
-    })
-    const received: string[] = []
-    let ready = 0
-    await realtime.subscribe(
-      'meeting_comments',
-      (payload) => received.push(payload),
-      () => ready++,
-    )
-    sockets[0].open()
-    await realtime.watch('meeting:m1')
-    // answered heartbeats keep the connection
-    await until(() => sockets[0].sent.filter((m) => m.event === 'heartbeat').length >= 3)
-    expect(sockets).toHaveLength(1)
+  it('rejoins after the server drops the connection; onReady runs once joined again, and events arrive again', async () => {
+    const realtime = adapter()
+    const { received, ready } = await follow(realtime, 'meeting:m2')
+    await realtime.watch('meeting:m2')
+    await realtime.watch('meeting:m3')
+    const before = server.connections.length
+    for (const c of server.joinedTo('meeting:m2')) c.socket.terminate()
+    await until(() => server.joinedTo('meeting:m2').length === 1 && server.joinedTo('meeting:m3').length === 1, 30_000, 'the rejoin')
+    expect(server.connections.length).toBe(before + 1)
+    // once for both channels rejoining, and only after they were joined: what was missed is read from then on
+    await until(() => ready.length === 2, 30_000, 'onReady after the rejoin')
+    expect(ready).toEqual([false, true])
 
-    const readyBefore = ready
-    sockets[0].alive = false
-    await until(() => sockets.length === 2)
-    expect(sockets[0].readyState).toBe(3)
-    sockets[1].open()
-    await until(() => sockets[1].sent.some((m) => m.event === 'phx_join'))
-    expect(sockets[1].sent.find((m) => m.event === 'phx_join')?.topic).toBe('realtime:meeting:m1')
-    await until(() => ready === readyBefore + 1)
+    server.broadcast('meeting:m2', 'meeting_comments', { meeting_id: 'm2', comment_id: 'c3', op: 'insert' })
+    await until(() => received.length === 1, 30_000, 'the comment after the rejoin')
+    expect(received[0].comment_id).toBe('c3')
+  })
 
-    sockets[1].deliver({
-      topic: 'realtime:meeting:m1',
-      event: 'broadcast',
-      ref: null,
-      payload: { type: 'broadcast', event: 'meeting_comments', payload: { meeting_id: 'm1', comment_id: 'c2', op: 'insert' } },
-    })
-    expect(received.map((p) => JSON.parse(p).comment_id)).toEqual(['c2'])
+  it('a heartbeat that gets no reply drops the half-open socket and reconnects; answered heartbeats keep it', async () => {
+    const realtime = adapter()
+    const { received, ready } = await follow(realtime, 'meeting:m4')
+    await realtime.watch('meeting:m4')
+    const [first] = server.joinedTo('meeting:m4')
+    await until(() => first.received.filter((m) => m.event === 'heartbeat').length >= 3, 30_000, 'three heartbeats')
+    expect(server.joinedTo('meeting:m4')).toEqual([first])
+
+    // nothing comes back any more, not even a close: only the unanswered heartbeat tells
+    first.answering = false
+    // realtime-js may reconnect twice in a row after a heartbeat timeout (the old socket's close
+    // schedules one more): the live connection is the newest one that answers
+    const latest = () =>
+      server
+        .joinedTo('meeting:m4')
+        .filter((c) => c.answering && c !== first)
+        .at(-1)
+    await until(() => (latest()?.received.filter((m) => m.event === 'heartbeat').length ?? 0) >= 3, 30_000, 'heartbeats answered on a new socket')
+    const second = latest()!
+    expect(second.received.find((m) => m.event === 'phx_join')?.topic).toBe('realtime:meeting:m4')
+    expect(first.socket.readyState).toBeGreaterThanOrEqual(2)
+    // onReady at subscribe, then after each rejoin, once joined
+    expect(ready.length).toBeGreaterThanOrEqual(2)
+    expect(ready.slice(1).every(Boolean)).toBe(true)
+
+    server.broadcast('meeting:m4', 'meeting_comments', { meeting_id: 'm4', comment_id: 'c4', op: 'insert' })
+    await until(() => received.length === 1, 30_000, 'the comment on the new socket')
     // the new socket answers: it stays
-    await until(() => sockets[1].sent.filter((m) => m.event === 'heartbeat').length >= 3)
-    expect(sockets).toHaveLength(2)
-    realtime.close()
+    const heartbeats = second.received.filter((m) => m.event === 'heartbeat').length
+    await until(() => second.received.filter((m) => m.event === 'heartbeat').length >= heartbeats + 3, 30_000, 'more heartbeats on the new socket')
+    expect(latest()).toBe(second)
+    expect(second.socket.readyState).toBe(1)
+  })
+
+  it('a refused join does not hold the stream up, and is logged', async () => {
+    const realtime = adapter('not-the-key')
+    const errors: unknown[][] = []
+    const original = console.error
+    console.error = (...args: unknown[]) => void errors.push(args)
+    try {
+      await realtime.watch('meeting:m5')
+      expect(server.joinedTo('meeting:m5')).toHaveLength(0)
+      expect(String(errors[0]?.[0])).toContain('meeting:m5: CHANNEL_ERROR')
+    } finally {
+      console.error = original
+    }
   })
 })

@@ -1,58 +1,65 @@
+import type { RealtimeChannel, SupabaseClient, WebSocketLikeConstructor } from '@supabase/supabase-js'
+import { NO_WEBSOCKET, runtimeWebSocket, serviceClient } from '../supabase.ts'
 import type { Realtime } from './realtime.ts'
 
-/** The part of a WebSocket this adapter uses (the global WebSocket of Deno, browsers and Node ≥ 22). */
-export interface SocketLike {
-  readonly readyState: number
-  send(data: string): void
-  close(): void
-  onopen: ((event: unknown) => void) | null
-  onmessage: ((event: { data: unknown }) => void) | null
-  onclose: ((event: unknown) => void) | null
-  onerror: ((event: unknown) => void) | null
+export interface SupabaseRealtimeOptions {
+  /** The WebSocket class; the runtime's own by default (tests pass another). */
+  transport?: WebSocketLikeConstructor
+  /** How often realtime-js sends a heartbeat; one unanswered by the next one means a dead socket (default 25 s). */
+  heartbeatIntervalMs?: number
+  /** Wait before the n-th reconnect attempt (realtime-js default: 1, 2, 5, then 10 s). */
+  reconnectAfterMs?: (tries: number) => number
+  /** How long a join (or leave) may wait for its reply (default 10 s). */
+  timeout?: number
 }
 
-interface PhoenixMessage {
-  topic: string
-  event: string
-  payload: { status?: string; event?: string; payload?: unknown; response?: unknown }
-  ref: string | null
+interface Subscriber {
+  onMessage: (payload: string) => void
+  onReady?: () => void
 }
 
-const OPEN = 1
+interface Topic {
+  channel: RealtimeChannel
+  followers: number
+  /** settles on the first answer to the join (joined, refused or timed out): streams are not held up after that */
+  joined: Promise<void>
+}
 
 /**
- * Supabase Realtime as the realtime port (REALTIME=supabase). The database broadcasts each
- * event on the private channel of its meeting ("meeting:<id>", see the cell_meetings
- * migration); this process joins the channels of the meetings its streams follow, with the
- * service role key, and hands each broadcast to the subscribers of its event name. After a
- * reconnect it rejoins and calls onReady, so the hubs read what they missed meanwhile.
- * A heartbeat the server does not answer in time means a half-open socket (a NAT or load balancer
- * dropped it without a close): events would be lost silently, so the adapter drops it and reconnects.
+ * Supabase Realtime as the realtime port (REALTIME=supabase), through supabase-js's Realtime
+ * client: the socket, its heartbeats (an unanswered one drops a half-open socket), reconnects
+ * and rejoins are realtime-js's. The database broadcasts each event on the private channel of
+ * its meeting ("meeting:<id>", app.publish in the kernel migration); this process joins the
+ * channels of the meetings its streams follow, authorized with the service role key (setAuth),
+ * and hands each broadcast to the subscribers of its event name. When a channel is joined again
+ * after a drop, what was broadcast meanwhile is gone: subscribers' onReady runs, and the hubs
+ * read what they missed.
  */
 export class SupabaseRealtime implements Realtime {
-  private socket?: SocketLike
-  private ref = 0
-  private subscribers = new Map<string, Set<{ onMessage: (payload: string) => void; onReady?: () => void }>>()
-  private topics = new Map<string, number>()
-  private replies = new Map<string, () => void>()
-  private heartbeat?: ReturnType<typeof setInterval>
-  private heartbeatDeadline?: ReturnType<typeof setTimeout>
-  private retry = 0
-  private stopped = false
+  private client: SupabaseClient
+  private authorized: Promise<void>
+  private subscribers = new Map<string, Set<Subscriber>>()
+  private topics = new Map<string, Topic>()
+  /** channels still leaving, by topic: realtime-js hands back the leaving channel for the same topic until it is gone */
+  private leaving = new Map<string, Promise<unknown>>()
+  private readyRound?: ReturnType<typeof setTimeout>
+  private closed = false
 
-  constructor(
-    private url: string,
-    private key: string,
-    private openSocket: (url: string) => SocketLike = (url) => new WebSocket(url) as unknown as SocketLike,
-    private options: { heartbeatMs: number; retryMs: number; heartbeatTimeoutMs?: number } = { heartbeatMs: 25_000, retryMs: 1_000 },
-  ) {}
+  constructor(url: string, key: string, options: SupabaseRealtimeOptions = {}) {
+    const transport = options.transport ?? runtimeWebSocket()
+    if (!transport) throw new Error(NO_WEBSOCKET)
+    const { heartbeatIntervalMs, reconnectAfterMs, timeout } = options
+    this.client = serviceClient(url, key, { realtime: { transport, heartbeatIntervalMs, reconnectAfterMs, timeout } })
+    // the key given once, kept across rejoins (not asked again at every heartbeat)
+    this.authorized = this.client.realtime.setAuth(key)
+  }
 
-  async subscribe(channel: string, onMessage: (payload: string) => void, onReady?: () => void) {
-    let set = this.subscribers.get(channel)
-    if (!set) this.subscribers.set(channel, (set = new Set()))
+  async subscribe(event: string, onMessage: (payload: string) => void, onReady?: () => void) {
+    let set = this.subscribers.get(event)
+    if (!set) this.subscribers.set(event, (set = new Set()))
     const subscriber = { onMessage, onReady }
     set.add(subscriber)
-    this.connect()
+    // events come through the channels watched; each is listened to once joined
     onReady?.()
     return async () => {
       set.delete(subscriber)
@@ -60,111 +67,79 @@ export class SupabaseRealtime implements Realtime {
   }
 
   async watch(topic: string): Promise<() => void> {
-    const count = this.topics.get(topic) ?? 0
-    this.topics.set(topic, count + 1)
-    this.connect()
-    if (count === 0) await this.join(topic)
+    let entry = this.topics.get(topic)
+    while (!entry) {
+      const leaving = this.leaving.get(topic)
+      if (leaving) {
+        await leaving
+        entry = this.topics.get(topic)
+      } else this.topics.set(topic, (entry = this.join(topic)))
+    }
+    entry.followers++
+    await entry.joined
+    const joined = entry
+    let released = false
     return () => {
-      const left = (this.topics.get(topic) ?? 1) - 1
-      if (left > 0) return void this.topics.set(topic, left)
+      if (released) return
+      released = true
+      if (--joined.followers > 0 || this.topics.get(topic) !== joined) return
       this.topics.delete(topic)
-      this.push(`realtime:${topic}`, 'phx_leave', {})
+      const leaving = this.client
+        .removeChannel(joined.channel)
+        .catch((error) => console.error(`realtime: leaving ${topic} failed:`, error))
+        .finally(() => {
+          if (this.leaving.get(topic) === leaving) this.leaving.delete(topic)
+        })
+      this.leaving.set(topic, leaving)
     }
   }
 
-  close() {
-    this.stopped = true
-    clearInterval(this.heartbeat)
-    clearTimeout(this.heartbeatDeadline)
-    this.socket?.close()
+  async close() {
+    this.closed = true
+    clearTimeout(this.readyRound)
+    await this.client.removeAllChannels()
+    await this.client.realtime.disconnect()
   }
 
-  private connect() {
-    if (this.socket || this.stopped) return
-    const endpoint = `${this.url.replace(/^http/, 'ws').replace(/\/$/, '')}/realtime/v1/websocket?apikey=${encodeURIComponent(this.key)}&vsn=1.0.0`
-    const socket = (this.socket = this.openSocket(endpoint))
-    socket.onopen = () => void this.opened(socket)
-    socket.onmessage = (event) => this.received(String(event.data))
-    socket.onclose = () => this.lost(socket)
-    socket.onerror = () => socket.close()
+  private join(topic: string): Topic {
+    const channel = this.client.channel(topic, { config: { private: true, broadcast: { self: false, ack: false } } })
+    channel.on('broadcast', { event: '*' }, (message) => this.received(message.event, message.payload))
+    let answered = false
+    // joined with the key as access token, once setAuth has it
+    const joined = this.authorized.then(
+      () =>
+        new Promise<void>((resolve) => {
+          channel.subscribe((status, error) => {
+            if (status === 'SUBSCRIBED') {
+              if (answered) this.missed()
+              answered = true
+              return resolve()
+            }
+            if (status === 'CLOSED') return resolve()
+            // CHANNEL_ERROR (the socket dropped, or the join was refused) or TIMED_OUT: realtime-js
+            // joins again by itself; the streams are not held up meanwhile
+            if (!this.closed) console.error(`realtime: ${topic}: ${status}`, error?.message ?? '')
+            answered = true
+            resolve()
+          })
+        }),
+    )
+    return { channel, followers: 0, joined }
   }
 
-  private async opened(socket: SocketLike) {
-    this.retry = 0
-    this.heartbeat = setInterval(() => this.beat(socket), this.options.heartbeatMs)
-    const rejoining = [...this.topics.keys()]
-    await Promise.all(rejoining.map((topic) => this.join(topic)))
-    // anything broadcast while we were away is gone: subscribers read what they missed
-    if (rejoining.length) for (const set of this.subscribers.values()) for (const s of set) s.onReady?.()
+  /** A channel was joined again: what was broadcast while it was not is gone; subscribers read it (once for all channels rejoining together). */
+  private missed() {
+    if (this.readyRound || this.closed) return
+    this.readyRound = setTimeout(() => {
+      this.readyRound = undefined
+      for (const set of this.subscribers.values()) for (const s of set) s.onReady?.()
+    }, 0)
   }
 
-  /** Sends a heartbeat; without its reply in time (one interval by default) the socket is given up. */
-  private beat(socket: SocketLike) {
-    if (this.heartbeatDeadline !== undefined) return
-    const ref = this.push('phoenix', 'heartbeat', {})
-    this.heartbeatDeadline = setTimeout(() => {
-      this.replies.delete(ref)
-      this.heartbeatDeadline = undefined
-      this.lost(socket)
-      // a half-open socket may never report its close: it is forgotten first, then closed
-      try {
-        socket.close()
-      } catch {
-        // already closing
-      }
-    }, this.options.heartbeatTimeoutMs ?? this.options.heartbeatMs)
-    this.replies.set(ref, () => {
-      clearTimeout(this.heartbeatDeadline)
-      this.heartbeatDeadline = undefined
-    })
-  }
-
-  private lost(socket: SocketLike) {
-    if (this.socket !== socket) return
-    clearInterval(this.heartbeat)
-    clearTimeout(this.heartbeatDeadline)
-    this.heartbeatDeadline = undefined
-    this.socket = undefined
-    for (const settle of this.replies.values()) settle()
-    this.replies.clear()
-    if (this.stopped) return
-    const delay = Math.min(30_000, this.options.retryMs * 2 ** this.retry++)
-    setTimeout(() => this.connect(), delay)
-  }
-
-  /** Joins a private channel; resolves on the server's reply (or when the socket drops: the rejoin after reconnect covers it). */
-  private join(topic: string): Promise<void> {
-    if (this.socket?.readyState !== OPEN) return Promise.resolve()
-    return new Promise((resolve) => {
-      const ref = this.push(`realtime:${topic}`, 'phx_join', {
-        config: { broadcast: { ack: false, self: false }, presence: { key: '' }, postgres_changes: [], private: true },
-        access_token: this.key,
-      })
-      this.replies.set(ref, resolve)
-    })
-  }
-
-  private push(topic: string, event: string, payload: unknown): string {
-    const ref = String(++this.ref)
-    if (this.socket?.readyState === OPEN) this.socket.send(JSON.stringify({ topic, event, payload, ref, join_ref: event === 'phx_join' ? ref : undefined }))
-    return ref
-  }
-
-  private received(text: string) {
-    let message: PhoenixMessage
-    try {
-      message = JSON.parse(text)
-    } catch {
-      return
-    }
-    if (message.event === 'phx_reply' && message.ref) {
-      if (message.payload.status !== 'ok' && message.topic !== 'phoenix') console.error(`realtime: ${message.topic} refused:`, message.payload.response)
-      this.replies.get(message.ref)?.()
-      this.replies.delete(message.ref)
-      return
-    }
-    if (message.event !== 'broadcast' || !message.payload.event) return
-    const payload = JSON.stringify(message.payload.payload)
-    for (const s of this.subscribers.get(message.payload.event) ?? []) s.onMessage(payload)
+  private received(event: string, payload: unknown) {
+    const set = this.subscribers.get(event)
+    if (!set?.size || payload === null || typeof payload !== 'object' || payload instanceof ArrayBuffer) return
+    const text = JSON.stringify(payload)
+    for (const s of set) s.onMessage(text)
   }
 }
