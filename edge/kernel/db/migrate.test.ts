@@ -1,3 +1,4 @@
+import { readdir, readFile } from 'node:fs/promises'
 import { describe, expect, it } from 'vitest'
 import { ensureDatabase } from './admin.ts'
 import { migrate } from './migrate.ts'
@@ -39,6 +40,79 @@ describe('migrations', () => {
       expect(await migrate(a)).toEqual([])
       const recorded = await a.transaction((tx) => tx.query<{ n: number }>(`select count(*)::int as n from migrations.applied`))
       expect(recorded[0].n).toBe(applied.length)
+    } finally {
+      await cleanup()
+    }
+  })
+})
+
+/** One fresh database: in-memory PGlite, or a new database on the server. */
+async function freshDb(): Promise<{ db: Db; cleanup: () => Promise<void> }> {
+  if (!process.env.DATABASE_URL) {
+    const db = await openPglite()
+    return { db, cleanup: () => db.close() }
+  }
+  const url = new URL(process.env.DATABASE_URL)
+  url.pathname = `/sotay_t_migrate_${crypto.randomUUID().slice(0, 8)}`
+  await ensureDatabase(url.toString())
+  const db = openPostgres(url.toString(), 2)
+  return {
+    db,
+    cleanup: async () => {
+      await db.close()
+      await ensureDatabase(url.toString(), { reset: true, drop: true })
+    },
+  }
+}
+
+const migrationFiles = async () => (await readdir(new URL('../../../supabase/migrations/', import.meta.url))).filter((n) => n.endsWith('.sql')).sort()
+
+describe('the Supabase CLI and the app agree on what was applied', () => {
+  it('what the app applies is recorded for the CLI too, as `supabase db push` records it (version, name, statements)', async () => {
+    const { db, cleanup } = await freshDb()
+    try {
+      await migrate(db)
+      const cli = await db.transaction((tx) =>
+        tx.query<{ version: string; name: string; n: number }>(
+          `select version, name, cardinality(statements)::int as n from supabase_migrations.schema_migrations order by version`,
+        ),
+      )
+      expect(cli.map((r) => `${r.version}_${r.name}.sql`)).toEqual(await migrationFiles())
+      expect(cli.every((r) => r.n === 1)).toBe(true)
+    } finally {
+      await cleanup()
+    }
+  })
+
+  it('a migration the CLI pushed counts as applied: the app applies nothing again and records it by name', async () => {
+    const { db, cleanup } = await freshDb()
+    try {
+      const files = await migrationFiles()
+      const pushedByCli = files.slice(0, 3)
+      // what `supabase db push` leaves: the shim (applied by hand, as on Supabase where it exists already),
+      // the first migrations run, and only the CLI's record of them
+      await db.transaction(async (tx) => {
+        await tx.query(`select set_config('search_path', 'public, extensions', true)`)
+        for (const dir of ['local', 'migrations'] as const) {
+          const names = dir === 'local' ? (await readdir(new URL('../../../supabase/local/', import.meta.url))).sort() : pushedByCli
+          for (const name of names) await tx.exec(await readFile(new URL(`../../../supabase/${dir}/${name}`, import.meta.url), 'utf8'))
+        }
+        await tx.exec(`create schema supabase_migrations;
+          create table supabase_migrations.schema_migrations (version text not null primary key, statements text[], name text)`)
+        for (const name of pushedByCli) {
+          const [, version, rest] = /^([0-9]+)_(.*)\.sql$/.exec(name)!
+          await tx.query(`insert into supabase_migrations.schema_migrations (version, name, statements) values ($1, $2, '{}')`, [version, rest])
+        }
+      })
+      const applied = await migrate(db)
+      expect(applied.filter((f) => f.startsWith('migrations/'))).toEqual(files.slice(3).map((n) => `migrations/${n}`))
+      const recorded = await db.transaction((tx) =>
+        tx.query<{ name: string }>(`select name from migrations.applied where name like 'migrations/%' order by name`),
+      )
+      expect(recorded.map((r) => r.name)).toEqual(files.map((n) => `migrations/${n}`))
+      const cli = await db.transaction((tx) => tx.query<{ version: string }>(`select version from supabase_migrations.schema_migrations order by version`))
+      expect(cli.length).toBe(files.length)
+      expect(await migrate(db)).toEqual([])
     } finally {
       await cleanup()
     }
