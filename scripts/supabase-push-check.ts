@@ -8,7 +8,8 @@
  *  3. the app's own runner (migrate) then finds nothing left to apply;
  *  4. as two members of different cells, each sees his/her own cell and nothing of the other's
  *     (RLS), and app.publish broadcasts through realtime.send into realtime.messages;
- *  5. the reverse: a database the app migrated leaves `supabase db push` nothing to do.
+ *  5. the reverse: a database the app migrated leaves `supabase db push` nothing to do;
+ *  6. `npm run deploy -- --dry-run` lists every function of supabase/functions and prints no secret.
  *
  * DATABASE_URL names the server (any database on it; default postgres://postgres@127.0.0.1:5432/postgres).
  * The databases it creates (sotay_push_*) are dropped at the end, also on failure.
@@ -166,6 +167,27 @@ async function main() {
   }
   const after = supabase(['db', 'push', '--db-url', cliUrl(appFirst), '--include-all', '--dry-run'])
   check(!migrationFiles.some((f) => after.includes(f)), 'supabase db push has no migration left to push')
+
+  step('6. the deploy script, dry run')
+  const secret = `never-shown-${crypto.randomUUID()}`
+  const dry = spawnSync('npx', ['--no-install', 'tsx', 'scripts/deploy.ts', '--dry-run'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, SUPABASE_PROJECT_REF: 'abcdefghijklmnopqrst', SESSION_SECRET: secret, REMINDERS_SECRET: `${secret}-r` },
+  })
+  const printed = `${dry.stdout}${dry.stderr}`
+  check(dry.status === 0, `npm run deploy -- --dry-run exits 0 (exit ${dry.status})`)
+  const functionDirs = (await readdir(new URL('supabase/functions/', ROOT), { withFileTypes: true }))
+    .filter((d) => d.isDirectory() && !d.name.startsWith('_') && !d.name.startsWith('.'))
+    .map((d) => d.name)
+  const deployLine = printed.split('\n').find((l) => l.startsWith('$ supabase functions deploy')) ?? ''
+  const listed = new Set(deployLine.split(' '))
+  check(functionDirs.length > 0 && functionDirs.every((d) => listed.has(d)), `the dry run deploys every function directory (${functionDirs.join(', ')})`)
+  for (const command of ['supabase link --project-ref abcdefghijklmnopqrst', 'supabase db push', 'supabase secrets set']) {
+    check(printed.includes(command), `the dry run runs ${command}`)
+  }
+  check(printed.includes('cron.schedule'), 'the dry run prints the pg_cron recipe')
+  check(!printed.includes(secret), 'no secret value is printed')
 }
 
 let failed = false
