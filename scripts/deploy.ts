@@ -124,8 +124,9 @@ try {
   rmSync(folder, { recursive: true, force: true })
 }
 
-// bundled by Supabase's servers (--use-api): no Docker needed here
-run(`deploy ${functions.length} edge functions`, ['functions', 'deploy', ...functions, '--project-ref', ref, '--use-api'])
+// bundled by the CLI itself (2.117 uses Docker only when given --use-docker). Not --use-api: Supabase's
+// server-side bundling leaves out static files, and the functions read static/ at run time
+run(`deploy ${functions.length} edge functions`, ['functions', 'deploy', ...functions, '--project-ref', ref])
 
 const domain = env.APP_DOMAIN ?? '<your-domain>'
 const recipe = readFileSync(join(ROOT, 'supabase/recipes/reminders_cron.sql'), 'utf8').replaceAll('<your-domain>', domain)
