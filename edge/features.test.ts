@@ -3,7 +3,9 @@ import { Agent, LOGINS, testApp, type TestApp } from '../test/support.ts'
 import { createFeatureApp } from './app.ts'
 import { auth } from './features/auth/auth.routes.tsx'
 import { home } from './features/home/home.routes.tsx'
-import { FEATURES, featureOf } from './features.ts'
+import { FEATURES, type FeatureName, featureOf } from './features.ts'
+import { asApp } from './listen.ts'
+import { createRouter } from './router.ts'
 
 let t: TestApp
 beforeAll(async () => {
@@ -62,5 +64,41 @@ describe('one feature alone', () => {
     const page = await homeApp.get('/')
     expect(page.status).toBe(200)
     expect(await page.text()).toMatch(/Đăng xuất|logout/)
+  })
+})
+
+describe('the path router', () => {
+  it("sends each path to its feature's function as Supabase calls it, and the session and forms work across them", async () => {
+    // each function as Supabase runs it: reached at functions/v1/<name>/<app path>, the router's host forwarded
+    const apps = new Map<string, ReturnType<typeof createFeatureApp>>()
+    const called: string[] = []
+    const router = createRouter(
+      (name) => `http://project.supabase.test/functions/v1/${name}`,
+      async (req) => {
+        const name = new URL(req.url).pathname.split('/')[3] as FeatureName
+        called.push(name)
+        if (!apps.has(name)) apps.set(name, createFeatureApp(t.runtime, name))
+        const inner = new URL(req.url)
+        inner.pathname = inner.pathname.slice('/functions/v1'.length)
+        return apps.get(name)!.fetch(asApp(new Request(inner, req), name, true))
+      },
+    )
+    const browser = new Agent(router as never)
+    const login = await browser.post('/login', { login: LOGINS.cellSecretary, password: 'demo-pass-2026' })
+    expect(login.status).toBe(303)
+    expect(login.headers.get('Location')).toBe('/')
+    await browser.loadCsrf()
+    expect(browser.csrf).not.toBe('')
+    const home = await browser.get('/')
+    expect(home.status).toBe(200)
+    const list = await browser.get('/members')
+    expect(list.status).toBe(200)
+    expect(await list.text()).toMatch(/Nguyễn Thị Hồng Nhung/)
+    expect((await browser.get('/static/css/app.css')).status).toBe(200)
+    expect((await browser.get('/no-such-page')).status).toBe(404)
+    // a signed-in form post through the router: the function sees the browser's origin
+    const signOut = await browser.post('/logout', {})
+    expect(signOut.status).toBe(303)
+    expect(called).toEqual(['auth', 'auth', 'home', 'members', 'home', 'home', 'auth'])
   })
 })

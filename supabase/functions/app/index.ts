@@ -5,7 +5,7 @@
 // work, and it has no lasting disk); a secret can still override either.
 // The whole app in one function; supabase/functions/<feature>/ serve one feature each (edge/features.ts).
 import { start } from '../../../edge/start.ts'
-import { listen } from '../../../edge/function.ts'
+import { listen } from '../../../edge/listen.ts'
 import { processEnv } from '../../../edge/kernel/config.ts'
 
 // reminders: pg_cron calls POST /reminders/run (README, "Reminders"); a function instance does not tick

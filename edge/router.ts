@@ -1,0 +1,38 @@
+import { Hono } from 'hono'
+import { compress } from 'hono/compress'
+import { featureOf, type FeatureName } from './features.ts'
+
+/** The function that answers paths no feature owns (/static, /sw.js, a mistyped path's 404 page): the root one. */
+export const FALLBACK: FeatureName = 'home'
+
+/** The edge function that answers a path of the app (edge/features.ts: mounts and the root features' first segments). */
+export function functionFor(pathname: string): FeatureName {
+  return featureOf(pathname)?.name ?? FALLBACK
+}
+
+/**
+ * One domain for every feature's function: each request goes to the function of its path,
+ * `target(name)` + the app path (on Supabase `https://<ref>.supabase.co/functions/v1/<name>`),
+ * with the browser's host as X-Forwarded-Host (the function's same-origin check compares Origin
+ * with it) and the answer (status, cookies, redirects, streams) passed back as it is. Asks for
+ * an uncompressed answer and compresses here, once. Reads the registry only: it bundles no feature.
+ */
+export function createRouter(target: (name: FeatureName) => string, send: (req: Request) => Promise<Response> = fetch) {
+  const app = new Hono()
+  app.use(compress())
+  app.all('*', async (c) => {
+    const url = new URL(c.req.url)
+    const name = functionFor(url.pathname)
+    const headers = new Headers(c.req.raw.headers)
+    headers.delete('Host')
+    headers.set('Accept-Encoding', 'identity')
+    headers.set('X-Forwarded-Host', c.req.header('X-Forwarded-Host') ?? url.host)
+    headers.set('X-Forwarded-Proto', c.req.header('X-Forwarded-Proto') ?? url.protocol.slice(0, -1))
+    const body = c.req.method === 'GET' || c.req.method === 'HEAD' ? undefined : c.req.raw.body
+    const init: RequestInit & { duplex?: 'half' } = { method: c.req.method, headers, body, redirect: 'manual', signal: c.req.raw.signal }
+    if (body) init.duplex = 'half'
+    const res = await send(new Request(`${target(name)}${url.pathname}${url.search}`, init))
+    return new Response(res.body, { status: res.status, statusText: res.statusText, headers: res.headers })
+  })
+  return app
+}

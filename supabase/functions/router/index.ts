@@ -1,0 +1,12 @@
+// Supabase Edge Function "router": one domain for the per-feature functions. A custom domain (or
+// any reverse proxy) sends every path here; each goes on to the function of its feature
+// (edge/features.ts), e.g. /meetings/… → functions/v1/cell-meetings/meetings/…
+// ROUTER_TARGET overrides where the functions are: a URL with {name} in it.
+import { listen } from '../../../edge/listen.ts'
+import { createRouter } from '../../../edge/router.ts'
+
+declare const Deno: { env: { get(name: string): string | undefined } }
+
+const template = Deno.env.get('ROUTER_TARGET') ?? `${Deno.env.get('SUPABASE_URL')}/functions/v1/{name}`
+const router = createRouter((name) => template.replace('{name}', name))
+listen('router', (req) => router.fetch(req))
