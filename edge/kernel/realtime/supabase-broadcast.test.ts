@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { FakeRealtime, until, ws } from '../../../test/fake-realtime.ts'
 import { claimsOf, LOGINS, scheduleMeeting, tomorrow, signInMemberOf, testApp, type Agent, type TestApp } from '../../../test/support.ts'
 
 /** Supabase Realtime's own objects, as Supabase defines them (the parts our migration and policies touch). */
@@ -23,9 +24,16 @@ const SUPABASE_REALTIME = `
 let t: TestApp
 let secretary: Agent
 let meetingId: string
+let realtime: FakeRealtime
+const SERVICE_KEY = 'local-service-role-key-for-tests'
 
 beforeAll(async () => {
-  t = await testApp({ members: 200 })
+  // the app follows meetings over Supabase Realtime (supabase-js), here against a local server;
+  // Node 20 has no global WebSocket: `ws` stands in for the runtime's own
+  ;(globalThis as { WebSocket?: unknown }).WebSocket ??= ws
+  realtime = new FakeRealtime(SERVICE_KEY)
+  const url = await realtime.start()
+  t = await testApp({ members: 200, env: { REALTIME: 'supabase', SUPABASE_URL: url, SUPABASE_SERVICE_ROLE_KEY: SERVICE_KEY } })
   const migration = await readFile(new URL('../../../supabase/migrations/20261127110000_cell_meetings.sql', import.meta.url), 'utf8')
   await t.runtime.data.asSystem('test: give this database Supabase Realtime, then apply the migration again as Supabase would', async (tx) => {
     await tx.exec(SUPABASE_REALTIME)
@@ -42,7 +50,10 @@ const setClock = (at: string | null) =>
       ? tx.query(`insert into app.settings (key, value) values ('clock.now', $1) on conflict (key) do update set value = excluded.value`, [at])
       : tx.query(`delete from app.settings where key = 'clock.now'`),
   )
-afterAll(() => t?.close())
+afterAll(async () => {
+  await t?.close()
+  await realtime?.stop()
+})
 
 /** Joins "meeting:<id>" the way Realtime authorizes a private channel: reads realtime.messages as the user, with the topic set. */
 async function canJoin(login: string, topic: string): Promise<boolean> {
@@ -86,5 +97,46 @@ describe('Supabase Realtime broadcast', () => {
     expect(await canJoin(LOGINS.member, `meeting:${otherMeeting}`)).toBe(false)
     expect(await canJoin(LOGINS.member, `meeting:${crypto.randomUUID()}`)).toBe(false)
     expect(await canJoin(LOGINS.member, 'room:lobby')).toBe(false)
+  })
+
+  it('a comment reaches a live stream: realtime.send → realtime.messages → Realtime → the adapter (supabase-js) → the stream', async () => {
+    // Supabase Realtime broadcasts what realtime.send writes to realtime.messages (it reads the
+    // table's changes); the local server does the same by reading the table
+    const relayed = new Set<string>()
+    const relay = setInterval(async () => {
+      const rows = await t.runtime.data.asSystem('test: Realtime reads the messages the database sent', (tx) =>
+        tx.query<{ id: string; topic: string; event: string; payload: unknown }>(
+          `select id, topic, event, payload from realtime.messages where extension = 'broadcast' and private order by inserted_at`,
+        ),
+      )
+      for (const row of rows) {
+        if (relayed.has(row.id)) continue
+        relayed.add(row.id)
+        realtime.broadcast(row.topic, row.event, row.payload)
+      }
+    }, 50)
+    try {
+      const member = await t.signIn(LOGINS.member)
+      const res = await member.request(`/comments/meetings/${meetingId}/stream?after=`)
+      expect(res.status).toBe(200)
+      const reader = res.body!.getReader()
+      let text = ''
+      void (async () => {
+        const decoder = new TextDecoder()
+        for (;;) {
+          const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true as const }))
+          if (done) return
+          text += decoder.decode(value, { stream: true })
+        }
+      })()
+      // the comment already there comes first: by then the stream follows the meeting (its channel joined)
+      await until(() => text.includes('Ý kiến qua Realtime'), 60_000, 'the comment already there')
+      expect(realtime.joinedTo(`meeting:${meetingId}`)).toHaveLength(1)
+      await secretary.post(`/comments/meetings/${meetingId}`, { body: 'Ý kiến trực tiếp qua Realtime' }, { htmx: true })
+      await until(() => text.includes('Ý kiến trực tiếp qua Realtime'), 60_000, 'the live comment')
+      await reader.cancel()
+    } finally {
+      clearInterval(relay)
+    }
   })
 })
