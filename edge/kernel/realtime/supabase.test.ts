@@ -139,4 +139,11 @@ describe('Supabase Realtime adapter (supabase-js)', () => {
       console.error = original
     }
   })
+
+  it.skipIf(typeof (globalThis as { WebSocket?: unknown }).WebSocket !== 'undefined')(
+    'without a WebSocket in the runtime (Node 20 without the flag) it refuses to start, and says what to do',
+    () => {
+      expect(() => new SupabaseRealtime(url, 'service-role-key')).toThrow(/NODE_OPTIONS=--experimental-websocket/)
+    },
+  )
 })

@@ -94,11 +94,16 @@ export class SupabaseRealtime implements Realtime {
     }
   }
 
+  /** Leaves every channel and closes the socket; never rejects (the runtime's close does not wait for it). */
   async close() {
     this.closed = true
     clearTimeout(this.readyRound)
-    await this.client.removeAllChannels()
-    await this.client.realtime.disconnect()
+    try {
+      await this.client.removeAllChannels()
+      await this.client.realtime.disconnect()
+    } catch (error) {
+      console.error('realtime: closing failed:', error)
+    }
   }
 
   private join(topic: string): Topic {
