@@ -43,4 +43,8 @@ export const BUDGET = {
   lighthouseScore: 95,
   /** and their cumulative layout shift, at most */
   lighthouseCls: 0.05,
+  /** one Supabase Edge Function (supabase/functions/<name>) as one bundle from deno bundle */
+  functionBundleKB: 2048,
+  /** and its cold start under Deno: spawn to the first response of a page of its own */
+  functionColdStartMs: 300,
 } as const
