@@ -17,6 +17,6 @@ export async function serveFeature(routers: Partial<Routers>): Promise<ReturnTyp
   const name = feature.name
   const runtime = await prepare({ REALTIME: 'supabase', STORAGE: 'supabase', ...processEnv() }, { reminders: false })
   const app = compose(runtime, routers)
-  listen(name, (req) => app.fetch(req))
+  listen(name, (req, env) => app.fetch(req, env))
   return app
 }

@@ -1,7 +1,9 @@
 // Imports nothing: the path router (supabase/functions/router) serves through it too.
+type Info = { remoteAddr: { hostname: string } }
+type Handler = (req: Request, info: Info) => Response | Promise<Response>
 declare const Deno: {
-  serve(handler: (req: Request) => Response | Promise<Response>): unknown
-  serve(options: { port: number; onListen?: (a: { port: number }) => void }, handler: (req: Request) => Response | Promise<Response>): unknown
+  serve(handler: Handler): unknown
+  serve(options: { port: number; onListen?: (a: { port: number }) => void }, handler: Handler): unknown
 }
 
 /** True inside Supabase's edge runtime (it defines the EdgeRuntime global). */
@@ -26,9 +28,12 @@ export function asApp(req: Request, name: string, supabase = onSupabase()): Requ
   return url.href === req.url ? req : new Request(url, req)
 }
 
-/** Deno.serve as Supabase runs it, or on PORT when one is set (a local run, the bench, the tests). */
-export function listen(name: string, fetch: (req: Request) => Response | Promise<Response>) {
-  const handler = (req: Request) => fetch(asApp(req, name))
+/**
+ * Deno.serve as Supabase runs it, or on PORT when one is set (a local run, the bench, the tests).
+ * The peer's address goes on as Hono's env, as in edge/main.deno.ts (sign-in throttling per address).
+ */
+export function listen(name: string, fetch: (req: Request, env: { remoteAddr: Info['remoteAddr'] }) => Response | Promise<Response>) {
+  const handler: Handler = (req, info) => fetch(asApp(req, name), { remoteAddr: info.remoteAddr })
   const port = (globalThis as { Deno?: { env: { get(name: string): string | undefined } } }).Deno?.env.get('PORT')
   if (port && !onSupabase()) Deno.serve({ port: Number(port), onListen: () => {} }, handler)
   else Deno.serve(handler)

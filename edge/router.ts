@@ -28,6 +28,9 @@ export function createRouter(target: (name: FeatureName) => string, send: (req: 
     headers.set('Accept-Encoding', 'identity')
     headers.set('X-Forwarded-Host', c.req.header('X-Forwarded-Host') ?? url.host)
     headers.set('X-Forwarded-Proto', c.req.header('X-Forwarded-Proto') ?? url.protocol.slice(0, -1))
+    // as any proxy: the peer goes on X-Forwarded-For (a function trusting the router's address, TRUSTED_PROXIES, reads the client there)
+    const peer = (c.env as { remoteAddr?: { hostname?: string } } | undefined)?.remoteAddr?.hostname
+    if (peer) headers.set('X-Forwarded-For', [c.req.header('X-Forwarded-For'), peer].filter(Boolean).join(', '))
     const body = c.req.method === 'GET' || c.req.method === 'HEAD' ? undefined : c.req.raw.body
     const init: RequestInit & { duplex?: 'half' } = { method: c.req.method, headers, body, redirect: 'manual', signal: c.req.raw.signal }
     if (body) init.duplex = 'half'

@@ -10,4 +10,4 @@ import { processEnv } from '../../../edge/kernel/config.ts'
 
 // reminders: pg_cron calls POST /reminders/run (README, "Reminders"); a function instance does not tick
 const { app } = await start({ REALTIME: 'supabase', STORAGE: 'supabase', ...processEnv() }, { reminders: false })
-listen('app', (req) => app.fetch(req))
+listen('app', (req, env) => app.fetch(req, env))

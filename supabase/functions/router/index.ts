@@ -9,4 +9,4 @@ declare const Deno: { env: { get(name: string): string | undefined } }
 
 const template = Deno.env.get('ROUTER_TARGET') ?? `${Deno.env.get('SUPABASE_URL')}/functions/v1/{name}`
 const router = createRouter((name) => template.replace('{name}', name))
-listen('router', (req) => router.fetch(req))
+listen('router', (req, env) => router.fetch(req, env))
