@@ -20,8 +20,9 @@ afterEach(async () => {
 })
 afterAll(() => server.stop())
 
-function adapter(key = 'service-role-key') {
+function adapter(key = 'service-role-key', options: { channelsPerSocket?: number } = {}) {
   const realtime = new SupabaseRealtime(url, key, {
+    ...options,
     transport: ws as never,
     heartbeatIntervalMs: 200,
     reconnectAfterMs: () => 20,
@@ -124,6 +125,30 @@ describe('Supabase Realtime adapter (supabase-js)', () => {
     await until(() => second.received.filter((m) => m.event === 'heartbeat').length >= heartbeats + 3, 30_000, 'more heartbeats on the new socket')
     expect(latest()).toBe(second)
     expect(second.socket.readyState).toBe(1)
+  })
+
+  it('past the channels one connection may carry (Supabase: 100), another socket is opened; a freed place is used again', async () => {
+    const realtime = adapter('service-role-key', { channelsPerSocket: 2 })
+    const { received } = await follow(realtime, 'meeting:s1')
+    const before = server.connections.length
+    const release1 = await realtime.watch('meeting:s1')
+    await realtime.watch('meeting:s2')
+    await realtime.watch('meeting:s3')
+    expect(server.connections.length).toBe(before + 2)
+    const [first] = server.joinedTo('meeting:s1')
+    expect(server.joinedTo('meeting:s2')).toEqual([first])
+    expect(server.joinedTo('meeting:s3')[0]).not.toBe(first)
+
+    server.broadcast('meeting:s3', 'meeting_comments', { meeting_id: 's3', comment_id: 'c5', op: 'insert' })
+    server.broadcast('meeting:s1', 'meeting_comments', { meeting_id: 's1', comment_id: 'c6', op: 'insert' })
+    await until(() => received.length === 2, 30_000, 'a comment through each socket')
+    expect(received.map((r) => r.comment_id).sort()).toEqual(['c5', 'c6'])
+
+    release1()
+    await until(() => server.joinedTo('meeting:s1').length === 0, 30_000, 'meeting:s1 left')
+    await realtime.watch('meeting:s4')
+    expect(server.joinedTo('meeting:s4')).toEqual([first])
+    expect(server.connections.length).toBe(before + 2)
   })
 
   it('a refused join does not hold the stream up, and is logged', async () => {

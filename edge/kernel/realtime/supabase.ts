@@ -11,6 +11,8 @@ export interface SupabaseRealtimeOptions {
   reconnectAfterMs?: (tries: number) => number
   /** How long a join (or leave) may wait for its reply (default 10 s). */
   timeout?: number
+  /** Channels one socket carries before another is opened (Supabase allows 100 per connection). */
+  channelsPerSocket?: number
 }
 
 interface Subscriber {
@@ -18,7 +20,15 @@ interface Subscriber {
   onReady?: () => void
 }
 
+/** One Realtime connection (a supabase-js client) and how many channels it carries. */
+interface Socket {
+  client: SupabaseClient
+  authorized: Promise<void>
+  channels: number
+}
+
 interface Topic {
+  socket: Socket
   channel: RealtimeChannel
   followers: number
   /** settles on the first answer to the join (joined, refused or timed out): streams are not held up after that */
@@ -33,11 +43,13 @@ interface Topic {
  * channels of the meetings its streams follow, authorized with the service role key (setAuth),
  * and hands each broadcast to the subscribers of its event name. When a channel is joined again
  * after a drop, what was broadcast meanwhile is gone: subscribers' onReady runs, and the hubs
- * read what they missed.
+ * read what they missed. Supabase allows 100 channels per connection: past `channelsPerSocket`
+ * meetings, another socket is opened.
  */
 export class SupabaseRealtime implements Realtime {
-  private client: SupabaseClient
-  private authorized: Promise<void>
+  private sockets: Socket[] = []
+  private openSocket: () => Socket
+  private channelsPerSocket: number
   private subscribers = new Map<string, Set<Subscriber>>()
   private topics = new Map<string, Topic>()
   /** channels still leaving, by topic: realtime-js hands back the leaving channel for the same topic until it is gone */
@@ -49,9 +61,15 @@ export class SupabaseRealtime implements Realtime {
     const transport = options.transport ?? runtimeWebSocket()
     if (!transport) throw new Error(NO_WEBSOCKET)
     const { heartbeatIntervalMs, reconnectAfterMs, timeout } = options
-    this.client = serviceClient(url, key, { realtime: { transport, heartbeatIntervalMs, reconnectAfterMs, timeout } })
-    // the key given once, kept across rejoins (not asked again at every heartbeat)
-    this.authorized = this.client.realtime.setAuth(key)
+    this.channelsPerSocket = options.channelsPerSocket ?? 90
+    this.openSocket = () => {
+      const client = serviceClient(url, key, { realtime: { transport, heartbeatIntervalMs, reconnectAfterMs, timeout } })
+      // the key given once, kept across rejoins (not asked again at every heartbeat)
+      const socket = { client, authorized: client.realtime.setAuth(key), channels: 0 }
+      this.sockets.push(socket)
+      return socket
+    }
+    this.openSocket()
   }
 
   async subscribe(event: string, onMessage: (payload: string) => void, onReady?: () => void) {
@@ -84,7 +102,8 @@ export class SupabaseRealtime implements Realtime {
       released = true
       if (--joined.followers > 0 || this.topics.get(topic) !== joined) return
       this.topics.delete(topic)
-      const leaving = this.client
+      joined.socket.channels--
+      const leaving = joined.socket.client
         .removeChannel(joined.channel)
         .catch((error) => console.error(`realtime: leaving ${topic} failed:`, error))
         .finally(() => {
@@ -99,19 +118,26 @@ export class SupabaseRealtime implements Realtime {
     this.closed = true
     clearTimeout(this.readyRound)
     try {
-      await this.client.removeAllChannels()
-      await this.client.realtime.disconnect()
+      await Promise.all(
+        this.sockets.map(async ({ client }) => {
+          await client.removeAllChannels()
+          await client.realtime.disconnect()
+        }),
+      )
     } catch (error) {
       console.error('realtime: closing failed:', error)
     }
   }
 
   private join(topic: string): Topic {
-    const channel = this.client.channel(topic, { config: { private: true, broadcast: { self: false, ack: false } } })
+    // a socket that leaves a channel makes room on it again (an idle one disconnects by itself and reconnects when used)
+    const socket = this.sockets.find((s) => s.channels < this.channelsPerSocket) ?? this.openSocket()
+    socket.channels++
+    const channel = socket.client.channel(topic, { config: { private: true, broadcast: { self: false, ack: false } } })
     channel.on('broadcast', { event: '*' }, (message) => this.received(message.event, message.payload))
     let answered = false
     // joined with the key as access token, once setAuth has it
-    const joined = this.authorized.then(
+    const joined = socket.authorized.then(
       () =>
         new Promise<void>((resolve) => {
           channel.subscribe((status, error) => {
@@ -129,7 +155,7 @@ export class SupabaseRealtime implements Realtime {
           })
         }),
     )
-    return { channel, followers: 0, joined }
+    return { socket, channel, followers: 0, joined }
   }
 
   /** A channel was joined again: what was broadcast while it was not is gone; subscribers read it (once for all channels rejoining together). */
