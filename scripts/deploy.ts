@@ -13,7 +13,8 @@
  * when set: VAPID_PUBLIC_KEY/VAPID_PRIVATE_KEY/VAPID_SUBJECT (else generated once and kept in the
  * database), REMINDERS_SECRET (for the pg_cron recipe), REMINDER_TIMES, STORAGE_BUCKET,
  * TRUSTED_PROXIES, LOG_LEVEL, TASK_BULK_THRESHOLD, TASK_BULK_CHUNK, DATABASE_URL (e.g. the pooler's
- * address; without it the functions use SUPABASE_DB_URL, which Supabase provides), APP_DOMAIN
+ * address; without it the functions use SUPABASE_DB_URL, which Supabase provides), ROUTER_TARGET
+ * (where the router function sends each path; default SUPABASE_URL/functions/v1/{name}), APP_DOMAIN
  * (the custom domain, put into the printed recipe).
  * --dry-run prints the commands without running them (nothing is read from or sent to Supabase).
  */
@@ -43,6 +44,7 @@ const OPTIONAL = [
   'TASK_BULK_THRESHOLD',
   'TASK_BULK_CHUNK',
   'DATABASE_URL',
+  'ROUTER_TARGET', // read by the router function (supabase/functions/router), not by config.ts
 ]
 
 function fail(message: string): never {
