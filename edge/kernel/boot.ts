@@ -5,7 +5,6 @@ import { openDatabase } from './db/open.ts'
 import { TokenSigner } from './auth/token.ts'
 import type { Realtime } from './realtime/realtime.ts'
 import { openStorage } from './storage/open.ts'
-import { SupabaseRealtime } from './realtime/supabase.ts'
 import type { Storage } from './storage/storage.ts'
 import { PushSender, loadVapid } from './push/push.ts'
 
@@ -31,10 +30,11 @@ async function storedSecret(data: DataAccess, key: string): Promise<string> {
   })
 }
 
-/** LISTEN/NOTIFY on our own connection, or Supabase Realtime (README: "Live events"). */
-function openRealtime(config: Config, db: Awaited<ReturnType<typeof openDatabase>>): Realtime {
+/** LISTEN/NOTIFY on our own connection, or Supabase Realtime (README: "Live events"; its client loaded only then). */
+async function openRealtime(config: Config, db: Awaited<ReturnType<typeof openDatabase>>): Promise<Realtime> {
   if (config.REALTIME === 'supabase') {
     if (!config.SUPABASE_URL || !config.SUPABASE_SERVICE_ROLE_KEY) throw new Error('REALTIME=supabase needs SUPABASE_URL and SUPABASE_SERVICE_ROLE_KEY')
+    const { SupabaseRealtime } = await import('./realtime/supabase.ts')
     return new SupabaseRealtime(config.SUPABASE_URL, config.SUPABASE_SERVICE_ROLE_KEY)
   }
   return { subscribe: (channel, fn, onReady) => db.listen(channel, fn, onReady) }
@@ -51,7 +51,7 @@ export async function boot(
   const log = config.LOG_LEVEL === 'debug' ? (line: string) => console.log(line) : () => {}
   const data = dataAccess(db, log)
   const signer = await TokenSigner.create(config.SESSION_SECRET ?? (await storedSecret(data, 'session.secret')))
-  const realtime = openRealtime(config, db)
+  const realtime = await openRealtime(config, db)
   const vapid = await loadVapid(data, { publicKey: config.VAPID_PUBLIC_KEY, privateKey: config.VAPID_PRIVATE_KEY, subject: config.VAPID_SUBJECT })
   return {
     config,
