@@ -7,7 +7,7 @@ import { readdir, readFile } from 'node:fs/promises'
  * - dates are Vietnam dates: no current_date, no now()::date (use app.today());
  * - no tabs, no trailing spaces, a final newline.
  */
-const DIRS = ['supabase/migrations/', 'supabase/local/']
+const DIRS = ['supabase/migrations/', 'supabase/local/', 'supabase/shim/']
 const problems: string[] = []
 
 for (const dir of DIRS) {

@@ -3,7 +3,7 @@
  * Supabase CLI deploys our migrations and that the app and the CLI agree on what is applied:
  *
  *  1. a fresh database on the local server gets Supabase's roles and schemas (supabase/local:
- *     auth, realtime, storage…) and the postgres role's search_path as Supabase sets it;
+ *     auth…, and supabase/shim: realtime, storage) and the postgres role's search_path as Supabase sets it;
  *  2. `supabase db push --db-url … --include-all` applies supabase/migrations onto it;
  *  3. the app's own runner (migrate) then finds nothing left to apply;
  *  4. as two members of different cells, each sees his/her own cell and nothing of the other's
@@ -75,6 +75,11 @@ async function supabaseLikeDatabase(label: string): Promise<string> {
     for (const file of (await readdir(new URL('supabase/local/', ROOT))).filter((n) => n.endsWith('.sql')).sort()) {
       await sql.unsafe(await readFile(new URL(`supabase/local/${file}`, ROOT), 'utf8'))
       await sql`insert into migrations.applied (name) values (${`local/${file}`})`
+    }
+    // Realtime's and Storage's schemas as a project has them (supabase/shim): here only. A local
+    // database does without them: nothing would ever read or clear what realtime.send stores.
+    for (const file of (await readdir(new URL('supabase/shim/', ROOT))).filter((n) => n.endsWith('.sql')).sort()) {
+      await sql.unsafe(await readFile(new URL(`supabase/shim/${file}`, ROOT), 'utf8'))
     }
   } finally {
     await sql.end()

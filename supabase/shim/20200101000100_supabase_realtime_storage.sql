@@ -1,8 +1,9 @@
 /*
  * Supabase Realtime's and Supabase Storage's objects in the database, as Supabase defines them
- * (the parts our migrations, policies and the CI check touch). Applied, like the builtins before
- * it, only where Supabase's own objects are missing. Idempotent: a test may apply Supabase's
- * definitions again on top.
+ * (the parts our migrations, policies and the CI check touch). Applied by the CI check
+ * (scripts/supabase-push-check.ts) before `supabase db push`, and nowhere else: the app's runner
+ * leaves a local database without them, where nothing would ever read or clear what
+ * realtime.send stores. Idempotent: a test may apply Supabase's definitions again on top.
  *
  * Sources (copied, trimmed of owners and of what we never use):
  *  - github.com/supabase/realtime @ 833cf36c3a3603fff5ae5a8a0ce473a21d5fedd4,
