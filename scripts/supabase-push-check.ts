@@ -22,10 +22,14 @@ import { ensureDatabase } from '../edge/kernel/db/admin.ts'
 import { migrate } from '../edge/kernel/db/migrate.ts'
 import { openPostgres } from '../edge/kernel/db/postgres.ts'
 import { seedDemo } from '../edge/demo/seed.ts'
+import { DEMO_PASSWORD } from '../test/support.ts'
 
 const SERVER = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 const ROOT = new URL('../', import.meta.url)
 const created: string[] = []
+/** The row-level security tests run again on databases the CLI migrated, with the sizes they ask for. */
+const RLS_TEST_FILES = ['edge/kernel/db/rls.test.ts', 'edge/kernel/db/access-over-time.test.ts', 'edge/features/members/members.rls.test.ts']
+const RLS_TEST_SIZES = [50, 60, 300]
 
 function dbUrl(name: string): string {
   const url = new URL(SERVER)
@@ -60,8 +64,7 @@ function supabase(args: string[]): string {
 }
 
 /** A new database with Supabase's own objects, as a Supabase project has them before our migrations. */
-async function supabaseLikeDatabase(label: string): Promise<string> {
-  const name = `sotay_push_${label}_${crypto.randomUUID().replace(/-/g, '').slice(0, 8)}`
+async function supabaseLikeDatabase(label: string, name = `sotay_push_${label}_${crypto.randomUUID().replace(/-/g, '').slice(0, 8)}`): Promise<string> {
   await ensureDatabase(dbUrl(name), { reset: true })
   created.push(name)
   const sql = postgres(dbUrl(name), { max: 1, onnotice: () => {} })
@@ -160,6 +163,31 @@ async function main() {
   } finally {
     await runtime.close()
   }
+
+  step("4b. the RLS test files on databases the CLI migrated (the tests' templates, seeded as theirs are)")
+  const prefix = `sotay_push_rls_${crypto.randomUUID().replace(/-/g, '').slice(0, 8)}`
+  for (const members of RLS_TEST_SIZES) {
+    const name = await supabaseLikeDatabase('rls', `${prefix}_${members}`)
+    supabase(['db', 'push', '--db-url', cliUrl(name), '--include-all', '--yes'])
+    const runner = openPostgres(dbUrl(name), 1)
+    try {
+      check((await migrate(runner)).length === 0, `${members} members: the app's runner has nothing to add`)
+    } finally {
+      await runner.close()
+    }
+    const seeded = await boot({ DATABASE_URL: dbUrl(name), SESSION_SECRET: 'supabase-push-check-secret-0123456789abcdef', LOG_LEVEL: 'silent' })
+    try {
+      await seedDemo(seeded.data, { members, password: DEMO_PASSWORD })
+    } finally {
+      await seeded.close()
+    }
+  }
+  const tests = spawnSync('npx', ['--no-install', 'vitest', 'run', ...RLS_TEST_FILES], {
+    cwd: ROOT,
+    stdio: 'inherit',
+    env: { ...process.env, DATABASE_URL: dbUrl('postgres'), TEST_PUSHED_TEMPLATES: prefix },
+  })
+  check(tests.status === 0, `the RLS tests pass on them (${RLS_TEST_FILES.join(', ')})`)
 
   step('5. the reverse: the app migrates first, then supabase db push finds nothing to do')
   const appFirst = await supabaseLikeDatabase('app')

@@ -1,4 +1,4 @@
-import { readdir, readFile, rename, writeFile } from 'node:fs/promises'
+import { readFile, rename, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import postgres from 'postgres'
@@ -40,6 +40,8 @@ async function pgliteTemplate(members: number): Promise<Uint8Array> {
 
 /** The same on a Postgres server: a template database per key, cloned by `create database … template`. */
 async function serverTemplate(url: string, members: number): Promise<string> {
+  // npm run test:supabase runs the RLS tests on templates the Supabase CLI migrated: <prefix>_<members>
+  if (process.env.TEST_PUSHED_TEMPLATES) return `${process.env.TEST_PUSHED_TEMPLATES}_${members}`
   const name = `sotay_tpl_${await contentKey(members, DEMO_PASSWORD)}`
   const admin = postgres(url, { max: 1, onnotice: () => {} })
   try {

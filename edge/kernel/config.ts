@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { parseRange, type IpRange } from './http/ip.ts'
 import { parseAllowHost } from './push/endpoint.ts'
 

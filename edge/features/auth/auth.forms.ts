@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { isRealDate, toIsoDate } from '../../kernel/http/validation.ts'
 import { isWellFormedActivationCode, normalizeActivationCode } from '../../kernel/auth/activation.ts'
 

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { field, isRealDate, toIsoDate } from '../../kernel/http/validation.ts'
 
 const time = (label: string) => z.string({ error: `${label}: bắt buộc nhập.` }).regex(/^([01]\d|2[0-3]):[0-5]\d$/, `${label}: giờ không hợp lệ (hh:mm).`)

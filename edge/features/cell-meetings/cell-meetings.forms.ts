@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { field, isRealDate, today } from '../../kernel/http/validation.ts'
 
 const optionalMember = (label: string) => z.preprocess((v) => (v === '' ? undefined : v), z.string().uuid(`${label}: không hợp lệ.`).optional())

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { field } from '../../kernel/http/validation.ts'
 
 export const commentForm = z.object({ body: field.optionalLongText('Ý kiến', 2000).refine((v) => !!v, 'Ý kiến: hãy viết nội dung.') })

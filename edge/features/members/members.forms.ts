@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { field, today } from '../../kernel/http/validation.ts'
 
 const phone = z.preprocess(

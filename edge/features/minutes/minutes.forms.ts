@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { field } from '../../kernel/http/validation.ts'
 
 const revision = z.coerce.number({ error: 'Phiên bản biên bản không hợp lệ.' }).int().min(1)

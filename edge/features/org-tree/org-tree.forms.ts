@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { field } from '../../kernel/http/validation.ts'
 
 export const ORG_KINDS = ['province_committee', 'commune_committee', 'grassroots_committee', 'grassroots_cell', 'sub_committee', 'cell', 'party_group'] as const

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { field, isRealDate, toIsoDate, today } from '../../kernel/http/validation.ts'
 import { UPLOAD_MESSAGES } from '../../../views/components/labels.ts'
 

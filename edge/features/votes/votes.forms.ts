@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 
 export const castForm = z.object({
   choice: z.enum(['for', 'against', 'abstain'], { error: 'Hãy chọn: tán thành, không tán thành hoặc không biểu quyết.' }),

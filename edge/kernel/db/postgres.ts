@@ -1,12 +1,18 @@
 import postgres from 'postgres'
 import type { Db, Tx } from './types.ts'
 
-/** A Postgres server (local, CI, Supabase's SUPABASE_DB_URL). */
+/**
+ * Supavisor's transaction mode (Supabase's pooler, port 6543) lends a server connection for one
+ * transaction at a time and keeps no prepared statements between them.
+ */
+export const TRANSACTION_POOLER_PORT = '6543'
+
+/** A Postgres server (local, CI, Supabase's SUPABASE_DB_URL or its pooler). */
 export function openPostgres(url: string, max = 10): Db {
   const sql = postgres(url, {
     max,
     onnotice: () => {},
-    prepare: true,
+    prepare: new URL(url).port !== TRANSACTION_POOLER_PORT,
     types: {
       date: { to: 1082, from: [1082], serialize: (v: string) => v, parse: (v: string) => v },
       bigint: { to: 20, from: [20], serialize: (v: number) => String(v), parse: (v: string) => Number(v) },

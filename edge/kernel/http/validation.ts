@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { cleanMultiline, cleanText } from './text.ts'
 
 /** Field name → first Vietnamese message, ready to render beside the field. */

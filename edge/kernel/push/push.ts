@@ -1,4 +1,4 @@
-import webpush from 'web-push'
+import type WebPush from 'web-push'
 import { Agent } from 'node:https'
 import type { DataAccess } from '../db/access.ts'
 import { checkPushEndpoint, guardedLookup, type EndpointCheck, type EndpointPolicy } from './endpoint.ts'
@@ -29,7 +29,10 @@ export type Outcome =
   | { kind: 'refused'; error: string; forget: boolean }
 
 /** The network call (web-push's), replaceable in tests by a recorder. */
-export type Transport = typeof webpush.sendNotification
+export type Transport = typeof WebPush.sendNotification
+
+/** web-push is loaded on first use: evaluating it cost every edge function's cold start ~50 ms, and most never push. */
+const webPush = async (): Promise<typeof WebPush> => (await import('web-push')).default
 
 /** How long a host name's check is reused by one sender: a pass to thousands of devices resolves each push service once. */
 const CHECK_TTL_MS = 60_000
@@ -39,7 +42,7 @@ export async function loadVapid(data: DataAccess, configured: Partial<Vapid>): P
   const subject = configured.subject ?? 'mailto:admin@localhost'
   if (configured.publicKey && configured.privateKey) return { publicKey: configured.publicKey, privateKey: configured.privateKey, subject }
   return data.asSystem('load the VAPID keys at start-up (generated once in local mode)', async (tx) => {
-    const fresh = webpush.generateVAPIDKeys()
+    const fresh = (await webPush()).generateVAPIDKeys()
     await tx.query(`insert into app.settings (key, value) values ('push.vapid', $1) on conflict (key) do nothing`, [JSON.stringify(fresh)])
     const [row] = await tx.query<{ value: string }>(`select value from app.settings where key = 'push.vapid'`)
     const keys = JSON.parse(row.value) as { publicKey: string; privateKey: string }
@@ -86,7 +89,7 @@ export class PushSender {
       return { kind: 'refused', error: `endpoint refused: ${check.error}`, forget: check.reason === 'endpoint' }
     }
     try {
-      const res = await (this.options.transport ?? webpush.sendNotification)(
+      const res = await (this.options.transport ?? (await webPush()).sendNotification)(
         { endpoint: device.endpoint, keys: { p256dh: device.p256dh, auth: device.auth } },
         JSON.stringify(payload),
         {
