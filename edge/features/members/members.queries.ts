@@ -304,7 +304,7 @@ export async function filterOrgs(tx: Tx): Promise<{ id: string; name: string; de
   return tx.query(
     `select o.id, o.name, nlevel(o.path) as depth
        from public.organizations o
-      where o.id = any ((select app.scope_head_ids(true))::uuid[]) and o.kind not in ('cell', 'party_group')
+      where o.id = any ((select app.scope_head_ids(true))::uuid[]) and o.kind <> 'party_group'
       order by o.path
       limit 300`,
   )

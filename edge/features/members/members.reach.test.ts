@@ -92,6 +92,18 @@ describe('a member list narrowed to a branch', () => {
     expect(wrong).toBe(0)
   })
 
+  it('a ward secretary is offered the ward and each of its cells, and a cell chosen lists that cell alone', async () => {
+    const ward = await t.signIn(LOGINS.grassroots)
+    const page = await (await ward.get('/members')).text()
+    const ids = await orgIds()
+    for (const path of ['ns.tp1.g1', 'ns.tp1.g1.c1', 'ns.tp1.g1.c2']) expect(page).toContain(`value="${ids.get(path)}"`)
+    expect(page).not.toContain(`value="${ids.get('ns.tp1.g2')}"`)
+    const [{ n }] = await t.runtime.data.asSystem('test: the second cell', (tx) =>
+      tx.query<{ n: number }>(`select count(*)::int as n from public.members where org_path = 'ns.tp1.g1.c2' and deceased_on is null and left_on is null`),
+    )
+    expect(await (await ward.get(`/members?org=${ids.get('ns.tp1.g1.c2')}`)).text()).toMatch(new RegExp(`>${n} đảng viên`))
+  })
+
   it('an organization nobody can see, or that does not exist, lists nothing', async () => {
     const claims = await claimsOf(t, LOGINS.cellSecretary)
     const ids = await orgIds()
