@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Agent, LOGINS, testApp, type TestApp } from '../test/support.ts'
 import { createFeatureApp } from './app.ts'
@@ -34,6 +35,24 @@ describe('the registry of features', () => {
     expect(featureOf('/orgs')?.name).toBe('org-tree')
     expect(featureOf('/static/css/app.css')).toBeUndefined()
     expect(new Set(FEATURES.map((f) => f.name)).size).toBe(FEATURES.length)
+  })
+})
+
+describe('supabase/config.toml', () => {
+  it('lists every feature as a function that ships the files it reads at run time (static files, htmx, migrations)', async () => {
+    const config = await readFile(new URL('../supabase/config.toml', import.meta.url), 'utf8')
+    for (const name of ['app', ...FEATURES.map((f) => f.name)]) {
+      const section = config.split(`[functions.${name}]`)[1]?.split('\n[')[0] ?? ''
+      expect(section, name).toContain('verify_jwt = false')
+      for (const files of [
+        '"../static/**"',
+        '"../node_modules/htmx.org/dist/*.min.js"',
+        '"../node_modules/htmx.org/dist/ext/*.min.js"',
+        '"./migrations/*.sql"',
+        '"./local/*.sql"',
+      ])
+        expect(section, `${name} ships ${files}`).toContain(files)
+    }
   })
 })
 
