@@ -16,17 +16,18 @@ import type { Tx } from './types.ts'
  */
 export const NARROW_SCOPE_ORGS = 500
 
-/**
- * The organization ids of a narrow scope, or null for a wide one (see above); with `within`, of
- * the part of the scope under that organization (a list narrowed to one branch: a branch filter
- * on org_path would not reach an index under RLS, its ltree operator not being leakproof).
- */
-export async function narrowScopeOrgIds(tx: Tx, within?: string): Promise<string[] | null> {
-  const [row] = await tx.query<{ ids: string[] | null }>(`select ${narrowScopeOrgIdsSql('$1')} as ids`, [within ?? null])
+/** The organization ids of a narrow scope, or null for a wide one (see above). */
+export async function narrowScopeOrgIds(tx: Tx): Promise<string[] | null> {
+  const [row] = await tx.query<{ ids: string[] | null }>(`select ${narrowScopeOrgIdsSql('null')} as ids`)
   return row.ids
 }
 
-/** The same as an SQL expression (uuid[] as text[]), for a query that also asks something else in the same round trip. */
+/**
+ * The same as an SQL expression (uuid[] as text[]), for a query that asks something else in the
+ * same round trip; with `within` (an organization id, or null), of the part of the scope under
+ * that organization: a list narrowed to one branch, since a branch filter on org_path would not
+ * reach an index under RLS (ltree's operators are not leakproof).
+ */
 export const narrowScopeOrgIdsSql = (within: string) => `app.small_scope_org_ids(${NARROW_SCOPE_ORGS}, ${within})::text[]`
 
 /** Runs one ordered, limited read of a wide scope so that it walks its order index (see above). */
