@@ -14,13 +14,34 @@ import { notifications } from './features/notifications/notifications.routes.tsx
 import { tasks } from './features/tasks/tasks.routes.tsx'
 import { reminders } from './features/reminders/reminders.routes.ts'
 import { calendar } from './features/calendar/calendar.routes.tsx'
+import { evaluations } from './features/evaluations/evaluations.routes.tsx'
+import { transfers } from './features/transfers/transfers.routes.tsx'
+import { residentMembers } from './features/resident-members/resident-members.routes.tsx'
 
 /**
  * Every feature's router, by its key in the registry (edge/features.ts says where each is mounted
  * and in which order). A Supabase Edge Function per feature imports only its own router
  * (supabase/functions/<name>/index.ts), so that its bundle holds no other feature.
  */
-const ROUTERS: Routers = { auth, home, orgTree, members, cellMeetings, comments, votes, minutes, materials, notifications, tasks, reminders, calendar, reports }
+const ROUTERS: Routers = {
+  auth,
+  home,
+  orgTree,
+  members,
+  cellMeetings,
+  comments,
+  votes,
+  minutes,
+  materials,
+  notifications,
+  tasks,
+  reminders,
+  calendar,
+  reports,
+  evaluations,
+  transfers,
+  residentMembers,
+}
 
 /** The whole app: kernel middleware, then every feature at its mount. */
 export function createApp(runtime: AppRuntime) {

@@ -19,6 +19,9 @@ export const FEATURES = [
   { name: 'reminders', key: 'reminders', mount: '/reminders' },
   { name: 'calendar', key: 'calendar', mount: '/calendar' },
   { name: 'reports', key: 'reports', mount: '/reports' },
+  { name: 'evaluations', key: 'evaluations', mount: '/evaluations' },
+  { name: 'transfers', key: 'transfers', mount: '/transfers' },
+  { name: 'resident-members', key: 'residentMembers', mount: '/residents' },
 ] as const satisfies readonly { name: string; key: string; mount: string; segments?: readonly string[] }[]
 
 export type Feature = (typeof FEATURES)[number]

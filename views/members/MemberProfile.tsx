@@ -146,6 +146,9 @@ export function MemberProfile(props: { viewer: Viewer; member: Profile; audit: A
         </dl>
       </section>
       {m.can_manage && !gone && <StatusForms id={m.id} csrf={props.viewer.csrf} status={m.status} exempt={m.exempt} errors={errors} />}
+      {PARTY_WORK.map(([path, title]) => (
+        <PartyWorkSlot url={`/${path}/members/${m.id}`} title={title} />
+      ))}
       <section class="card">
         <h2>Lịch sử thay đổi</h2>
         {props.audit.length === 0 ? (
@@ -172,6 +175,24 @@ export function MemberProfile(props: { viewer: Viewer; member: Profile; audit: A
         )}
       </section>
     </Layout>
+  )
+}
+
+/** The member's yearly Party work, each part drawn by its own feature into the profile (by URL, once the page is shown). */
+const PARTY_WORK = [
+  ['evaluations', 'Đánh giá, xếp loại'],
+  ['transfers', 'Chuyển sinh hoạt đảng'],
+  ['residents', 'Sinh hoạt nơi cư trú'],
+] as const
+
+function PartyWorkSlot(props: { url: string; title: string }) {
+  return (
+    <section class="card" hx-get={props.url} hx-trigger="load" hx-swap="outerHTML" aria-busy="true">
+      <h2>{props.title}</h2>
+      <p class="muted">
+        <a href={props.url}>Xem</a>
+      </p>
+    </section>
   )
 }
 
