@@ -46,6 +46,30 @@ export async function planTaskReminders(tx: Tx, now: Date, offsets: Offset[]): P
 }
 
 /**
+ * Features that remind of their own deadlines (an evaluation step, a transfer's acceptance, a
+ * resident member's yearly comment) define `app.plan_reminders_<feature>(now)` in their migration:
+ * it writes the notices that fell due, each once, and says how many. This pass calls every such
+ * function it finds in the catalog, so the scheduler knows no feature's tables; the notices then
+ * reach devices like any other (planNoticePushes).
+ */
+export async function planFeatureReminders(tx: Tx, now: Date): Promise<Record<string, number>> {
+  const planners = await tx.query<{ name: string }>(
+    `select p.proname as name from pg_catalog.pg_proc p
+      where p.pronamespace = 'app'::regnamespace and p.proname like 'plan\\_reminders\\_%'
+        and p.pronargs = 1 and p.proargtypes[0] = 'pg_catalog.timestamptz'::regtype
+      order by 1`,
+  )
+  const planned: Record<string, number> = {}
+  for (const { name } of planners) {
+    // names come from the catalog, and only migrations create functions in schema app
+    if (!/^plan_reminders_[a-z0-9_]+$/.test(name)) continue
+    const [row] = await tx.query<{ n: number }>(`select coalesce(app.${name}($1::timestamptz), 0)::int as n`, [now.toISOString()])
+    planned[name.slice('plan_reminders_'.length)] = row.n
+  }
+  return planned
+}
+
+/**
  * New in-app notices (materials published, a task given, reported, reviewed) go to the devices
  * too. Reads on from the newest notice seen last time (a mark taken from the data, not from a
  * clock), less a margin for transactions that committed late.

@@ -56,10 +56,12 @@ export async function runReminders(data: DataAccess, sender: PushSender, options
   const now = options.now ?? new Date()
   const runId = crypto.randomUUID()
   const report: RunReport = { planned: 0, claimed: 0, delivered: 0, retrying: 0, failed: 0, noDevice: 0 }
-  report.planned = await data.asSystem(
-    'reminder scheduler: plan the reminders that fell due',
-    async (tx) => (await q.planTaskReminders(tx, now, options.offsets)) + (await q.planNoticePushes(tx, now)),
-  )
+  report.planned = await data.asSystem('reminder scheduler: plan the reminders that fell due', async (tx) => {
+    const tasks = await q.planTaskReminders(tx, now, options.offsets)
+    // features' own reminders are notices: planned first, so this same pass pushes them
+    await q.planFeatureReminders(tx, now)
+    return tasks + (await q.planNoticePushes(tx, now))
+  })
   for (;;) {
     const claimed = await data.asSystem('reminder scheduler: claim a batch of deliveries', (tx) =>
       q.claim(tx, runId, options.now ?? new Date(), options.batch ?? 200, options.leaseSeconds ?? 120),

@@ -79,6 +79,37 @@ describe('reminders over web push', () => {
     expect(dueDay.delivered).toBe(1)
   })
 
+  it("a feature's own planner (app.plan_reminders_<feature>) is called by the pass, once per pass, and its notice is pushed in that same pass", async () => {
+    const member = await t.signIn(LOGINS.cellSecretary)
+    await withDevice(member, 'planner-phone')
+    const memberId = await memberIdOf(t, LOGINS.cellSecretary)
+    await t.runtime.data.asSystem('test: a feature that reminds of its own deadline', async (tx) => {
+      await tx.query(`create table app.probe_calls (at timestamptz)`)
+      await tx.query(
+        `create function app.plan_reminders_probe(p_now timestamptz) returns integer language plpgsql security definer set search_path = '' as $$
+         begin
+           insert into app.probe_calls values (p_now);
+           if (select count(*) from app.probe_calls) > 1 then return 0; end if;
+           insert into public.notifications (member_id, kind, title, url) values ('${memberId}', 'probe', 'Sắp đến hạn tự đánh giá', '/notifications');
+           return 1;
+         end $$`,
+      )
+    })
+    try {
+      const now = new Date()
+      await run(now)
+      await run(now)
+      const calls = await t.runtime.data.asSystem('test: read the probe', (tx) => tx.query<{ n: number }>(`select count(*)::int as n from app.probe_calls`))
+      expect(calls[0].n).toBe(2)
+      expect(push.received.filter((r) => r.device === 'planner-phone')).toHaveLength(1)
+    } finally {
+      await t.runtime.data.asSystem('test: remove the probe', async (tx) => {
+        await tx.query(`drop function app.plan_reminders_probe(timestamptz)`)
+        await tx.query(`drop table app.probe_calls`)
+      })
+    }
+  })
+
   it('a task given to an organization reminds its secretary', async () => {
     const cellSecretary = await t.signIn(LOGINS.cellSecretary)
     const phone = await withDevice(cellSecretary, 'secretary-phone')
