@@ -336,11 +336,21 @@ $$;
 revoke all on function public.meeting_people(uuid) from public, anon;
 grant execute on function public.meeting_people(uuid) to authenticated, service_role;
 
+/* How many take part in a cell's activity temporarily (sinh hoạt tạm thời): 0 here; the
+   transfers migration replaces it with the count of accepted temporary transfers into the cell. */
+create or replace function app.temporary_members(p_org_id uuid) returns int
+language sql stable
+set search_path = ''
+as $$
+  select 0
+$$;
+grant execute on function app.temporary_members(uuid) to authenticated, service_role;
+
 /*
  * The counts of a meeting, defined once: members (official, probationary; exempt ones counted
  * apart: they are not expected, and never "not yet recorded", but one who comes counts as
  * present), present, absent with and without a reason, and not yet recorded (expected members
- * with no attendance row). Temporary members are not tracked yet: transfers do not exist.
+ * with no attendance row), and temporary members (app.temporary_members: not counted among the members).
  */
 create or replace function public.meeting_counts(p_meeting_id uuid) returns jsonb
 language sql stable security invoker
@@ -355,7 +365,8 @@ as $$
            'present', count(*) filter (where p.attendance = 'present'),
            'absent_excused', count(*) filter (where p.attendance = 'absent_excused'),
            'absent_unexcused', count(*) filter (where p.attendance = 'absent_unexcused'),
-           'unrecorded', count(*) filter (where p.attendance is null and not p.exempt))
+           'unrecorded', count(*) filter (where p.attendance is null and not p.exempt),
+           'temporary', (select app.temporary_members(mt.org_id) from public.meetings mt where mt.id = p_meeting_id))
     from public.meeting_people(p_meeting_id) p
 $$;
 revoke all on function public.meeting_counts(uuid) from public, anon;
