@@ -28,11 +28,16 @@ beforeAll(async () => {
 afterAll(() => t?.close())
 afterEach(() => f.setClock(null))
 
-const request = (memberId: string, to: string | null, outside: string | null = null, kind = 'permanent', dates: [string, string] | [] = []) =>
-  [
-    `select public.transfer_request($1, $2, $3, $4, 'Chuyển công tác', $5, $6) as id`,
-    [memberId, kind, to, outside, dates[0] ?? null, dates[1] ?? null],
-  ] as const
+const request = (
+  memberId: string,
+  to: string | null,
+  outside: string | null = null,
+  kind = 'permanent',
+  dates: [string, string] | [] = [],
+): [string, unknown[]] => [
+  `select public.transfer_request($1, $2, $3, $4, 'Chuyển công tác', $5, $6) as id`,
+  [memberId, kind, to, outside, dates[0] ?? null, dates[1] ?? null],
+]
 const CONFIRM = `select public.transfer_confirm($1, date_trunc('month', app.today())::date, true)`
 const ISSUE = `select public.transfer_issue($1, '12-GGT/ĐU', app.today())`
 const ACCEPT = `select public.transfer_accept($1)`
