@@ -75,10 +75,6 @@ create index if not exists resident_registrations_org_idx on public.resident_reg
 create index if not exists resident_registrations_key_idx on public.resident_registrations (org_key);
 create index if not exists resident_comments_member_idx on public.resident_comments (member_id, year desc);
 create index if not exists resident_comments_key_idx on public.resident_comments (org_key);
-/* The searchable list of cells a member picks his/her residence cell from (accent-insensitive). */
-create index if not exists resident_open_cells_search_idx on public.organizations
-  using gin (app.search_key(name) extensions.gin_trgm_ops)
-  where valid_to is null and kind in ('cell', 'grassroots_cell');
 
 -- helper functions -----------------------------------------------------------------------
 
@@ -108,6 +104,8 @@ $$;
 /*
  * The searchable list of cells: any active member may pick any open cell of the deployment, but
  * learns only its name and its parent's name (to tell "Chi bộ khu phố 1" of two wards apart).
+ * Every word typed must appear in the two names ("khu pho 1 minh khai"), accents and case aside.
+ * No index: the words span two rows; open cells are some thousands even at a million members.
  */
 create or replace function app.resident_cells(p_query text, p_limit int default 20)
 returns table (id uuid, name text, parent_name text)
@@ -118,7 +116,9 @@ as $$
     from public.organizations o left join public.organizations p on p.id = o.parent_id
    where app.current_member_id() is not null
      and o.valid_to is null and o.kind in ('cell', 'grassroots_cell') and o.merged_into is null
-     and app.search_key(o.name) like app.contains_pattern(p_query)
+     and btrim(coalesce(p_query, '')) <> ''
+     and not exists (select 1 from unnest(regexp_split_to_array(btrim(app.search_key(p_query)), '\s+')) word
+                      where pg_catalog.strpos(app.search_key(o.name || ' ' || coalesce(p.name, '')), word) = 0)
    order by o.name, p.name, o.id
    limit least(greatest(coalesce(p_limit, 20), 1), 50)
 $$;
