@@ -567,6 +567,29 @@ begin
 end
 $$;
 
+/* Where a transfer may go: open cells whose name (or whose parent's) matches, at most 20. The
+   requester usually cannot read the organizations outside his/her own branch, and organization
+   names are not personal data; only active members ask. */
+create or replace function public.transfer_destinations(p_query text)
+returns table (id uuid, name text, parent_name text)
+language sql stable security definer
+set search_path = ''
+as $$
+  select o.id, o.name, p.name
+    from public.organizations o
+    left join public.organizations p on p.id = o.parent_id
+   where (app.current_member_id() is not null or app.is_admin())
+     and o.valid_to is null and o.kind in ('cell', 'grassroots_cell')
+     and nullif(pg_catalog.btrim(p_query), '') is not null
+     -- every word typed, anywhere in the cell's or its parent's name ("khu pho 1 minh khai")
+     and not exists (select 1 from pg_catalog.regexp_split_to_table(app.search_key(p_query), '\s+') w
+                      where w <> '' and pg_catalog.strpos(app.search_key(o.name || ' ' || coalesce(p.name, '')), w) = 0)
+   order by p.name, o.name
+   limit 20
+$$;
+revoke all on function public.transfer_destinations(text) from public, anon;
+grant execute on function public.transfer_destinations(text) to authenticated;
+
 -- temporary memberships --------------------------------------------------------------------
 /* How many members take part in a cell's activity temporarily today (accepted temporary
    transfers into it, between their dates): the minutes' "sinh hoạt tạm thời". Only for those who

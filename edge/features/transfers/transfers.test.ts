@@ -1,0 +1,161 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { LOGINS, testApp, type Agent, type TestApp } from '../../../test/support.ts'
+import { fixtures } from './transfers.support.ts'
+
+/*
+ * The pages of a transfer: asking, each step by its side, the letter, the register and its
+ * export, the member profile's card, and hostile input (another cell's ids in URLs and forms).
+ */
+let t: TestApp
+let f: ReturnType<typeof fixtures>
+let cellSecretary: Agent
+let ward: Agent
+let receiving: Agent
+let outsider: Agent
+let receivingCell: string
+let wardId: string
+
+beforeAll(async () => {
+  t = await testApp({ members: 120 })
+  f = fixtures(t)
+  cellSecretary = await t.signIn(LOGINS.cellSecretary)
+  ward = await t.signIn(LOGINS.grassroots)
+  receivingCell = await f.orgId('ns.tp1.g2.c1')
+  wardId = await f.orgId('ns.tp1.g1')
+  receiving = await t.signIn((await f.person('ns.tp1.g2.c1', 'Bí Thư Nhận', { path: 'ns.tp1.g2.c1', role: 'secretary' })).login)
+  outsider = await t.signIn((await f.person('ns.tp1.g4.c1', 'Bí Thư Ngoài', { path: 'ns.tp1.g4.c1', role: 'secretary' })).login)
+})
+afterAll(() => t?.close())
+
+const idFrom = (res: Response) => /\/transfers\/([0-9a-f-]{36})/.exec(res.headers.get('Location') ?? '')![1]
+
+async function asked(name: string, by?: Agent) {
+  const member = await f.person('ns.tp1.g1.c1', name)
+  const agent = by ?? (await t.signIn(member.login))
+  const res = await agent.post('/transfers', { member_id: member.id, kind: 'permanent', to_org_id: receivingCell, reason: 'Chuyển nơi ở' })
+  expect(res.status).toBe(303)
+  return { member, id: idFrom(res) }
+}
+
+describe('a full permanent transfer through the pages', () => {
+  it('the member finds the receiving cell by a search without accents and asks', async () => {
+    const member = await f.person('ns.tp1.g1.c1', 'Tìm Chi Bộ')
+    const agent = await t.signIn(member.login)
+    const [{ ward }] = await f.system(`select p.name as ward from public.organizations o join public.organizations p on p.id = o.parent_id where o.id = $1`, [
+      receivingCell,
+    ])
+    // "Đảng bộ phường Bạch Đằng" typed as "khu pho 1 bach dang"
+    const query = `khu pho 1 ${ward
+      .normalize('NFD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .replace(/đ/gi, 'd')
+      .replace(/^Dang bo (phuong|xa) /, '')}`
+    const page = await (await agent.get(`/transfers/new?member=${member.id}&q=${encodeURIComponent(query)}`)).text()
+    expect(page).toContain(`value="${receivingCell}"`)
+    const res = await agent.post('/transfers', { member_id: member.id, kind: 'permanent', to_org_id: receivingCell })
+    expect(res.status).toBe(303)
+    const shown = await (await agent.get(res.headers.get('Location')!)).text()
+    expect(shown).toContain('Đã gửi đề nghị chuyển sinh hoạt đảng.')
+    expect(shown).toContain('Chờ chi bộ xác nhận')
+  })
+
+  it('confirm, issue, print the letter, accept: the member is in the new cell and the card tells the story', async () => {
+    const { member, id } = await asked('Đi Trọn Vẹn')
+    expect((await cellSecretary.post(`/transfers/${id}/confirm`, { fee_month: '2026-10', nothing_pending: 'on' })).status).toBe(303)
+    expect(
+      (await ward.post(`/transfers/${id}/issue`, { letter_number: '101', letter_date: new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10) })).status,
+    ).toBe(303)
+    const letter = await (await receiving.get(`/transfers/${id}/letter`)).text()
+    expect(letter).toContain('GIẤY GIỚI THIỆU')
+    expect(letter).toContain('SINH HOẠT ĐẢNG CHÍNH THỨC')
+    expect(letter).toContain('Đi Trọn Vẹn')
+    expect(letter).toContain('Đã đóng đảng phí đến hết tháng 10/2026')
+    const page = await (await receiving.get(`/transfers/${id}`)).text()
+    expect(page).toContain(`action="/transfers/${id}/accept"`)
+    const res = await receiving.post(`/transfers/${id}/accept`, {})
+    expect(res.status).toBe(303)
+    expect(await (await receiving.get(res.headers.get('Location')!)).text()).toContain('Đã tiếp nhận sinh hoạt đảng.')
+    expect((await f.system(`select org_id from public.members where id = $1`, [member.id]))[0].org_id).toBe(receivingCell)
+    const card = await (await receiving.get(`/transfers/members/${member.id}`, { htmx: true })).text()
+    expect(card).toContain('Đã tiếp nhận')
+    expect(card).toContain('giấy số 101')
+    // the old cell's secretary no longer reaches the member's card
+    expect(await (await cellSecretary.get(`/transfers/members/${member.id}`, { htmx: true })).text()).not.toContain('giấy số 101')
+  })
+
+  it('a step out of order says so and changes nothing; a form without its checks is refused', async () => {
+    const { id } = await asked('Sai Thứ Tự')
+    const early = await ward.post(`/transfers/${id}/issue`, { letter_number: '5', letter_date: '2026-11-01' })
+    expect(early.status).toBe(400)
+    expect(await early.text()).toContain('Hồ sơ không ở bước này')
+    const unchecked = await cellSecretary.post(`/transfers/${id}/confirm`, { fee_month: '2026-10' })
+    expect(unchecked.status).toBe(400)
+    expect(await unchecked.text()).toContain('không đang bị kiểm tra, xem xét kỷ luật')
+    const noReason = await cellSecretary.post(`/transfers/${id}/refuse`, { reason: ' ' })
+    expect(noReason.status).toBe(400)
+    expect((await f.system(`select status from public.transfers where id = $1`, [id]))[0].status).toBe('requested')
+  })
+})
+
+describe('hostile input', () => {
+  it('another cell’s transfer in URLs is a 404 for an outsider, for reading and for every step', async () => {
+    const { id } = await asked('Bị Dòm Ngó')
+    expect((await outsider.get(`/transfers/${id}`)).status).toBe(404)
+    expect((await outsider.get(`/transfers/${id}/letter`)).status).toBe(404)
+    expect((await outsider.post(`/transfers/${id}/confirm`, { fee_month: '2026-10', nothing_pending: 'on' })).status).toBe(404)
+    expect((await outsider.post(`/transfers/${id}/refuse`, { reason: 'Phá' })).status).toBe(404)
+    expect((await outsider.post(`/transfers/${id}/accept`, {})).status).toBe(404)
+    expect((await f.system(`select status from public.transfers where id = $1`, [id]))[0].status).toBe('requested')
+  })
+
+  it('asking for another cell’s member, or an incoming transfer into another cell, is refused and creates nothing', async () => {
+    const member = await f.person('ns.tp1.g1.c1', 'Không Thuộc Quyền')
+    expect((await outsider.get(`/transfers/new?member=${member.id}`)).status).toBe(404)
+    expect((await outsider.post('/transfers', { member_id: member.id, kind: 'permanent', to_org_id: receivingCell })).status).toBe(404)
+    const res = await outsider.post('/transfers/incoming', {
+      to_org_id: receivingCell,
+      kind: 'permanent',
+      person_name: 'Người Lạ',
+      person_status: 'official',
+      from_outside: 'Đảng bộ X',
+      letter_number: '1',
+      letter_date: '2026-11-01',
+    })
+    expect(res.status).toBe(404)
+    expect((await f.system(`select count(*)::int as n from public.transfers where member_id = $1 or person_name = 'Người Lạ'`, [member.id]))[0].n).toBe(0)
+  })
+
+  it('a register of an organization out of scope is a 404; exports too', async () => {
+    expect((await outsider.get(`/transfers?org=${wardId}`)).status).toBe(404)
+    expect((await outsider.get(`/transfers/export?org=${wardId}&format=csv`)).status).toBe(404)
+  })
+})
+
+describe('the register', () => {
+  it('counts in transit and out, lists them, and exports what it lists (audited)', async () => {
+    const { id } = await asked('Trong Sổ')
+    await cellSecretary.post(`/transfers/${id}/confirm`, { fee_month: '2026-10', nothing_pending: 'on' })
+    await ward.post(`/transfers/${id}/issue`, { letter_number: '202', letter_date: new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10) })
+    const page = await (await ward.get(`/transfers?org=${wardId}&tab=transit`)).text()
+    expect(page).toContain('Trong Sổ')
+    expect(page).toContain('Đang chuyển (chờ tiếp nhận)')
+    const csv = await ward.get(`/transfers/export?org=${wardId}&tab=transit&format=csv`)
+    expect(csv.headers.get('Content-Type')).toContain('text/csv')
+    expect(await csv.text()).toContain('Trong Sổ')
+    const xlsx = await ward.get(`/transfers/export?org=${wardId}&tab=all&format=xlsx`)
+    expect(xlsx.headers.get('Content-Type')).toContain('spreadsheetml')
+    const [{ n }] = await f.system(`select count(*)::int as n from public.audit_log where action = 'transfer.export' and org_id = $1`, [wardId])
+    expect(n).toBe(2)
+    // the receiving cell's register shows the letter waiting in transit too
+    expect(await (await receiving.get(`/transfers?org=${receivingCell}&tab=transit`)).text()).toContain('Trong Sổ')
+  })
+
+  it('a member without a scope sees his/her own transfers', async () => {
+    const member = await f.person('ns.tp1.g1.c1', 'Của Riêng Tôi')
+    const agent = await t.signIn(member.login)
+    await agent.post('/transfers', { member_id: member.id, kind: 'temporary', to_org_id: receivingCell, starts_on: '2026-12-01', ends_on: '2027-05-31' })
+    const page = await (await agent.get('/transfers')).text()
+    expect(page).toContain('Chuyển sinh hoạt đảng của tôi')
+    expect(page).toContain('Tạm thời')
+  })
+})

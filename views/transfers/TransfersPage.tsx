@@ -1,0 +1,136 @@
+import { Layout, type Viewer } from '../layout/Layout.tsx'
+import { EmptyState, Flash } from '../components/Field.tsx'
+import { formatDate } from '../components/labels.ts'
+import { Pagination } from '../components/Pagination.tsx'
+import { KIND_LABELS, statusLabel, TAB_LABELS } from './labels.ts'
+
+export interface TransferRowView {
+  id: string
+  kind: string
+  status: string
+  person_name: string
+  from_name: string
+  to_name: string
+  letter_number: string | null
+  letter_date: string | null
+  deadline: string | null
+  starts_on: string | null
+  ends_on: string | null
+  overdue: boolean
+}
+
+export interface RegisterView {
+  org: { id: string; name: string }
+  tab: string
+  tabs: readonly string[]
+  counts: Record<string, number>
+  rows: TransferRowView[]
+  page: number
+  pageSize: number
+}
+
+const registerHref = (orgId: string, tab: string, page = 1) => `/transfers?org=${orgId}&tab=${tab}${page > 1 ? `&page=${page}` : ''}`
+
+/** The register's table and pager: the fragment the tabs and pages swap. */
+export function TransferRows(props: RegisterView) {
+  return (
+    <div id="transfer-rows">
+      {props.rows.length === 0 ? (
+        <EmptyState title="Không có hồ sơ nào trong mục này." />
+      ) : (
+        <table class="report">
+          <thead>
+            <tr>
+              <th scope="col">Đảng viên</th>
+              <th scope="col">Loại</th>
+              <th scope="col">Từ</th>
+              <th scope="col">Đến</th>
+              <th scope="col">Giấy giới thiệu</th>
+              <th scope="col">Tình trạng</th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.rows.map((t) => (
+              <tr class={t.overdue ? 'overdue' : undefined}>
+                <td>
+                  <a href={`/transfers/${t.id}`}>{t.person_name}</a>
+                </td>
+                <td>{KIND_LABELS[t.kind]}</td>
+                <td>{t.from_name}</td>
+                <td>{t.to_name}</td>
+                <td>
+                  {t.letter_number ? `Số ${t.letter_number}, ${formatDate(t.letter_date)}` : ''}
+                  {t.deadline && <small> (hạn {formatDate(t.deadline)})</small>}
+                </td>
+                <td>
+                  {statusLabel(t)}
+                  {t.overdue && <strong class="warn"> · Quá hạn</strong>}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <Pagination
+        page={props.page}
+        pageSize={props.pageSize}
+        total={props.counts[props.tab] ?? 0}
+        href={(page) => registerHref(props.org.id, props.tab, page)}
+        target="#transfer-rows"
+      />
+    </div>
+  )
+}
+
+/** A committee's transfer register: in, out, in transit, overdue, with exports. */
+export function TransfersPage(props: RegisterView & { viewer: Viewer; notice?: string }) {
+  return (
+    <Layout title="Sổ chuyển sinh hoạt đảng" viewer={props.viewer}>
+      <h1>Sổ chuyển sinh hoạt đảng</h1>
+      <p class="muted">{props.org.name}</p>
+      <Flash notice={props.notice} />
+      <nav class="filters-bar" aria-label="Mục của sổ">
+        {props.tabs.map((tab) => (
+          <a
+            href={registerHref(props.org.id, tab)}
+            aria-current={tab === props.tab ? 'true' : undefined}
+            class={tab === 'overdue' && props.counts.overdue ? 'warn' : undefined}
+          >
+            {TAB_LABELS[tab]} <span class="badge">{props.counts[tab] ?? 0}</span>
+          </a>
+        ))}
+      </nav>
+      <TransferRows {...props} />
+      <p class="actions no-print">
+        <a href={`/transfers/export?org=${props.org.id}&tab=${props.tab}&format=xlsx`}>Tải Excel</a> ·{' '}
+        <a href={`/transfers/export?org=${props.org.id}&tab=${props.tab}&format=csv`}>Tải CSV</a> ·{' '}
+        <a href={`/transfers/incoming/new?org=${props.org.id}`}>Ghi nhận chuyển đến từ ngoài hệ thống</a>
+      </p>
+    </Layout>
+  )
+}
+
+/** A member without a managed scope: his/her own transfers. */
+export function MyTransfersPage(props: { viewer: Viewer; rows: TransferRowView[]; notice?: string }) {
+  return (
+    <Layout title="Chuyển sinh hoạt đảng" viewer={props.viewer}>
+      <h1>Chuyển sinh hoạt đảng của tôi</h1>
+      <Flash notice={props.notice} />
+      {props.rows.length === 0 ? (
+        <EmptyState title="Chưa có lần chuyển sinh hoạt nào." />
+      ) : (
+        <ul class="cards">
+          {props.rows.map((t) => (
+            <li class="card">
+              <a href={`/transfers/${t.id}`}>
+                {KIND_LABELS[t.kind]}: {t.from_name} → {t.to_name}
+              </a>
+              <br />
+              <small>{statusLabel(t)}</small>
+            </li>
+          ))}
+        </ul>
+      )}
+    </Layout>
+  )
+}
