@@ -90,6 +90,16 @@ describe('the excellent quota', () => {
     expect(refused).toBe('23514')
   })
 
+  it('the decision page says how many are over and who, and keeps the choice', async () => {
+    const staff = await t.signIn(LOGINS.staff)
+    const res = await staff.post(`/evaluations/${rows[1].id}/decision`, { decision_band: 'excellent', decision_note: 'Đề nghị xuất sắc' })
+    expect(res.status).toBe(400)
+    const html = await res.text()
+    expect(html).toContain('Vượt tỉ lệ xuất sắc của tổ chức cơ sở: tối đa 1 người (20% của 5 người hoàn thành tốt trở lên), thừa 1 người.')
+    for (const row of rows.slice(0, 2)) expect(html).toContain(row.full_name)
+    expect(html).toContain('Đề nghị xuất sắc')
+  })
+
   it('a "good" decision always passes; the excellent already decided still count', async () => {
     await as(LOGINS.staff, (tx) => tx.query(`update public.evaluations set step = 'decided', decision_band = 'good' where id = $1`, [rows[1].id]))
     const [quota] = await as(LOGINS.staff, (tx) => tx.query<{ over: number }>(`select over from app.evaluation_quota($1, 'excellent')`, [rows[2].id]))

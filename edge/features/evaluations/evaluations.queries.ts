@@ -1,0 +1,327 @@
+import type { Tx } from '../../kernel/db/types.ts'
+import { NARROW_SCOPE_ORGS } from '../../kernel/db/scope.ts'
+import type { Band, PeriodInput, Step } from './evaluations.forms.ts'
+
+export const PAGE_SIZE = 30
+
+export interface PeriodRow {
+  id: string
+  title: string
+  kind: string
+  year: number
+  self_due: string
+  proposal_due: string
+  decision_due: string
+  excellent_quota_percent: string
+  status: string
+  member_count: number
+  org_name: string
+}
+
+export interface MyEvaluationRow {
+  id: string
+  period_title: string
+  step: Step
+  decision_band: Band | null
+  self_due: string
+}
+
+export interface ListRow {
+  id: string
+  member_id: string
+  full_name: string | null
+  org_name: string
+  step: Step
+  self_points: string | null
+  self_band: Band | null
+  proposal_band: Band | null
+  decision_band: Band | null
+}
+
+export interface Criterion {
+  id: string
+  section: 'general' | 'tasks'
+  title: string
+  max_points: string
+}
+
+export interface Condition {
+  code: string
+  label: string
+  max_band: Band
+}
+
+export interface HistoryRow {
+  action: string
+  from_step: Step
+  to_step: Step
+  points: string | null
+  band: Band | null
+  note: string | null
+  by_name: string | null
+  at: string
+}
+
+export interface EvaluationDetail {
+  id: string
+  period_id: string
+  member_id: string
+  org_id: string
+  full_name: string | null
+  org_name: string
+  step: Step
+  self_scores: Record<string, number>
+  self_points: string | null
+  self_computed_band: Band | null
+  self_band: Band | null
+  self_all_tasks_done: boolean | null
+  self_note: string | null
+  proposal_points: string | null
+  all_tasks_done: boolean | null
+  conditions: string[]
+  proposal_band: Band | null
+  votes_for: number | null
+  votes_against: number | null
+  proposal_note: string | null
+  decision_band: Band | null
+  decision_note: string | null
+  return_reason: string | null
+  period_title: string
+  period_status: string
+  self_due: string
+  proposal_due: string
+  decision_due: string
+  is_self: boolean
+  cell_side: boolean
+  above_side: boolean
+}
+
+/** The periods the user sees (his/her own subtree's, and those covering his/her cell), newest first. */
+export function periods(tx: Tx) {
+  return tx.query<PeriodRow>(
+    `select p.id, p.title, p.kind, p.year, p.self_due::text, p.proposal_due::text, p.decision_due::text,
+            p.excellent_quota_percent::text, p.status, p.member_count, o.name as org_name
+       from public.evaluation_periods p join public.organizations o on o.id = p.org_id
+      order by p.year desc, p.created_at desc limit 50`,
+  )
+}
+
+export function myEvaluations(tx: Tx) {
+  return tx.query<MyEvaluationRow>(
+    `select e.id, p.title as period_title, e.step, e.decision_band, p.self_due::text
+       from public.evaluations e join public.evaluation_periods p on p.id = e.period_id
+      where e.member_id = (select app.current_member_id())
+      order by p.year desc, p.created_at desc`,
+  )
+}
+
+/** Committees the user may open a period for (the committees of his/her structural scope). */
+export function openableOrgs(tx: Tx) {
+  return tx.query<{ id: string; name: string }>(
+    `select o.id, o.name from public.organizations o
+      where (o.path::text collate "C") >= (select (app.scope_bounds(true))[1])
+        and (o.path::text collate "C") < (select (app.scope_bounds(true))[2])
+        and o.kind not in ('cell', 'party_group') and o.valid_to is null
+      order by o.path limit 200`,
+  )
+}
+
+/** Organizations to narrow a list to: the top levels of the user's scope (roots, their children and grandchildren). */
+export function filterOrgs(tx: Tx) {
+  return tx.query<{ id: string; name: string }>(
+    `select o.id, o.name from public.organizations o
+       join unnest((select app.managed_scope())) r on o.path operator(extensions.<@) r and extensions.nlevel(o.path) <= extensions.nlevel(r) + 2
+      where o.valid_to is null
+      order by o.path limit 300`,
+  )
+}
+
+export async function openPeriod(tx: Tx, input: PeriodInput): Promise<string> {
+  const [row] = await tx.query<{ id: string }>(
+    `insert into public.evaluation_periods (org_id, kind, year, title, self_due, proposal_due, decision_due, excellent_quota_percent)
+     values ($1, $2, $3, $4, $5, $6, $7, $8) returning id`,
+    [input.org_id, input.kind, input.year, input.title, input.self_due, input.proposal_due, input.decision_due, input.excellent_quota_percent],
+  )
+  return row.id
+}
+
+/**
+ * A page of a period's evaluations in the user's scope, optionally under one organization and at
+ * one step. A narrow scope (or branch) is spelled out as organization ids for the (org_id, …)
+ * index; a wide one is a key range (never `org_path <@`, which RLS would check row by row).
+ */
+export async function list(tx: Tx, periodId: string, filter: { orgId?: string; step?: Step }, page: number) {
+  const [narrow] = await tx.query<{ ids: string[] | null; low: string; high: string }>(
+    `select app.small_scope_org_ids(${NARROW_SCOPE_ORGS}, $1::uuid)::text[] as ids,
+            greatest((app.scope_bounds())[1] collate "C", coalesce((select o.path::text from public.organizations o where o.id = $1::uuid), '') collate "C") as low,
+            least((app.scope_bounds())[2] collate "C", coalesce((select o.path::text || '/' from public.organizations o where o.id = $1::uuid), '~') collate "C") as high`,
+    [filter.orgId ?? null],
+  )
+  const params: unknown[] = [periodId]
+  const add = (value: unknown) => {
+    params.push(value)
+    return `$${params.length}`
+  }
+  const where = narrow.ids ? `e.org_id = any(${add(narrow.ids)}::uuid[])` : `e.org_key >= ${add(narrow.low)} and e.org_key < ${add(narrow.high)}`
+  const counted = params.length
+  const atStep = filter.step ? `and e.step = ${add(filter.step)}` : ''
+  const rows = await tx.query<ListRow>(
+    `select e.id, e.member_id, m.full_name, o.name as org_name, e.step, e.self_points::text, e.self_band, e.proposal_band, e.decision_band
+       from public.evaluations e
+       join public.organizations o on o.id = e.org_id
+       left join public.members m on m.id = e.member_id
+      where e.period_id = $1 and ${where} ${atStep}
+      order by o.path, m.full_name, e.id
+      limit ${PAGE_SIZE + 1} offset ${(page - 1) * PAGE_SIZE}`,
+    params,
+  )
+  const counts = await tx.query<{ step: Step; n: number }>(
+    `select e.step, count(*)::int as n from public.evaluations e where e.period_id = $1 and ${where} group by e.step`,
+    params.slice(0, counted),
+  )
+  return { rows: rows.slice(0, PAGE_SIZE), more: rows.length > PAGE_SIZE, counts: Object.fromEntries(counts.map((c) => [c.step, c.n])) as Record<Step, number> }
+}
+
+export async function detail(tx: Tx, id: string): Promise<EvaluationDetail | undefined> {
+  const [row] = await tx.query<EvaluationDetail>(
+    `select e.id, e.period_id, e.member_id, e.org_id, m.full_name, o.name as org_name, e.step, e.self_scores, e.self_points::text,
+            e.self_computed_band, e.self_band, e.self_all_tasks_done, e.self_note, e.proposal_points::text, e.all_tasks_done,
+            e.conditions, e.proposal_band, e.votes_for, e.votes_against, e.proposal_note, e.decision_band, e.decision_note,
+            e.return_reason, p.title as period_title, p.status as period_status, p.self_due::text, p.proposal_due::text,
+            p.decision_due::text,
+            e.member_id = (select app.current_member_id()) as is_self,
+            app.in_scope(e.org_key) as cell_side,
+            app.manages_above(e.org_id) as above_side
+       from public.evaluations e
+       join public.evaluation_periods p on p.id = e.period_id
+       join public.organizations o on o.id = e.org_id
+       left join public.members m on m.id = e.member_id
+      where e.id = $1`,
+    [id],
+  )
+  return row
+}
+
+export function criteria(tx: Tx, periodId: string) {
+  return tx.query<Criterion>(
+    `select id, section, title, max_points::text from public.evaluation_criteria where period_id = $1 order by section, position, title`,
+    [periodId],
+  )
+}
+
+export function conditions(tx: Tx, periodId: string) {
+  return tx.query<Condition>(`select code, label, max_band from public.evaluation_conditions where period_id = $1 order by code`, [periodId])
+}
+
+export function history(tx: Tx, evaluationId: string) {
+  return tx.query<HistoryRow>(
+    `select action, from_step, to_step, points::text, band, note, by_name, at::text from public.evaluation_history where evaluation_id = $1 order by at, id`,
+    [evaluationId],
+  )
+}
+
+/** The band points, tasks and conditions give in the period (the database's rule, asked before saving). */
+export async function computedBand(tx: Tx, periodId: string, points: number, allTasksDone: boolean, codes: string[]): Promise<Band> {
+  const [row] = await tx.query<{ band: Band }>(`select app.evaluation_band($2, $3, app.evaluation_cap($1, $4::text[])) as band`, [
+    periodId,
+    points,
+    allTasksDone,
+    codes,
+  ])
+  return row.band
+}
+
+export async function quota(tx: Tx, id: string) {
+  const [row] = await tx.query<{
+    quota_percent: string
+    good_or_better: number
+    excellent: number
+    allowed: number
+    over: number
+    names: string[]
+    hidden: number
+  }>(`select * from app.evaluation_quota($1, 'excellent')`, [id])
+  return row
+}
+
+/** Each move is one UPDATE of the step; the database decides whether it is this user's to make. */
+export async function submitSelf(
+  tx: Tx,
+  id: string,
+  scores: Record<string, number>,
+  v: { self_band?: Band; self_all_tasks_done: boolean; self_note?: string },
+) {
+  const rows = await tx.query(
+    `update public.evaluations set step = 'cell_proposal', self_scores = $2::jsonb, self_band = $3, self_all_tasks_done = $4, self_note = $5
+      where id = $1 and step = 'self_assessment' returning id`,
+    [id, JSON.stringify(scores), v.self_band ?? null, v.self_all_tasks_done, v.self_note ?? null],
+  )
+  return rows.length > 0
+}
+
+export async function propose(
+  tx: Tx,
+  id: string,
+  v: {
+    proposal_points: number
+    all_tasks_done: boolean
+    conditions: string[]
+    proposal_band?: Band
+    votes_for: number
+    votes_against: number
+    proposal_note?: string
+  },
+) {
+  const rows = await tx.query(
+    `update public.evaluations set step = 'committee_decision', proposal_points = $2, all_tasks_done = $3, conditions = $4::text[], proposal_band = $5,
+            votes_for = $6, votes_against = $7, proposal_note = $8
+      where id = $1 and step = 'cell_proposal' returning id`,
+    [id, v.proposal_points, v.all_tasks_done, v.conditions, v.proposal_band ?? null, v.votes_for, v.votes_against, v.proposal_note ?? null],
+  )
+  return rows.length > 0
+}
+
+export async function decide(tx: Tx, id: string, v: { decision_band: Band; conditions: string[]; decision_note?: string }) {
+  const rows = await tx.query(
+    `update public.evaluations set step = 'decided', decision_band = $2, conditions = $3::text[], decision_note = $4
+      where id = $1 and step = 'committee_decision' returning id`,
+    [id, v.decision_band, v.conditions, v.decision_note ?? null],
+  )
+  return rows.length > 0
+}
+
+const BEFORE: Partial<Record<Step, Step>> = { cell_proposal: 'self_assessment', committee_decision: 'cell_proposal', decided: 'committee_decision' }
+
+/** Returns an evaluation from the step it stands at to the one before, with the reason. */
+export async function returnStep(tx: Tx, id: string, from: Step, reason: string) {
+  const to = BEFORE[from]
+  if (!to) return false
+  const rows = await tx.query(`update public.evaluations set step = $3, return_reason = $4 where id = $1 and step = $2 returning id`, [id, from, to, reason])
+  return rows.length > 0
+}
+
+/** A member's evaluations the user may see (own, or in scope), newest first, each with its moves. */
+export async function memberEvaluations(tx: Tx, memberId: string) {
+  const evaluations = await tx.query<{
+    id: string
+    period_title: string
+    step: Step
+    decision_band: Band | null
+    proposal_band: Band | null
+    self_band: Band | null
+  }>(
+    `select e.id, p.title as period_title, e.step, e.decision_band, e.proposal_band, e.self_band
+       from public.evaluations e join public.evaluation_periods p on p.id = e.period_id
+      where e.member_id = $1
+      order by p.year desc, p.created_at desc limit 20`,
+    [memberId],
+  )
+  const moves = evaluations.length
+    ? await tx.query<HistoryRow & { evaluation_id: string }>(
+        `select evaluation_id, action, from_step, to_step, points::text, band, note, by_name, at::text
+           from public.evaluation_history where member_id = $1 and evaluation_id = any($2::uuid[]) order by at, id`,
+        [memberId, evaluations.map((e) => e.id)],
+      )
+    : []
+  return evaluations.map((e) => ({ ...e, moves: moves.filter((m) => m.evaluation_id === e.id) }))
+}

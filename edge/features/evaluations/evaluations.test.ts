@@ -1,0 +1,208 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type Agent, inDays, LOGINS, memberIdOf, orgIdByPath, signInMemberOf, testApp, type TestApp } from '../../../test/support.ts'
+
+/*
+ * One evaluation round through the app's pages: the ward opens a period, the member assesses
+ * himself/herself, the cell's secretary returns it and then proposes, the ward decides; each step
+ * refused to the wrong side, forms keep the input and say what is wrong next to the field.
+ */
+
+let t: TestApp
+let ward: Agent
+let secretary: Agent
+let member: Agent
+let outsider: Agent
+let periodUrl: string
+let evaluationUrl: string
+let memberId: string
+
+const scoreFields = (html: string) => [...html.matchAll(/name="(score_[0-9a-f-]{36})"/g)].map((m) => m[1])
+/** Every criterion at 1 point, except `first` on the first. */
+const scores = (html: string, first: string) => Object.fromEntries(scoreFields(html).map((name, i) => [name, i === 0 ? first : '1']))
+
+beforeAll(async () => {
+  t = await testApp({ members: 300 })
+  ward = await t.signIn(LOGINS.grassroots)
+  secretary = await t.signIn(LOGINS.cellSecretary)
+  member = await t.signIn(LOGINS.member)
+  outsider = await signInMemberOf(t, 'ns.tp1.g2.c1')
+  memberId = await memberIdOf(t, LOGINS.member)
+})
+afterAll(() => t?.close())
+
+describe('opening a period', () => {
+  it('the form says what is wrong next to each field and keeps the input', async () => {
+    const res = await ward.post('/evaluations/periods', {
+      org_id: await orgIdByPath(t, 'ns.tp1.g1'),
+      kind: 'year',
+      year: '2026',
+      title: 'Đánh giá năm 2026',
+      self_due: inDays(10),
+      proposal_due: inDays(5),
+      decision_due: inDays(30),
+      excellent_quota_percent: '120',
+    })
+    expect(res.status).toBe(400)
+    const html = await res.text()
+    expect(html).toContain('Hạn chi bộ đề xuất: không được trước hạn tự đánh giá.')
+    expect(html).toContain('Tỉ lệ xuất sắc: từ 0 đến 100%.')
+    expect(html).toContain('value="Đánh giá năm 2026"')
+  })
+
+  it('a cell secretary has no committee to open a period for', async () => {
+    expect((await secretary.get('/evaluations/periods/new')).status).toBe(404)
+    const res = await secretary.post('/evaluations/periods', {
+      org_id: await orgIdByPath(t, 'ns.tp1.g1.c1'),
+      kind: 'year',
+      year: '2026',
+      title: 'Chi bộ tự mở',
+      self_due: inDays(10),
+      proposal_due: inDays(20),
+      decision_due: inDays(30),
+    })
+    expect(res.status).not.toBe(303)
+  })
+
+  it('the ward committee opens a period; the member is told and finds the evaluation', async () => {
+    const res = await ward.post('/evaluations/periods', {
+      org_id: await orgIdByPath(t, 'ns.tp1.g1'),
+      kind: 'year',
+      year: '2026',
+      title: 'Đánh giá năm 2026',
+      self_due: inDays(10),
+      proposal_due: inDays(20),
+      decision_due: inDays(30),
+      excellent_quota_percent: '20',
+    })
+    expect(res.status).toBe(303)
+    periodUrl = res.headers.get('Location')!
+    const page = await (await ward.get(periodUrl)).text()
+    expect(page).toContain('Đã mở đợt đánh giá.')
+    expect(page).toContain('Chờ tự đánh giá')
+    const notices = await (await member.get('/notifications')).text()
+    expect(notices).toContain('Bắt đầu đánh giá, xếp loại: Đánh giá năm 2026')
+    const mine = await (await member.get('/evaluations')).text()
+    evaluationUrl = /href="(\/evaluations\/[0-9a-f-]{36})"/.exec(mine.slice(mine.indexOf('Của tôi')))![1]
+    expect(mine).not.toContain('id="evaluation-list"')
+  })
+
+  it('outside the subtree the period and the evaluations do not exist', async () => {
+    expect(await (await outsider.get('/evaluations')).text()).not.toContain('Đánh giá năm 2026')
+    expect((await outsider.get(evaluationUrl)).status).toBe(404)
+  })
+})
+
+describe('the member’s self-assessment', () => {
+  it('a missing score or one above its maximum is shown next to the field, the input kept', async () => {
+    const form = await (await member.get(evaluationUrl)).text()
+    expect(scoreFields(form)).toHaveLength(7)
+    const fields = scores(form, '')
+    const [, second] = scoreFields(form)
+    const res = await member.post(`${evaluationUrl}/self`, { ...fields, [second]: '99', self_note: 'Ghi chú của tôi' })
+    expect(res.status).toBe(400)
+    const html = await res.text()
+    expect(html).toContain('Nhập điểm cho tiêu chí này.')
+    expect(html).toMatch(/Điểm từ 0 đến \d+\./)
+    expect(html).toContain('Ghi chú của tôi')
+    expect(html).toContain('value="99"')
+  })
+
+  it('a band above what the points give is refused', async () => {
+    const form = await (await member.get(evaluationUrl)).text()
+    const max = Object.fromEntries(scoreFields(form).map((name) => [name, '1']))
+    const res = await member.post(`${evaluationUrl}/self`, { ...max, self_band: 'excellent' })
+    expect(res.status).toBe(400)
+    expect(await res.text()).toContain('Không được cao hơn mức tính theo điểm và điều kiện: không hoàn thành nhiệm vụ.')
+  })
+
+  it('another member cannot open or post this self-assessment', async () => {
+    const other = await signInMemberOf(t, 'ns.tp1.g1.c1')
+    expect((await other.get(evaluationUrl)).status).toBe(404)
+    expect((await other.post(`${evaluationUrl}/self`, { self_note: 'x' })).status).toBe(404)
+  })
+
+  it('the member sends it; the step closes to him/her', async () => {
+    const form = await (await member.get(evaluationUrl)).text()
+    const fields = Object.fromEntries(scoreFields(form).map((name) => [name, '5']))
+    const page = await (await member.submit(`${evaluationUrl}/self`, { ...fields, self_all_tasks_done: 'on', self_note: 'Hoàn thành tốt' })).text()
+    expect(page).toContain('Đã gửi bản tự đánh giá.')
+    expect(page).toContain('35 điểm')
+    expect(page).not.toContain('name="score_')
+    const again = await member.post(`${evaluationUrl}/self`, fields)
+    expect(again.status).toBe(400)
+  })
+})
+
+describe('the cell’s proposal and the committee’s decision', () => {
+  it('the member cannot record the proposal; the secretary sees the form with the residence cell’s slot', async () => {
+    const refused = await member.post(`${evaluationUrl}/proposal`, { proposal_points: '80', votes_for: '5', votes_against: '0' })
+    expect(refused.status).toBe(400)
+    expect(await refused.text()).toContain('Bước này hiện không mở cho bạn')
+    const page = await (await secretary.get(evaluationUrl)).text()
+    expect(page).toContain('Chi bộ đề xuất')
+    expect(page).toContain(`hx-get="/residents/members/${memberId}"`)
+  })
+
+  it('a return without a reason is refused; with one the member assesses again', async () => {
+    const bare = await secretary.post(`${evaluationUrl}/return`, { from: 'cell_proposal', return_reason: '' })
+    expect(bare.status).toBe(400)
+    expect(await bare.text()).toContain('Lý do trả lại: bắt buộc nhập.')
+    const page = await (await secretary.submit(`${evaluationUrl}/return`, { from: 'cell_proposal', return_reason: 'Bổ sung kết quả công tác' })).text()
+    expect(page).toContain('Đã trả lại bước trước')
+    const form = await (await member.get(evaluationUrl)).text()
+    expect(form).toContain('Bổ sung kết quả công tác')
+    // every criterion at its maximum (read from its label) except the first, at 2 points below: 98 in all
+    const maxima = [...form.matchAll(/tối đa (\d+) điểm/g)].map((m) => m[1])
+    const fields = Object.fromEntries(scoreFields(form).map((name, i) => [name, i === 0 ? String(Number(maxima[i]) - 2) : maxima[i]]))
+    expect((await member.post(`${evaluationUrl}/self`, { ...fields, self_all_tasks_done: 'on' })).status).toBe(303)
+  })
+
+  it('the secretary records the proposal with the vote (a band above the points is refused, the input kept)', async () => {
+    const above = await secretary.post(`${evaluationUrl}/proposal`, { proposal_points: '75', votes_for: '6', votes_against: '1', proposal_band: 'excellent' })
+    expect(above.status).toBe(400)
+    const html = await above.text()
+    expect(html).toContain('Không được cao hơn mức tính theo điểm và điều kiện: hoàn thành tốt nhiệm vụ.')
+    expect(html).toContain('value="75"')
+    const missing = await secretary.post(`${evaluationUrl}/proposal`, { proposal_points: '75', votes_for: '', votes_against: '1' })
+    expect(await missing.text()).toContain('Số tán thành')
+    const ok = await secretary.submit(`${evaluationUrl}/proposal`, { proposal_points: '98', all_tasks_done: 'on', votes_for: '6', votes_against: '1' })
+    expect(await ok.text()).toContain('Đã ghi đề xuất của chi bộ.')
+  })
+
+  it('the cell secretary cannot decide; the ward committee decides and the member is told', async () => {
+    expect((await secretary.post(`${evaluationUrl}/decision`, { decision_band: 'good' })).status).toBe(400)
+    const page = await (await ward.get(evaluationUrl)).text()
+    expect(page).toContain('Cấp ủy quyết định xếp loại')
+    expect(page).toContain('Tỉ lệ xuất sắc của tổ chức cơ sở')
+    const done = await (await ward.submit(`${evaluationUrl}/decision`, { decision_band: 'good', decision_note: 'Đạt' })).text()
+    expect(done).toContain('Đã lưu quyết định xếp loại.')
+    expect(done).toContain('Hoàn thành tốt nhiệm vụ')
+    expect(await (await member.get('/notifications')).text()).toContain('Đã có kết quả xếp loại: Đánh giá năm 2026')
+  })
+
+  it('the ward’s list filters by step and by organization', async () => {
+    const decided = await (await ward.get(`${periodUrl.split('&')[0]}&step=decided`)).text()
+    expect(decided).toContain(evaluationUrl)
+    const waiting = await (await ward.get(`${periodUrl.split('&')[0]}&step=self_assessment`)).text()
+    expect(waiting).not.toContain(`href="${evaluationUrl}"`)
+    const otherCell = await orgIdByPath(t, 'ns.tp1.g1.c2')
+    const fragment = await (await ward.get(`${periodUrl.split('&')[0]}&org=${otherCell}`, { htmx: true })).text()
+    expect(fragment).toContain('id="evaluation-list"')
+    expect(fragment).not.toContain(`href="${evaluationUrl}"`)
+  })
+})
+
+describe('the member profile card', () => {
+  it('shows the result and every step to whoever may see the member; nothing to others', async () => {
+    const card = await (await secretary.get(`/evaluations/members/${memberId}`, { htmx: true })).text()
+    expect(card).toMatch(/^<section class="card"/)
+    expect(card).toContain('Đánh giá năm 2026: Hoàn thành tốt nhiệm vụ')
+    for (const step of ['Tự đánh giá', 'Trả lại', 'Chi bộ đề xuất', 'Cấp ủy quyết định']) expect(card).toContain(step)
+    expect(card).toContain('Bổ sung kết quả công tác')
+    const own = await (await member.get(`/evaluations/members/${memberId}`)).text()
+    expect(own).toContain('Hoàn thành tốt nhiệm vụ')
+    const stranger = await (await outsider.get(`/evaluations/members/${memberId}`, { htmx: true })).text()
+    expect(stranger).toContain('Chưa có thông tin.')
+    expect(stranger).not.toContain('Hoàn thành tốt')
+  })
+})
