@@ -199,3 +199,5 @@ evaluations.post('/:id/return', async (c) => {
   const from = STEPS.includes(body.from as Step) ? (body.from as Step) : 'self_assessment'
   return move(c, id, 'return', body, 'returned', () => c.get('data').withUser(sessionOf(c), (tx) => q.returnStep(tx, id, from, form.value.return_reason)))
 })
+import { evaluationOrgs } from './evaluations.orgs.routes.tsx'
+evaluations.route('/', evaluationOrgs)
