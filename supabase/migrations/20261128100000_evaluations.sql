@@ -155,6 +155,8 @@ create index if not exists evaluation_periods_org_key_idx on public.evaluation_p
 create index if not exists evaluation_criteria_period_idx on public.evaluation_criteria (period_id, section, position);
 create index if not exists evaluations_member_idx on public.evaluations (member_id, period_id);
 create index if not exists evaluations_org_idx on public.evaluations (org_id, period_id, step);
+-- the lists of a wide scope walk these in key order (a page of a province's 100,000 rows without sorting them all)
+create index if not exists evaluations_period_key_idx on public.evaluations (period_id, org_key);
 create index if not exists evaluations_period_step_idx on public.evaluations (period_id, step, org_key);
 create index if not exists evaluations_quota_idx on public.evaluations (period_id, grassroots_id, step);
 create index if not exists evaluations_org_key_idx on public.evaluations (org_key);

@@ -171,7 +171,7 @@ export async function list(tx: Tx, periodId: string, filter: { orgId?: string; s
        join public.organizations o on o.id = e.org_id
        left join public.members m on m.id = e.member_id
       where e.period_id = $1 and ${where} ${atStep}
-      order by o.path, m.full_name, e.id
+      order by e.org_key, m.full_name, e.id
       limit ${PAGE_SIZE + 1} offset ${(page - 1) * PAGE_SIZE}`,
     params,
   )
