@@ -13,7 +13,7 @@ export function ResidentsPage(props: {
   viewer: Viewer
   memberId: string | null
   mine: CardRegistration[]
-  own: { id: string; name: string }[]
+  own: { id: string; name: string; parent_name: string | null }[]
   residences: { id: string; name: string; pending: number; residing: number }[]
   notice?: string
   error?: string
@@ -58,8 +58,10 @@ export function ResidentsPage(props: {
             {props.own.map((o) => (
               <li>
                 <strong>{o.name}</strong>
+                {o.parent_name && <small class="muted"> – {o.parent_name}</small>}
                 <br />
                 <a href={`/residents/working/${o.id}`}>{m.headings.working}</a> · <a href={`/residents/cells/${o.id}`}>{m.headings.here}</a>
+                <Counts counts={props.residences.find((r) => r.id === o.id)} />
               </li>
             ))}
             {props.residences
@@ -67,16 +69,25 @@ export function ResidentsPage(props: {
               .map((r) => (
                 <li>
                   <a href={`/residents/cells/${r.id}`}>{r.name}</a>
-                  <br />
-                  <small>
-                    {m.views.residing} {r.residing} · {m.views.pending} {r.pending}
-                  </small>
+                  <Counts counts={r} />
                 </li>
               ))}
           </ul>
         </section>
       )}
     </Layout>
+  )
+}
+
+function Counts(props: { counts?: { residing: number; pending: number } }) {
+  if (!props.counts) return null
+  return (
+    <>
+      <br />
+      <small>
+        {m.views.residing} <span class="badge">{props.counts.residing}</span> · {m.views.pending} <span class="badge">{props.counts.pending}</span>
+      </small>
+    </>
   )
 }
 

@@ -115,13 +115,15 @@ export async function managedCell(tx: Tx, orgId: string) {
   return row?.manages ? row : undefined
 }
 
-/** Where the caller works as a manager (cells he/she holds a role in), and residence cells with open registrations in scope. */
+/** The cells of the caller's managed scope (first 100, in tree order), and residence cells in scope with open registrations. */
 export async function placesOfManager(tx: Tx) {
-  const own = await tx.query<{ id: string; name: string }>(
-    `select distinct o.id, o.name from public.org_roles r join public.organizations o on o.id = r.org_id
-      where r.member_id = (select app.current_member_id()) and o.kind in ('cell', 'grassroots_cell')
-        and r.valid_from <= app.today() and (r.valid_to is null or r.valid_to >= app.today())
-      order by o.name limit 20`,
+  // the scope's key range walks organizations_key_idx; app.in_scope makes it exact for several roots
+  const own = await tx.query<{ id: string; name: string; parent_name: string | null }>(
+    `select o.id, o.name, p.name as parent_name
+       from public.organizations o left join public.organizations p on p.id = o.parent_id
+      where (o.path::text) collate "C" >= (select (app.scope_bounds())[1]) and (o.path::text) collate "C" < (select (app.scope_bounds())[2])
+        and o.kind in ('cell', 'grassroots_cell') and o.valid_to is null and app.in_scope(o.path::text)
+      order by (o.path::text) collate "C" limit 100`,
   )
   const residences = await tx.query<{ id: string; name: string; pending: number; residing: number }>(
     `select r.org_id as id, app.resident_cell_name(r.org_id) as name,

@@ -186,4 +186,33 @@ describe('residence registrations under row-level security', () => {
     expect(await failure(asUser(t, LOGINS.member, (tx) => tx.query(`select app.resident_register($1, $2, null)`, [memberId, own])))).toBe('23514')
     expect(await failure(asUser(t, LOGINS.member, (tx) => tx.query(`select app.resident_register($1, $2, null)`, [memberId, other])))).toBe('')
   })
+
+  it('the residence cell moves to another ward: the copied keys follow in the same transaction, and so does its access', async () => {
+    const [g2, g4] = [await orgIdByPath(t, 'ns.tp1.g2'), await orgIdByPath(t, 'ns.tp1.g4')]
+    const move = (parent: string, code: string) =>
+      // as the city's staff, the way the org tree moves a cell (the system path has no scope to move into)
+      asUser(t, LOGINS.staff, async (tx) => {
+        await tx.query(`update public.organizations set parent_id = $2, code = $3 where id = $1`, [residenceCell, parent, code])
+        await tx.query(`update public.organizations set path = (select p.path from public.organizations p where p.id = $2) || $3::text where id = $1`, [
+          residenceCell,
+          parent,
+          code,
+        ])
+      })
+    await move(g4, 'c9')
+    try {
+      const keys = await t.runtime.data.asSystem('test: keys', (tx) =>
+        tx.query<{ org_key: string }>(
+          `select org_key from public.resident_registrations where org_id = $1 union select org_key from public.resident_comments where org_id = $1`,
+          [residenceCell],
+        ),
+      )
+      expect(new Set(keys.map((k) => k.org_key))).toEqual(new Set(['ns.tp1.g4.c9']))
+      expect(count(await registrations(residence.login))).toBeGreaterThan(0)
+      expect(count(await comments(residence.login))).toBe(1)
+      expect(count(await registrations(outsider.login))).toBe(0)
+    } finally {
+      await move(g2, 'c1')
+    }
+  })
 })

@@ -242,3 +242,25 @@ describe('a member who left yesterday', () => {
     expect(await text(await member.get(`/residents/members/${memberId}`, { htmx: true }))).toContain('Đã kết thúc')
   })
 })
+
+describe('the lists are paginated', () => {
+  it('a residence cell with 21 residents shows them 20 to a page, the pager swapping the rows alone', async () => {
+    await t.runtime.data.asSystem('test: 21 residents from other cells', (tx) =>
+      tx.query(
+        `insert into public.resident_registrations (member_id, org_id, status, started_on)
+         select m.id, $1, 'confirmed', current_date from public.members m
+          where m.org_id <> $1 and m.left_on is null and m.deceased_on is null
+            and not exists (select 1 from public.resident_registrations r where r.member_id = m.id and r.status in ('pending', 'confirmed', 'exempt'))
+          order by m.id limit 21`,
+        [residenceCell],
+      ),
+    )
+    const first = await text(await residence.get(`/residents/cells/${residenceCell}`))
+    expect(first).toContain('Trang 1/2')
+    expect(first.match(/<li class="card">/g)).toHaveLength(20)
+    const second = await text(await residence.get(`/residents/cells/${residenceCell}?view=residing&page=2`, { htmx: true }))
+    expect(second).toMatch(/^<div id="resident-rows">/)
+    expect(second).toContain('Trang 2/2')
+    expect(second.match(/<li class="card">/g)).toHaveLength(1)
+  })
+})
