@@ -221,7 +221,8 @@ declare
   target public.evaluations%rowtype;
 begin
   select * into target from public.evaluations e where e.id = p_evaluation_id;
-  if not found then
+  -- only for an evaluation the caller manages (the system path, no user, asks for any)
+  if not found or (auth.uid() is not null and not app.in_scope(target.org_key)) then
     return;
   end if;
   return query

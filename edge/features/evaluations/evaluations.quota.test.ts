@@ -100,6 +100,11 @@ describe('the excellent quota', () => {
     expect(html).toContain('Đề nghị xuất sắc')
   })
 
+  it('nobody learns the quota of an evaluation outside his/her scope', async () => {
+    const found = await as(LOGINS.member, (tx) => tx.query(`select * from app.evaluation_quota($1, 'excellent')`, [rows[0].id]))
+    expect(found).toEqual([])
+  })
+
   it('a "good" decision always passes; the excellent already decided still count', async () => {
     await as(LOGINS.staff, (tx) => tx.query(`update public.evaluations set step = 'decided', decision_band = 'good' where id = $1`, [rows[1].id]))
     const [quota] = await as(LOGINS.staff, (tx) => tx.query<{ over: number }>(`select over from app.evaluation_quota($1, 'excellent')`, [rows[2].id]))
