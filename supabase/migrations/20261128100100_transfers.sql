@@ -142,8 +142,9 @@ as $$
 $$;
 
 /* The committee through which the caller may issue a letter for a transfer out of the cell
-   p_org_id: the nearest organization strictly above the cell that the caller manages by a
-   committee role (a cell secretary manages the cell, not the tree, and issues nothing). */
+   p_org_id: the committee whose role the caller holds (a root of his/her structural scope)
+   strictly above the cell, the nearest if several; the letter is issued in its name. A cell
+   secretary manages the cell, not the tree, and issues nothing. */
 create or replace function app.issuing_committee(p_org_id uuid) returns uuid
 language sql stable security definer
 set search_path = ''
@@ -152,7 +153,7 @@ as $$
     from public.organizations cell
     join public.organizations a on a.path operator(extensions.@>) cell.path and a.id <> cell.id and a.valid_to is null
    where cell.id = p_org_id
-     and a.path operator(extensions.<@) any (app.managed_scope(true))
+     and a.path operator(extensions.=) any (app.managed_scope(true))
    order by extensions.nlevel(a.path) desc
    limit 1
 $$;
