@@ -65,6 +65,10 @@ export function RegistrationPage(props: { viewer: Viewer; report: RegistrationRe
       head={<script src={`/static/js/print.js?v=${ASSET_VERSION}`} defer></script>}
     >
       <h1>Tỷ lệ đảng viên đăng ký tài khoản</h1>
+      <nav class="filters-bar no-print" aria-label="Báo cáo">
+        <strong aria-current="true">Đăng ký tài khoản</strong>
+        <a href="/reports/evaluations">Xếp loại</a>
+      </nav>
       {props.tops.length > 1 && (
         <p class="no-print">
           {props.tops.map((o) => (

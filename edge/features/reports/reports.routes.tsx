@@ -9,6 +9,8 @@ import { isUuid } from '../../kernel/http/validation.ts'
 import { RegistrationPage } from '../../../views/reports/RegistrationPage.tsx'
 import * as q from './reports.queries.ts'
 import { viewerOf } from '../../kernel/http/viewer.ts'
+import { EvaluationsPage } from '../../../views/reports/EvaluationsPage.tsx'
+import * as ev from './reports.evaluations.queries.ts'
 
 export const reports = new Hono<AppEnv>()
 reports.use(requireUser)
@@ -42,4 +44,25 @@ reports.get('/:file{registration\\.(csv|xlsx)}', async (c) => {
   if (!result?.report) notFound()
   const { header, rows } = registrationTable(result.report)
   return tableDownload(c, { format, name: `dang-ky-tai-khoan-${today()}`, sheet: 'Đăng ký tài khoản' }, header, rows)
+})
+
+/**
+ * The evaluation distribution of a period (?period=, the latest by default) over an organization
+ * (?org=; by default the period's committee when the user manages it, else the top of the user's
+ * scope): members and organizations per band, per child. 404 for a period or organization not his/hers.
+ */
+reports.get('/evaluations', async (c) => {
+  const [org, period] = [c.req.query('org'), c.req.query('period')]
+  if ((org !== undefined && !isUuid(org)) || (period !== undefined && !isUuid(period))) notFound()
+  const result = await c.get('data').withUser(sessionOf(c), async (tx) => {
+    const periods = await ev.evaluationPeriods(tx)
+    const chosen = period ? await ev.evaluationPeriod(tx, period) : periods[0]
+    if (period && !chosen) return null
+    const tops = await q.topOrgs(tx)
+    if (org && !(await q.canSee(tx, org))) return null
+    const orgId = org ?? (chosen && (await q.canSee(tx, chosen.org_id)) ? chosen.org_id : tops[0]?.id)
+    return { periods, tops, report: chosen && orgId ? await ev.evaluationDistribution(tx, chosen, orgId) : null }
+  })
+  if (!result) notFound()
+  return c.html(<EvaluationsPage viewer={viewerOf(c)} periods={result.periods} tops={result.tops} report={result.report} />)
 })
