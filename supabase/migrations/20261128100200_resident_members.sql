@@ -101,6 +101,15 @@ as $$
                     and o.merged_into is null and (o.valid_to is null or o.valid_to > app.today()))
 $$;
 
+/* Does every word typed appear in the text ("khu pho 1 minh khai" in "Chi bộ khu phố 1 – Đảng bộ phường Minh Khai")? */
+create or replace function app.resident_words_match(p_text text, p_query text) returns boolean
+language sql immutable parallel safe
+set search_path = ''
+as $$
+  select not exists (select 1 from pg_catalog.unnest(pg_catalog.regexp_split_to_array(pg_catalog.btrim(app.search_key(p_query)), '\s+')) word
+                      where pg_catalog.strpos(app.search_key(p_text), word) = 0)
+$$;
+
 /*
  * The searchable list of cells: any active member may pick any open cell of the deployment, but
  * learns only its name and its parent's name (to tell "Chi bộ khu phố 1" of two wards apart).
@@ -117,8 +126,7 @@ as $$
    where app.current_member_id() is not null
      and o.valid_to is null and o.kind in ('cell', 'grassroots_cell') and o.merged_into is null
      and btrim(coalesce(p_query, '')) <> ''
-     and not exists (select 1 from unnest(regexp_split_to_array(btrim(app.search_key(p_query)), '\s+')) word
-                      where pg_catalog.strpos(app.search_key(o.name || ' ' || coalesce(p.name, '')), word) = 0)
+     and app.resident_words_match(o.name || ' ' || coalesce(p.name, ''), p_query)
    order by o.name, p.name, o.id
    limit least(greatest(coalesce(p_limit, 20), 1), 50)
 $$;
@@ -438,11 +446,11 @@ create policy "No user reads or writes the reminders sent" on app.resident_remin
 -- grants ---------------------------------------------------------------------------------
 grant select on public.resident_registrations, public.resident_comments to authenticated;
 
-revoke all on function app.resident_take_key(), app.resident_open_cell(uuid), app.resident_cells(text, int), app.resident_cell_name(uuid),
+revoke all on function app.resident_words_match(text, text), app.resident_take_key(), app.resident_open_cell(uuid), app.resident_cells(text, int), app.resident_cell_name(uuid),
   app.resident_member(uuid), app.resident_working_side(uuid, boolean), app.resident_secretaries(uuid, boolean),
   app.resident_register(uuid, uuid, text), app.resident_exempt(uuid, text, text), app.resident_decide(uuid, boolean, text),
   app.resident_end(uuid, text), app.resident_write_comment(uuid, int, text, text), app.plan_reminders_resident_members(timestamptz) from public;
-grant execute on function app.resident_cells(text, int), app.resident_cell_name(uuid), app.resident_member(uuid),
+grant execute on function app.resident_words_match(text, text), app.resident_cells(text, int), app.resident_cell_name(uuid), app.resident_member(uuid),
   app.resident_working_side(uuid, boolean),
   app.resident_register(uuid, uuid, text), app.resident_exempt(uuid, text, text), app.resident_decide(uuid, boolean, text),
   app.resident_end(uuid, text), app.resident_write_comment(uuid, int, text, text) to authenticated;

@@ -169,11 +169,14 @@ export function CommentPage(props: {
         <SelectField name="year" label={m.labels.year} value={v.year} error={e.year} options={props.years.map((y) => [String(y), String(y)] as const)} />
         <fieldset class={e.assessment ? 'invalid' : undefined} aria-describedby={e.assessment ? 'f-assessment-err' : undefined}>
           <legend>{m.labels.assessment} *</legend>
-          {ASSESSMENTS.map((a) => (
-            <label>
-              <input type="radio" name="assessment" value={a} checked={v.assessment === a} required /> {m.assessments[a]}
-            </label>
-          ))}
+          <div class="checks">
+            {ASSESSMENTS.map((a) => (
+              <label>
+                <input type="radio" name="assessment" value={a} checked={v.assessment === a} required />
+                <span>{m.assessments[a]}</span>
+              </label>
+            ))}
+          </div>
           {e.assessment && (
             <p class="error" id="f-assessment-err">
               {e.assessment}

@@ -7,6 +7,8 @@ import { type CardRegistration, StatusLine } from './ResidentCard.tsx'
 
 const PAGE_SIZE = 20
 const OPEN = ['pending', 'confirmed', 'exempt']
+/** More cells than this in a scope: the list asks for a name instead of growing (a city holds hundreds). */
+const MANY = 20
 
 /** The landing page: the signed-in member's own registrations, and the cells he/she manages. */
 export function ResidentsPage(props: {
@@ -15,6 +17,7 @@ export function ResidentsPage(props: {
   mine: CardRegistration[]
   own: { id: string; name: string; parent_name: string | null }[]
   residences: { id: string; name: string; pending: number; residing: number }[]
+  filter?: string
   notice?: string
   error?: string
 }) {
@@ -51,28 +54,46 @@ export function ResidentsPage(props: {
           )}
         </section>
       )}
-      {(props.own.length > 0 || props.residences.length > 0) && (
-        <section class="card" aria-labelledby="cells-h">
-          <h2 id="cells-h">{m.headings.cells}</h2>
+      {props.residences.length > 0 && (
+        <section class="card" aria-labelledby="residences-h">
+          <h2 id="residences-h">{m.headings.residences}</h2>
           <ul class="cards">
-            {props.own.map((o) => (
+            {props.residences.map((r) => (
               <li>
-                <strong>{o.name}</strong>
-                {o.parent_name && <small class="muted"> – {o.parent_name}</small>}
-                <br />
-                <a href={`/residents/working/${o.id}`}>{m.headings.working}</a> · <a href={`/residents/cells/${o.id}`}>{m.headings.here}</a>
-                <Counts counts={props.residences.find((r) => r.id === o.id)} />
+                <a href={`/residents/cells/${r.id}${r.pending > 0 ? '?view=pending' : ''}`}>{r.name}</a>
+                <Counts counts={r} />
               </li>
             ))}
-            {props.residences
-              .filter((r) => !props.own.some((o) => o.id === r.id))
-              .map((r) => (
+          </ul>
+        </section>
+      )}
+      {(props.own.length > 0 || props.filter) && (
+        <section class="card" aria-labelledby="cells-h">
+          <h2 id="cells-h">{m.headings.cells}</h2>
+          {(props.own.length > MANY || props.filter) && (
+            <form method="get" action="/residents" class="inline" role="search">
+              <label for="f-cell">{m.labels.filterCells}</label>
+              <input id="f-cell" name="cell" type="search" value={props.filter ?? ''} maxlength={100} />
+              <button type="submit" class="secondary">
+                {m.actions.search}
+              </button>
+            </form>
+          )}
+          {props.own.length === 0 ? (
+            <EmptyState title={m.empty.cells} />
+          ) : (
+            <ul class="cards">
+              {props.own.slice(0, MANY).map((o) => (
                 <li>
-                  <a href={`/residents/cells/${r.id}`}>{r.name}</a>
-                  <Counts counts={r} />
+                  <strong>{o.name}</strong>
+                  {o.parent_name && <small class="muted"> – {o.parent_name}</small>}
+                  <br />
+                  <a href={`/residents/working/${o.id}`}>{m.headings.working}</a> · <a href={`/residents/cells/${o.id}`}>{m.headings.here}</a>
                 </li>
               ))}
-          </ul>
+            </ul>
+          )}
+          {props.own.length > MANY && <p class="muted">{m.manyCells}</p>}
         </section>
       )}
     </Layout>

@@ -108,22 +108,27 @@ export async function cellName(tx: Tx, orgId: string) {
 /** The cells whose residents the caller manages: readable under the organizations policy and in his/her scope. */
 export async function managedCell(tx: Tx, orgId: string) {
   const [row] = await tx.query<{ id: string; name: string; manages: boolean }>(
-    `select o.id, o.name, app.in_scope(o.path::text) as manages from public.organizations o
+    `select o.id, app.resident_cell_name(o.id) as name, app.in_scope(o.path::text) as manages from public.organizations o
       where o.id = $1 and o.kind in ('cell', 'grassroots_cell')`,
     [orgId],
   )
   return row?.manages ? row : undefined
 }
 
-/** The cells of the caller's managed scope (first 100, in tree order), and residence cells in scope with open registrations. */
-export async function placesOfManager(tx: Tx) {
+/**
+ * The cells of the caller's managed scope in tree order (21 at most: more means "filter by name"),
+ * and the residence cells in scope with open registrations (where there is work to do).
+ */
+export async function placesOfManager(tx: Tx, filter = '') {
   // the scope's key range walks organizations_key_idx; app.in_scope makes it exact for several roots
   const own = await tx.query<{ id: string; name: string; parent_name: string | null }>(
     `select o.id, o.name, p.name as parent_name
        from public.organizations o left join public.organizations p on p.id = o.parent_id
       where (o.path::text) collate "C" >= (select (app.scope_bounds())[1]) and (o.path::text) collate "C" < (select (app.scope_bounds())[2])
         and o.kind in ('cell', 'grassroots_cell') and o.valid_to is null and app.in_scope(o.path::text)
-      order by (o.path::text) collate "C" limit 100`,
+        and ($1 = '' or app.resident_words_match(o.name || ' ' || coalesce(p.name, ''), $1))
+      order by (o.path::text) collate "C" limit 21`,
+    [filter],
   )
   const residences = await tx.query<{ id: string; name: string; pending: number; residing: number }>(
     `select r.org_id as id, app.resident_cell_name(r.org_id) as name,

@@ -54,12 +54,13 @@ const bodyOf = async (c: AppContext) => (await c.req.parseBody()) as Record<stri
 // the landing page -------------------------------------------------------------------------
 
 residentMembers.get('/', async (c) => {
+  const filter = (c.req.query('cell') ?? '').trim().slice(0, 100)
   const found = await c.get('data').withUser(sessionOf(c), async (tx) => ({
     memberId: await q.me(tx),
     mine: await q.mine(tx),
-    ...(await q.placesOfManager(tx)),
+    ...(await q.placesOfManager(tx, filter)),
   }))
-  return c.html(<ResidentsPage viewer={viewerOf(c)} {...found} notice={doneMessage(c, messages)} />)
+  return c.html(<ResidentsPage viewer={viewerOf(c)} {...found} filter={filter} notice={doneMessage(c, messages)} />)
 })
 
 // registering ------------------------------------------------------------------------------

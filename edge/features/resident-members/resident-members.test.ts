@@ -210,6 +210,15 @@ describe('the working cell', () => {
     expect(page).toContain('Học sinh, sinh viên học tập trung')
   })
 
+  it('a city staff member, managing hundreds of cells, filters them by name', async () => {
+    const staff = await t.signIn(LOGINS.staff)
+    const all = await text(await staff.get('/residents'))
+    expect(all).toContain('Chỉ hiện 20 chi bộ đầu tiên')
+    const ward = await text(await staff.get(`/residents?cell=${encodeURIComponent('khu pho 2 minh khai')}`))
+    expect(ward).toContain(`/residents/working/${await orgIdByPath(t, 'ns.tp1.g1.c2')}`)
+    expect(ward).not.toContain(`/residents/working/${workingCell}`)
+  })
+
   it('the landing page leads a secretary to both lists of the cell', async () => {
     const page = await text(await working.get('/residents'))
     expect(page).toContain(`/residents/working/${workingCell}`)
