@@ -328,8 +328,9 @@ begin
       from public.organizations o
      where (o.path::text collate "C") >= new.org_key and (o.path::text collate "C") < new.org_key || '/'
        and o.valid_to is null
-  ), placed as (
+  ), placed as materialized (
     -- each organization's grassroots organization: its nearest ancestor-or-self of a grassroots kind
+    -- (materialized: once per organization; inlined, Postgres asked it once per member, 5 s for 100,000)
     select s.id, s.key,
            coalesce((select g.id from public.organizations g
                       where g.path operator(extensions.@>) s.path and g.kind in ('grassroots_committee', 'grassroots_cell')
@@ -444,10 +445,6 @@ declare
   quota record;
 begin
   if app.rekeying() then return new; end if;
-  if tg_op = 'INSERT' then
-    new.step := 'self_assessment';
-    return new;
-  end if;
   if new.period_id is distinct from old.period_id or new.member_id is distinct from old.member_id
      or new.org_id is distinct from old.org_id or new.grassroots_id is distinct from old.grassroots_id then
     raise exception 'an evaluation cannot move' using errcode = '42501';
@@ -561,7 +558,9 @@ begin
 end
 $$;
 drop trigger if exists evaluations_prepare on public.evaluations;
-create trigger evaluations_prepare before insert or update on public.evaluations
+-- not on insert: rows are inserted only by the opening (users have no insert grant nor policy), with
+-- step's default; a row trigger there cost 0.7 s of a province's opening
+create trigger evaluations_prepare before update on public.evaluations
   for each row execute function app.evaluations_prepare();
 
 /* Each move: its history row, and a notice to whoever acts next (or to the member). */
