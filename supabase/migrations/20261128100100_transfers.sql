@@ -158,6 +158,17 @@ as $$
    limit 1
 $$;
 
+/* An organization as a letter names it: "Chi bộ khu phố 1, Đảng bộ phường Quang Trung" (every
+   ward has a "Chi bộ khu phố 1"). */
+create or replace function app.transfer_org_label(p_org_id uuid) returns text
+language sql stable security definer
+set search_path = ''
+as $$
+  select o.name || coalesce(', ' || p.name, '')
+    from public.organizations o left join public.organizations p on p.id = o.parent_id
+   where o.id = p_org_id
+$$;
+
 /* A step of the history, as the signed-in user. */
 create or replace function app.transfer_event(p_transfer_id uuid, p_step text, p_note text) returns void
 language sql volatile security definer
@@ -297,8 +308,8 @@ begin
   end if;
   select * into from_org from public.organizations where id = m.org_id;
   insert into public.transfers (kind, member_id, reason, person_name, from_org_id, from_name, to_org_id, to_name, starts_on, ends_on)
-  values (p_kind, m.id, nullif(pg_catalog.btrim(p_reason), ''), m.full_name, m.org_id, from_org.name, target.id,
-          coalesce(target.name, pg_catalog.btrim(p_to_outside)),
+  values (p_kind, m.id, nullif(pg_catalog.btrim(p_reason), ''), m.full_name, m.org_id, app.transfer_org_label(from_org.id), target.id,
+          coalesce(app.transfer_org_label(target.id), pg_catalog.btrim(p_to_outside)),
           case when p_kind = 'temporary' then p_starts_on end, case when p_kind = 'temporary' then p_ends_on end)
   returning id into created;
   perform app.transfer_take_person(created);
@@ -335,7 +346,7 @@ begin
   insert into public.transfers (kind, status, person_name, person_birth_date, person_status, from_name, to_org_id, to_name,
                                 starts_on, ends_on, issuer_name, letter_number, letter_date, deadline, issued_at)
   values (p_kind, 'issued', pg_catalog.btrim(p_person_name), p_birth_date, coalesce(p_person_status, 'official'),
-          pg_catalog.btrim(p_from_outside), target.id, target.name,
+          pg_catalog.btrim(p_from_outside), target.id, app.transfer_org_label(target.id),
           case when p_kind = 'temporary' then p_starts_on end, case when p_kind = 'temporary' then p_ends_on end,
           pg_catalog.btrim(p_from_outside), pg_catalog.btrim(p_letter_number), p_letter_date,
           case when p_kind = 'permanent' then app.add_working_days(p_letter_date, 30) end, now())
@@ -682,7 +693,7 @@ grant execute on function public.transfer_request(uuid, text, uuid, text, text, 
                           public.transfer_accept(uuid), public.transfer_refuse(uuid, text), public.transfer_return(uuid, text),
                           public.transfer_actions(uuid)
   to authenticated;
-revoke all on function app.transfer_event(uuid, text, text), app.transfer_notify(uuid, uuid, text, text, uuid),
+revoke all on function app.transfer_org_label(uuid), app.transfer_event(uuid, text, text), app.transfer_notify(uuid, uuid, text, text, uuid),
                        app.transfer_take_person(uuid), app.transfer_end_roles(uuid, uuid), app.transfer_turn(public.transfers)
   from public, anon, authenticated;
 grant execute on function app.add_working_days(date, int), app.manages_org(uuid), app.issuing_committee(uuid),

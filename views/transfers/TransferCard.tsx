@@ -32,6 +32,12 @@ export function TransferCard(props: { memberId: string; rows: TransferRowView[];
           <a class="button" href={`/transfers/new?member=${props.memberId}`}>
             {props.self ? 'Đề nghị chuyển sinh hoạt' : 'Làm thủ tục chuyển sinh hoạt'}
           </a>
+          {!props.self && (
+            <>
+              {' '}
+              <a href="/transfers">Sổ chuyển sinh hoạt</a>
+            </>
+          )}
         </p>
       )}
     </section>

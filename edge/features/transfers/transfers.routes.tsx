@@ -10,6 +10,7 @@ import { viewerOf } from '../../kernel/http/viewer.ts'
 import { tableDownload } from '../../kernel/files/table-download.ts'
 import type { Tx } from '../../kernel/db/types.ts'
 import { formatDate } from '../../../views/components/labels.ts'
+import { Layout } from '../../../views/layout/Layout.tsx'
 import { LetterPage, type LetterView } from '../../../views/transfers/LetterPage.tsx'
 import { KIND_LABELS, statusLabel } from '../../../views/transfers/labels.ts'
 import { NoTransferCard, TransferCard } from '../../../views/transfers/TransferCard.tsx'
@@ -40,8 +41,14 @@ function refusal(error: unknown): string {
 transfers.get('/members/:id', async (c) => {
   const id = uuidParam(c, 'id')
   const { member, rows } = await c.get('data').withUser(sessionOf(c), (tx) => q.memberCard(tx, id))
-  if (!member) return c.html(<NoTransferCard />)
-  return c.html(<TransferCard memberId={id} rows={rows} canStart={member.manages || member.self} self={member.self} />)
+  const card = member ? <TransferCard memberId={id} rows={rows} canStart={member.manages || member.self} self={member.self} /> : <NoTransferCard />
+  // the profile's "Xem" link, followed without JavaScript, gets a page around the card
+  if (isHtmx(c)) return c.html(card)
+  return c.html(
+    <Layout title="Chuyển sinh hoạt đảng" viewer={viewerOf(c)}>
+      {card}
+    </Layout>,
+  )
 })
 
 /** The register of a committee the viewer manages; a member without a scope sees his/her own transfers. */
