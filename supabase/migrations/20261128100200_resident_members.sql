@@ -280,6 +280,14 @@ begin
           case when p_confirm then 'Chi bộ nơi cư trú đã xác nhận đăng ký sinh hoạt của bạn'
                else 'Chi bộ nơi cư trú từ chối đăng ký sinh hoạt của bạn: ' || left(btrim(p_reason), 200) end,
           '/residents');
+  -- a working cell manager who registered the member on his/her behalf hears of the decision too
+  insert into public.notifications (member_id, kind, title, url)
+  select a.member_id, case when p_confirm then 'resident.confirmed' else 'resident.refused' end,
+         'Chi bộ nơi cư trú ' || case when p_confirm then 'đã xác nhận' else 'từ chối' end || ' đăng ký của đảng viên '
+           || (select m.full_name from public.members m where m.id = reg.member_id),
+         '/members/' || reg.member_id
+    from public.accounts a
+   where a.user_id = reg.requested_by and a.member_id is not null and a.member_id <> reg.member_id;
 end
 $$;
 
@@ -364,12 +372,17 @@ as $$
 declare
   today date := (p_now at time zone 'Asia/Ho_Chi_Minh')::date;
   this_year int := extract(year from today)::int;
+  setting text := (select s.value from app.settings s where s.key = 'resident_members.comments_due_from');
   due_from date;
   sent int;
 begin
-  due_from := make_date(this_year,
-    coalesce(split_part((select s.value from app.settings s where s.key = 'resident_members.comments_due_from'), '-', 1), '11')::int,
-    coalesce(nullif(split_part((select s.value from app.settings s where s.key = 'resident_members.comments_due_from'), '-', 2), ''), '01')::int);
+  -- a mistyped setting must not stop the whole reminders pass: it falls back to 1 November
+  begin
+    due_from := make_date(this_year, split_part(setting, '-', 1)::int, split_part(setting, '-', 2)::int);
+  exception when others then
+    due_from := null;
+  end;
+  due_from := coalesce(due_from, make_date(this_year, 11, 1));
   if today < due_from then
     return 0;
   end if;

@@ -72,7 +72,7 @@ export const messages = {
   ended: 'Đã kết thúc sinh hoạt nơi cư trú.',
   commented: 'Đã gửi nhận xét đến chi bộ nơi đảng viên công tác.',
   openExists: 'Đảng viên đang có đăng ký (hoặc trường hợp miễn) chưa kết thúc. Hãy kết thúc trước khi đăng ký mới.',
-  notOpenCell: 'Chi bộ nơi cư trú: chi bộ này không còn hoạt động, hãy chọn chi bộ khác.',
+  notOpenCell: 'Chi bộ nơi cư trú: không phải một chi bộ đang hoạt động, hãy chọn chi bộ khác.',
   sameCell: 'Chi bộ nơi cư trú: đây là chi bộ nơi đảng viên đang sinh hoạt, hãy chọn chi bộ nơi cư trú.',
   notPending: 'Đăng ký này đã được xử lý.',
   notResiding: 'Đảng viên không còn sinh hoạt tại chi bộ.',

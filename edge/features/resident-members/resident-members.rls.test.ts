@@ -134,8 +134,23 @@ describe('residence registrations under row-level security', () => {
     expect(await plan('2030-10-31T12:00:00+07:00')).toBe(0)
     expect(await plan('2030-11-01T08:00:00+07:00')).toBeGreaterThanOrEqual(1)
     expect(await plan('2030-11-02T08:00:00+07:00')).toBe(0)
+    // the day is a setting; a mistyped one falls back to 1 November instead of failing the pass
+    const setDay = (value: string) =>
+      t.runtime.data.asSystem('test: the day comments fall due', (tx) =>
+        tx.query(
+          `insert into app.settings (key, value) values ('resident_members.comments_due_from', $1) on conflict (key) do update set value = excluded.value`,
+          [value],
+        ),
+      )
+    await setDay('12-15')
+    expect(await plan('2031-12-01T08:00:00+07:00')).toBe(0)
+    expect(await plan('2031-12-15T08:00:00+07:00')).toBeGreaterThanOrEqual(1)
+    await setDay('sai')
+    expect(await plan('2032-10-31T08:00:00+07:00')).toBe(0)
+    expect(await plan('2032-11-01T08:00:00+07:00')).toBeGreaterThanOrEqual(1)
+    await t.runtime.data.asSystem('test: forget the day', (tx) => tx.query(`delete from app.settings where key = 'resident_members.comments_due_from'`))
     const notices = await asUser(t, residence.login, (tx) =>
-      tx.query<{ url: string }>(`select url from public.notifications where kind = 'resident.comments_due'`),
+      tx.query<{ url: string }>(`select url from public.notifications where kind = 'resident.comments_due' and title like '%2030%'`),
     )
     expect(notices).toHaveLength(1)
     expect(notices[0].url).toBe(`/residents/cells/${residenceCell}?view=due`)

@@ -104,6 +104,20 @@ describe('ids of other cells are refused', () => {
     expect((await outsider.post(`/residents/registrations/${registrationId}/refuse`, { reason: 'x' })).status).toBe(404)
     expect((await outsider.post(`/residents/registrations/${registrationId}/end`, {})).status).toBe(404)
     expect((await outsider.get(`/residents/registrations/${registrationId}/comment`)).status).toBe(404)
+    expect((await outsider.post(`/residents/registrations/${registrationId}/comment`, { year: '2026', assessment: 'exemplary', body: 'x' })).status).toBe(404)
+  })
+
+  it('a committee, not a cell, cannot be chosen as the residence cell', async () => {
+    const other = await t.runtime.data.asSystem('test: another member of the cell', async (tx) => {
+      const [row] = await tx.query<{ id: string }>(
+        `select id from public.members where org_path = 'ns.tp1.g1.c1' and id <> $1 and id not in (select member_id from public.org_roles) order by full_name desc limit 1`,
+        [memberId],
+      )
+      return row.id
+    })
+    const res = await working.post('/residents/register', { member_id: other, org_id: await orgIdByPath(t, 'ns.tp1.g2') })
+    expect(res.status).toBe(400)
+    expect(await res.text()).toContain('không phải một chi bộ đang hoạt động')
   })
 
   it('the member cannot confirm her own registration; the working cell cannot either', async () => {
