@@ -32,6 +32,8 @@ export interface CardView {
   workingSide: boolean
   registration?: CardRegistration
   comment?: CardComment
+  /** the year asked for (an evaluation step); otherwise the latest comment is shown */
+  year?: number
 }
 
 const OPEN = ['pending', 'confirmed', 'exempt']
@@ -114,7 +116,7 @@ export function ResidentCard(props: { card: CardView }) {
           </p>
         </div>
       ) : (
-        r?.status === 'confirmed' && <p class="muted">{m.noComment}</p>
+        (r?.status === 'confirmed' || props.card.year) && <p class="muted">{props.card.year ? `${m.noCommentOfYear} ${props.card.year}.` : m.noComment}</p>
       )}
       <p class="actions">
         {props.card.workingSide && !open && <a href={`/residents/register?member_id=${memberId}`}>{m.actions.register}</a>}

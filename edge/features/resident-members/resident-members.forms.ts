@@ -82,6 +82,7 @@ export const messages = {
   since: 'từ',
   commentOfYear: 'Nhận xét năm',
   noComment: 'Chưa có nhận xét năm nay.',
+  noCommentOfYear: 'Chưa có nhận xét của chi bộ nơi cư trú cho năm',
   noCommentReceived: 'chưa nhận được nhận xét năm nay',
   searchFirst: 'Gõ tên chi bộ nơi bạn cư trú vào ô tìm kiếm rồi chọn.',
   registerSelf: 'Chọn chi bộ nơi bạn đang cư trú. Chi bộ đó sẽ xác nhận đăng ký.',

@@ -48,8 +48,11 @@ export async function registration(tx: Tx, id: string): Promise<Registration | u
   return row
 }
 
-/** What the card on a member's profile shows the caller: the latest registration and comment he/she may see. */
-export async function card(tx: Tx, memberId: string) {
+/**
+ * What the card on a member's profile shows the caller: the latest registration and comment he/she
+ * may see (the comment of `year` only, when the evaluation step of that year asks).
+ */
+export async function card(tx: Tx, memberId: string, year?: number) {
   const [member] = await tx.query<{ full_name: string; working_side: boolean }>(
     `select m.full_name, app.resident_working_side(m.id, true) as working_side from public.members m where m.id = $1`,
     [memberId],
@@ -62,15 +65,15 @@ export async function card(tx: Tx, memberId: string) {
   const [comment] = await tx.query<Comment>(
     `select c.id, c.year, c.assessment, c.body, (c.updated_at at time zone 'Asia/Ho_Chi_Minh')::date::text as written_on,
             app.resident_cell_name(c.org_id) as cell_name
-       from public.resident_comments c where c.member_id = $1 order by c.year desc, c.updated_at desc limit 1`,
-    [memberId],
+       from public.resident_comments c where c.member_id = $1 and ($2::int is null or c.year = $2) order by c.year desc, c.updated_at desc limit 1`,
+    [memberId, year ?? null],
   )
   // the residence side reads no member record: it knows the name only through its registration
   const name =
     member?.full_name ??
     (latest ? (await tx.query<{ full_name: string }>(`select full_name from app.resident_member($1)`, [latest.id]))[0]?.full_name : undefined)
   if (!member && !latest && !comment) return undefined
-  return { memberId, name: name ?? '', workingSide: !!member?.working_side, registration: latest, comment }
+  return { memberId, name: name ?? '', workingSide: !!member?.working_side, registration: latest, comment, year }
 }
 
 /** The signed-in member's own registrations, newest first. */

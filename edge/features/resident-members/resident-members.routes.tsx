@@ -260,7 +260,10 @@ residentMembers.get('/working/:orgId', async (c) => {
 // the card on the member profile (and the working cell's evaluation step) ------------------------------
 
 residentMembers.get('/members/:id', async (c) => {
-  const card = await c.get('data').withUser(sessionOf(c), (tx) => q.card(tx, uuidParam(c, 'id')))
+  // the working cell's evaluation step of a year asks for that year's comment (?year=2026)
+  const asked = Number(c.req.query('year'))
+  const year = Number.isInteger(asked) && asked >= 2000 && asked <= 2100 ? asked : undefined
+  const card = await c.get('data').withUser(sessionOf(c), (tx) => q.card(tx, uuidParam(c, 'id'), year))
   if (!card) {
     // nothing this viewer may see: htmx removes the slot
     if (isHtmx(c)) return c.html('')

@@ -182,6 +182,14 @@ describe('the card on the member profile', () => {
     expect(await text(await card(member))).not.toContain('Viết nhận xét')
   })
 
+  it("the working cell's evaluation step asks for one year's comment", async () => {
+    const year = new Date().getFullYear()
+    expect(await text(await working.get(`/residents/members/${memberId}?year=${year}`, { htmx: true }))).toContain('Gương mẫu')
+    const before = await text(await working.get(`/residents/members/${memberId}?year=${year - 1}`, { htmx: true }))
+    expect(before).not.toContain('Gương mẫu')
+    expect(before).toContain(`cho năm ${year - 1}`)
+  })
+
   it('an outsider gets an empty fragment (htmx removes the slot), and a 404 page without htmx', async () => {
     const res = await card(outsider)
     expect(res.status).toBe(200)
@@ -271,7 +279,7 @@ describe('the lists are paginated', () => {
     await t.runtime.data.asSystem('test: 21 residents from other cells', (tx) =>
       tx.query(
         `insert into public.resident_registrations (member_id, org_id, status, started_on)
-         select m.id, $1, 'confirmed', current_date from public.members m
+         select m.id, $1, 'confirmed', app.today() from public.members m
           where m.org_id <> $1 and m.left_on is null and m.deceased_on is null
             and not exists (select 1 from public.resident_registrations r where r.member_id = m.id and r.status in ('pending', 'confirmed', 'exempt'))
           order by m.id limit 21`,
