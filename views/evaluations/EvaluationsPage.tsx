@@ -130,6 +130,8 @@ export function EvaluationsPage(props: { viewer: Viewer; mine: MyEvaluationRow[]
                   <strong>{p.title}</strong>
                 </a>
                 {p.status === 'closed' && ' · đã kết thúc'}
+                {' · '}
+                <a href={`/evaluations/periods/${p.id}`}>{p.can_manage ? 'Tiêu chí, kết thúc đợt' : 'Tiêu chí chấm điểm'}</a>
                 <br />
                 <small>
                   {p.org_name} · {p.member_count} đảng viên · tự đánh giá đến {formatDate(p.self_due)} · chi bộ đề xuất đến {formatDate(p.proposal_due)} · cấp

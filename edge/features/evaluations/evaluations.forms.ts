@@ -118,7 +118,14 @@ export const messages = {
   scoreMissing: 'Nhập điểm cho tiêu chí này.',
   scoreRange: (max: number) => `Điểm từ 0 đến ${formatPoints(max)}.`,
   bandAbove: (computed: Band) => `Không được cao hơn mức tính theo điểm và điều kiện: ${BAND_LABELS[computed].toLowerCase()}.`,
-  formNotAddingUp: 'Bộ tiêu chí phải cộng đủ 30 điểm tiêu chí chung và 70 điểm kết quả nhiệm vụ.',
+  formNotAddingUp: (general: number, tasks: number) =>
+    `Bộ tiêu chí phải cộng đủ 30 điểm tiêu chí chung và 70 điểm kết quả nhiệm vụ (đang là ${formatPoints(general)} và ${formatPoints(tasks)}).`,
+  formLocked: 'Đã có đảng viên gửi bản tự đánh giá: bộ tiêu chí không sửa được nữa.',
+  criteriaSaved: 'Đã lưu bộ tiêu chí.',
+  closed: 'Đã kết thúc đợt đánh giá.',
+  periodClosed: 'Đợt đánh giá đã kết thúc: không sửa được nữa.',
+  criterionTitle: 'Nội dung tiêu chí: bắt buộc nhập (tối đa 300 ký tự).',
+  criterionPoints: 'Điểm tối đa: nhập số lớn hơn 0, không quá 70.',
   quotaOver: (q: { over: number; allowed: number; good_or_better: number; percent: number; names: string[]; hidden: number }) =>
     `Vượt tỉ lệ xuất sắc của tổ chức cơ sở: tối đa ${q.allowed} người (${formatPoints(q.percent)}% của ${q.good_or_better} người hoàn thành tốt trở lên), ` +
     `thừa ${q.over} người. Đang xếp xuất sắc: ${[...q.names, ...(q.hidden ? [`${q.hidden} người ngoài phạm vi của bạn`] : [])].join(', ')}.`,

@@ -16,6 +16,8 @@ export interface PeriodRow {
   status: string
   member_count: number
   org_name: string
+  /** the committee's own managers adjust the form and close the period */
+  can_manage: boolean
 }
 
 export interface MyEvaluationRow {
@@ -100,10 +102,56 @@ export interface EvaluationDetail {
 export function periods(tx: Tx) {
   return tx.query<PeriodRow>(
     `select p.id, p.title, p.kind, p.year, p.self_due::text, p.proposal_due::text, p.decision_due::text,
-            p.excellent_quota_percent::text, p.status, p.member_count, o.name as org_name
+            p.excellent_quota_percent::text, p.status, p.member_count, o.name as org_name, ${CAN_MANAGE} as can_manage
        from public.evaluation_periods p join public.organizations o on o.id = p.org_id
       order by p.year desc, p.created_at desc limit 50`,
   )
+}
+
+/** As the policies on periods, criteria and conditions say: a committee manager of the period's subtree. */
+const CAN_MANAGE = `(app.in_scope(p.org_key) and p.org_key::extensions.ltree operator(extensions.<@) any (app.managed_scope(true)))`
+
+export async function period(tx: Tx, id: string) {
+  const [row] = await tx.query<PeriodRow & { locked: boolean }>(
+    `select p.id, p.title, p.kind, p.year, p.self_due::text, p.proposal_due::text, p.decision_due::text,
+            p.excellent_quota_percent::text, p.status, p.member_count, o.name as org_name, ${CAN_MANAGE} as can_manage,
+            exists (select 1 from public.evaluations e where e.period_id = p.id and e.self_at is not null) as locked
+       from public.evaluation_periods p join public.organizations o on o.id = p.org_id where p.id = $1`,
+    [id],
+  )
+  return row
+}
+
+export interface CriterionChange {
+  id?: string
+  section: 'general' | 'tasks'
+  title: string
+  max_points: number
+  remove?: boolean
+}
+
+/** Applies the committee's edits of the form in one transaction (the sums are checked at commit by the database). */
+export async function saveCriteria(tx: Tx, periodId: string, changes: CriterionChange[]) {
+  for (const c of changes) {
+    if (c.id && c.remove) await tx.query(`delete from public.evaluation_criteria where id = $1 and period_id = $2`, [c.id, periodId])
+    else if (c.id)
+      await tx.query(`update public.evaluation_criteria set title = $3, max_points = $4 where id = $1 and period_id = $2`, [
+        c.id,
+        periodId,
+        c.title,
+        c.max_points,
+      ])
+    else
+      await tx.query(
+        `insert into public.evaluation_criteria (period_id, section, position, title, max_points)
+         select $1, $2, coalesce(max(position), 0) + 1, $3, $4 from public.evaluation_criteria where period_id = $1 and section = $2`,
+        [periodId, c.section, c.title, c.max_points],
+      )
+  }
+}
+
+export async function closePeriod(tx: Tx, id: string) {
+  return (await tx.query(`update public.evaluation_periods set status = 'closed' where id = $1 and status = 'open' returning id`, [id])).length > 0
 }
 
 export function myEvaluations(tx: Tx) {

@@ -12,6 +12,7 @@ import { EvaluationList, EvaluationsPage } from '../../../views/evaluations/Eval
 import { EvaluationPage, type ActiveForm, type FormValues } from '../../../views/evaluations/EvaluationPage.tsx'
 import { MemberEvaluationsCard } from '../../../views/evaluations/MemberEvaluationsCard.tsx'
 import { PeriodForm, type PeriodFormValues } from '../../../views/evaluations/PeriodForm.tsx'
+import { type CriteriaValues, PeriodPage } from '../../../views/evaluations/PeriodPage.tsx'
 import { type Band, decisionForm, formatPoints, messages, periodForm, proposalForm, returnForm, selfForm, type Step, STEPS } from './evaluations.forms.ts'
 import * as q from './evaluations.queries.ts'
 
@@ -75,6 +76,77 @@ evaluations.post('/periods', async (c) => {
     })
   if (!id) return periodFormPage(c, body, { org_id: messages.outOfScope }, 400)
   return c.redirect(`/evaluations?period=${id}&done=opened`, 303)
+})
+
+/** A period's page: deadlines, the 100-point form (its committee adjusts it until the first self-assessment), closing. */
+async function periodPage(c: AppContext, id: string, values?: CriteriaValues, errors: FieldErrors = {}, status: 200 | 400 = 200) {
+  const found = await c.get('data').withUser(sessionOf(c), async (tx) => {
+    const period = await q.period(tx, id)
+    if (!period) return undefined
+    return { period, criteria: await q.criteria(tx, id), conditions: await q.conditions(tx, id) }
+  })
+  if (!found) notFound()
+  const current = Object.fromEntries(
+    found.criteria.flatMap((k) => [
+      [`title_${k.id}`, k.title],
+      [`points_${k.id}`, formatPoints(k.max_points)],
+    ]),
+  )
+  return c.html(<PeriodPage viewer={viewerOf(c)} {...found} values={values ?? current} errors={errors} notice={doneMessage(c, messages)} />, status)
+}
+
+evaluations.get('/periods/:id', (c) => periodPage(c, uuidParam(c, 'id')))
+
+/** The committee's edits of the form: each field checked, the sums told before the database checks them again. */
+evaluations.post('/periods/:id/criteria', async (c) => {
+  const id = uuidParam(c, 'id')
+  const body = (await c.req.parseBody()) as Record<string, string>
+  const found = await c.get('data').withUser(sessionOf(c), async (tx) => ({ period: await q.period(tx, id), criteria: await q.criteria(tx, id) }))
+  if (!found.period?.can_manage) notFound()
+  if (found.period.status !== 'open') return periodPage(c, id, undefined, { _form: messages.periodClosed }, 400)
+  if (found.period.locked) return periodPage(c, id, undefined, { _form: messages.formLocked }, 400)
+  const criteria = found.criteria
+  const errors: FieldErrors = {}
+  const changes: q.CriterionChange[] = []
+  const read = (slot: string, section: 'general' | 'tasks', existing?: string) => {
+    const title = (body[`title_${slot}`] ?? '').trim().normalize('NFC')
+    const raw = (body[`points_${slot}`] ?? '').trim().replace(',', '.')
+    if (!existing && !title && !raw) return
+    if (existing && body[`remove_${slot}`] === 'on') return changes.push({ id: existing, section, title, max_points: 0, remove: true })
+    const points = Number(raw)
+    if (!title || title.length > 300) errors[`title_${slot}`] = messages.criterionTitle
+    if (!raw || !Number.isFinite(points) || points <= 0 || points > 70 || Math.round(points * 100) !== points * 100)
+      errors[`points_${slot}`] = messages.criterionPoints
+    changes.push({ id: existing, section, title, max_points: points })
+  }
+  for (const k of criteria) read(k.id, k.section, k.id)
+  read('new_general', 'general')
+  read('new_tasks', 'tasks')
+  const sum = (section: string) =>
+    changes.filter((k) => k.section === section && !k.remove).reduce((a, k) => a + (Number.isFinite(k.max_points) ? k.max_points : 0), 0)
+  if (!Object.keys(errors).length && (sum('general') !== 30 || sum('tasks') !== 70)) errors._form = messages.formNotAddingUp(sum('general'), sum('tasks'))
+  if (Object.keys(errors).length) return periodPage(c, id, body, errors, 400)
+  const saved = await c
+    .get('data')
+    .withUser(sessionOf(c), (tx) => q.saveCriteria(tx, id, changes))
+    .then(
+      () => 'saved' as const,
+      (error) => {
+        if (isDbError(error, '42501')) return 'locked' as const
+        if (isDbError(error, '23514')) return 'sums' as const
+        throw error
+      },
+    )
+  if (saved === 'locked') return periodPage(c, id, body, { _form: messages.formLocked }, 400)
+  if (saved === 'sums') return periodPage(c, id, body, { _form: messages.formNotAddingUp(sum('general'), sum('tasks')) }, 400)
+  return seeOther(c, `/evaluations/periods/${id}`, 'criteriaSaved', () => periodPage(c, id))
+})
+
+evaluations.post('/periods/:id/close', async (c) => {
+  const id = uuidParam(c, 'id')
+  const closed = await c.get('data').withUser(sessionOf(c), (tx) => q.closePeriod(tx, id))
+  if (!closed) notFound()
+  return seeOther(c, `/evaluations/periods/${id}`, 'closed', () => periodPage(c, id))
 })
 
 /** The member profile's card: this member's evaluations the viewer may see, with their history. */

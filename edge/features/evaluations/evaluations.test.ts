@@ -86,6 +86,36 @@ describe('opening a period', () => {
     expect(mine).not.toContain('id="evaluation-list"')
   })
 
+  it('the committee adjusts the 100-point form: the sums are told, the input kept; a cell secretary cannot', async () => {
+    const periodPage = `/evaluations/periods/${new URL(periodUrl, 'http://x').searchParams.get('period')}`
+    const page = await (await ward.get(periodPage)).text()
+    const ids = [...page.matchAll(/name="title_([0-9a-f-]{36})"/g)].map((m) => m[1])
+    expect(ids).toHaveLength(7)
+    const fieldValue = (name: string) =>
+      page
+        .slice(page.indexOf(`name="${name}"`))
+        .match(/value="([^"]*)"/)![1]
+        .replaceAll('&quot;', '"')
+        .replaceAll('&amp;', '&')
+    const fields = Object.fromEntries(ids.flatMap((id) => [`title_${id}`, `points_${id}`].map((name) => [name, fieldValue(name)])))
+    const wrong = await ward.post(`${periodPage}/criteria`, {
+      ...fields,
+      [`points_${ids[0]}`]: '9',
+      title_new_general: 'Tham gia sinh hoạt nơi cư trú',
+      points_new_general: '',
+    })
+    expect(wrong.status).toBe(400)
+    const html = await wrong.text()
+    expect(html).toContain('Điểm tối đa: nhập số lớn hơn 0, không quá 70.')
+    expect(html).toContain('value="Tham gia sinh hoạt nơi cư trú"')
+    const sums = await ward.post(`${periodPage}/criteria`, { ...fields, [`points_${ids[0]}`]: '9' })
+    expect(await sums.text()).toContain('(đang là 31 và 70)')
+    const shifted = { ...fields, [`title_${ids[0]}`]: 'Tư tưởng chính trị', [`points_${ids[0]}`]: '9', [`points_${ids[1]}`]: '7' }
+    expect(await (await ward.submit(`${periodPage}/criteria`, shifted)).text()).toContain('Đã lưu bộ tiêu chí.')
+    expect((await secretary.post(`${periodPage}/criteria`, shifted)).status).toBe(404)
+    expect(await (await member.get(periodPage)).text()).toContain('Tư tưởng chính trị (9 điểm)')
+  })
+
   it('outside the subtree the period and the evaluations do not exist', async () => {
     expect(await (await outsider.get('/evaluations')).text()).not.toContain('Đánh giá năm 2026')
     expect((await outsider.get(evaluationUrl)).status).toBe(404)
@@ -130,6 +160,10 @@ describe('the member’s self-assessment', () => {
     expect(page).not.toContain('name="score_')
     const again = await member.post(`${evaluationUrl}/self`, fields)
     expect(again.status).toBe(400)
+    const periodPage = `/evaluations/periods/${new URL(periodUrl, 'http://x').searchParams.get('period')}`
+    const locked = await ward.post(`${periodPage}/criteria`, {})
+    expect(locked.status).toBe(400)
+    expect(await locked.text()).toContain('Đã có đảng viên gửi bản tự đánh giá: bộ tiêu chí không sửa được nữa.')
   })
 })
 
@@ -191,7 +225,6 @@ describe('the cell’s proposal and the committee’s decision', () => {
     expect(fragment).not.toContain(`href="${evaluationUrl}"`)
   })
 })
-
 describe('the member profile card', () => {
   it('shows the result and every step to whoever may see the member; nothing to others', async () => {
     const card = await (await secretary.get(`/evaluations/members/${memberId}`, { htmx: true })).text()
@@ -204,5 +237,16 @@ describe('the member profile card', () => {
     const stranger = await (await outsider.get(`/evaluations/members/${memberId}`, { htmx: true })).text()
     expect(stranger).toContain('Chưa có thông tin.')
     expect(stranger).not.toContain('Hoàn thành tốt')
+  })
+})
+
+describe('closing the period', () => {
+  it('once closed, the form cannot change and no step moves', async () => {
+    const periodPage = `/evaluations/periods/${new URL(periodUrl, 'http://x').searchParams.get('period')}`
+    expect((await secretary.post(`${periodPage}/close`, {})).status).toBe(404)
+    expect(await (await ward.submit(`${periodPage}/close`, {})).text()).toContain('Đã kết thúc đợt đánh giá.')
+    const reopen = await ward.post(`${evaluationUrl}/return`, { from: 'decided', return_reason: 'Xem lại' })
+    expect(reopen.status).toBe(400)
+    expect((await ward.post(`${periodPage}/criteria`, {})).status).toBe(400)
   })
 })
