@@ -7,7 +7,7 @@
  *
  * Two sides see a registration, and they usually do not see each other: the residence cell's
  * managers (through the row's copy of the residence cell's key) and the working cell's managers
- * (through the members policy: whoever may read the member). The residence side learns the
+ * (through the member's own row: managers whose scope holds his/her cell). The residence side learns the
  * member's name and nothing else of his/her record, through app.resident_member() below.
  * Every write goes through the narrow security definer functions of this file, each checking
  * who may do it: users have no insert, update or delete grant on the tables.
@@ -424,17 +424,17 @@ alter table public.resident_comments enable row level security;
 alter table app.resident_reminders enable row level security;
 
 /* Three readers of a registration and its comments, nobody else: the member, the working side
-   (whoever may read the member: the members policy decides, so a transfer moves it at once) and
-   the residence side (the cell's key copied on the row). */
+   (managers whose scope holds the member's cell, read from the member's row: a transfer moves it
+   at once) and the residence side (the cell's key copied on the row). */
 drop policy if exists "Members read their own residence registrations" on public.resident_registrations;
 create policy "Members read their own residence registrations" on public.resident_registrations
   for select to authenticated
   using (member_id = (select app.current_member_id()));
 
-drop policy if exists "Working cell managers read their members' residence registrations" on public.resident_registrations;
-create policy "Working cell managers read their members' residence registrations" on public.resident_registrations
-  for select to authenticated
-  using (exists (select 1 from public.members m where m.id = resident_registrations.member_id));
+/* The working side is named, not inherited from whatever may read members: a later policy letting
+   cell members read each other's names must not show them each other's residences. */
+select app.define_policy('public.resident_registrations', 'Working cell managers read their members'' residence registrations', 'select',
+  using_sql => $p$exists (select 1 from public.members m where m.id = resident_registrations.member_id and app.in_scope(m.org_key))$p$);
 
 select app.define_policy('public.resident_registrations', 'Residence cell managers read registrations to their cell', 'select',
   using_sql => $p$app.in_scope(org_key)$p$);
@@ -444,10 +444,8 @@ create policy "Members read the comments on themselves" on public.resident_comme
   for select to authenticated
   using (member_id = (select app.current_member_id()));
 
-drop policy if exists "Working cell managers read the comments on their members" on public.resident_comments;
-create policy "Working cell managers read the comments on their members" on public.resident_comments
-  for select to authenticated
-  using (exists (select 1 from public.members m where m.id = resident_comments.member_id));
+select app.define_policy('public.resident_comments', 'Working cell managers read the comments on their members', 'select',
+  using_sql => $p$exists (select 1 from public.members m where m.id = resident_comments.member_id and app.in_scope(m.org_key))$p$);
 
 select app.define_policy('public.resident_comments', 'Residence cell managers read the comments of their cell', 'select',
   using_sql => $p$app.in_scope(org_key)$p$);
