@@ -50,6 +50,13 @@ export const scenarios: Record<string, (browser: Browser, url: string) => Promis
     await ward.getByRole('button', { name: 'Cấp giấy' }).click()
     await ward.getByText('Đã cấp giấy giới thiệu sinh hoạt đảng.').waitFor()
     await ward.getByText('Đang chuyển (chờ tiếp nhận)').waitFor()
+    await ward.screenshot({ path: 'e2e/artifacts/transfer-issued-360.png', fullPage: true })
+    // the ward's register counts the member in transit
+    await ward.goto(`${url}/transfers?tab=transit`)
+    await ward.getByRole('link', { name, exact: true }).waitFor()
+    await fits(ward, 'the register')
+    await ward.screenshot({ path: 'e2e/artifacts/transfer-register-360.png', fullPage: true })
+    await ward.goto(transfer)
     await ward.getByRole('link', { name: 'In giấy giới thiệu' }).click()
     await ward.getByText('SINH HOẠT ĐẢNG CHÍNH THỨC').waitFor()
     await ward.getByText('Được chuyển đến sinh hoạt đảng tại: Chi bộ khu phố 1, Đảng bộ phường Quang Trung').waitFor()

@@ -387,7 +387,7 @@ $$;
  * letter. A permanent transfer's letter is valid for 30 working days: the member is in transit
  * until the receiving side accepts. A transfer out of the deployment ends here: no one inside
  * will accept it; a permanent one ends the member's standing in this deployment the same day
- * (left_on: he/she is no longer counted and his/her access ends) and the roles held in the cell.
+ * (left_on: he/she is no longer counted and his/her access ends) and every role he/she holds in it.
  */
 create or replace function public.transfer_issue(p_id uuid, p_letter_number text, p_letter_date date)
 returns void
@@ -428,7 +428,14 @@ begin
     perform app.transfer_notify(t.member_id, t.to_org_id, 'transfer.issued', 'Giấy giới thiệu sinh hoạt đảng: ' || t.person_name, p_id);
   else
     if t.kind = 'permanent' then
-      perform app.transfer_end_roles(t.member_id, t.from_org_id);
+      -- leaving the deployment ends every role the member holds in it, so it needs the authority
+      -- that recording his/her leaving needs (app.has_authority_over: only a wider scope)
+      if not app.has_authority_over(t.member_id) then
+        raise exception 'only a wider scope may transfer this member out of the deployment' using errcode = '42501';
+      end if;
+      update public.org_roles r set valid_to = app.today() - 1
+       where r.member_id = t.member_id and r.valid_from < app.today() and (r.valid_to is null or r.valid_to >= app.today());
+      delete from public.org_roles r where r.member_id = t.member_id and r.valid_from >= app.today();
       update public.members set left_on = app.today() where id = t.member_id and left_on is null;
     end if;
     perform app.transfer_event(p_id, 'accepted', 'Chuyển ra ngoài: ' || t.to_name);

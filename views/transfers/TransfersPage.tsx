@@ -38,7 +38,7 @@ export function TransferRows(props: RegisterView) {
       {props.rows.length === 0 ? (
         <EmptyState title="Không có hồ sơ nào trong mục này." />
       ) : (
-        <table class="report">
+        <table class="report stack">
           <thead>
             <tr>
               <th scope="col">Đảng viên</th>
@@ -55,14 +55,14 @@ export function TransferRows(props: RegisterView) {
                 <td>
                   <a href={`/transfers/${t.id}`}>{t.person_name}</a>
                 </td>
-                <td>{KIND_LABELS[t.kind]}</td>
-                <td>{t.from_name}</td>
-                <td>{t.to_name}</td>
-                <td>
+                <td data-label="Loại">{KIND_LABELS[t.kind]}</td>
+                <td data-label="Từ">{t.from_name}</td>
+                <td data-label="Đến">{t.to_name}</td>
+                <td data-label={t.letter_number ? 'Giấy' : undefined}>
                   {t.letter_number ? `Số ${t.letter_number}, ${formatDate(t.letter_date)}` : ''}
                   {t.deadline && <small> (hạn {formatDate(t.deadline)})</small>}
                 </td>
-                <td>
+                <td data-label="Tình trạng">
                   {statusLabel(t)}
                   {t.overdue && <strong class="warn"> · Quá hạn</strong>}
                 </td>

@@ -106,7 +106,14 @@ describe('a permanent transfer between two wards, step by step', () => {
     ])
     await f.as(LOGINS.cellSecretary, CONFIRM, [id])
     await f.as(LOGINS.grassroots, ISSUE, [id])
+    // open streams of the member re-check their access at once: the move is announced after commit
+    const [{ user_id }] = await f.system(`select user_id from public.accounts where member_id = $1`, [member.id])
+    const heard: string[] = []
+    const stop = await t.runtime.realtime.subscribe('access_changed', (payload) => heard.push(JSON.parse(payload).user_id))
     expect(await f.outcome(receiving.login, ACCEPT, [id])).toBe('ok')
+    for (let i = 0; i < 50 && !heard.includes(user_id); i++) await new Promise((r) => setTimeout(r, 20))
+    await stop()
+    expect(heard).toContain(user_id)
     expect((await f.as(LOGINS.cellSecretary, `select id from public.members where id = $1`, [member.id])).length).toBe(0)
     expect((await f.as(receiving.login, `select org_id from public.members where id = $1`, [member.id]))[0].org_id).toBe(receivingCell)
     expect((await f.as(member.login, `select org_id from public.members where id = $1`, [member.id]))[0].org_id).toBe(receivingCell)
@@ -259,6 +266,17 @@ describe('temporary transfers and transfers across the deployment’s edge', () 
     )
     expect(row).toEqual({ status: 'accepted', gone: true })
     expect((await f.as(member.login, `select app.current_member_id() as m`))[0].m).toBeNull()
+  })
+
+  it('a member holding a role at the issuing ward is transferred out only by a wider scope, and loses every role', async () => {
+    const member = await f.person('ns.tp1.g1.c1', 'Ủy Viên Ra Ngoài', { path: 'ns.tp1.g1', role: 'committee_member' })
+    const [{ id }] = await f.as(member.login, ...request(member.id, null, 'Đảng bộ tỉnh Bắc Sơn'))
+    await f.as(LOGINS.cellSecretary, CONFIRM, [id])
+    // the ward secretary is the member's peer in the ward committee: no authority to end that role
+    expect(await f.outcome(LOGINS.grassroots, ISSUE, [id])).toBe('42501')
+    expect(await f.outcome(LOGINS.staff, ISSUE, [id])).toBe('ok')
+    const roles = await f.system(`select 1 from public.org_roles where member_id = $1 and (valid_to is null or valid_to >= app.today())`, [member.id])
+    expect(roles).toEqual([])
   })
 
   it('a transfer into the deployment: the receiving side records the outside letter and accepts; the person becomes a member of the cell', async () => {
