@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { LOGINS, memberIdOf, orgIdByPath, testApp, type TestApp } from '../../../test/support.ts'
+import { LOGINS, memberIdOf, orgIdByPath, signInMemberOf, testApp, type TestApp } from '../../../test/support.ts'
 import { asUser, failure, secretaryOf } from './resident-members.support.ts'
 
 /*
@@ -42,6 +42,13 @@ describe('residence registrations under row-level security', () => {
     expect(count(await registrations(residence.login))).toBe(1)
     expect(count(await registrations(outsider.login))).toBe(0)
     expect(count(await asUser(t, outsider.login, (tx) => tx.query(`select * from public.resident_registrations`)))).toBe(0)
+  })
+
+  it('a fellow member of her cell, who manages nothing, reads nothing of it', async () => {
+    const fellow = await signInMemberOf(t, 'ns.tp1.g1.c1')
+    expect(count(await registrations(fellow.login))).toBe(0)
+    expect(await failure(asUser(t, fellow.login, (tx) => tx.query(`select app.resident_decide($1, true, null)`, [registrationId])))).toBe('42501')
+    expect(await failure(asUser(t, fellow.login, (tx) => tx.query(`select app.resident_end($1, null)`, [registrationId])))).toBe('42501')
   })
 
   it("the residence cell learns the member's name and nothing else of her record", async () => {
