@@ -189,6 +189,7 @@ export function ResidentRows(props: {
                   </small>
                   <br />
                   <a href={`/residents/registrations/${r.id}/comment`}>{r.comment_year ? m.actions.editComment : m.actions.comment}</a>
+                  <EndForm id={r.id} csrf={props.csrf} back={`/residents/cells/${props.orgId}`} />
                 </>
               )}
             </li>
@@ -299,7 +300,7 @@ export interface WorkingRow {
   assessment: string | null
 }
 
-export function WorkingRows(props: { orgId: string; rows: WorkingRow[]; total: number; page: number; year: number }) {
+export function WorkingRows(props: { orgId: string; rows: WorkingRow[]; total: number; page: number; year: number; csrf: string }) {
   const href = (page: number) => `/residents/working/${props.orgId}${page > 1 ? `?page=${page}` : ''}`
   return (
     <div id="working-rows">
@@ -321,6 +322,9 @@ export function WorkingRows(props: { orgId: string; rows: WorkingRow[]; total: n
                   {r.status === 'confirmed' &&
                     ` · ${r.comment_year ? `${m.commentOfYear} ${props.year}: ${m.assessments[r.assessment ?? '']}` : m.noCommentReceived}`}
                 </small>
+              )}
+              {r.registration_id && r.status && OPEN.includes(r.status) && (
+                <EndForm id={r.registration_id} csrf={props.csrf} back={`/residents/working/${props.orgId}`} />
               )}
               {(!r.status || !OPEN.includes(r.status)) && (
                 <>
@@ -357,7 +361,7 @@ export function WorkingMembersPage(props: {
         {m.headings.working}: {props.org.name}
       </h1>
       <Flash notice={props.notice} />
-      <WorkingRows orgId={props.org.id} rows={props.rows} total={props.total} page={props.page} year={props.year} />
+      <WorkingRows orgId={props.org.id} rows={props.rows} total={props.total} page={props.page} year={props.year} csrf={props.viewer.csrf} />
     </Layout>
   )
 }

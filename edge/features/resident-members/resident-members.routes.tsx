@@ -193,11 +193,17 @@ residentMembers.post('/registrations/:id/refuse', async (c) => {
 
 residentMembers.post('/registrations/:id/end', async (c) => {
   const reg = await visibleRegistration(c, uuidParam(c, 'id'))
-  const form = parseForm(endForm, await bodyOf(c))
+  const body = await bodyOf(c)
+  const form = parseForm(endForm, body)
   const done = await attempt(c, (tx) => q.end(tx, reg.id, form.ok ? form.value.reason : undefined))
   if (!done.ok && done.code === '42501') notFound()
-  const back = reg.residence_side && reg.org_id ? `/residents/cells/${reg.org_id}` : '/residents'
-  return c.redirect(`${back}${back.includes('?') ? '&' : '?'}done=${done.ok ? 'ended' : 'notPending'}`, 303)
+  // back to the list the form was on (only our own list pages: never an address from outside)
+  const back = /^\/residents\/(working|cells)\/[0-9a-f-]{36}$/.test(body.back ?? '')
+    ? body.back
+    : reg.residence_side && reg.org_id
+      ? `/residents/cells/${reg.org_id}`
+      : '/residents'
+  return c.redirect(`${back}?done=${done.ok ? 'ended' : 'notPending'}`, 303)
 })
 
 // the yearly comment -------------------------------------------------------------------------
@@ -253,7 +259,7 @@ residentMembers.get('/working/:orgId', async (c) => {
     return { org, year, ...(await q.workingMembers(tx, orgId, year, page)) }
   })
   if (!found) notFound()
-  if (isHtmx(c)) return c.html(<WorkingRows orgId={orgId} rows={found.rows} total={found.total} page={page} year={found.year} />)
+  if (isHtmx(c)) return c.html(<WorkingRows orgId={orgId} rows={found.rows} total={found.total} page={page} year={found.year} csrf={viewerOf(c).csrf} />)
   return c.html(<WorkingMembersPage viewer={viewerOf(c)} {...found} page={page} notice={doneMessage(c, messages)} />)
 })
 

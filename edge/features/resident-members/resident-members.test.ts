@@ -230,6 +230,16 @@ describe('the working cell', () => {
     const page = await text(await working.submit('/residents/exempt', { member_id: other, exemption: 'student', note: 'Đại học Bách khoa' }))
     expect(page).toContain('Đã ghi nhận trường hợp miễn đăng ký')
     expect(page).toContain('Học sinh, sinh viên học tập trung')
+    // the studies end: the working cell ends the exemption from its list, and lands back on it
+    const exemption = await t.runtime.data.asSystem('test: the exemption', async (tx) => {
+      const [row] = await tx.query<{ id: string }>(`select id from public.resident_registrations where member_id = $1 and status = 'exempt'`, [other])
+      return row.id
+    })
+    const back = `/residents/working/${workingCell}`
+    const ended = await working.post(`/residents/registrations/${exemption}/end`, { reason: 'Tốt nghiệp', back })
+    expect(ended.headers.get('Location')).toBe(`${back}?done=ended`)
+    const outside = await working.post(`/residents/registrations/${exemption}/end`, { back: 'https://example.com/x' })
+    expect(outside.headers.get('Location')).toBe('/residents?done=notPending')
   })
 
   it('a city staff member, managing hundreds of cells, filters them by name', async () => {
