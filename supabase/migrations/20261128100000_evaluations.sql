@@ -590,6 +590,12 @@ begin
   if action = 'returned' and new.step = 'self_assessment' then
     insert into public.notifications (member_id, kind, title, url)
     values (new.member_id, 'evaluation.returned', 'Bản tự đánh giá được trả lại: ' || left(new.return_reason, 200), '/evaluations/' || new.id);
+  elsif action = 'returned' and new.step = 'cell_proposal' then
+    -- the cell's role holders record its proposal again
+    insert into public.notifications (member_id, kind, title, url)
+    select distinct r.member_id, 'evaluation.returned', 'Đề xuất xếp loại được cấp ủy trả lại: ' || left(new.return_reason, 200), '/evaluations/' || new.id
+      from public.org_roles r
+     where r.org_id = new.org_id and r.valid_from <= app.today() and (r.valid_to is null or r.valid_to >= app.today());
   elsif action = 'decided' then
     insert into public.notifications (member_id, kind, title, url)
     values (new.member_id, 'evaluation.decided', 'Đã có kết quả xếp loại: ' || period_title, '/evaluations/' || new.id);

@@ -220,6 +220,16 @@ export function EvaluationPage(props: {
               {formatPoints(e.self_points)} điểm · tự xếp loại {e.self_band ? BAND_LABELS[e.self_band].toLowerCase() : ''}
               {e.self_all_tasks_done === false && ' · chưa hoàn thành hết nhiệm vụ'}
               {e.self_note && <p>{e.self_note}</p>}
+              <details>
+                <summary>Điểm từng tiêu chí</summary>
+                <ul>
+                  {props.criteria.map((c) => (
+                    <li>
+                      {c.title}: <strong>{formatPoints(e.self_scores?.[c.id])}</strong>/{formatPoints(c.max_points)}
+                    </li>
+                  ))}
+                </ul>
+              </details>
             </dd>
           </>
         )}

@@ -132,6 +132,10 @@ export interface CriterionChange {
 
 /** Applies the committee's edits of the form in one transaction (the sums are checked at commit by the database). */
 export async function saveCriteria(tx: Tx, periodId: string, changes: CriterionChange[]) {
+  await tx.query(`select app.write_audit('evaluation_criteria.changed', 'evaluation_period', $1, null, $2::jsonb)`, [
+    periodId,
+    JSON.stringify({ criteria: changes }),
+  ])
   for (const c of changes) {
     if (c.id && c.remove) await tx.query(`delete from public.evaluation_criteria where id = $1 and period_id = $2`, [c.id, periodId])
     else if (c.id)
@@ -151,7 +155,12 @@ export async function saveCriteria(tx: Tx, periodId: string, changes: CriterionC
 }
 
 export async function closePeriod(tx: Tx, id: string) {
-  return (await tx.query(`update public.evaluation_periods set status = 'closed' where id = $1 and status = 'open' returning id`, [id])).length > 0
+  const closed = await tx.query<{ org_id: string }>(
+    `update public.evaluation_periods set status = 'closed' where id = $1 and status = 'open' returning org_id`,
+    [id],
+  )
+  if (closed.length) await tx.query(`select app.write_audit('evaluation_period.closed', 'evaluation_period', $1, $2, '{}')`, [id, closed[0].org_id])
+  return closed.length > 0
 }
 
 export function myEvaluations(tx: Tx) {

@@ -227,6 +227,16 @@ describe('the steps', () => {
       `update public.evaluations set step = 'committee_decision', proposal_points = 80, all_tasks_done = true, votes_for = 6, votes_against = 1, proposal_band = '${band}' where id = $1`
     expect(await codeOf(as(LOGINS.cellSecretary, (tx) => tx.query(propose('excellent'), [memberEvaluation])))).toBe('23514')
     expect(await codeOf(as(LOGINS.cellSecretary, (tx) => tx.query(propose('good'), [memberEvaluation])))).toBe('ok')
+    // the committee returns it to the cell (the cell cannot return its own proposal), whose secretary hears and proposes again
+    const back = `update public.evaluations set step = 'cell_proposal', return_reason = 'Xem lại số phiếu' where id = $1`
+    expect(await codeOf(as(LOGINS.cellSecretary, (tx) => tx.query(back, [memberEvaluation])))).toBe('42501')
+    expect(await codeOf(as(LOGINS.grassroots, (tx) => tx.query(back, [memberEvaluation])))).toBe('ok')
+    const secretaryId = await memberIdOf(t, LOGINS.cellSecretary)
+    const [notice] = await system((tx) =>
+      tx.query<{ n: number }>(`select count(*)::int as n from public.notifications where member_id = $1 and kind = 'evaluation.returned'`, [secretaryId]),
+    )
+    expect(notice.n).toBe(1)
+    expect(await codeOf(as(LOGINS.cellSecretary, (tx) => tx.query(propose('good'), [memberEvaluation])))).toBe('ok')
     const decide = `update public.evaluations set step = 'decided', decision_band = 'good' where id = $1`
     expect(await codeOf(as(LOGINS.cellSecretary, (tx) => tx.query(decide, [memberEvaluation])))).toBe('42501')
     expect(await codeOf(as(LOGINS.member, (tx) => tx.query(decide, [memberEvaluation])))).toBe('42501')
@@ -239,8 +249,8 @@ describe('the steps', () => {
         (r) => r.action,
       ),
     )
-    expect(actions).toEqual(['self_assessed', 'returned', 'self_assessed', 'proposed', 'decided'])
-    expect(await count(LOGINS.cellSecretary, 'public.evaluation_history')).toBe(5)
+    expect(actions).toEqual(['self_assessed', 'returned', 'self_assessed', 'proposed', 'returned', 'proposed', 'decided'])
+    expect(await count(LOGINS.cellSecretary, 'public.evaluation_history')).toBe(7)
     expect(await count(outsiderLogin, 'public.evaluation_history')).toBe(0)
   })
 })
@@ -267,5 +277,39 @@ describe('bands, computed in the database', () => {
       tx.query<{ band: string }>(`select app.evaluation_band(95, true, app.evaluation_cap($1, array['discipline'])) as band`, [periodId]),
     )
     expect(row.band).toBe('complete')
+  })
+})
+
+describe('access over time', () => {
+  it('a cell moved to another ward takes its evaluations and their history along: the new ward sees them, the old one no longer', async () => {
+    const [cell, otherWard] = [await orgIdByPath(t, 'ns.tp1.g1.c2'), await orgIdByPath(t, 'ns.tp1.g2')]
+    const before = await count(LOGINS.grassroots, 'public.evaluations')
+    const moved = await system(
+      async (tx) => (await tx.query<{ n: number }>(`select count(*)::int as n from public.evaluations where org_id = $1`, [cell]))[0].n,
+    )
+    const otherSecretary = await system(async (tx) => {
+      const [row] = await tx.query<{ login_phone: string }>(
+        `select c.login_phone from public.org_roles r join public.accounts a on a.member_id = r.member_id join app.credentials c on c.user_id = a.user_id
+          where r.org_id = $1 and r.valid_to is null limit 1`,
+        [otherWard],
+      )
+      return row?.login_phone
+    })
+    // moved by the city's staff, as the org tree's page does (the parent, then the subtree's paths)
+    await as(LOGINS.staff, async (tx) => {
+      await tx.query(`update public.organizations set parent_id = $2 where id = $1`, [cell, otherWard])
+      await tx.query(`update public.organizations o set path = 'ns.tp1.g2'::ltree || subpath(o.path, 3) where o.path <@ 'ns.tp1.g1.c2'`)
+    })
+    const [keys] = await system((tx) =>
+      tx.query<{ stale: number; history: number }>(
+        `select (select count(*)::int from public.evaluations where org_id = $1 and org_key not like 'ns.tp1.g2.%') as stale,
+                (select count(*)::int from public.evaluation_history where org_key like 'ns.tp1.g1.c2%') as history`,
+        [cell],
+      ),
+    )
+    expect(moved).toBeGreaterThan(0)
+    expect(keys).toEqual({ stale: 0, history: 0 })
+    expect(await count(LOGINS.grassroots, 'public.evaluations')).toBe(before - moved)
+    if (otherSecretary) expect(await count(otherSecretary, 'public.evaluations')).toBeGreaterThanOrEqual(moved)
   })
 })
