@@ -24,6 +24,8 @@ export interface TransferPageView {
   refusal: string | null
   overdue: boolean
   actions: string[]
+  /** the viewer is the member moved (a refusal of his/her own request is a withdrawal) */
+  mine?: boolean
 }
 
 export interface EventView {
@@ -159,7 +161,7 @@ export function TransferPage(props: { viewer: Viewer; transfer: TransferPageView
         </form>
       )}
       {can('return') && <ReasonForm id={t.id} action="return" csrf={csrf} label="Trả lại bước trước" />}
-      {can('refuse') && <ReasonForm id={t.id} action="refuse" csrf={csrf} label="Từ chối" />}
+      {can('refuse') && <ReasonForm id={t.id} action="refuse" csrf={csrf} label={t.mine && t.status === 'requested' ? 'Rút đề nghị' : 'Từ chối'} />}
 
       <h2>Các bước</h2>
       <ol class="history">

@@ -21,6 +21,7 @@ export interface TransferRowView {
 
 export interface RegisterView {
   org: { id: string; name: string }
+  choices?: { id: string; name: string }[]
   tab: string
   tabs: readonly string[]
   counts: Record<string, number>
@@ -87,7 +88,24 @@ export function TransfersPage(props: RegisterView & { viewer: Viewer; notice?: s
   return (
     <Layout title="Sổ chuyển sinh hoạt đảng" viewer={props.viewer}>
       <h1>Sổ chuyển sinh hoạt đảng</h1>
-      <p class="muted">{props.org.name}</p>
+      {props.choices && props.choices.length > 1 ? (
+        <form method="get" action="/transfers" class="filters">
+          <input type="hidden" name="tab" value={props.tab} />
+          <label for="f-org">Tổ chức</label>{' '}
+          <select id="f-org" name="org">
+            {props.choices.map((o) => (
+              <option value={o.id} selected={o.id === props.org.id}>
+                {o.name}
+              </option>
+            ))}
+          </select>{' '}
+          <button type="submit" class="secondary">
+            Xem
+          </button>
+        </form>
+      ) : (
+        <p class="muted">{props.org.name}</p>
+      )}
       <Flash notice={props.notice} />
       <nav class="filters-bar" aria-label="Mục của sổ">
         {props.tabs.map((tab) => (

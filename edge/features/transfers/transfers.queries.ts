@@ -150,6 +150,12 @@ export async function registerOrg(tx: Tx, asked: string | undefined) {
   return org
 }
 
+/** The organizations whose register the viewer may open: the roots of the scope and their children. */
+export const registerChoices = (tx: Tx) =>
+  tx.query<{ id: string; name: string }>(
+    `select o.id, o.name from public.organizations o where o.id = any (app.scope_head_ids(true)) order by o.path limit 300`,
+  )
+
 /*
  * A committee's register: the transfers with a sending or receiving side in its subtree. "In" and
  * "out" are accepted transfers that cross the subtree's edge (a move between two of its own cells

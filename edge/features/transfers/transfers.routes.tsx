@@ -59,14 +59,19 @@ transfers.get('/', async (c) => {
   const found = await c.get('data').withUser(sessionOf(c), async (tx) => {
     const org = await q.registerOrg(tx, isUuid(asked) ? asked : undefined)
     if (!org) return { mine: await q.mine(tx) }
-    return { org, counts: await q.registerCounts(tx, org.key), rows: await q.registerRows(tx, org.key, tab, page) }
+    return {
+      org,
+      choices: await q.registerChoices(tx),
+      counts: await q.registerCounts(tx, org.key),
+      rows: await q.registerRows(tx, org.key, tab, page),
+    }
   })
   const notice = doneMessage(c, messages)
   if (!('org' in found) || !found.org) {
     if (isUuid(asked)) notFound()
     return c.html(<MyTransfersPage viewer={viewerOf(c)} rows={found.mine ?? []} notice={notice} />)
   }
-  const view = { org: found.org, tab, tabs: q.TABS, counts: found.counts!, rows: found.rows!, page, pageSize: q.PAGE_SIZE }
+  const view = { org: found.org, choices: found.choices, tab, tabs: q.TABS, counts: found.counts!, rows: found.rows!, page, pageSize: q.PAGE_SIZE }
   if (isHtmx(c) && c.req.header('HX-Target') === 'transfer-rows') return c.html(<TransferRows {...view} />)
   return c.html(<TransfersPage viewer={viewerOf(c)} notice={notice} {...view} />)
 })

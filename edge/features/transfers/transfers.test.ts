@@ -150,6 +150,23 @@ describe('the register', () => {
     expect(await (await receiving.get(`/transfers?org=${receivingCell}&tab=transit`)).text()).toContain('Trong Sổ')
   })
 
+  it('a ward secretary chooses the register of the ward or of one of its cells', async () => {
+    const page = await (await ward.get('/transfers')).text()
+    const cell2 = await f.orgId('ns.tp1.g1.c2')
+    expect(page).toContain(`<option value="${cell2}"`)
+    expect((await ward.get(`/transfers?org=${cell2}&tab=all`)).status).toBe(200)
+    expect((await cellSecretary.get(`/transfers?org=${cell2}`)).status).toBe(404)
+  })
+
+  it('a member withdraws his/her own request while the cell has not confirmed it', async () => {
+    const member = await f.person('ns.tp1.g1.c1', 'Rút Lại')
+    const agent = await t.signIn(member.login)
+    const id = idFrom(await agent.post('/transfers', { member_id: member.id, kind: 'permanent', to_outside: 'Đảng bộ tỉnh Bắc Sơn' }))
+    expect(await (await agent.get(`/transfers/${id}`)).text()).toContain('Rút đề nghị')
+    expect((await agent.post(`/transfers/${id}/refuse`, { reason: 'Không chuyển nữa' })).status).toBe(303)
+    expect((await f.system(`select status from public.transfers where id = $1`, [id]))[0].status).toBe('refused')
+  })
+
   it('a member without a scope sees his/her own transfers', async () => {
     const member = await f.person('ns.tp1.g1.c1', 'Của Riêng Tôi')
     const agent = await t.signIn(member.login)
