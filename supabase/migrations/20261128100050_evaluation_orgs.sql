@@ -8,8 +8,9 @@
  *   committee_decision  sent: the committee above (a manager of the organization's parent) decides
  *   decided             done; the committee above may reopen it (a return, with a reason)
  *
- * The members' and sub-units' results shown beside the report are not copied here: they are
- * counted from public.evaluations and from the sub-units' rows of this table when the form is read.
+ * The members' results shown beside the report (and in /reports) are read from
+ * evaluation_band_counts, a count per organization and band kept by triggers on
+ * public.evaluations; the sub-units' results from the sub-units' rows of this table.
  * A row is created by the organization's first save (there is nothing to record before it), so
  * opening a period for a province adds nothing here.
  */
@@ -176,6 +177,90 @@ drop trigger if exists org_evaluations_audit on public.org_evaluations;
 create trigger org_evaluations_audit after insert or update on public.org_evaluations
   for each row execute function app.org_evaluations_audit();
 
+-- the members' results, counted per organization ------------------------------------------
+/*
+ * Members' bands per period and organization (the member's cell at the opening): the decided band,
+ * or 'pending' until the decision. Kept by statement triggers on public.evaluations, so that the
+ * counts beside a report and in /reports read one row per organization and band (a few thousand
+ * for a province) instead of every evaluation (100,000): measured at 100k members, counting the
+ * evaluations themselves under RLS took 60–120 ms on the loaded 2-core machine (a bitmap scan
+ * through the policy's `or`, then a sort that spilled to disk); DESIGN.md: large-scope counts
+ * come from rollups. org_key is the organization's, rewritten with it when the tree moves.
+ */
+create table if not exists public.evaluation_band_counts (
+  period_id uuid not null references public.evaluation_periods (id),
+  org_id uuid not null references public.organizations (id),
+  org_key text collate "C" not null default '',
+  band text not null check (band in ('excellent', 'good', 'complete', 'not_complete', 'pending')),
+  members int not null default 0,
+  primary key (period_id, org_id, band)
+);
+create index if not exists evaluation_band_counts_key_idx on public.evaluation_band_counts (period_id, org_key);
+
+/* New evaluations (a period's opening) are counted as pending, or as whatever band they carry. */
+create or replace function app.evaluation_band_counts_inserted() returns trigger
+language plpgsql security definer
+set search_path = ''
+as $$
+begin
+  insert into public.evaluation_band_counts as c (period_id, org_id, org_key, band, members)
+  select n.period_id, n.org_id, min(n.org_key), case when n.step = 'decided' then n.decision_band else 'pending' end, count(*)::int
+    from new_rows n group by 1, 2, 4
+  on conflict (period_id, org_id, band) do update set members = c.members + excluded.members;
+  return null;
+end
+$$;
+
+/* A move changes a band when it decides or reopens: the old band loses, the new one gains. A key
+   rewrite (the tree moved) changes no band; the counts' own key is rewritten by the same pass. */
+create or replace function app.evaluation_band_counts_updated() returns trigger
+language plpgsql security definer
+set search_path = ''
+as $$
+begin
+  if app.rekeying() then return null; end if;
+  insert into public.evaluation_band_counts as c (period_id, org_id, org_key, band, members)
+  select d.period_id, d.org_id, min(d.org_key), d.band, sum(d.delta)::int
+    from (select n.period_id, n.org_id, n.org_key, case when n.step = 'decided' then n.decision_band else 'pending' end as band, 1 as delta
+            from new_rows n
+          union all
+          select o.period_id, o.org_id, o.org_key, case when o.step = 'decided' then o.decision_band else 'pending' end, -1
+            from old_rows o) d
+   group by 1, 2, 4
+  having sum(d.delta) <> 0
+  on conflict (period_id, org_id, band) do update set members = c.members + excluded.members;
+  return null;
+end
+$$;
+
+/* Counts a period again from its evaluations: for bulk loads made with triggers off (seeds, tests, the bench). */
+create or replace function app.rebuild_evaluation_band_counts(p_period_id uuid) returns void
+language sql security definer
+set search_path = ''
+as $$
+  delete from public.evaluation_band_counts where period_id = p_period_id;
+  insert into public.evaluation_band_counts (period_id, org_id, org_key, band, members)
+  select e.period_id, e.org_id, min(e.org_key), case when e.step = 'decided' then e.decision_band else 'pending' end, count(*)::int
+    from public.evaluations e where e.period_id = p_period_id group by 1, 2, 4;
+$$;
+revoke all on function app.evaluation_band_counts_inserted(), app.evaluation_band_counts_updated(), app.rebuild_evaluation_band_counts(uuid)
+  from public, anon, authenticated;
+
+drop trigger if exists evaluation_band_counts_inserted on public.evaluations;
+create trigger evaluation_band_counts_inserted after insert on public.evaluations
+  referencing new table as new_rows
+  for each statement execute function app.evaluation_band_counts_inserted();
+drop trigger if exists evaluation_band_counts_updated on public.evaluations;
+create trigger evaluation_band_counts_updated after update on public.evaluations
+  referencing old table as old_rows new table as new_rows
+  for each statement execute function app.evaluation_band_counts_updated();
+
+-- evaluations made before this migration
+insert into public.evaluation_band_counts (period_id, org_id, org_key, band, members)
+select e.period_id, e.org_id, min(e.org_key), case when e.step = 'decided' then e.decision_band else 'pending' end, count(*)::int
+  from public.evaluations e group by 1, 2, 4
+on conflict do nothing;
+
 -- row-level security -----------------------------------------------------------------------
 alter table public.org_evaluations enable row level security;
 
@@ -193,6 +278,13 @@ select app.define_policy('public.org_evaluations', 'Managers of the subtree move
   using_sql => $p$app.in_scope(org_key)$p$,
   check_sql => $p$app.in_scope(org_key)$p$);
 
+/* The counts tell how many members of an organization got which band: its managers and those above read them.
+   Nobody writes them: the triggers above do. */
+alter table public.evaluation_band_counts enable row level security;
+select app.define_policy('public.evaluation_band_counts', 'Managers of the subtree read the band counts of its organizations', 'select',
+  using_sql => $p$app.in_scope(org_key)$p$);
+
 -- grants ---------------------------------------------------------------------------------
+grant select on public.evaluation_band_counts to authenticated;
 grant select, insert (period_id, org_id, self_band, self_report) on public.org_evaluations to authenticated;
 grant update (step, self_band, self_report, decision_band, decision_note, return_reason) on public.org_evaluations to authenticated;

@@ -110,19 +110,6 @@ export interface OrgForm {
   subUnits: UnitRow[]
 }
 
-/** Members' decided bands in one period over a subtree (a key range, which the policies' index serves). */
-async function memberCounts(tx: Tx, periodId: string, key: string): Promise<BandCounts> {
-  return toCounts(
-    await tx.query<{ band: string; n: number }>(
-      `select case when e.step = 'decided' then e.decision_band else 'pending' end as band, count(*)::int as n
-         from public.evaluations e
-        where e.period_id = $1 and e.org_key >= $2::text and e.org_key < $2::text || '/'
-        group by 1`,
-      [periodId, key],
-    ),
-  )
-}
-
 export async function orgForm(tx: Tx, p: Period, org: Org): Promise<OrgForm> {
   const [row] = await tx.query<OrgEvaluation & { can_write: boolean; can_decide: boolean }>(
     `select e.id, e.step, e.self_band, e.self_report, e.self_at, e.decision_band, e.decision_note, e.decided_at,
@@ -148,11 +135,11 @@ export async function orgForm(tx: Tx, p: Period, org: Org): Promise<OrgForm> {
       order by c.name`,
     [p.id, org.id],
   )
+  // members' bands from the counts kept per organization (a row per organization and band, not per member)
   const perUnit = await tx.query<{ unit: string; band: string; n: number }>(
-    `select split_part(substr(e.org_key, length($2::text) + 2), '.', 1) as unit,
-            case when e.step = 'decided' then e.decision_band else 'pending' end as band, count(*)::int as n
-       from public.evaluations e
-      where e.period_id = $1 and e.org_key > $2::text || '.' and e.org_key < $2::text || '/'
+    `select split_part(substr(c.org_key, length($2::text) + 2), '.', 1) as unit, c.band, sum(c.members)::int as n
+       from public.evaluation_band_counts c
+      where c.period_id = $1 and c.org_key >= $2::text and c.org_key < $2::text || '/'
       group by 1, 2`,
     [p.id, org.key],
   )
@@ -167,7 +154,7 @@ export async function orgForm(tx: Tx, p: Period, org: Org): Promise<OrgForm> {
     evaluation: evaluation.id ? evaluation : null,
     canWrite: can_write,
     canDecide: can_decide,
-    members: await memberCounts(tx, p.id, org.key),
+    members: toCounts(perUnit),
     units: unitCounts,
     subUnits,
   }

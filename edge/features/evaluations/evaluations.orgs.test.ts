@@ -57,6 +57,8 @@ beforeAll(async () => {
         where e.id = r.id`,
       [periodId, cell],
     )
+    // made with triggers off: the counts kept per organization are counted again
+    await tx.query(`select app.rebuild_evaluation_band_counts($1)`, [periodId])
   })
   // a secretary of another ward, for the outside view
   const outsider = await signInMemberOf(t, 'ns.tp1.g2.c1')
@@ -246,5 +248,62 @@ describe('the decision list', () => {
       ),
     )
     expect(audit.details.format).toBe('print')
+  })
+})
+
+describe('the members’ counts kept per organization', () => {
+  const counted = () =>
+    system((tx) =>
+      tx.query<{ band: string; members: number }>(
+        `select band, members from public.evaluation_band_counts where period_id = $1 and org_id = $2 and members <> 0 order by band`,
+        [periodId, otherCell],
+      ),
+    )
+  const recounted = () =>
+    system((tx) =>
+      tx.query<{ band: string; members: number }>(
+        `select coalesce(case when step = 'decided' then decision_band end, 'pending') as band, count(*)::int as members
+           from public.evaluations where period_id = $1 and org_id = $2 group by 1 order by 1`,
+        [periodId, otherCell],
+      ),
+    )
+
+  it('follow an evaluation through its steps, a decision and a reopening', async () => {
+    expect(await counted()).toEqual(await recounted())
+    const id = await system(async (tx) => {
+      const [e] = await tx.query<{ id: string }>(`select id from public.evaluations where period_id = $1 and org_id = $2 order by member_id limit 1`, [
+        periodId,
+        otherCell,
+      ])
+      const criteria = await tx.query<{ id: string; max_points: string }>(`select id, max_points from public.evaluation_criteria where period_id = $1`, [
+        periodId,
+      ])
+      const scores = Object.fromEntries(criteria.map((c) => [c.id, Number(c.max_points)]))
+      // the system path makes each side's move (the evaluations feature's trigger allows it)
+      await tx.query(`update public.evaluations set step = 'cell_proposal', self_scores = $2::jsonb, self_all_tasks_done = true where id = $1`, [
+        e.id,
+        JSON.stringify(scores),
+      ])
+      await tx.query(
+        `update public.evaluations set step = 'committee_decision', proposal_points = 75, votes_for = 5, votes_against = 0, all_tasks_done = true where id = $1`,
+        [e.id],
+      )
+      await tx.query(`update public.evaluations set step = 'decided', decision_band = 'good' where id = $1`, [e.id])
+      return e.id
+    })
+    expect(await counted()).toEqual(await recounted())
+    expect((await counted()).find((r) => r.band === 'good')?.members).toBe(1)
+    await system((tx) => tx.query(`update public.evaluations set step = 'committee_decision', return_reason = 'Xem lại' where id = $1`, [id]))
+    expect(await counted()).toEqual(await recounted())
+    expect((await counted()).find((r) => r.band === 'good')).toBeUndefined()
+  })
+
+  it('are read by the managers of the subtree only', async () => {
+    const read = (login: string) =>
+      as(login, async (tx) => (await tx.query(`select 1 from public.evaluation_band_counts where period_id = $1`, [periodId])).length)
+    expect(await read(LOGINS.grassroots)).toBeGreaterThan(0)
+    expect(await read(LOGINS.member)).toBe(0)
+    expect(await read(outsiderLogin)).toBe(0)
+    expect(await codeOf(as(LOGINS.grassroots, (tx) => tx.query(`update public.evaluation_band_counts set members = 0`)))).toBe('42501')
   })
 })

@@ -65,11 +65,11 @@ export async function evaluationDistribution(tx: Tx, period: EvaluationPeriodOpt
     [orgId],
   )
   // the child's code is the label after the organization's key: "<key>.<code>[.…]"
+  // from the counts kept per organization and band (a row per organization, not per member)
   const members = await tx.query<{ child: string | null; band: BandKey; n: number }>(
-    `select nullif(split_part(substr(e.org_key, length($2::text) + 2), '.', 1), '') as child,
-            case when e.step = 'decided' then e.decision_band else 'pending' end as band, count(*)::int as n
-       from public.evaluations e
-      where e.period_id = $1 and e.org_key >= $2::text and e.org_key < $2::text || '/'
+    `select nullif(split_part(substr(c.org_key, length($2::text) + 2), '.', 1), '') as child, c.band, sum(c.members)::int as n
+       from public.evaluation_band_counts c
+      where c.period_id = $1 and c.org_key >= $2::text and c.org_key < $2::text || '/'
       group by 1, 2`,
     [period.id, org.key],
   )

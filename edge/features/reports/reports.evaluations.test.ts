@@ -41,6 +41,8 @@ beforeAll(async () => {
       [periodId, cell],
     )
     await tx.query(`set local session_replication_role = origin`)
+    // made with triggers off: the counts kept per organization are counted again
+    await tx.query(`select app.rebuild_evaluation_band_counts($1)`, [periodId])
     // the first cell ranked good through its steps (the system path may make them)
     await tx.query(`insert into public.org_evaluations (period_id, org_id, self_band, self_report) values ($1, $2, 'good', 'Báo cáo')`, [periodId, cell])
     await tx.query(`update public.org_evaluations set step = 'committee_decision' where period_id = $1 and org_id = $2`, [periodId, cell])
