@@ -30,6 +30,10 @@ export const scenarios: Record<string, (browser: Browser, url: string) => Promis
     await ward.getByRole('button', { name: 'Mở đợt đánh giá' }).click()
     await ward.getByText('Đã mở đợt đánh giá.').waitFor()
     const periodUrl = ward.url().split('&')[0]
+    await fitsTheScreen(ward, "the ward's list")
+    await ward.getByRole('link', { name: 'Tiêu chí, kết thúc đợt' }).first().click()
+    await ward.getByRole('button', { name: 'Lưu bộ tiêu chí' }).waitFor()
+    await fitsTheScreen(ward, 'the period page')
 
     await member.goto(`${url}/evaluations`)
     await member.getByRole('link', { name: 'Đánh giá thử năm 2026' }).first().click()
@@ -55,6 +59,7 @@ export const scenarios: Record<string, (browser: Browser, url: string) => Promis
     await secretary.getByLabel('Số đảng viên không tán thành').fill('0')
     await secretary.getByLabel('Mức chi bộ đề xuất').selectOption('good')
     await fitsTheScreen(secretary, 'the proposal')
+    await secretary.screenshot({ path: 'e2e/artifacts/evaluation-proposal-360.png', fullPage: true })
     await secretary.getByRole('button', { name: 'Ghi đề xuất của chi bộ' }).click()
     await secretary.getByText('Đã ghi đề xuất của chi bộ.').waitFor()
 

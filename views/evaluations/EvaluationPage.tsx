@@ -276,7 +276,7 @@ export function EvaluationPage(props: {
             csrf={csrf}
             errors={errorsFor('proposal')}
             values={valuesFor('proposal', {
-              proposal_points: e.proposal_points ?? e.self_points ?? undefined,
+              proposal_points: formatPoints(e.proposal_points ?? e.self_points) || undefined,
               all_tasks_done: (e.all_tasks_done ?? e.self_all_tasks_done) ? 'on' : undefined,
               conditions: e.conditions,
               proposal_band: e.proposal_band ?? undefined,
