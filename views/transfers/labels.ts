@@ -15,6 +15,7 @@ export const TAB_LABELS: Record<string, string> = {
   overdue: 'Quá hạn tiếp nhận',
   in: 'Chuyển đến',
   out: 'Chuyển đi',
+  temporary: 'Sinh hoạt tạm thời',
   all: 'Tất cả',
 }
 export const STEP_LABELS: Record<string, string> = {

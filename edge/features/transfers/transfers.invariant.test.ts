@@ -8,7 +8,7 @@ import { fixtures } from './transfers.support.ts'
  * returns, by random people (the right side, the wrong side, outsiders), each checked against a
  * model of the rules. After every step: each member is at home in exactly the cell the model says
  * or in transit on exactly one letter, never both and never neither, and every register's counts
- * (pending, in transit, overdue, in, out, all) equal the model's.
+ * (pending, in transit, overdue, in, out, temporary, all) equal the model's.
  * The generator is a small seeded PRNG (mulberry32): a failure prints its seed and step, and
  * replays exactly.
  */

@@ -4,7 +4,7 @@ import type { RequestInput } from './transfers.forms.ts'
 export const PAGE_SIZE = 30
 export const EXPORT_LIMIT = 10_000
 
-export const TABS = ['pending', 'transit', 'overdue', 'in', 'out', 'all'] as const
+export const TABS = ['pending', 'transit', 'overdue', 'in', 'out', 'temporary', 'all'] as const
 export type Tab = (typeof TABS)[number]
 
 export interface TransferRow {
@@ -159,8 +159,10 @@ export const registerChoices = (tx: Tx) =>
 /*
  * A committee's register: the transfers with a sending or receiving side in its subtree. "In" and
  * "out" are accepted transfers that cross the subtree's edge (a move between two of its own cells
- * is neither); "in transit" are permanent letters issued and not yet accepted, "overdue" those
- * past their deadline; "pending" are requests not yet issued (and temporary letters waiting).
+ * is neither), permanent ones only; "in transit" are permanent letters issued and not yet
+ * accepted, "overdue" those past their deadline; "pending" are requests not yet issued (and
+ * temporary letters waiting); "temporary" are the members taking part in the subtree's cells
+ * temporarily today (accepted temporary transfers between their dates).
  */
 function registerSource(key: string): { sql: string; params: unknown[] } {
   return {
@@ -178,8 +180,9 @@ const TAB_CONDITION: Record<Tab, string> = {
   pending: `(r.status in ('requested', 'confirmed') or (r.status = 'issued' and r.kind = 'temporary'))`,
   transit: `(r.status = 'issued' and r.kind = 'permanent')`,
   overdue: `(r.status = 'issued' and r.kind = 'permanent' and r.deadline < app.today())`,
-  in: `(r.status = 'accepted' and r.receiving and not r.sending)`,
-  out: `(r.status = 'accepted' and r.sending and not r.receiving)`,
+  in: `(r.status = 'accepted' and r.kind = 'permanent' and r.receiving and not r.sending)`,
+  out: `(r.status = 'accepted' and r.kind = 'permanent' and r.sending and not r.receiving)`,
+  temporary: `(r.status = 'accepted' and r.kind = 'temporary' and r.receiving and app.today() between r.starts_on and r.ends_on)`,
   all: 'true',
 }
 
