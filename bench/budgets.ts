@@ -29,6 +29,9 @@ export const BUDGET = {
   import10kSeconds: 10,
   /** a city's organization list (70) and member list (10,000 rows naming organizations), through the routes */
   rolloutImportSeconds: 20,
+  /** opening an evaluation period for a province (100k members: an evaluation and a notice each, one transaction);
+      DESIGN.md names no bulk-assignment budget, so the import budget (10 s) stands in for it */
+  openPeriodSeconds: 10,
   /** activation codes and slips for 10,000 members in one printing */
   bulkIssueSeconds: 60,
   /** seeding 1,000,000 members into the Postgres server (npm run seed, the server-time bench) */

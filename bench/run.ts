@@ -6,7 +6,20 @@ import { readFile, rm } from 'node:fs/promises'
  * server-time needs the Postgres server (BENCH_DATABASE_URL, default sotay_bench_<members>_<content key> on 127.0.0.1:5432, see bench/database.ts);
  * it seeds that many members there on first use (100,000 unless --members says otherwise) and reuses them.
  */
-const ALL = ['page-weight', 'import', 'rollout', 'fanout', 'reminders', 'server-time', 'seed', 'hostile-files', 'upload-stall', 'lighthouse', 'functions']
+const ALL = [
+  'page-weight',
+  'import',
+  'rollout',
+  'fanout',
+  'reminders',
+  'server-time',
+  'evaluations',
+  'seed',
+  'hostile-files',
+  'upload-stall',
+  'lighthouse',
+  'functions',
+]
 const args = process.argv.slice(2)
 const membersAt = args.indexOf('--members')
 const members = membersAt >= 0 ? args.splice(membersAt, 2)[1] : process.env.BENCH_MEMBERS
