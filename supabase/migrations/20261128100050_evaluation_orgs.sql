@@ -179,8 +179,9 @@ create trigger org_evaluations_audit after insert or update on public.org_evalua
 
 -- the members' results, counted per organization ------------------------------------------
 /*
- * Members' bands per period and organization (the member's cell at the opening): the decided band,
- * or 'pending' until the decision. Kept by statement triggers on public.evaluations, so that the
+ * Members per period, organization (the member's cell at the opening), step and band (the decided
+ * band, or 'pending' until the decision): the step too, so that a list's counts per step can be
+ * read here as well. Kept by statement triggers on public.evaluations, so that the
  * counts beside a report and in /reports read one row per organization and band (a few thousand
  * for a province) instead of every evaluation (100,000): measured at 100k members, counting the
  * evaluations themselves under RLS took 60–120 ms on the loaded 2-core machine (a bitmap scan
@@ -191,9 +192,10 @@ create table if not exists public.evaluation_band_counts (
   period_id uuid not null references public.evaluation_periods (id),
   org_id uuid not null references public.organizations (id),
   org_key text collate "C" not null default '',
+  step text not null check (step in ('self_assessment', 'cell_proposal', 'committee_decision', 'decided')),
   band text not null check (band in ('excellent', 'good', 'complete', 'not_complete', 'pending')),
   members int not null default 0,
-  primary key (period_id, org_id, band)
+  primary key (period_id, org_id, step, band)
 );
 create index if not exists evaluation_band_counts_key_idx on public.evaluation_band_counts (period_id, org_key);
 
@@ -203,10 +205,10 @@ language plpgsql security definer
 set search_path = ''
 as $$
 begin
-  insert into public.evaluation_band_counts as c (period_id, org_id, org_key, band, members)
-  select n.period_id, n.org_id, min(n.org_key), case when n.step = 'decided' then n.decision_band else 'pending' end, count(*)::int
-    from new_rows n group by 1, 2, 4
-  on conflict (period_id, org_id, band) do update set members = c.members + excluded.members;
+  insert into public.evaluation_band_counts as c (period_id, org_id, org_key, step, band, members)
+  select n.period_id, n.org_id, min(n.org_key), n.step, case when n.step = 'decided' then n.decision_band else 'pending' end, count(*)::int
+    from new_rows n group by 1, 2, 4, 5
+  on conflict (period_id, org_id, step, band) do update set members = c.members + excluded.members;
   return null;
 end
 $$;
@@ -219,16 +221,16 @@ set search_path = ''
 as $$
 begin
   if app.rekeying() then return null; end if;
-  insert into public.evaluation_band_counts as c (period_id, org_id, org_key, band, members)
-  select d.period_id, d.org_id, min(d.org_key), d.band, sum(d.delta)::int
-    from (select n.period_id, n.org_id, n.org_key, case when n.step = 'decided' then n.decision_band else 'pending' end as band, 1 as delta
+  insert into public.evaluation_band_counts as c (period_id, org_id, org_key, step, band, members)
+  select d.period_id, d.org_id, min(d.org_key), d.step, d.band, sum(d.delta)::int
+    from (select n.period_id, n.org_id, n.org_key, n.step, case when n.step = 'decided' then n.decision_band else 'pending' end as band, 1 as delta
             from new_rows n
           union all
-          select o.period_id, o.org_id, o.org_key, case when o.step = 'decided' then o.decision_band else 'pending' end, -1
+          select o.period_id, o.org_id, o.org_key, o.step, case when o.step = 'decided' then o.decision_band else 'pending' end, -1
             from old_rows o) d
-   group by 1, 2, 4
+   group by 1, 2, 4, 5
   having sum(d.delta) <> 0
-  on conflict (period_id, org_id, band) do update set members = c.members + excluded.members;
+  on conflict (period_id, org_id, step, band) do update set members = c.members + excluded.members;
   return null;
 end
 $$;
@@ -239,9 +241,9 @@ language sql security definer
 set search_path = ''
 as $$
   delete from public.evaluation_band_counts where period_id = p_period_id;
-  insert into public.evaluation_band_counts (period_id, org_id, org_key, band, members)
-  select e.period_id, e.org_id, min(e.org_key), case when e.step = 'decided' then e.decision_band else 'pending' end, count(*)::int
-    from public.evaluations e where e.period_id = p_period_id group by 1, 2, 4;
+  insert into public.evaluation_band_counts (period_id, org_id, org_key, step, band, members)
+  select e.period_id, e.org_id, min(e.org_key), e.step, case when e.step = 'decided' then e.decision_band else 'pending' end, count(*)::int
+    from public.evaluations e where e.period_id = p_period_id group by 1, 2, 4, 5;
 $$;
 revoke all on function app.evaluation_band_counts_inserted(), app.evaluation_band_counts_updated(), app.rebuild_evaluation_band_counts(uuid)
   from public, anon, authenticated;
@@ -256,9 +258,9 @@ create trigger evaluation_band_counts_updated after update on public.evaluations
   for each statement execute function app.evaluation_band_counts_updated();
 
 -- evaluations made before this migration
-insert into public.evaluation_band_counts (period_id, org_id, org_key, band, members)
-select e.period_id, e.org_id, min(e.org_key), case when e.step = 'decided' then e.decision_band else 'pending' end, count(*)::int
-  from public.evaluations e group by 1, 2, 4
+insert into public.evaluation_band_counts (period_id, org_id, org_key, step, band, members)
+select e.period_id, e.org_id, min(e.org_key), e.step, case when e.step = 'decided' then e.decision_band else 'pending' end, count(*)::int
+  from public.evaluations e group by 1, 2, 4, 5
 on conflict do nothing;
 
 -- row-level security -----------------------------------------------------------------------

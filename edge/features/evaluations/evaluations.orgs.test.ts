@@ -254,21 +254,22 @@ describe('the decision list', () => {
 describe('the members’ counts kept per organization', () => {
   const counted = () =>
     system((tx) =>
-      tx.query<{ band: string; members: number }>(
-        `select band, members from public.evaluation_band_counts where period_id = $1 and org_id = $2 and members <> 0 order by band`,
+      tx.query<{ step: string; band: string; members: number }>(
+        `select step, band, sum(members)::int as members from public.evaluation_band_counts
+          where period_id = $1 and org_id = $2 group by 1, 2 having sum(members) <> 0 order by 1, 2`,
         [periodId, otherCell],
       ),
     )
   const recounted = () =>
     system((tx) =>
-      tx.query<{ band: string; members: number }>(
-        `select coalesce(case when step = 'decided' then decision_band end, 'pending') as band, count(*)::int as members
-           from public.evaluations where period_id = $1 and org_id = $2 group by 1 order by 1`,
+      tx.query<{ step: string; band: string; members: number }>(
+        `select step, coalesce(case when step = 'decided' then decision_band end, 'pending') as band, count(*)::int as members
+           from public.evaluations where period_id = $1 and org_id = $2 group by 1, 2 order by 1, 2`,
         [periodId, otherCell],
       ),
     )
 
-  it('follow an evaluation through its steps, a decision and a reopening', async () => {
+  it('follow an evaluation through its steps, a decision and a reopening, per step and band', async () => {
     expect(await counted()).toEqual(await recounted())
     const id = await system(async (tx) => {
       const [e] = await tx.query<{ id: string }>(`select id from public.evaluations where period_id = $1 and org_id = $2 order by member_id limit 1`, [
