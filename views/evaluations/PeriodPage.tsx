@@ -1,5 +1,5 @@
 import { Layout, type Viewer } from '../layout/Layout.tsx'
-import { CsrfField, Field, Flash, FormErrors } from '../components/Field.tsx'
+import { CsrfField, Field, Flash, FormErrors, SelectField } from '../components/Field.tsx'
 import { formatDate } from '../components/labels.ts'
 import { BAND_LABELS, formatPoints } from '../../edge/features/evaluations/evaluations.forms.ts'
 import type { Condition, Criterion, PeriodRow } from '../../edge/features/evaluations/evaluations.queries.ts'
@@ -22,6 +22,42 @@ function CriterionFields(props: { slot: string; values: CriteriaValues; errors: 
       {props.existing && (
         <label>
           <input type="checkbox" name={`remove_${k}`} checked={props.values[`remove_${k}`] === 'on'} /> Bỏ tiêu chí này
+        </label>
+      )}
+    </fieldset>
+  )
+}
+
+const CAPS = [
+  ['good', BAND_LABELS.good],
+  ['complete', BAND_LABELS.complete],
+  ['not_complete', BAND_LABELS.not_complete],
+] as const
+
+/** One disqualifying condition: what it is, the best band it allows, and (for an existing one) removing it. */
+function ConditionFields(props: { slot: string; values: CriteriaValues; errors: Record<string, string>; existing: boolean; legend: string }) {
+  const k = props.slot
+  return (
+    <fieldset>
+      <legend>{props.legend}</legend>
+      <Field
+        name={`cond_label_${k}`}
+        label="Nội dung điều kiện"
+        value={props.values[`cond_label_${k}`]}
+        error={props.errors[`cond_label_${k}`]}
+        maxlength={300}
+      />
+      <SelectField
+        name={`cond_band_${k}`}
+        label="Xếp loại không quá mức"
+        value={props.values[`cond_band_${k}`]}
+        options={CAPS}
+        blank={props.existing ? undefined : 'Chọn mức'}
+        error={props.errors[`cond_band_${k}`]}
+      />
+      {props.existing && (
+        <label>
+          <input type="checkbox" name={`cond_remove_${k}`} checked={props.values[`cond_remove_${k}`] === 'on'} /> Bỏ điều kiện này
         </label>
       )}
     </fieldset>
@@ -90,16 +126,28 @@ export function PeriodPage(props: {
           ))}
         </section>
       )}
-      <section class="card">
-        <h2>Điều kiện hạn chế mức xếp loại</h2>
-        <ul>
-          {props.conditions.map((c) => (
-            <li>
-              {c.label}: không quá mức {BAND_LABELS[c.max_band].toLowerCase()}
-            </li>
+      {editable ? (
+        <form method="post" action={`/evaluations/periods/${p.id}/conditions`} class="card" novalidate>
+          <h2>Điều kiện hạn chế mức xếp loại</h2>
+          <CsrfField token={props.viewer.csrf} />
+          {props.conditions.map((c, i) => (
+            <ConditionFields slot={c.code} values={props.values} errors={props.errors} existing legend={`Điều kiện ${i + 1}`} />
           ))}
-        </ul>
-      </section>
+          <ConditionFields slot="new" values={props.values} errors={props.errors} existing={false} legend="Thêm điều kiện (không bắt buộc)" />
+          <button type="submit">Lưu các điều kiện</button>
+        </form>
+      ) : (
+        <section class="card">
+          <h2>Điều kiện hạn chế mức xếp loại</h2>
+          <ul>
+            {props.conditions.map((c) => (
+              <li>
+                {c.label}: không quá mức {BAND_LABELS[c.max_band].toLowerCase()}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
       {p.can_manage && p.status === 'open' && (
         <form method="post" action={`/evaluations/periods/${p.id}/close`} class="card">
           <h2>Kết thúc đợt đánh giá</h2>

@@ -154,6 +154,37 @@ export async function saveCriteria(tx: Tx, periodId: string, changes: CriterionC
   }
 }
 
+export interface ConditionChange {
+  code?: string
+  label: string
+  max_band: Exclude<Band, 'excellent'>
+  remove?: boolean
+}
+
+/** Applies the committee's edits of the disqualifying conditions (audited); a new one gets a fresh code. */
+export async function saveConditions(tx: Tx, periodId: string, changes: ConditionChange[]) {
+  await tx.query(`select app.write_audit('evaluation_conditions.changed', 'evaluation_period', $1, null, $2::jsonb)`, [
+    periodId,
+    JSON.stringify({ conditions: changes }),
+  ])
+  for (const c of changes) {
+    if (c.code && c.remove) await tx.query(`delete from public.evaluation_conditions where period_id = $1 and code = $2`, [periodId, c.code])
+    else if (c.code)
+      await tx.query(`update public.evaluation_conditions set label = $3, max_band = $4 where period_id = $1 and code = $2`, [
+        periodId,
+        c.code,
+        c.label,
+        c.max_band,
+      ])
+    else
+      await tx.query(
+        `insert into public.evaluation_conditions (period_id, code, label, max_band)
+         values ($1, 'custom_' || translate(substr(md5(gen_random_uuid()::text), 1, 10), '0123456789', 'ghijklmnop'), $2, $3)`,
+        [periodId, c.label, c.max_band],
+      )
+  }
+}
+
 export async function closePeriod(tx: Tx, id: string) {
   const closed = await tx.query<{ org_id: string }>(
     `update public.evaluation_periods set status = 'closed' where id = $1 and status = 'open' returning org_id`,

@@ -86,13 +86,17 @@ async function periodPage(c: AppContext, id: string, values?: CriteriaValues, er
     return { period, criteria: await q.criteria(tx, id), conditions: await q.conditions(tx, id) }
   })
   if (!found) notFound()
-  const current = Object.fromEntries(
-    found.criteria.flatMap((k) => [
+  const current = Object.fromEntries([
+    ...found.criteria.flatMap((k) => [
       [`title_${k.id}`, k.title],
       [`points_${k.id}`, formatPoints(k.max_points)],
     ]),
-  )
-  return c.html(<PeriodPage viewer={viewerOf(c)} {...found} values={values ?? current} errors={errors} notice={doneMessage(c, messages)} />, status)
+    ...found.conditions.flatMap((k) => [
+      [`cond_label_${k.code}`, k.label],
+      [`cond_band_${k.code}`, k.max_band],
+    ]),
+  ])
+  return c.html(<PeriodPage viewer={viewerOf(c)} {...found} values={{ ...current, ...values }} errors={errors} notice={doneMessage(c, messages)} />, status)
 }
 
 evaluations.get('/periods/:id', (c) => periodPage(c, uuidParam(c, 'id')))
@@ -140,6 +144,32 @@ evaluations.post('/periods/:id/criteria', async (c) => {
   if (saved === 'locked') return periodPage(c, id, body, { _form: messages.formLocked }, 400)
   if (saved === 'sums') return periodPage(c, id, body, { _form: messages.formNotAddingUp(sum('general'), sum('tasks')) }, 400)
   return seeOther(c, `/evaluations/periods/${id}`, 'criteriaSaved', () => periodPage(c, id))
+})
+
+/** The committee's edits of the disqualifying conditions, until the first self-assessment like the form. */
+evaluations.post('/periods/:id/conditions', async (c) => {
+  const id = uuidParam(c, 'id')
+  const body = (await c.req.parseBody()) as Record<string, string>
+  const found = await c.get('data').withUser(sessionOf(c), async (tx) => ({ period: await q.period(tx, id), conditions: await q.conditions(tx, id) }))
+  if (!found.period?.can_manage) notFound()
+  if (found.period.status !== 'open') return periodPage(c, id, undefined, { _form: messages.periodClosed }, 400)
+  if (found.period.locked) return periodPage(c, id, undefined, { _form: messages.formLocked }, 400)
+  const errors: FieldErrors = {}
+  const changes: q.ConditionChange[] = []
+  const read = (slot: string, existing?: string) => {
+    const label = (body[`cond_label_${slot}`] ?? '').trim().normalize('NFC')
+    const band = body[`cond_band_${slot}`] ?? ''
+    if (!existing && !label) return
+    if (existing && body[`cond_remove_${slot}`] === 'on') return changes.push({ code: existing, label, max_band: 'complete', remove: true })
+    if (!label || label.length > 300) errors[`cond_label_${slot}`] = messages.conditionLabel
+    if (!['good', 'complete', 'not_complete'].includes(band)) errors[`cond_band_${slot}`] = messages.conditionBand
+    changes.push({ code: existing, label, max_band: band as q.ConditionChange['max_band'] })
+  }
+  for (const k of found.conditions) read(k.code, k.code)
+  read('new')
+  if (Object.keys(errors).length) return periodPage(c, id, body, errors, 400)
+  await c.get('data').withUser(sessionOf(c), (tx) => q.saveConditions(tx, id, changes))
+  return seeOther(c, `/evaluations/periods/${id}`, 'conditionsSaved', () => periodPage(c, id))
 })
 
 evaluations.post('/periods/:id/close', async (c) => {

@@ -116,6 +116,27 @@ describe('opening a period', () => {
     expect(await (await member.get(periodPage)).text()).toContain('Tư tưởng chính trị (9 điểm)')
   })
 
+  it('the committee adjusts the disqualifying conditions: each field checked, a new one added', async () => {
+    const periodPage = `/evaluations/periods/${new URL(periodUrl, 'http://x').searchParams.get('period')}`
+    const missing = await ward.post(`${periodPage}/conditions`, { cond_label_new: 'Không tham gia sinh hoạt 3 tháng', cond_band_new: '' })
+    expect(missing.status).toBe(400)
+    const html = await missing.text()
+    expect(html).toContain('Mức tối đa: hãy chọn một mức.')
+    expect(html).toContain('value="Không tham gia sinh hoạt 3 tháng"')
+    const added = await ward.submit(`${periodPage}/conditions`, {
+      cond_label_discipline: 'Bị thi hành kỷ luật trong năm',
+      cond_band_discipline: 'complete',
+      cond_label_serious_violation: 'Vi phạm tư cách đảng viên',
+      cond_band_serious_violation: 'not_complete',
+      cond_label_new: 'Không tham gia sinh hoạt 3 tháng',
+      cond_band_new: 'good',
+    })
+    const page = await added.text()
+    expect(page).toContain('Đã lưu các điều kiện hạn chế mức xếp loại.')
+    expect(page).toContain('value="Không tham gia sinh hoạt 3 tháng"')
+    expect((await secretary.post(`${periodPage}/conditions`, {})).status).toBe(404)
+  })
+
   it('outside the subtree the period and the evaluations do not exist', async () => {
     expect(await (await outsider.get('/evaluations')).text()).not.toContain('Đánh giá năm 2026')
     expect((await outsider.get(evaluationUrl)).status).toBe(404)
