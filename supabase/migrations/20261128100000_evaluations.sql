@@ -5,6 +5,7 @@
  *
  *   self_assessment     the member scores himself/herself on the 100-point form and proposes a band
  *   cell_proposal       the cell's secretary records the cell meeting's proposal and its vote
+ *                       (any manager of the cell's subtree may, e.g. the ward acting for a cell)
  *   committee_decision  the committee above the cell (a manager of the cell's parent) decides
  *   decided             done; the committee may reopen it (a return, with a reason)
  *
@@ -16,7 +17,7 @@
  *
  * Tables for later work (organization ranking, decision list export, /reports distribution):
  *   evaluation_periods      one per opening (org_id = the committee that opened it)
- *   evaluation_criteria     the 100-point form of a period (section general ≤ 30, tasks ≤ 70)
+ *   evaluation_criteria     the 100-point form of a period (section general = 30, tasks = 70)
  *   evaluation_conditions   disqualifying conditions of a period and the band each caps to
  *   evaluations             one per member per period; the final band is decision_band when step = 'decided'
  *   evaluation_history      every move of an evaluation
@@ -29,6 +30,11 @@
  * member belonged to when the period opened: a member who transfers afterwards is still evaluated
  * by the cell that worked with him/her that year. org_key columns are rewritten when the tree moves
  * (app.organizations_rekey finds them by name).
+ *
+ * The deadlines drive reminders and what the pages say; they do not close a step by themselves
+ * (a cell that meets late still records its proposal). Closing the period (status 'closed') stops
+ * every move. The final result of a member in a period:
+ *   select decision_band from public.evaluations where period_id = … and member_id = … and step = 'decided'
  */
 
 -- tables -------------------------------------------------------------------------------
