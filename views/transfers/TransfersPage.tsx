@@ -22,6 +22,8 @@ export interface TransferRowView {
 export interface RegisterView {
   org: { id: string; name: string }
   choices?: { id: string; name: string }[]
+  /** moves in and out of this year only (null: every year) */
+  year: number | null
   tab: string
   tabs: readonly string[]
   counts: Record<string, number>
@@ -30,7 +32,14 @@ export interface RegisterView {
   pageSize: number
 }
 
-const registerHref = (orgId: string, tab: string, page = 1) => `/transfers?org=${orgId}&tab=${tab}${page > 1 ? `&page=${page}` : ''}`
+const registerHref = (orgId: string, tab: string, year: number | null, page = 1) =>
+  `/transfers?org=${orgId}&tab=${tab}${year ? `&year=${year}` : ''}${page > 1 ? `&page=${page}` : ''}`
+
+/** This year and the five before it (Vietnam time). */
+const years = () => {
+  const now = new Date(Date.now() + 7 * 3600_000).getUTCFullYear()
+  return Array.from({ length: 6 }, (_, i) => now - i)
+}
 
 /** The register's table and pager: the fragment the tabs and pages swap. */
 export function TransferRows(props: RegisterView) {
@@ -76,7 +85,7 @@ export function TransferRows(props: RegisterView) {
         page={props.page}
         pageSize={props.pageSize}
         total={props.counts[props.tab] ?? 0}
-        href={(page) => registerHref(props.org.id, props.tab, page)}
+        href={(page) => registerHref(props.org.id, props.tab, props.year, page)}
         target="#transfer-rows"
       />
     </div>
@@ -88,29 +97,41 @@ export function TransfersPage(props: RegisterView & { viewer: Viewer; notice?: s
   return (
     <Layout title="Sổ chuyển sinh hoạt đảng" viewer={props.viewer}>
       <h1>Sổ chuyển sinh hoạt đảng</h1>
-      {props.choices && props.choices.length > 1 ? (
-        <form method="get" action="/transfers" class="filters">
-          <input type="hidden" name="tab" value={props.tab} />
-          <label for="f-org">Tổ chức</label>{' '}
-          <select id="f-org" name="org">
-            {props.choices.map((o) => (
-              <option value={o.id} selected={o.id === props.org.id}>
-                {o.name}
-              </option>
-            ))}
-          </select>{' '}
-          <button type="submit" class="secondary">
-            Xem
-          </button>
-        </form>
-      ) : (
-        <p class="muted">{props.org.name}</p>
-      )}
+      <form method="get" action="/transfers" class="filters">
+        <input type="hidden" name="tab" value={props.tab} />
+        {props.choices && props.choices.length > 1 ? (
+          <>
+            <label for="f-org">Tổ chức</label>{' '}
+            <select id="f-org" name="org">
+              {props.choices.map((o) => (
+                <option value={o.id} selected={o.id === props.org.id}>
+                  {o.name}
+                </option>
+              ))}
+            </select>{' '}
+          </>
+        ) : (
+          <input type="hidden" name="org" value={props.org.id} />
+        )}
+        <label for="f-year">Chuyển đến, chuyển đi trong năm</label>{' '}
+        <select id="f-year" name="year">
+          <option value="">Mọi năm</option>
+          {years().map((y) => (
+            <option value={String(y)} selected={y === props.year}>
+              {y}
+            </option>
+          ))}
+        </select>{' '}
+        <button type="submit" class="secondary">
+          Xem
+        </button>
+      </form>
+      {!(props.choices && props.choices.length > 1) && <p class="muted">{props.org.name}</p>}
       <Flash notice={props.notice} />
       <nav class="filters-bar" aria-label="Mục của sổ">
         {props.tabs.map((tab) => (
           <a
-            href={registerHref(props.org.id, tab)}
+            href={registerHref(props.org.id, tab, props.year)}
             aria-current={tab === props.tab ? 'true' : undefined}
             class={tab === 'overdue' && props.counts.overdue ? 'warn' : undefined}
           >
@@ -120,8 +141,8 @@ export function TransfersPage(props: RegisterView & { viewer: Viewer; notice?: s
       </nav>
       <TransferRows {...props} />
       <p class="actions no-print">
-        <a href={`/transfers/export?org=${props.org.id}&tab=${props.tab}&format=xlsx`}>Tải Excel</a> ·{' '}
-        <a href={`/transfers/export?org=${props.org.id}&tab=${props.tab}&format=csv`}>Tải CSV</a> ·{' '}
+        <a href={`/transfers/export?org=${props.org.id}&tab=${props.tab}${props.year ? `&year=${props.year}` : ''}&format=xlsx`}>Tải Excel</a> ·{' '}
+        <a href={`/transfers/export?org=${props.org.id}&tab=${props.tab}${props.year ? `&year=${props.year}` : ''}&format=csv`}>Tải CSV</a> ·{' '}
         <a href={`/transfers/incoming/new?org=${props.org.id}`}>Ghi nhận chuyển đến từ ngoài hệ thống</a>
       </p>
     </Layout>

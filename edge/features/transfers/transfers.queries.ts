@@ -164,30 +164,33 @@ export const registerChoices = (tx: Tx) =>
  * temporary letters waiting); "temporary" are the members taking part in the subtree's cells
  * temporarily today (accepted temporary transfers between their dates).
  */
-function registerSource(key: string): { sql: string; params: unknown[] } {
+function registerSource(key: string, year: number | null): { sql: string; params: unknown[] } {
   return {
     sql: `with mine as (
             select p.transfer_id, bool_or(p.side = 'sending') as sending, bool_or(p.side = 'receiving') as receiving
               from public.transfer_parties p
              where p.org_key >= $1 and p.org_key < $1 || '/' and p.side <> 'issuing'
              group by p.transfer_id)
-          select t.*, mine.sending, mine.receiving from mine join public.transfers t on t.id = mine.transfer_id`,
-    params: [key],
+          select t.*, mine.sending, mine.receiving, $2::int as asked_year from mine join public.transfers t on t.id = mine.transfer_id`,
+    params: [key, year],
   }
 }
+
+/** Moves in and out are counted per year when one is asked, by the Vietnam date of acceptance. */
+const IN_YEAR = `(r.asked_year is null or extract(year from r.accepted_at at time zone 'Asia/Ho_Chi_Minh') = r.asked_year)`
 
 const TAB_CONDITION: Record<Tab, string> = {
   pending: `(r.status in ('requested', 'confirmed') or (r.status = 'issued' and r.kind = 'temporary'))`,
   transit: `(r.status = 'issued' and r.kind = 'permanent')`,
   overdue: `(r.status = 'issued' and r.kind = 'permanent' and r.deadline < app.today())`,
-  in: `(r.status = 'accepted' and r.kind = 'permanent' and r.receiving and not r.sending)`,
-  out: `(r.status = 'accepted' and r.kind = 'permanent' and r.sending and not r.receiving)`,
+  in: `(r.status = 'accepted' and r.kind = 'permanent' and r.receiving and not r.sending and ${IN_YEAR})`,
+  out: `(r.status = 'accepted' and r.kind = 'permanent' and r.sending and not r.receiving and ${IN_YEAR})`,
   temporary: `(r.status = 'accepted' and r.kind = 'temporary' and r.receiving and app.today() between r.starts_on and r.ends_on)`,
   all: 'true',
 }
 
-export async function registerCounts(tx: Tx, key: string): Promise<Record<Tab, number>> {
-  const source = registerSource(key)
+export async function registerCounts(tx: Tx, key: string, year: number | null = null): Promise<Record<Tab, number>> {
+  const source = registerSource(key, year)
   const [counts] = await tx.query<Record<Tab, number>>(
     `select ${TABS.map((tab) => `count(*) filter (where ${TAB_CONDITION[tab]})::int as "${tab}"`).join(', ')} from (${source.sql}) r`,
     source.params,
@@ -195,8 +198,8 @@ export async function registerCounts(tx: Tx, key: string): Promise<Record<Tab, n
   return counts
 }
 
-export async function registerRows(tx: Tx, key: string, tab: Tab, page: number, limit = PAGE_SIZE) {
-  const source = registerSource(key)
+export async function registerRows(tx: Tx, key: string, tab: Tab, page: number, year: number | null = null, limit = PAGE_SIZE) {
+  const source = registerSource(key, year)
   return tx.query<TransferRow>(
     `select ${ROW.replaceAll('t.', 'r.')} from (${source.sql}) r where ${TAB_CONDITION[tab]}
       order by r.created_at desc, r.id limit ${limit} offset ${(page - 1) * limit}`,

@@ -51,8 +51,15 @@ transfers.get('/members/:id', async (c) => {
   )
 })
 
+/** The year asked of the register (moves in and out), or none. */
+function yearOf(value: string | undefined): number | null {
+  const year = Number.parseInt(value ?? '', 10)
+  return year >= 2000 && year <= 2100 ? year : null
+}
+
 /** The register of a committee the viewer manages; a member without a scope sees his/her own transfers. */
 transfers.get('/', async (c) => {
+  const year = yearOf(c.req.query('year'))
   const asked = c.req.query('org')
   const tab = (q.TABS as readonly string[]).includes(c.req.query('tab') ?? '') ? (c.req.query('tab') as q.Tab) : 'pending'
   const page = Math.max(1, Math.min(10_000, Number.parseInt(c.req.query('page') ?? '1', 10) || 1))
@@ -62,8 +69,8 @@ transfers.get('/', async (c) => {
     return {
       org,
       choices: await q.registerChoices(tx),
-      counts: await q.registerCounts(tx, org.key),
-      rows: await q.registerRows(tx, org.key, tab, page),
+      counts: await q.registerCounts(tx, org.key, year),
+      rows: await q.registerRows(tx, org.key, tab, page, year),
     }
   })
   const notice = doneMessage(c, messages)
@@ -71,7 +78,7 @@ transfers.get('/', async (c) => {
     if (isUuid(asked)) notFound()
     return c.html(<MyTransfersPage viewer={viewerOf(c)} rows={found.mine ?? []} notice={notice} />)
   }
-  const view = { org: found.org, choices: found.choices, tab, tabs: q.TABS, counts: found.counts!, rows: found.rows!, page, pageSize: q.PAGE_SIZE }
+  const view = { org: found.org, choices: found.choices, year, tab, tabs: q.TABS, counts: found.counts!, rows: found.rows!, page, pageSize: q.PAGE_SIZE }
   if (isHtmx(c) && c.req.header('HX-Target') === 'transfer-rows') return c.html(<TransferRows {...view} />)
   return c.html(<TransfersPage viewer={viewerOf(c)} notice={notice} {...view} />)
 })
@@ -81,10 +88,11 @@ transfers.get('/export', async (c) => {
   const asked = c.req.query('org')
   const tab = (q.TABS as readonly string[]).includes(c.req.query('tab') ?? '') ? (c.req.query('tab') as q.Tab) : 'all'
   const format = c.req.query('format') === 'csv' ? 'csv' : 'xlsx'
+  const year = yearOf(c.req.query('year'))
   const found = await c.get('data').withUser(sessionOf(c), async (tx) => {
     const org = await q.registerOrg(tx, isUuid(asked) ? asked : undefined)
     if (!org) return undefined
-    const rows = await q.registerRows(tx, org.key, tab, 1, q.EXPORT_LIMIT)
+    const rows = await q.registerRows(tx, org.key, tab, 1, year, q.EXPORT_LIMIT)
     await q.auditExport(tx, org.id, tab, rows.length)
     return rows
   })

@@ -79,6 +79,11 @@ describe('a full permanent transfer through the pages', () => {
     const card = await (await receiving.get(`/transfers/members/${member.id}`, { htmx: true })).text()
     expect(card).toContain('Đã tiếp nhận')
     expect(card).toContain('giấy số 101')
+    // the receiving cell's register counts the move in, in this year and not in another
+    const year = new Date(Date.now() + 7 * 3600_000).getUTCFullYear()
+    expect(await (await receiving.get(`/transfers?org=${receivingCell}&tab=in&year=${year}`)).text()).toContain('Đi Trọn Vẹn')
+    expect(await (await receiving.get(`/transfers?org=${receivingCell}&tab=in&year=${year - 3}`)).text()).not.toContain('Đi Trọn Vẹn')
+    expect(await (await ward.get(`/transfers?org=${wardId}&tab=out`)).text()).toContain('Đi Trọn Vẹn')
     // the old cell's secretary no longer reaches the member's card
     expect(await (await cellSecretary.get(`/transfers/members/${member.id}`, { htmx: true })).text()).not.toContain('giấy số 101')
   })
