@@ -17,6 +17,9 @@ import { calendar } from './features/calendar/calendar.routes.tsx'
 import { evaluations } from './features/evaluations/evaluations.routes.tsx'
 import { transfers } from './features/transfers/transfers.routes.tsx'
 import { residentMembers } from './features/resident-members/resident-members.routes.tsx'
+import { documents } from './features/documents/documents.routes.tsx'
+import { resolutionStudy } from './features/resolution-study/resolution-study.routes.tsx'
+import { exams } from './features/exams/exams.routes.tsx'
 
 /**
  * Every feature's router, by its key in the registry (edge/features.ts says where each is mounted
@@ -41,6 +44,9 @@ const ROUTERS: Routers = {
   evaluations,
   transfers,
   residentMembers,
+  documents,
+  resolutionStudy,
+  exams,
 }
 
 /** The whole app: kernel middleware, then every feature at its mount. */

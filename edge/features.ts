@@ -22,6 +22,9 @@ export const FEATURES = [
   { name: 'evaluations', key: 'evaluations', mount: '/evaluations' },
   { name: 'transfers', key: 'transfers', mount: '/transfers' },
   { name: 'resident-members', key: 'residentMembers', mount: '/residents' },
+  { name: 'documents', key: 'documents', mount: '/library' },
+  { name: 'resolution-study', key: 'resolutionStudy', mount: '/study' },
+  { name: 'exams', key: 'exams', mount: '/exams' },
 ] as const satisfies readonly { name: string; key: string; mount: string; segments?: readonly string[] }[]
 
 export type Feature = (typeof FEATURES)[number]
