@@ -269,7 +269,8 @@ export function EvaluationPage(props: {
       )}
       {open && e.cell_side && e.step === 'cell_proposal' && (
         <>
-          <section hx-get={`/residents/members/${e.member_id}`} hx-trigger="load" hx-swap="outerHTML" aria-live="polite"></section>
+          {/* the residence cell's yearly comment (another feature's card, by URL): the period's year */}
+          <section hx-get={`/residents/members/${e.member_id}?year=${e.period_year}`} hx-trigger="load" hx-swap="outerHTML" aria-live="polite"></section>
           <ProposalForm
             e={e}
             conditions={props.conditions}

@@ -89,6 +89,7 @@ export interface EvaluationDetail {
   decision_note: string | null
   return_reason: string | null
   period_title: string
+  period_year: number
   period_status: string
   self_due: string
   proposal_due: string
@@ -280,7 +281,7 @@ export async function detail(tx: Tx, id: string): Promise<EvaluationDetail | und
     `select e.id, e.period_id, e.member_id, e.org_id, m.full_name, o.name as org_name, e.step, e.self_scores, e.self_points::text,
             e.self_computed_band, e.self_band, e.self_all_tasks_done, e.self_note, e.proposal_points::text, e.all_tasks_done,
             e.conditions, e.proposal_band, e.votes_for, e.votes_against, e.proposal_note, e.decision_band, e.decision_note,
-            e.return_reason, p.title as period_title, p.status as period_status, p.self_due::text, p.proposal_due::text,
+            e.return_reason, p.title as period_title, p.year as period_year, p.status as period_status, p.self_due::text, p.proposal_due::text,
             p.decision_due::text,
             e.member_id = (select app.current_member_id()) as is_self,
             app.in_scope(e.org_key) as cell_side,

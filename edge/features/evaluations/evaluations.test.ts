@@ -195,7 +195,7 @@ describe('the cell’s proposal and the committee’s decision', () => {
     expect(await refused.text()).toContain('Bước này hiện không mở cho bạn')
     const page = await (await secretary.get(evaluationUrl)).text()
     expect(page).toContain('Chi bộ đề xuất')
-    expect(page).toContain(`hx-get="/residents/members/${memberId}"`)
+    expect(page).toContain(`hx-get="/residents/members/${memberId}?year=2026"`)
   })
 
   it('a return without a reason is refused; with one the member assesses again', async () => {
