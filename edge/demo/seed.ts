@@ -374,7 +374,7 @@ async function seedMeetings(tx: Tx, demo: { cell: Org; people: DemoMember[]; sec
     held.title,
     '',
     'I. TÌNH HÌNH ĐẢNG VIÊN',
-    `Tổng số đảng viên của chi bộ: ${demo.people.length} (chính thức: ${demo.people.filter((p) => p.status === 'official').length}; dự bị: ${demo.people.filter((p) => p.status === 'probationary').length}; miễn sinh hoạt: ${demo.people.length - expected.length}; sinh hoạt tạm thời: chưa theo dõi).`,
+    `Tổng số đảng viên của chi bộ: ${demo.people.length} (chính thức: ${demo.people.filter((p) => p.status === 'official').length}; dự bị: ${demo.people.filter((p) => p.status === 'probationary').length}; miễn sinh hoạt: ${demo.people.length - expected.length}; sinh hoạt tạm thời: 0).`,
     `Có mặt: ${present}.`,
     excused ? `Vắng có lý do: 1 — ${excused.full_name} (Ốm, có đơn xin phép).` : 'Vắng có lý do: 0.',
     'Vắng không lý do: 0.',

@@ -26,7 +26,7 @@ export function draftMinutes(f: MeetingFacts): string {
     `Địa điểm: ${f.place ?? '…'}`,
     '',
     'I. TÌNH HÌNH ĐẢNG VIÊN',
-    `Tổng số đảng viên của chi bộ: ${n.members} (chính thức: ${n.official}; dự bị: ${n.probationary}; miễn sinh hoạt: ${n.exempt}; sinh hoạt tạm thời: chưa theo dõi).`,
+    `Tổng số đảng viên của chi bộ: ${n.members} (chính thức: ${n.official}; dự bị: ${n.probationary}; miễn sinh hoạt: ${n.exempt}; sinh hoạt tạm thời: ${n.temporary ?? 0}).`,
     `Có mặt: ${n.present}.`,
     `Vắng có lý do: ${n.absent_excused}${excused.length ? ` — ${named(excused)}` : ''}.`,
     `Vắng không lý do: ${n.absent_unexcused}${unexcused.length ? ` — ${named(unexcused)}` : ''}.`,

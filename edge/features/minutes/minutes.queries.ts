@@ -58,6 +58,8 @@ export interface MeetingFacts {
     absent_excused: number
     absent_unexcused: number
     unrecorded: number
+    /** members of other cells with Party activity here for a while (temporary transfers), not counted in members */
+    temporary: number
   }
   comments: { author_name: string; body: string; taken: boolean }[]
   vote: { status: string; result: { for: number; against: number; abstain: number; eligible: number; passed: boolean } | null } | null

@@ -78,7 +78,7 @@ describe('minutes', () => {
       ),
     )
     expect(body).toContain(
-      `Tổng số đảng viên của chi bộ: ${counts.total} (chính thức: ${counts.official}; dự bị: ${counts.probationary}; miễn sinh hoạt: ${counts.exempt}; sinh hoạt tạm thời: chưa theo dõi).`,
+      `Tổng số đảng viên của chi bộ: ${counts.total} (chính thức: ${counts.official}; dự bị: ${counts.probationary}; miễn sinh hoạt: ${counts.exempt}; sinh hoạt tạm thời: 0).`,
     )
     expect(body).toContain(`Vắng có lý do: 1 — ${mates[0].full_name} (Ốm).`)
     expect(body).toContain(`Vắng không lý do: 1 — ${mates[1].full_name}.`)
