@@ -59,6 +59,9 @@ export function HomePage(props: HomeProps) {
                     .join(' › ')}
                 </p>
               )}
+              <p>
+                <a href="/residents">Sinh hoạt nơi cư trú</a> · <a href="/evaluations">Đánh giá, xếp loại</a>
+              </p>
             </>
           ) : (
             <p class="muted">{props.isAdmin ? 'Tài khoản quản trị hệ thống, không gắn với hồ sơ đảng viên.' : 'Tài khoản chưa gắn với hồ sơ đảng viên.'}</p>

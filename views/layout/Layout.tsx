@@ -16,8 +16,10 @@ const NAV = [
   { href: '/tasks', label: 'Giao việc' },
   { href: '/calendar', label: 'Lịch' },
   { href: '/notifications', label: 'Thông báo' },
+  { href: '/evaluations', label: 'Đánh giá' },
   { href: '/orgs', label: 'Tổ chức đảng', managers: true },
   { href: '/members', label: 'Đảng viên', managers: true },
+  { href: '/transfers', label: 'Chuyển sinh hoạt', managers: true },
   { href: '/reports/registration', label: 'Thống kê', managers: true },
 ]
 

@@ -95,7 +95,7 @@ export function TransferRows(props: RegisterView) {
 /** A committee's transfer register: in, out, in transit, overdue, with exports. */
 export function TransfersPage(props: RegisterView & { viewer: Viewer; notice?: string }) {
   return (
-    <Layout title="Sổ chuyển sinh hoạt đảng" viewer={props.viewer}>
+    <Layout title="Sổ chuyển sinh hoạt đảng" viewer={props.viewer} current="/transfers">
       <h1>Sổ chuyển sinh hoạt đảng</h1>
       <form method="get" action="/transfers" class="filters">
         <input type="hidden" name="tab" value={props.tab} />
