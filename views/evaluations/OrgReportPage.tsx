@@ -51,7 +51,7 @@ export interface ReportValues {
 const BAND_OPTIONS = BAND_ORDER.map((b) => [b, BAND_LABELS[b]] as const)
 const total = (c: Counts) => Object.values(c).reduce((s, n) => s + n, 0)
 
-/** Counts per band as one row of cells: the four bands, then those still without a decision, then the total. */
+/** Counts per band as one row of cells: the four bands, then those still without a decision (the total sits with the row's name). */
 export function BandCells(props: { counts: Counts }) {
   return (
     <>
@@ -60,34 +60,29 @@ export function BandCells(props: { counts: Counts }) {
           {props.counts[b] ?? 0}
         </td>
       ))}
-      <td class="num">{total(props.counts)}</td>
     </>
   )
 }
+
+/** Short headings (the full band in each one's title) so that the table fits a 360 px screen. */
+const SHORT = [
+  ['XS', 'excellent'],
+  ['Tốt', 'good'],
+  ['HT', 'complete'],
+  ['KHT', 'not_complete'],
+  ['Chưa', 'pending'],
+] as const
 
 export function BandHead(props: { first: string }) {
   return (
     <thead>
       <tr>
         <th scope="col">{props.first}</th>
-        <th scope="col" class="num">
-          Xuất sắc
-        </th>
-        <th scope="col" class="num">
-          Tốt
-        </th>
-        <th scope="col" class="num">
-          Hoàn thành
-        </th>
-        <th scope="col" class="num">
-          Không hoàn thành
-        </th>
-        <th scope="col" class="num">
-          Chưa xếp loại
-        </th>
-        <th scope="col" class="num">
-          Tổng
-        </th>
+        {SHORT.map(([short, band]) => (
+          <th scope="col" class="num">
+            <abbr title={BAND_LABELS[band]}>{short}</abbr>
+          </th>
+        ))}
       </tr>
     </thead>
   )
@@ -155,11 +150,14 @@ export function OrgReportPage(props: {
 
       <section class="card">
         <h2>Kết quả xếp loại đảng viên</h2>
+        <p class="muted">XS: hoàn thành xuất sắc; Tốt: hoàn thành tốt; HT: hoàn thành; KHT: không hoàn thành nhiệm vụ; Chưa: chưa có quyết định.</p>
         <table class="report" id="member-results">
-          <BandHead first="" />
+          <BandHead first="Đảng viên" />
           <tbody>
             <tr>
-              <th scope="row">Đảng viên của {form.org.name}</th>
+              <th scope="row">
+                Toàn {form.org.name} <small>({total(form.members)})</small>
+              </th>
               <BandCells counts={form.members} />
             </tr>
           </tbody>
@@ -172,14 +170,16 @@ export function OrgReportPage(props: {
               {form.units.complete ?? 0}, không hoàn thành {form.units.not_complete ?? 0}; chưa xếp loại {form.units.pending ?? 0}.
             </p>
             <table class="report" id="unit-results">
-              <BandHead first="Tổ chức trực thuộc (số đảng viên theo mức)" />
+              <BandHead first="Tổ chức trực thuộc" />
               <tbody>
                 {form.subUnits.map((u) => (
                   <tr data-unit={u.id}>
                     <td>
                       <a href={`/evaluations/ranking/${period.id}/${u.id}`}>{u.name}</a>
                       <br />
-                      <small>{unitStatus(u)}</small>
+                      <small>
+                        {unitStatus(u)} · {total(u.members)} đảng viên
+                      </small>
                     </td>
                     <BandCells counts={u.members} />
                   </tr>

@@ -19,12 +19,13 @@ export interface EvaluationsReport {
   direct: Counts | null
 }
 
+/** Short headings (the full band in each one's title), so that the table fits a 360 px screen; each row's total sits with its name. */
 const BANDS = [
-  ['excellent', 'Xuất sắc'],
-  ['good', 'Tốt'],
-  ['complete', 'Hoàn thành'],
-  ['not_complete', 'Không hoàn thành'],
-  ['pending', 'Chưa xếp loại'],
+  ['excellent', 'XS', 'Hoàn thành xuất sắc nhiệm vụ'],
+  ['good', 'Tốt', 'Hoàn thành tốt nhiệm vụ'],
+  ['complete', 'HT', 'Hoàn thành nhiệm vụ'],
+  ['not_complete', 'KHT', 'Không hoàn thành nhiệm vụ'],
+  ['pending', 'Chưa', 'Chưa có quyết định xếp loại'],
 ] as const
 
 const NUMBER = new Intl.NumberFormat('vi-VN')
@@ -38,7 +39,6 @@ function Cells(props: { c: Counts }) {
           {NUMBER.format(props.c[b])}
         </td>
       ))}
-      <td class="num">{NUMBER.format(all(props.c))}</td>
     </>
   )
 }
@@ -53,35 +53,36 @@ function Distribution(props: { report: EvaluationsReport; of: 'members' | 'orgs'
       <thead>
         <tr>
           <th scope="col">Tổ chức trực thuộc</th>
-          {BANDS.map(([, label]) => (
+          {BANDS.map(([, short, label]) => (
             <th scope="col" class="num">
-              {label}
+              <abbr title={label}>{short}</abbr>
             </th>
           ))}
-          <th scope="col" class="num">
-            Tổng
-          </th>
         </tr>
       </thead>
       <tbody>
         {r.children.map((c) => (
           <tr data-org={c.id}>
             <td>
-              <a href={href(c.id)}>{c.name}</a>
+              <a href={href(c.id)}>{c.name}</a> <small>({NUMBER.format(all(c[props.of]))})</small>
             </td>
             <Cells c={c[props.of]} />
           </tr>
         ))}
         {props.of === 'members' && r.direct && (
           <tr data-direct="">
-            <td>Sinh hoạt trực tiếp tại {r.total.name}</td>
+            <td>
+              Sinh hoạt trực tiếp tại {r.total.name} <small>({NUMBER.format(all(r.direct))})</small>
+            </td>
             <Cells c={r.direct} />
           </tr>
         )}
       </tbody>
       <tfoot>
         <tr data-total="">
-          <th scope="row">Toàn {r.total.name}</th>
+          <th scope="row">
+            Toàn {r.total.name} <small>({NUMBER.format(all(r.total[props.of]))})</small>
+          </th>
           <Cells c={r.total[props.of]} />
         </tr>
       </tfoot>
@@ -150,6 +151,7 @@ export function EvaluationsPage(props: {
               </button>
             </p>
           </section>
+          <p class="muted">XS: hoàn thành xuất sắc; Tốt: hoàn thành tốt; HT: hoàn thành; KHT: không hoàn thành nhiệm vụ; Chưa: chưa có quyết định.</p>
           <Distribution report={r} of="members" caption="Đảng viên theo mức xếp loại" />
           <Distribution report={r} of="orgs" caption="Tổ chức đảng theo mức xếp loại" />
         </>

@@ -241,6 +241,9 @@ describe('the decision list', () => {
     expect(html).toContain('<li data-total="excellent">Hoàn thành xuất sắc nhiệm vụ: 2</li>')
     expect(html).toContain('T/M CHI ỦY')
     expect(html).toContain('/static/css/evaluation-print.css')
+    const css = await wardAgent.get('/static/css/evaluation-print.css?v=1')
+    expect(css.status).toBe(200)
+    expect(await css.text()).toContain('@page{size:A4')
     const [audit] = await system((tx) =>
       tx.query<{ details: { format: string } }>(
         `select details from public.audit_log where action = 'evaluation.decision_list_export' and org_id = $1 order by id desc limit 1`,

@@ -6,6 +6,7 @@ const ROOT = new URL('../../../', import.meta.url)
 /** URL path under /static → file in the repository (htmx straight from its npm package). */
 const FILES: Record<string, { path: string; type: string }> = {
   'css/app.css': { path: 'static/css/app.css', type: 'text/css; charset=utf-8' },
+  'css/evaluation-print.css': { path: 'static/css/evaluation-print.css', type: 'text/css; charset=utf-8' },
   'js/htmx.min.js': { path: 'node_modules/htmx.org/dist/htmx.min.js', type: 'text/javascript; charset=utf-8' },
   'js/hx-sse.min.js': { path: 'node_modules/htmx.org/dist/ext/hx-sse.min.js', type: 'text/javascript; charset=utf-8' },
   'js/push.js': { path: 'static/js/push.js', type: 'text/javascript; charset=utf-8' },
