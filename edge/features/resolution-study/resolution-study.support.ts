@@ -1,0 +1,59 @@
+import type { Tx } from '../../kernel/db/types.ts'
+import { DEMO_PASSWORD, LOGINS, claimsOf, orgIdByPath, type TestApp } from '../../../test/support.ts'
+
+/** Test fixtures of the resolution-study tests (not imported by the app). */
+
+/** Someone of the seed at a cell, given the demo password: its secretary (role) or a member without any role. */
+export async function personOf(t: TestApp, path: string, kind: 'secretary' | 'plain') {
+  const found = await t.runtime.data.asSystem('test: a person of a cell', async (tx) => {
+    const [row] = await tx.query<{ login_phone: string; member_id: string }>(
+      kind === 'secretary'
+        ? `select c.login_phone, m.id as member_id from public.org_roles r
+             join public.organizations o on o.id = r.org_id join public.members m on m.id = r.member_id
+             join public.accounts a on a.member_id = m.id join app.credentials c on c.user_id = a.user_id
+            where o.path = $1::extensions.ltree and r.role = 'secretary' and c.login_phone is not null and c.login_phone <> all ($2::text[])
+            order by m.full_name limit 1`
+        : `select c.login_phone, m.id as member_id from app.credentials c join public.accounts a on a.user_id = c.user_id
+             join public.members m on m.id = a.member_id join public.organizations o on o.id = m.org_id
+            where o.path = $1::extensions.ltree and not exists (select 1 from public.org_roles r where r.member_id = m.id)
+              and c.login_phone <> all ($2::text[]) and m.deceased_on is null and m.left_on is null
+            order by m.full_name limit 1`,
+      [path, Object.values(LOGINS)],
+    )
+    if (!row) throw new Error(`no ${kind} with a login at ${path}`)
+    await tx.query(`update app.credentials set password_hash = (select password_hash from app.credentials where login_phone = $2) where login_phone = $1`, [
+      row.login_phone,
+      LOGINS.member,
+    ])
+    return row
+  })
+  return { login: found.login_phone, memberId: found.member_id, agent: () => t.signIn(found.login_phone, DEMO_PASSWORD) }
+}
+
+/** Runs SQL as a login, exactly as a request would. */
+export async function asUser<T>(t: TestApp, login: string, fn: (tx: Tx) => Promise<T>) {
+  return t.runtime.data.withUser(await claimsOf(t, login), fn)
+}
+
+/** The SQLSTATE a promise fails with ('' if it succeeds). */
+export async function failure(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise
+    return ''
+  } catch (error) {
+    return String((error as { code?: string }).code ?? error)
+  }
+}
+
+/** A campaign opened by `login` for the subtree at `path` (today until `dueOn`), straight in SQL under that login's RLS. */
+export async function openCampaign(t: TestApp, login: string, path: string, dueOn: string, title = 'Học tập Nghị quyết 57-NQ/TW') {
+  const orgId = await orgIdByPath(t, path)
+  return asUser(t, login, async (tx) => {
+    const [row] = await tx.query<{ id: string }>(
+      `insert into public.study_campaigns (org_id, title, document_id, starts_on, due_on)
+       values ($1, $2, gen_random_uuid(), app.today(), $3) returning id`,
+      [orgId, title, dueOn],
+    )
+    return row.id
+  })
+}
