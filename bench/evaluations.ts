@@ -141,11 +141,10 @@ const floor = async (tx: Tx) => {
       limit 51 offset 0`,
     [periodId, 'ns', 'ns/'],
   )
-  await tx.query(`select e.step, count(*)::int as n from public.evaluations e where e.period_id = $1 and e.org_key >= $2 and e.org_key < $3 group by e.step`, [
-    periodId,
-    'ns',
-    'ns/',
-  ])
+  await tx.query(
+    `select e.step, sum(e.members)::int as n from public.evaluation_band_counts e where e.period_id = $1 and e.org_key >= $2 and e.org_key < $3 group by e.step`,
+    [periodId, 'ns', 'ns/'],
+  )
 }
 const [asUser, asSystem] = await timeInTurns(
   runs,

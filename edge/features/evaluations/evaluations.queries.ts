@@ -267,10 +267,11 @@ export async function list(tx: Tx, periodId: string, filter: { orgId?: string; s
     )
   // a wide scope walks (period, key) and sorts each cell's few names only (a province: 3 ms, not 200)
   const rows = narrow.ids ? await read() : await inIndexOrder(tx, read)
-  // one pass, no grouping sort (a province's 100,000 rows: ~30 ms)
+  // from the counts the triggers keep per cell and step (evaluation_orgs migration): counting a
+  // province's 100,000 evaluations under RLS on every page took 33-35 ms, these rows 3.5-4 ms
   const [tally] = await tx.query<Record<Step, number>>(
-    `select ${STEPS.map((s) => `count(*) filter (where e.step = '${s}')::int as ${s}`).join(', ')}
-       from public.evaluations e where e.period_id = $1 and ${where}`,
+    `select ${STEPS.map((s) => `coalesce(sum(e.members) filter (where e.step = '${s}'), 0)::int as ${s}`).join(', ')}
+       from public.evaluation_band_counts e where e.period_id = $1 and ${where}`,
     params.slice(0, counted),
   )
   return { rows: rows.slice(0, PAGE_SIZE), more: rows.length > PAGE_SIZE, counts: tally }

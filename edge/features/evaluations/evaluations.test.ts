@@ -79,6 +79,13 @@ describe('opening a period', () => {
     const page = await (await ward.get(periodUrl)).text()
     expect(page).toContain('Đã mở đợt đánh giá.')
     expect(page).toContain('Chờ tự đánh giá')
+    // the step badges come from the counts the triggers keep: they agree with the evaluations themselves
+    const periodId = new URL(periodUrl, 'http://x').searchParams.get('period')
+    const [opened] = await t.runtime.data.asSystem('test: count the opened evaluations', (tx) =>
+      tx.query<{ n: number }>(`select count(*)::int as n from public.evaluations where period_id = $1 and step = 'self_assessment'`, [periodId]),
+    )
+    expect(opened.n).toBeGreaterThan(1)
+    expect(page).toMatch(new RegExp(`Chờ tự đánh giá\\s*<span class="badge">${opened.n}</span>`))
     const notices = await (await member.get('/notifications')).text()
     expect(notices).toContain('Bắt đầu đánh giá, xếp loại: Đánh giá năm 2026')
     const mine = await (await member.get('/evaluations')).text()
