@@ -28,7 +28,7 @@ create table if not exists public.documents (
   issued_on date,
   issuer text check (length(issuer) <= 200),
   validity text check (validity in ('in_force', 'expired')),
-  video_url text check (video_url ~ '^https://[^\s<>"]{3,500}$'),
+  video_url text check (video_url ~ '^https://[^\s<>"]+$' and length(video_url) <= 500),
   status text not null default 'draft' check (status in ('draft', 'published', 'withdrawn')),
   important boolean not null default false,
   published_at timestamptz,
