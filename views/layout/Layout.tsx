@@ -43,6 +43,7 @@ export function Layout(props: { title: string; viewer?: Viewer | null; current?:
           <script src={`/static/js/htmx.min.js?v=${ASSET_VERSION}`} defer></script>
           {viewer && <script src={`/static/js/hx-sse.min.js?v=${ASSET_VERSION}`} defer></script>}
           {viewer && <script src={`/static/js/app.js?v=${ASSET_VERSION}`} defer></script>}
+          {viewer && <script src={`/static/js/offline.js?v=${ASSET_VERSION}`} defer></script>}
           {props.head}
         </head>
         <body hx-headers:inherited={viewer ? JSON.stringify({ 'X-CSRF-Token': viewer.csrf }) : undefined}>

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { Hono } from 'hono'
+import { ASSET_VERSION } from '../../../views/layout/assets.ts'
 
 const ROOT = new URL('../../../', import.meta.url)
 
@@ -12,13 +13,22 @@ const FILES: Record<string, { path: string; type: string }> = {
   'js/push.js': { path: 'static/js/push.js', type: 'text/javascript; charset=utf-8' },
   'js/print.js': { path: 'static/js/print.js', type: 'text/javascript; charset=utf-8' },
   'js/app.js': { path: 'static/js/app.js', type: 'text/javascript; charset=utf-8' },
+  'js/offline.js': { path: 'static/js/offline.js', type: 'text/javascript; charset=utf-8' },
+  'js/speak.js': { path: 'static/js/speak.js', type: 'text/javascript; charset=utf-8' },
   'icons/icon.svg': { path: 'static/icons/icon.svg', type: 'image/svg+xml' },
+  'icons/icon-192.png': { path: 'static/icons/icon-192.png', type: 'image/png' },
+  'icons/icon-512.png': { path: 'static/icons/icon-512.png', type: 'image/png' },
+  'icons/icon-maskable-512.png': { path: 'static/icons/icon-maskable-512.png', type: 'image/png' },
   'manifest.webmanifest': { path: 'static/manifest.webmanifest', type: 'application/manifest+json' },
 }
 
-/** The service worker lives at the root so that its scope is the whole app; never cached long. */
+/**
+ * The service worker lives at the root so that its scope is the whole app; never cached long. It is told the asset
+ * version, so that it keeps the files the pages ask for and a release (a new version) updates it.
+ */
 export async function serviceWorker(c: { body(data: ArrayBuffer): Response; header(name: string, value: string): void }) {
-  const body = new Uint8Array(await readFile(new URL('static/sw.js', ROOT)))
+  const source = (await readFile(new URL('static/sw.js', ROOT), 'utf8')).replace('__ASSET_VERSION__', ASSET_VERSION)
+  const body = new TextEncoder().encode(source)
   c.header('Content-Type', 'text/javascript; charset=utf-8')
   c.header('Cache-Control', 'no-cache')
   return c.body(body as unknown as ArrayBuffer)
