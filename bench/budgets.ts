@@ -38,6 +38,8 @@ export const BUDGET = {
   seed1mSeconds: 180,
   /** and the seeding process's peak memory */
   seedMemoryMB: 1024,
+  /** the library list and its searches, 100k members and 10,000 items on the Postgres server, p95 (the main pages' budget) */
+  libraryP95Ms: 50,
   /** a hostile spreadsheet or document refused */
   hostileFileMs: 1000,
   /** another user's page delayed by a 9 MB upload on the embedded engine */

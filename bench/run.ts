@@ -14,6 +14,7 @@ const ALL = [
   'reminders',
   'server-time',
   'evaluations',
+  'library',
   'seed',
   'hostile-files',
   'upload-stall',

@@ -381,7 +381,7 @@ export function ItemForm(props: {
         </div>
         <div class={e.body ? 'field invalid' : 'field'}>
           <label for="f-body">Nội dung (tin tức; với văn bản có tệp, để trống: chữ được lấy từ tệp)</label>
-          <textarea id="f-body" name="body" rows={8} maxlength={100000}>
+          <textarea id="f-body" name="body" rows={8} maxlength={150000}>
             {v.body ?? ''}
           </textarea>
           {e.body && <p class="error">{e.body}</p>}
