@@ -54,9 +54,9 @@ if (existing !== ITEMS) {
                               'Minh', 'năm', 'kế', 'hoạch', 'tổ', 'chức', 'kiểm', 'tra', 'giám', 'sát', 'đại', 'hội', 'nhiệm', 'kỳ'] as w),
        items as (
          select g,
-                case g % 4 when 0 then 'Nghị quyết số ' || (g % 200) || '-NQ/TW về '
-                           when 1 then 'Chỉ thị số ' || (g % 150) || '-CT/TU về '
-                           when 2 then 'Hướng dẫn số ' || (g % 90) || '-HD/BTCTW về '
+                case g % 4 when 0 then 'Nghị quyết số ' || (1 + (g / 4) % 199) || '-NQ/TW về '
+                           when 1 then 'Chỉ thị số ' || (1 + (g / 4) % 150) || '-CT/TU về '
+                           when 2 then 'Hướng dẫn số ' || (1 + (g / 4) % 90) || '-HD/BTCTW về '
                            else 'Tin: ' end
                 || (select string_agg(words.w[1 + ((g * 7 + i * 13) % 60)], ' ') from words, generate_series(1, 8 + g % 5) i) as title,
                 (select string_agg(words.w[1 + ((g * 31 + i * 17 + i * i) % 60)], ' ') from words, generate_series(1, 220 + g % 40) i) as body,
@@ -67,7 +67,7 @@ if (existing !== ITEMS) {
        insert into public.documents (org_id, kind, category, title, summary, body, doc_number, issued_on, issuer, created_at)
        select org_id, case when g % 4 = 3 then 'news' else 'document' end,
               (array['party', 'state', 'committee', 'study', 'news', 'other'])[1 + g % 6], title, $1, body,
-              case when g % 4 < 3 then (g % 200) || '-NQ/TW' end,
+              case when g % 4 = 0 then (1 + (g / 4) % 199) || '-NQ/TW' end,
               case when g % 4 < 3 then date '2021-01-01' + (g % 2150) end,
               case when g % 4 < 3 then 'Bộ Chính trị' end,
               now() - make_interval(mins => g * 300)
