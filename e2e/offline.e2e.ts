@@ -116,6 +116,12 @@ export const scenarios: Record<string, (browser: Browser, url: string) => Promis
       await page.getByLabel('Mật khẩu').fill(DEMO_PASSWORD)
       await page.getByRole('button', { name: 'Đăng nhập' }).click()
       await page.waitForURL(`${url}/`)
+      assert.equal(
+        await page.evaluate(async () => (await navigator.serviceWorker.getRegistrations()).length),
+        0,
+        'not on the first page (its bytes are budgeted)',
+      )
+      await page.reload()
       await page.waitForFunction(async () => !!(await navigator.serviceWorker.ready) && !!navigator.serviceWorker.controller)
       const cdp = await context.newCDPSession(page)
       const { installabilityErrors } = (await cdp.send('Page.getInstallabilityErrors')) as { installabilityErrors: unknown[] }

@@ -1,59 +1,48 @@
-// On every signed-in page: the service worker (pages kept for reading offline, and push), and forms
-// refused while the phone is offline. Refused rather than queued: a post replayed later would carry a
-// CSRF token and a session that may have ended, into a meeting that may have closed, and the member
-// would not see whether it went; a clear "not sent" before typing loses nothing.
-if ('serviceWorker' in navigator) {
-  window.addEventListener('load', () => navigator.serviceWorker.register('/sw.js').catch(() => {}))
-}
-
-const OFFLINE = 'Đang mất mạng: bạn vẫn đọc được trang này, nhưng chưa gửi được gì. Các nút gửi tạm khóa và tự mở lại khi có mạng.'
-const forms = ['form[method=post i]', 'form[hx-post]', 'form[hx-put]', 'form[hx-patch]', 'form[hx-delete]']
-const SENDERS = forms
-  .map((f) => `${f} button:not([type=button]):not([type=reset]), ${f} input[type=submit]`)
-  .concat(['post', 'put', 'patch', 'delete'].map((m) => `button[hx-${m}], input[hx-${m}], select[hx-${m}]`))
-  .join(',')
-const offline = () => navigator.onLine === false
-
-function showNet() {
-  const off = offline()
-  for (const el of document.querySelectorAll(SENDERS)) {
-    // only what this script disabled is enabled again
-    if (off && !el.disabled) {
-      el.disabled = true
-      el.dataset.offline = ''
-    } else if (!off && 'offline' in el.dataset) {
-      el.disabled = false
-      delete el.dataset.offline
+// Offline, send buttons are locked and #net-status says why, before anything is typed. Refused, not queued:
+// a post replayed later could go into a session or meeting that has ended, without the member seeing it go.
+const OFF = 'Đang mất mạng: bạn vẫn đọc được trang này, nhưng chưa gửi được gì. Các nút gửi tạm khóa và tự mở lại khi có mạng.'
+const SEND = 'form[method=post i] button,form[hx-post] button,[type=submit],button[hx-post],button[hx-put],button[hx-patch],button[hx-delete]'
+const off = () => navigator.onLine === false
+function net() {
+  const o = off()
+  for (const b of document.querySelectorAll(SEND)) {
+    // only what was locked here opens again
+    if (o && !b.disabled) {
+      b.disabled = true
+      b.dataset.off = 1
+    } else if (!o && b.dataset.off) {
+      b.disabled = false
+      delete b.dataset.off
     }
   }
   const box = document.getElementById('net-status')
-  if (!box) return
-  if (off) {
-    box.textContent = OFFLINE
-    box.hidden = false
-  } else if (box.textContent === OFFLINE) box.hidden = true
+  if (box && o) box.textContent = OFF
+  if (box && (o || box.textContent === OFF)) box.hidden = !o
 }
-window.addEventListener('online', showNet)
-window.addEventListener('offline', showNet)
-// offline, a block the page loads fails too (app.js then says "not sent"): the fuller message stays
-document.addEventListener('htmx:error', () => offline() && showNet())
-document.addEventListener('htmx:after:swap', () => offline() && showNet())
-showNet()
-// Enter in a lone field still submits a form: stopped here, before htmx or the browser sends it
+addEventListener('online', net)
+addEventListener('offline', net)
+// a block that fails to load offline makes app.js say "not sent": the fuller message stays
+document.addEventListener('htmx:error', () => off() && net())
+net()
+// Enter in a lone field submits without a button
 document.addEventListener(
   'submit',
-  (event) => {
-    if (!offline()) return
-    event.preventDefault()
-    event.stopPropagation()
-    showNet()
+  (e) => {
+    if (!off()) return
+    e.preventDefault()
+    e.stopPropagation()
   },
   true,
 )
 
-// Listening to a document: its script is fetched only by pages that have text to read
+// The service worker (offline copies, push): from the second page on, as the first visit's bytes are budgeted
+try {
+  if (localStorage.sw && navigator.serviceWorker) addEventListener('load', () => navigator.serviceWorker.register('/sw.js'))
+  localStorage.sw = 1
+} catch {}
+
 if (document.querySelector('[data-speak]')) {
-  const script = document.createElement('script')
-  script.src = document.currentScript.src.replace('offline.js', 'speak.js')
-  document.head.appendChild(script)
+  const s = document.createElement('script')
+  s.src = document.currentScript.src.replace('offline', 'speak')
+  document.head.append(s)
 }
