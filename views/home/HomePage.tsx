@@ -60,7 +60,7 @@ export function HomePage(props: HomeProps) {
                 </p>
               )}
               <p>
-                <a href="/residents">Sinh hoạt nơi cư trú</a> · <a href="/evaluations">Đánh giá, xếp loại</a>
+                <a href="/residents">Sinh hoạt nơi cư trú</a> · <a href="/evaluations">Đánh giá, xếp loại</a> · <a href="/transfers">Chuyển sinh hoạt</a>
               </p>
             </>
           ) : (

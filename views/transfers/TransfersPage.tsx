@@ -150,11 +150,18 @@ export function TransfersPage(props: RegisterView & { viewer: Viewer; notice?: s
 }
 
 /** A member without a managed scope: his/her own transfers. */
-export function MyTransfersPage(props: { viewer: Viewer; rows: TransferRowView[]; notice?: string }) {
+export function MyTransfersPage(props: { viewer: Viewer; rows: TransferRowView[]; memberId?: string; notice?: string }) {
   return (
     <Layout title="Chuyển sinh hoạt đảng" viewer={props.viewer}>
       <h1>Chuyển sinh hoạt đảng của tôi</h1>
       <Flash notice={props.notice} />
+      {props.memberId && (
+        <p class="actions">
+          <a class="button" href={`/transfers/new?member=${props.memberId}`}>
+            Đề nghị chuyển sinh hoạt
+          </a>
+        </p>
+      )}
       {props.rows.length === 0 ? (
         <EmptyState title="Chưa có lần chuyển sinh hoạt nào." />
       ) : (

@@ -51,6 +51,14 @@ export async function requester(tx: Tx, memberId: string) {
   return row
 }
 
+/** The signed-in member's own id when he/she may ask for his/her own transfer (an active member), else undefined. */
+export async function selfRequester(tx: Tx): Promise<string | undefined> {
+  const [row] = await tx.query<{ id: string }>(
+    `select m.id from public.members m where m.id = app.current_member_id() and m.deceased_on is null and m.left_on is null`,
+  )
+  return row?.id
+}
+
 export function destinations(tx: Tx, query: string) {
   return tx.query<{ id: string; name: string; parent_name: string | null }>(`select * from public.transfer_destinations($1)`, [query])
 }

@@ -65,7 +65,7 @@ transfers.get('/', async (c) => {
   const page = Math.max(1, Math.min(10_000, Number.parseInt(c.req.query('page') ?? '1', 10) || 1))
   const found = await c.get('data').withUser(sessionOf(c), async (tx) => {
     const org = await q.registerOrg(tx, isUuid(asked) ? asked : undefined)
-    if (!org) return { mine: await q.mine(tx) }
+    if (!org) return { mine: await q.mine(tx), self: await q.selfRequester(tx) }
     return {
       org,
       choices: await q.registerChoices(tx),
@@ -76,7 +76,7 @@ transfers.get('/', async (c) => {
   const notice = doneMessage(c, messages)
   if (!('org' in found) || !found.org) {
     if (isUuid(asked)) notFound()
-    return c.html(<MyTransfersPage viewer={viewerOf(c)} rows={found.mine ?? []} notice={notice} />)
+    return c.html(<MyTransfersPage viewer={viewerOf(c)} rows={found.mine ?? []} memberId={'self' in found ? found.self : undefined} notice={notice} />)
   }
   const view = { org: found.org, choices: found.choices, year, tab, tabs: q.TABS, counts: found.counts!, rows: found.rows!, page, pageSize: q.PAGE_SIZE }
   if (isHtmx(c) && c.req.header('HX-Target') === 'transfer-rows') return c.html(<TransferRows {...view} />)

@@ -172,6 +172,15 @@ describe('the register', () => {
     expect((await f.system(`select status from public.transfers where id = $1`, [id]))[0].status).toBe('refused')
   })
 
+  it('a member without a scope finds the way to ask for his/her own transfer: home links to it, the page offers it', async () => {
+    const member = await f.person('ns.tp1.g1.c1', 'Tìm Đường Chuyển')
+    const agent = await t.signIn(member.login)
+    expect(await (await agent.get('/')).text()).toContain('href="/transfers"')
+    const page = await (await agent.get('/transfers')).text()
+    expect(page).toContain(`href="/transfers/new?member=${member.id}"`)
+    expect((await agent.get(`/transfers/new?member=${member.id}`)).status).toBe(200)
+  })
+
   it('a member without a scope sees his/her own transfers', async () => {
     const member = await f.person('ns.tp1.g1.c1', 'Của Riêng Tôi')
     const agent = await t.signIn(member.login)
