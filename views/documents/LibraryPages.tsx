@@ -95,39 +95,42 @@ export function LibraryPage(props: { viewer: Viewer; rows: ItemRow[]; more: bool
           <label for="f-q">Tìm kiếm (gõ có dấu hoặc không dấu)</label>
           <input id="f-q" name="q" type="search" value={f.q ?? ''} maxlength={100} placeholder="vd: nghi quyet 57" />
         </div>
-        <div class="field">
-          <label for="f-category">Chuyên mục</label>
-          <select id="f-category" name="category">
-            <option value="">Tất cả</option>
-            {CATEGORIES.map((c) => (
-              <option value={c} selected={c === f.category}>
-                {CATEGORY_LABELS[c]}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class="field">
-          <label for="f-kind">Loại</label>
-          <select id="f-kind" name="kind">
-            <option value="">Tất cả</option>
-            {KINDS.map((k) => (
-              <option value={k} selected={k === f.kind}>
-                {KIND_LABELS[k]}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class="field">
-          <label for="f-year">Năm</label>
-          <select id="f-year" name="year">
-            <option value="">Mọi năm</option>
-            {years().map((y) => (
-              <option value={String(y)} selected={y === f.year}>
-                {y}
-              </option>
-            ))}
-          </select>
-        </div>
+        <details open={!!(f.category || f.kind || f.year)}>
+          <summary>Lọc theo chuyên mục, loại, năm</summary>
+          <div class="field">
+            <label for="f-category">Chuyên mục</label>
+            <select id="f-category" name="category">
+              <option value="">Tất cả</option>
+              {CATEGORIES.map((c) => (
+                <option value={c} selected={c === f.category}>
+                  {CATEGORY_LABELS[c]}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div class="field">
+            <label for="f-kind">Loại</label>
+            <select id="f-kind" name="kind">
+              <option value="">Tất cả</option>
+              {KINDS.map((k) => (
+                <option value={k} selected={k === f.kind}>
+                  {KIND_LABELS[k]}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div class="field">
+            <label for="f-year">Năm</label>
+            <select id="f-year" name="year">
+              <option value="">Mọi năm</option>
+              {years().map((y) => (
+                <option value={String(y)} selected={y === f.year}>
+                  {y}
+                </option>
+              ))}
+            </select>
+          </div>
+        </details>
         <button type="submit" class="secondary">
           Tìm
         </button>
