@@ -16,13 +16,35 @@ const optionalUuid = (label: string) => z.preprocess((v) => (v === '' ? undefine
 const temporaryDates = <T extends { kind: string; starts_on?: string; ends_on?: string }>(v: T) =>
   v.kind !== 'temporary' || (!!v.starts_on && !!v.ends_on && v.ends_on > v.starts_on)
 
+/** A temporary transfer lasts at most two years (the database refuses longer ones: say so here, beside the field). */
+const withinTwoYears = <T extends { kind: string; starts_on?: string; ends_on?: string }>(v: T) =>
+  v.kind !== 'temporary' || !v.starts_on || !v.ends_on || v.ends_on <= `${Number(v.starts_on.slice(0, 4)) + 2}${v.starts_on.slice(4)}`
+
+/** The yyyy-mm-dd `days` before a yyyy-mm-dd date. */
+const daysBefore = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) - days * 86_400_000).toISOString().slice(0, 10)
+
+/** The date n working days (Monday to Friday) after a date, as app.add_working_days computes it. */
+export function addWorkingDays(date: string, days: number): string {
+  let t = Date.parse(`${date}T00:00:00Z`)
+  for (let left = days; left > 0; ) {
+    t += 86_400_000
+    const day = new Date(t).getUTCDay()
+    if (day !== 0 && day !== 6) left--
+  }
+  return new Date(t).toISOString().slice(0, 10)
+}
+
+/** Invisible format characters (zero-width spaces and joiners, bidirectional controls) have no place in a name or a number. */
+const visible = (v: unknown) => (typeof v === 'string' ? v.replace(/\p{Cf}/gu, '') : v)
+const visibleText = (label: string, max: number) => z.preprocess(visible, field.text(label, max))
+
 /** Asking for a transfer: to a cell of the deployment (chosen from a search) or to an organization outside it, by name. */
 export const requestForm = z
   .object({
     member_id: field.uuid('Đảng viên'),
     kind: z.enum(['permanent', 'temporary'], { error: 'Hãy chọn chuyển chính thức hoặc tạm thời.' }),
     to_org_id: optionalUuid('Chi bộ nhận'),
-    to_outside: field.optionalText('Tổ chức đảng ngoài hệ thống', 300),
+    to_outside: z.preprocess(visible, field.optionalText('Tổ chức đảng ngoài hệ thống', 300)),
     reason: field.optionalLongText('Lý do', 1000),
     starts_on: optionalDate('Từ ngày'),
     ends_on: optionalDate('Đến ngày'),
@@ -32,6 +54,7 @@ export const requestForm = z
     path: ['to_org_id'],
   })
   .refine(temporaryDates, { message: 'Chuyển tạm thời: ghi từ ngày và đến ngày (đến ngày sau từ ngày).', path: ['ends_on'] })
+  .refine(withinTwoYears, { message: 'Chuyển tạm thời: tối đa 2 năm.', path: ['ends_on'] })
 
 export type RequestInput = z.infer<typeof requestForm>
 
@@ -47,8 +70,10 @@ export const confirmForm = z.object({
 
 /** The introduction letter's number and date. */
 export const issueForm = z.object({
-  letter_number: field.text('Số giấy giới thiệu', 40),
-  letter_date: date('Ngày cấp').refine((d) => d <= today(), 'Ngày cấp: không được sau hôm nay.'),
+  letter_number: visibleText('Số giấy giới thiệu', 40),
+  letter_date: date('Ngày cấp')
+    .refine((d) => d <= today(), 'Ngày cấp: không được sau hôm nay.')
+    .refine((d) => d >= daysBefore(today(), 30), 'Ngày cấp: không được trước hôm nay quá 30 ngày.'),
 })
 
 /** A refusal or a return always says why. */
@@ -64,16 +89,22 @@ export const incomingForm = z
   .object({
     to_org_id: field.uuid('Chi bộ nhận'),
     kind: z.enum(['permanent', 'temporary'], { error: 'Hãy chọn chuyển chính thức hoặc tạm thời.' }),
-    person_name: field.text('Họ và tên', 120),
+    person_name: visibleText('Họ và tên', 120),
     birth_date: field.optionalDate('Ngày sinh'),
     person_status: z.enum(['official', 'probationary'], { error: 'Hãy chọn chính thức hoặc dự bị.' }).default('official'),
-    from_outside: field.text('Tổ chức đảng chuyển đến', 300),
-    letter_number: field.text('Số giấy giới thiệu', 40),
+    from_outside: visibleText('Tổ chức đảng chuyển đến', 300),
+    letter_number: visibleText('Số giấy giới thiệu', 40),
     letter_date: date('Ngày cấp').refine((d) => d <= today(), 'Ngày cấp: không được sau hôm nay.'),
     starts_on: optionalDate('Từ ngày'),
     ends_on: optionalDate('Đến ngày'),
   })
   .refine(temporaryDates, { message: 'Chuyển tạm thời: ghi từ ngày và đến ngày (đến ngày sau từ ngày).', path: ['ends_on'] })
+  .refine(withinTwoYears, { message: 'Chuyển tạm thời: tối đa 2 năm.', path: ['ends_on'] })
+  // a permanent letter is presented within 30 working days: one already lapsed could never be accepted
+  .refine((v) => v.kind !== 'permanent' || addWorkingDays(v.letter_date, 30) >= today(), {
+    message: 'Ngày cấp: giấy giới thiệu đã quá hạn tiếp nhận (30 ngày làm việc).',
+    path: ['letter_date'],
+  })
 
 export const messages = {
   requested: 'Đã gửi đề nghị chuyển sinh hoạt đảng. Chi bộ sẽ xác nhận.',

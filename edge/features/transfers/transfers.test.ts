@@ -130,6 +130,45 @@ describe('hostile input', () => {
     expect((await f.system(`select count(*)::int as n from public.transfers where member_id = $1 or person_name = 'Người Lạ'`, [member.id]))[0].n).toBe(0)
   })
 
+  it('dates and names the database would refuse are told beside their field, in Vietnamese, and nothing changes', async () => {
+    const ago = (days: number) => new Date(Date.now() + 7 * 3600_000 - days * 86_400_000).toISOString().slice(0, 10)
+    // a letter dated more than 30 days back: the issue form says so (not "the receiving cell must be another open cell")
+    const { id } = await asked('Giấy Cũ')
+    await cellSecretary.post(`/transfers/${id}/confirm`, { fee_month: '2026-10', nothing_pending: 'on' })
+    const old = await ward.post(`/transfers/${id}/issue`, { letter_number: '77', letter_date: ago(45) })
+    expect(old.status).toBe(400)
+    const oldPage = await old.text()
+    expect(oldPage).toContain('Ngày cấp: không được trước hôm nay quá 30 ngày.')
+    expect(oldPage).not.toContain('chi bộ nhận phải là')
+    expect((await f.system(`select status from public.transfers where id = $1`, [id]))[0].status).toBe('confirmed')
+    // a temporary transfer longer than two years
+    const member = await f.person('ns.tp1.g1.c1', 'Tạm Quá Lâu')
+    const agent = await t.signIn(member.login)
+    const long = await agent.post('/transfers', { member_id: member.id, kind: 'temporary', to_org_id: receivingCell, starts_on: '2026-12-01', ends_on: '2029-12-01' })
+    expect(long.status).toBe(400)
+    expect(await long.text()).toContain('Chuyển tạm thời: tối đa 2 năm.')
+    // an incoming transfer: a name of invisible characters, a temporary stay over two years, a letter already lapsed
+    const base = {
+      to_org_id: await f.orgId('ns.tp1.g1.c1'),
+      kind: 'permanent',
+      person_name: 'Người Đến',
+      person_status: 'official',
+      from_outside: 'Đảng bộ tỉnh Bắc Sơn',
+      letter_number: '12',
+      letter_date: ago(1),
+    }
+    const invisible = await cellSecretary.post('/transfers/incoming', { ...base, person_name: '\u200b\u200b\u202e' })
+    expect(invisible.status).toBe(400)
+    expect(await invisible.text()).toContain('Họ và tên: bắt buộc nhập.')
+    const longStay = await cellSecretary.post('/transfers/incoming', { ...base, kind: 'temporary', starts_on: '2026-12-01', ends_on: '2030-12-01' })
+    expect(longStay.status).toBe(400)
+    expect(await longStay.text()).toContain('Chuyển tạm thời: tối đa 2 năm.')
+    const lapsed = await cellSecretary.post('/transfers/incoming', { ...base, letter_date: ago(90) })
+    expect(lapsed.status).toBe(400)
+    expect(await lapsed.text()).toContain('Ngày cấp: giấy giới thiệu đã quá hạn tiếp nhận (30 ngày làm việc).')
+    expect((await f.system(`select count(*)::int as n from public.transfers where from_name = 'Đảng bộ tỉnh Bắc Sơn' and member_id is null`))[0].n).toBe(0)
+  })
+
   it('a register of an organization out of scope is a 404; exports too', async () => {
     expect((await outsider.get(`/transfers?org=${wardId}`)).status).toBe(404)
     expect((await outsider.get(`/transfers/export?org=${wardId}&format=csv`)).status).toBe(404)
