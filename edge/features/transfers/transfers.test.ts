@@ -144,7 +144,13 @@ describe('hostile input', () => {
     // a temporary transfer longer than two years
     const member = await f.person('ns.tp1.g1.c1', 'Tạm Quá Lâu')
     const agent = await t.signIn(member.login)
-    const long = await agent.post('/transfers', { member_id: member.id, kind: 'temporary', to_org_id: receivingCell, starts_on: '2026-12-01', ends_on: '2029-12-01' })
+    const long = await agent.post('/transfers', {
+      member_id: member.id,
+      kind: 'temporary',
+      to_org_id: receivingCell,
+      starts_on: '2026-12-01',
+      ends_on: '2029-12-01',
+    })
     expect(long.status).toBe(400)
     expect(await long.text()).toContain('Chuyển tạm thời: tối đa 2 năm.')
     // an incoming transfer: a name of invisible characters, a temporary stay over two years, a letter already lapsed
