@@ -1,6 +1,9 @@
 import * as z from 'zod'
 import { field } from '../../kernel/http/validation.ts'
 
+/** Invisible format characters (zero-width spaces and joiners, bidirectional controls): a text made only of them says nothing. */
+const visible = (v: unknown) => (typeof v === 'string' ? v.replace(/\p{Cf}/gu, '') : v)
+
 export const EXEMPTIONS = ['army', 'police', 'student', 'mobile_worker', 'abroad', 'other'] as const
 export const ASSESSMENTS = ['exemplary', 'not_exemplary'] as const
 
@@ -17,7 +20,7 @@ export const exemptForm = z.object({
 })
 
 export const refuseForm = z.object({
-  reason: field.text('Lý do từ chối', 500),
+  reason: z.preprocess(visible, field.text('Lý do từ chối', 500)),
 })
 
 export const endForm = z.object({
@@ -28,7 +31,7 @@ export const commentForm = z.object({
   year: z.coerce.number({ error: 'Năm: không hợp lệ.' }).int('Năm: không hợp lệ.').min(2000, 'Năm: không hợp lệ.').max(2100, 'Năm: không hợp lệ.'),
   assessment: z.enum(ASSESSMENTS, { error: 'Đánh giá: hãy chọn gương mẫu hoặc chưa gương mẫu.' }),
   body: z.preprocess(
-    (v) => (typeof v === 'string' ? v.normalize('NFC').trim() : v),
+    (v) => (typeof v === 'string' ? (visible(v) as string).normalize('NFC').trim() : v),
     z.string({ error: 'Nội dung nhận xét: bắt buộc nhập.' }).min(1, 'Nội dung nhận xét: bắt buộc nhập.').max(5000, 'Nội dung nhận xét: tối đa 5000 ký tự.'),
   ),
 })

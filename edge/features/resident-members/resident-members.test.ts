@@ -135,6 +135,16 @@ describe('the residence cell decides and comments', () => {
     expect(rows).not.toContain('<html')
   })
 
+  it('a refusal reason made only of invisible characters is no reason: answered beside the field, still pending', async () => {
+    const res = await residence.post(`/residents/registrations/${registrationId}/refuse`, { reason: '\u200b\u200d\u202e' }, { htmx: true })
+    expect(res.status).toBe(400)
+    expect(await res.text()).toContain(`id="refuse-${registrationId}-err"`)
+    const [{ status }] = await t.runtime.data.asSystem('test: the registration', (tx) =>
+      tx.query<{ status: string }>(`select status from public.resident_registrations where id = $1`, [registrationId]),
+    )
+    expect(status).toBe('pending')
+  })
+
   it('confirms; the pending list is empty and the member is told', async () => {
     const rows = await text(await residence.post(`/residents/registrations/${registrationId}/confirm`, {}, { htmx: true }))
     expect(rows).toContain('Không có đăng ký nào chờ xác nhận')
@@ -148,6 +158,20 @@ describe('the residence cell decides and comments', () => {
     const page = await res.text()
     expect(page).toContain('id="f-assessment-err"')
     expect(page).toContain('Tích cực')
+  })
+
+  it('a comment made only of invisible characters (zero-width, bidi controls) is refused beside the field; nothing is sent', async () => {
+    const res = await residence.post(`/residents/registrations/${registrationId}/comment`, {
+      year: String(new Date().getFullYear()),
+      assessment: 'exemplary',
+      body: '\u200b \u200b\u2066\u202e',
+    })
+    expect(res.status).toBe(400)
+    expect(await res.text()).toContain('Nội dung nhận xét: bắt buộc nhập.')
+    const [{ n }] = await t.runtime.data.asSystem('test: the comments', (tx) =>
+      tx.query<{ n: number }>(`select count(*)::int as n from public.resident_comments where registration_id = $1`, [registrationId]),
+    )
+    expect(n).toBe(0)
   })
 
   it('writes the comment; the due list empties and the working cell secretary is told', async () => {
