@@ -162,14 +162,14 @@ begin
     $q$select coalesce(array_agg(id), '{}') from (
          select h.id from (select d.id, d.org_key, d.status, d.created_by, d.sort_at from public.documents d where %s offset 0) h
           where (h.status = 'published' and h.id in (select app.my_document_ids()))
-             or h.created_by = auth.uid()
+             or (h.created_by = auth.uid() and $3)
              -- app.in_scope written out (as app.expand_scope does in policies)
              or (h.org_key >= $1[1] and h.org_key < $1[2]
                  and ($1[3] = '1' or h.org_key::extensions.ltree operator(extensions.<@) any ($2)))
           order by h.sort_at desc
           limit %s) hits$q$,
     clauses, least(greatest(p_limit, 0), 10000))
-    into found using bounds, roots;
+    into found using bounds, roots, app.is_active_member();
   return found;
 end
 $$;
@@ -232,13 +232,17 @@ drop trigger if exists document_files_key on public.document_files;
 create trigger document_files_key before insert on public.document_files
   for each row execute function app.take_document_key();
 
-/* A read receipt is the signed-in member's own, counted in his/her home cell of the moment. */
+/* A read receipt is the signed-in member's own, counted in his/her home cell of the moment (each
+   opening refreshes it). A key rewrite (a subtree moved) is no opening: the receipt keeps its reader. */
 create or replace function app.document_reads_prepare() returns trigger
 language plpgsql security definer
 set search_path = ''
 as $$
 begin
-  new.member_id := app.current_member_id();
+  if app.rekeying() then return new; end if;
+  if tg_op = 'INSERT' then
+    new.member_id := app.current_member_id();
+  end if;
   select o.path::text into new.org_key from public.members m join public.organizations o on o.id = m.org_id where m.id = new.member_id;
   return new;
 end
@@ -299,14 +303,14 @@ create policy "Members read the items published to them" on public.documents
   using (status = 'published' and id in (select app.my_document_ids()));
 
 /* The managers of the publishing organization's subtree read its items in every state; an
-   author reads his/her own drafts. */
+   author reads his/her own drafts while an active member (one who left or died reads nothing). */
 select app.define_policy('public.documents', 'Managers read every item published in their subtree', 'select',
   using_sql => $p$app.in_scope(org_key)$p$);
 
 drop policy if exists "Authors read their own items" on public.documents;
 create policy "Authors read their own items" on public.documents
   for select to authenticated
-  using (created_by = (select auth.uid()));
+  using (created_by = (select auth.uid()) and (select app.is_active_member()));
 
 select app.define_policy('public.documents', 'Managers publish items from organizations in their subtree', 'insert',
   check_sql => $p$app.in_scope(org_key)$p$);

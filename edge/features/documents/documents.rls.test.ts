@@ -134,6 +134,42 @@ describe('library rows under RLS', () => {
     })
   })
 
+  it('a cell moved to another ward takes its receipts along; its members then read the new ward’s items, not the old one’s', async () => {
+    const id = await item(ward, 'ns.tp1.g1', 'Before the move', ['ns.tp1.g1'])
+    const g2Item = await item(city, 'ns.tp1.g2', 'For the second ward', ['ns.tp1.g2'])
+    const c2 = await claimsOf(t, (await signInMemberOf(t, 'ns.tp1.g1.c2')).login)
+    await as(c2, (tx) => tx.query(`insert into public.document_reads (document_id, member_id) values ($1, app.current_member_id())`, [id]))
+    const reader = await as(c2, async (tx) => (await tx.query<{ id: string }>(`select app.current_member_id() as id`))[0].id)
+    await t.runtime.data.asSystem('test: move a cell to another ward', (tx) =>
+      tx.query(`update public.organizations o set path = 'ns.tp1.g2'::ltree || subpath(o.path, 3) where o.path <@ 'ns.tp1.g1.c2'`),
+    )
+    const [receipt] = await t.runtime.data.asSystem('test: the receipt after the move', (tx) =>
+      tx.query<{ member_id: string; org_key: string }>(`select member_id, org_key from public.document_reads where document_id = $1`, [id]),
+    )
+    expect(receipt).toEqual({ member_id: reader, org_key: 'ns.tp1.g2.c2' })
+    const seen = await titles(c2)
+    expect(seen).toContain('For the second ward')
+    expect(seen).not.toContain('Before the move')
+    expect(await as(ward, (tx) => tx.query(`select 1 from public.document_reads where document_id = $1`, [id]))).toEqual([])
+    await t.runtime.data.asSystem('test: move it back', (tx) =>
+      tx.query(`update public.organizations o set path = 'ns.tp1.g1'::ltree || subpath(o.path, 3) where o.path <@ 'ns.tp1.g2.c2'`),
+    )
+    expect(g2Item).toBeTruthy()
+  })
+
+  it('an author who has left reads none of his/her drafts any more', async () => {
+    const draftId = await item(ward, 'ns.tp1.g1', 'Draft of a leaving secretary', ['ns.tp1.g1'], 'draft')
+    const secretary = await memberIdOf(t, LOGINS.grassroots)
+    expect(await titles(ward)).toContain('Draft of a leaving secretary')
+    await t.runtime.data.asSystem('test: the secretary leaves today', (tx) =>
+      tx.query(`update public.members set left_on = app.today() where id = $1`, [secretary]),
+    )
+    expect(await titles(ward)).toEqual([])
+    expect(await as(ward, (tx) => tx.query(`select public.document_ids_matching('leaving secretary') as ids`))).toEqual([{ ids: [] }])
+    await t.runtime.data.asSystem('test: undo', (tx) => tx.query(`update public.members set left_on = null where id = $1`, [secretary]))
+    expect(draftId).toBeTruthy()
+  })
+
   it('an item published and then withdrawn disappears for members at once', async () => {
     const id = await item(ward, 'ns.tp1.g1', 'Soon withdrawn', ['ns.tp1.g1'])
     expect(await titles(member)).toContain('Soon withdrawn')
