@@ -17,7 +17,7 @@ const deadline = (label: string) =>
 
 const count = (label: string) =>
   z.preprocess(
-    (v) => (typeof v === 'string' ? (v.trim() === '' ? undefined : Number(v.trim())) : v),
+    (v) => (typeof v === 'string' ? (v.trim() === '' ? undefined : /^-?\d+$/.test(v.trim()) ? Number(v.trim()) : Number.NaN) : v),
     z
       .number({ error: `${label}: nhập số người.` })
       .int(`${label}: nhập số nguyên.`)
@@ -27,7 +27,8 @@ const count = (label: string) =>
 
 const points = (label: string) =>
   z.preprocess(
-    (v) => (typeof v === 'string' ? (v.trim() === '' ? undefined : Number(v.trim().replace(',', '.'))) : v),
+    (v) =>
+      typeof v === 'string' ? (v.trim() === '' ? undefined : /^-?\d{1,3}([.,]\d+)?$/.test(v.trim()) ? Number(v.trim().replace(',', '.')) : Number.NaN) : v,
     z
       .number({ error: `${label}: nhập số điểm.` })
       .min(0, `${label}: từ 0 đến 100 điểm.`)
@@ -82,8 +83,11 @@ export const decisionForm = z.object({
   decision_note: field.optionalLongText('Ghi chú quyết định', 5000),
 })
 
+/** Invisible format characters (zero-width spaces and joiners, bidirectional controls): a reason made only of them says nothing. */
+const visible = (v: unknown) => (typeof v === 'string' ? v.replace(/\p{Cf}/gu, '') : v)
+
 export const returnForm = z.object({
-  return_reason: field.text('Lý do trả lại', 2000),
+  return_reason: z.preprocess(visible, field.text('Lý do trả lại', 2000)),
 })
 
 export const BAND_LABELS: Record<Band, string> = {

@@ -21,6 +21,8 @@ export const evaluations = new Hono<AppEnv>()
 evaluations.use(requireUser)
 
 const RANK: Record<Band, number> = { excellent: 4, good: 3, complete: 2, not_complete: 1 }
+/** Points as people type them: digits, with a decimal comma or point (Number() would also take "0x5", "5e0", "+5"). */
+const DECIMAL = /^\d{1,3}(\.\d+)?$/
 const isDbError = (error: unknown, code: string) => (error as { code?: string }).code === code
 
 /** Periods I see, my own evaluations, and the list of my subtree for the chosen period (managers). */
@@ -119,8 +121,7 @@ evaluations.post('/periods/:id/criteria', async (c) => {
     if (existing && body[`remove_${slot}`] === 'on') return changes.push({ id: existing, section, title, max_points: 0, remove: true })
     const points = Number(raw)
     if (!title || title.length > 300) errors[`title_${slot}`] = messages.criterionTitle
-    if (!raw || !Number.isFinite(points) || points <= 0 || points > 70 || Math.round(points * 100) !== points * 100)
-      errors[`points_${slot}`] = messages.criterionPoints
+    if (!DECIMAL.test(raw) || points <= 0 || points > 70 || Math.round(points * 100) !== points * 100) errors[`points_${slot}`] = messages.criterionPoints
     changes.push({ id: existing, section, title, max_points: points })
   }
   for (const k of criteria) read(k.id, k.section, k.id)
@@ -242,7 +243,7 @@ evaluations.post('/:id/self', async (c) => {
     const raw = (body[`score_${criterion.id}`] ?? '').trim().replace(',', '.')
     const points = Number(raw)
     if (raw === '') errors[`score_${criterion.id}`] = messages.scoreMissing
-    else if (!Number.isFinite(points) || points < 0 || points > Number(criterion.max_points) || Math.round(points * 100) !== points * 100)
+    else if (!DECIMAL.test(raw) || points < 0 || points > Number(criterion.max_points) || Math.round(points * 100) !== points * 100)
       errors[`score_${criterion.id}`] = messages.scoreRange(Number(criterion.max_points))
     else scores[criterion.id] = points
   }

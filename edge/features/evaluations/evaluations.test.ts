@@ -165,6 +165,20 @@ describe('the member’s self-assessment', () => {
     expect(html).toContain('value="99"')
   })
 
+  it('a score is a plain decimal number: hexadecimal or exponent forms are refused beside the field', async () => {
+    const form = await (await member.get(evaluationUrl)).text()
+    const [first] = scoreFields(form)
+    for (const typed of ['0x5', '5e0', '+5']) {
+      const res = await member.post(`${evaluationUrl}/self`, { ...scores(form, '1'), [first]: typed })
+      expect(res.status, typed).toBe(400)
+      expect(await res.text()).toMatch(/Điểm từ 0 đến \d+\./)
+    }
+    const [{ step }] = await t.runtime.data.asSystem('test: the evaluation', (tx) =>
+      tx.query<{ step: string }>(`select step from public.evaluations where id = $1`, [evaluationUrl.split('/').pop()]),
+    )
+    expect(step).toBe('self_assessment')
+  })
+
   it('a band above what the points give is refused', async () => {
     const form = await (await member.get(evaluationUrl)).text()
     const max = Object.fromEntries(scoreFields(form).map((name) => [name, '1']))
@@ -209,6 +223,9 @@ describe('the cell’s proposal and the committee’s decision', () => {
     const bare = await secretary.post(`${evaluationUrl}/return`, { from: 'cell_proposal', return_reason: '' })
     expect(bare.status).toBe(400)
     expect(await bare.text()).toContain('Lý do trả lại: bắt buộc nhập.')
+    const invisible = await secretary.post(`${evaluationUrl}/return`, { from: 'cell_proposal', return_reason: '\u200b\u200d\u202e' })
+    expect(invisible.status).toBe(400)
+    expect(await invisible.text()).toContain('Lý do trả lại: bắt buộc nhập.')
     const page = await (await secretary.submit(`${evaluationUrl}/return`, { from: 'cell_proposal', return_reason: 'Bổ sung kết quả công tác' })).text()
     expect(page).toContain('Đã trả lại bước trước')
     const form = await (await member.get(evaluationUrl)).text()
