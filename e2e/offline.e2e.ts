@@ -58,6 +58,8 @@ export const scenarios: Record<string, (browser: Browser, url: string) => Promis
     await page.reload()
     await page.getByText(/Đang xem bản lưu ngoại tuyến, lúc \d\d:\d\d \d\d\/\d\d/).waitFor()
     assert.equal((await page.locator('main h1').first().textContent())!.trim(), title, 'the kept page is the meeting read before')
+    // the materials block the page loads comes from the phone too (its placeholder is replaced)
+    await page.locator('div[hx-get^="/materials/meetings/"]').waitFor({ state: 'detached' })
     // refused before anything is typed: the alert is up and every send button is locked
     const alert = page.locator('#net-status')
     await alert.waitFor({ state: 'visible' })
@@ -96,7 +98,8 @@ export const scenarios: Record<string, (browser: Browser, url: string) => Promis
     const meeting = await firstMeeting(page, url)
     await page.goto(`${url}/meetings/00000000-0000-4000-8000-000000000000`)
     for (let i = 0; i < 3; i++) await page.goto(`${url}${meeting}?v=${i}`)
-    assert.deepEqual(await kept(page), [meeting], 'one page, whatever its query string')
+    const pages = (await kept(page)).filter((p) => !p.startsWith('/materials/'))
+    assert.deepEqual(pages, [meeting], 'one page, whatever its query string')
     await page.context().close()
   },
 

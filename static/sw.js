@@ -5,8 +5,10 @@ const VERSION = '__ASSET_VERSION__'
 const SHELL = `shell-${VERSION}`
 const PAGES = 'pages'
 const LIMIT = 20
-// Pages kept for reading offline (by path): library documents and news, meeting pages.
-const KEEP = [/^\/library\/[^/]+$/, /^\/meetings\/[0-9a-f-]{36}$/]
+// Pages kept for reading offline (by path): library documents and news, meeting pages, their materials list (also as
+// the block the meeting page loads) and resolutions to read. Not the files: they may be large, and are private.
+const ID = '[0-9a-f-]{36}$'
+const KEEP = [/^\/library\/[^/]+$/, RegExp(`^/meetings/${ID}`), RegExp(`^/materials/(meetings/)?${ID}`)]
 const ASSETS = ['css/app.css', 'js/htmx.min.js', 'js/hx-sse.min.js', 'js/app.js', 'js/offline.js', 'icons/icon.svg'].map((f) => `/static/${f}?v=${VERSION}`)
 
 self.addEventListener('install', (event) => {
@@ -39,7 +41,9 @@ self.addEventListener('fetch', (event) => {
   }
   if (request.method !== 'GET') return
   if (url.pathname.startsWith('/static/') && url.searchParams.get('v') === VERSION) event.respondWith(asset(request))
-  else if (request.mode === 'navigate') event.respondWith(page(event, request, url))
+  else if (request.mode === 'navigate') event.respondWith(page(event, request, url, ''))
+  // a block htmx loads into a kept page is kept beside it
+  else if (request.headers.get('HX-Request') && KEEP.some((re) => re.test(url.pathname))) event.respondWith(page(event, request, url, '?hx'))
 })
 
 /** Versioned files never change: the cache first, the network once. */
@@ -53,16 +57,21 @@ async function asset(request) {
 }
 
 /** Pages: the network first (fresh when online); a kept copy, or the offline page, only when it fails. */
-async function page(event, request, url) {
-  const key = url.origin + url.pathname
+async function page(event, request, url, block) {
+  const key = url.origin + url.pathname + block
   const keep = KEEP.some((re) => re.test(url.pathname))
   try {
     const res = await fetch(request)
     if (keep && keepable(res)) event.waitUntil(store(key, res.clone()))
     return res
-  } catch {
+  } catch (error) {
     const cache = await caches.open(PAGES)
     const saved = keep && (await cache.match(key))
+    if (block) {
+      // htmx says it could not load the block
+      if (!saved) throw error
+      return saved
+    }
     return saved ? withNotice(saved) : offlinePage(cache)
   }
 }
@@ -117,6 +126,7 @@ const escapeHtml = (s) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`)
 async function offlinePage(cache) {
   const links = []
   for (const k of await cache.keys()) {
+    if (k.url.endsWith('?hx')) continue
     const title = /<title>([^<]*?)(?: · Sổ tay đảng viên)?<\/title>/.exec(await (await cache.match(k)).text())
     links.push(`<li><a href="${escapeHtml(new URL(k.url).pathname)}">${title ? title[1] : escapeHtml(k.url)}</a></li>`)
   }

@@ -21,8 +21,8 @@ function net() {
 }
 addEventListener('online', net)
 addEventListener('offline', net)
-// a block that fails to load offline makes app.js say "not sent": the fuller message stays
-document.addEventListener('htmx:error', () => off() && net())
+// offline, app.js says "not sent" when a block fails, and hides the alert when one loads from the phone: this stays
+for (const e of ['htmx:error', 'htmx:after:request']) document.addEventListener(e, () => off() && net())
 net()
 // Enter in a lone field submits without a button
 document.addEventListener(

@@ -71,11 +71,13 @@ const page = (body: string, init: ResponseInit = {}) =>
   )
 
 /** a navigation through the worker: what the page gets, once the worker's own work is done */
-async function navigate(path: string, method = 'GET') {
+async function navigate(path: string, method = 'GET', htmx = false) {
   let answer: Promise<Response> | undefined
   const waits: Promise<unknown>[] = []
   listeners.fetch({
-    request: { url: `${ORIGIN}${path}`, method, mode: 'navigate' },
+    request: htmx
+      ? { url: `${ORIGIN}${path}`, method, mode: 'cors', headers: new Headers({ 'HX-Request': 'true' }) }
+      : { url: `${ORIGIN}${path}`, method, mode: 'navigate', headers: new Headers() },
     respondWith: (p: Promise<Response>) => (answer = p),
     waitUntil: (p: Promise<unknown>) => waits.push(p),
   })
@@ -140,6 +142,18 @@ describe('the service worker keeps pages for reading offline', () => {
     expect(paths).toContain(`/library/${ID(21)}`)
   })
 
+  it('the materials block a meeting page loads is kept beside it and answers offline; a block never loaded fails as a network error', async () => {
+    network = () => new Response('<section id="materials">Dự thảo nghị quyết</section>', { headers: { 'Content-Type': 'text/html' } })
+    await navigate(`/materials/meetings/${ID(2)}`, 'GET', true)
+    expect(await kept()).toEqual([`/materials/meetings/${ID(2)}`])
+    expect([...caches.get('pages')!.entries.keys()]).toEqual([`${ORIGIN}/materials/meetings/${ID(2)}?hx`])
+    offline()
+    expect(await (await navigate(`/materials/meetings/${ID(2)}`, 'GET', true))!.text()).toBe('<section id="materials">Dự thảo nghị quyết</section>')
+    await expect(navigate(`/materials/meetings/${ID(3)}`, 'GET', true)).rejects.toThrow('Failed to fetch')
+    // the offline page lists pages, not blocks
+    expect(await (await navigate('/tasks'))!.text()).not.toContain('/materials/')
+  })
+
   it('lists, forms, downloads, files, errors and redirects are never kept', async () => {
     await navigate('/meetings')
     await navigate(`/tasks/${ID(1)}`)
@@ -191,7 +205,7 @@ describe('the service worker keeps pages for reading offline', () => {
     offline()
     let answer: Promise<Response> | undefined
     listeners.fetch({
-      request: { url: `${ORIGIN}/static/css/app.css?v=7`, method: 'GET', mode: 'no-cors' },
+      request: { url: `${ORIGIN}/static/css/app.css?v=7`, method: 'GET', mode: 'no-cors', headers: new Headers() },
       respondWith: (p: Promise<Response>) => (answer = p),
       waitUntil: () => {},
     })
