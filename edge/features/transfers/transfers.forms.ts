@@ -79,7 +79,7 @@ export const issueForm = z.object({
 /** A refusal or a return always says why. */
 export const reasonForm = z.object({
   reason: z.preprocess(
-    (v) => (typeof v === 'string' ? v.normalize('NFC').trim() : v),
+    (v) => (typeof v === 'string' ? (visible(v) as string).normalize('NFC').trim() : v),
     z.string({ error: 'Hãy ghi lý do.' }).min(1, 'Hãy ghi lý do.').max(1000, 'Lý do: tối đa 1000 ký tự.'),
   ),
 })

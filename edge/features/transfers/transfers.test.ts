@@ -98,6 +98,10 @@ describe('a full permanent transfer through the pages', () => {
     expect(await unchecked.text()).toContain('không đang bị kiểm tra, xem xét kỷ luật')
     const noReason = await cellSecretary.post(`/transfers/${id}/refuse`, { reason: ' ' })
     expect(noReason.status).toBe(400)
+    // a reason made only of invisible characters (zero-width, bidi controls) is no reason either
+    const invisible = await cellSecretary.post(`/transfers/${id}/refuse`, { reason: '\u200b\u200d\u202e' })
+    expect(invisible.status).toBe(400)
+    expect(await invisible.text()).toContain('Hãy ghi lý do.')
     expect((await f.system(`select status from public.transfers where id = $1`, [id]))[0].status).toBe('requested')
   })
 })
