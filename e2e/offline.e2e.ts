@@ -103,6 +103,34 @@ export const scenarios: Record<string, (browser: Browser, url: string) => Promis
     await page.context().close()
   },
 
+  async 'offline: a library news item read before opens offline with its text and the listen control'(browser, url) {
+    // the ward's secretary publishes to the ward (the demo has no library items)
+    const ward = await signIn(browser, url, '0901000002')
+    await ward.goto(`${url}/library/new`)
+    await ward.getByLabel('Loại').selectOption('news')
+    await ward.getByLabel('Tiêu đề').fill('Thông báo lịch tiêm phòng cho người cao tuổi')
+    await ward.getByLabel(/^Nội dung/).fill('Trạm y tế phường tiêm phòng vào sáng thứ Bảy. Các đồng chí cao tuổi đi cùng người nhà.')
+    await ward.getByRole('button', { name: 'Lưu bản nháp' }).click()
+    await ward.getByRole('button', { name: 'Phát hành' }).click()
+    await ward.getByRole('button', { name: 'Thu hồi' }).waitFor()
+    const item = new URL(ward.url()).pathname
+    await ward.context().close()
+
+    const page = await signIn(browser, url, LOGINS.member)
+    await page.goto(`${url}/library`)
+    await page.waitForFunction(async () => !!(await navigator.serviceWorker.ready) && !!navigator.serviceWorker.controller)
+    await page.goto(`${url}${item}`)
+    await page.locator('.speak').waitFor() // the button, or the note where the phone has no Vietnamese voice
+    await page.waitForFunction(async (path) => (await (await caches.open('pages')).keys()).some((r) => r.url.endsWith(path)), item)
+    await page.context().setOffline(true)
+    await page.reload()
+    await page.getByText(/Đang xem bản lưu ngoại tuyến/).waitFor()
+    await page.getByText('Trạm y tế phường tiêm phòng vào sáng thứ Bảy.').waitFor()
+    await page.locator('.speak').waitFor()
+    await page.screenshot({ path: 'e2e/artifacts/offline-library-360.png', fullPage: true })
+    await page.context().close()
+  },
+
   async 'offline app: installable, Chromium finds nothing missing (manifest, PNG icons, service worker)'(_browser, url) {
     // a browser context is incognito, where nothing installs: a profile on disk, as a phone has
     const dir = await mkdtemp(join(tmpdir(), 'sotay-install-'))

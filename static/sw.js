@@ -8,7 +8,7 @@ const LIMIT = 20
 // Pages kept for reading offline (by path): library documents and news, meeting pages, their materials list (also as
 // the block the meeting page loads) and resolutions to read. Not the files: they may be large, and are private.
 const ID = '[0-9a-f-]{36}$'
-const KEEP = [/^\/library\/[^/]+$/, RegExp(`^/meetings/${ID}`), RegExp(`^/materials/(meetings/)?${ID}`)]
+const KEEP = [RegExp(`^/library/${ID}`), RegExp(`^/meetings/${ID}`), RegExp(`^/materials/(meetings/)?${ID}`)]
 const ASSETS = ['css/app.css', 'js/htmx.min.js', 'js/hx-sse.min.js', 'js/app.js', 'js/offline.js', 'icons/icon.svg'].map((f) => `/static/${f}?v=${VERSION}`)
 
 self.addEventListener('install', (event) => {
