@@ -192,7 +192,7 @@ export function ItemPage(props: { viewer: Viewer; item: Item; notice?: string; e
   const images = i.files.filter((f) => f.role === 'image')
   const csrf = props.viewer.csrf
   const action = (path: string, label: string, confirm?: string) => (
-    <form method="post" action={`/library/${i.id}/${path}`} hx-confirm={confirm}>
+    <form method="post" action={`/library/${i.id}/${path}`} data-confirm={confirm}>
       <CsrfField token={csrf} />
       <button type="submit" class="secondary">
         {label}

@@ -71,7 +71,7 @@ afterAll(() => t?.close())
 
 describe('the library', () => {
   it('a member finds a resolution without accents, by its number, and by words of its text', async () => {
-    for (const words of ['nghi quyet 57', 'NGHỊ QUYẾT 57', '57-nq', 'chuyen doi so quoc gia']) {
+    for (const words of ['nghi quyet 57', 'NGHỊ QUYẾT 57', '57-nq', 'NQ/TW', 'quyết số 57', 'chuyen doi so quoc gia', 'ien doi']) {
       const html = await (await member.get(`/library?q=${encodeURIComponent(words)}`)).text()
       expect(html, words).toContain(`href="/library/${resolutionId}"`)
     }
