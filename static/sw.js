@@ -40,20 +40,27 @@ self.addEventListener('fetch', (event) => {
     return
   }
   if (request.method !== 'GET') return
-  if (url.pathname.startsWith('/static/') && url.searchParams.get('v') === VERSION) event.respondWith(asset(request))
+  if (url.pathname.startsWith('/static/') && url.searchParams.has('v')) event.respondWith(asset(request, url))
   else if (request.mode === 'navigate') event.respondWith(page(event, request, url, ''))
   // a block htmx loads into a kept page is kept beside it
   else if (request.headers.get('HX-Request') && KEEP.some((re) => re.test(url.pathname))) event.respondWith(page(event, request, url, '?hx'))
 })
 
 /** Versioned files never change: the cache first, the network once. */
-async function asset(request) {
+async function asset(request, url) {
   const cache = await caches.open(SHELL)
   const hit = await cache.match(request)
   if (hit) return hit
-  const res = await fetch(request)
-  if (res.ok) cache.put(request, res.clone())
-  return res
+  try {
+    const res = await fetch(request)
+    if (res.ok && url.searchParams.get('v') === VERSION) cache.put(request, res.clone())
+    return res
+  } catch (error) {
+    // offline, a page kept before a release asks for its own version of a file: this release's serves it
+    const other = await cache.match(request, { ignoreSearch: true })
+    if (!other) throw error
+    return other
+  }
 }
 
 /** Pages: the network first (fresh when online); a kept copy, or the offline page, only when it fails. */

@@ -10,9 +10,11 @@ const ID = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')
 
 class FakeCache {
   entries = new Map<string, Response>()
-  async match(key: string | { url: string }) {
-    const r = this.entries.get(typeof key === 'string' ? key : key.url)
-    return r?.clone()
+  async match(key: string | { url: string }, options?: { ignoreSearch?: boolean }) {
+    const url = typeof key === 'string' ? key : key.url
+    const strip = (u: string) => u.split('?')[0]
+    const found = options?.ignoreSearch ? [...this.entries].find(([k]) => strip(k) === strip(url))?.[1] : this.entries.get(url)
+    return found?.clone()
   }
   async put(key: string | { url: string }, res: Response) {
     const url = typeof key === 'string' ? key : key.url
@@ -206,6 +208,20 @@ describe('the service worker keeps pages for reading offline', () => {
     let answer: Promise<Response> | undefined
     listeners.fetch({
       request: { url: `${ORIGIN}/static/css/app.css?v=7`, method: 'GET', mode: 'no-cors', headers: new Headers() },
+      respondWith: (p: Promise<Response>) => (answer = p),
+      waitUntil: () => {},
+    })
+    expect(await (await answer!).text()).toBe('/static/css/app.css?v=7')
+  })
+
+  it('offline, a page kept under an older release gets this release’s stylesheet', async () => {
+    const waits: Promise<unknown>[] = []
+    listeners.install({ waitUntil: (p: Promise<unknown>) => waits.push(p) })
+    await Promise.all(waits)
+    offline()
+    let answer: Promise<Response> | undefined
+    listeners.fetch({
+      request: { url: `${ORIGIN}/static/css/app.css?v=6`, method: 'GET', mode: 'no-cors', headers: new Headers() },
       respondWith: (p: Promise<Response>) => (answer = p),
       waitUntil: () => {},
     })
