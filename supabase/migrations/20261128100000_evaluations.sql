@@ -701,12 +701,16 @@ alter table public.evaluations enable row level security;
 alter table public.evaluation_history enable row level security;
 alter table app.evaluation_reminders_sent enable row level security;
 
-/* A period is seen by the managers of its committee's subtree, by managers of any part of it, and by
-   the members whose cell lies inside it. */
+/* A period is seen by the managers of its committee's subtree, by managers of any part of it, by
+   the members whose cell lies inside it, and by every member evaluated in it: one transferred out of
+   the subtree during the period is still evaluated there (his/her row stays with the cell that
+   opened it) and must still reach his/her self-assessment. */
 select app.define_policy('public.evaluation_periods', 'Members and managers of the subtree read its evaluation periods', 'select',
   using_sql => $p$app.in_scope(org_key)
          or org_key::extensions.ltree operator(extensions.@>) (select app.home_path())
-         or org_key::extensions.ltree operator(extensions.@>) any ((select app.managed_scope())::extensions.ltree[])$p$);
+         or org_key::extensions.ltree operator(extensions.@>) any ((select app.managed_scope())::extensions.ltree[])
+         or exists (select 1 from public.evaluations e
+                     where e.member_id = (select app.current_member_id()) and e.period_id = evaluation_periods.id)$p$);
 
 select app.define_policy('public.evaluation_periods', 'Committee managers open evaluation periods for their subtree', 'insert',
   check_sql => $p$app.in_scope(org_key) and org_key::extensions.ltree operator(extensions.<@) any ((select app.managed_scope(true))::extensions.ltree[])$p$);

@@ -201,7 +201,8 @@ export function EvaluationPage(props: {
       <h1>{e.full_name ?? 'Đảng viên'}</h1>
       <Flash notice={props.notice} error={props.errors?._form} />
       <p>
-        {e.org_name} · <strong>{standing(e)}</strong>
+        {e.org_name && `${e.org_name} · `}
+        <strong>{standing(e)}</strong>
       </p>
       {e.return_reason && e.step !== 'decided' && (
         <p class="alert" role="status">

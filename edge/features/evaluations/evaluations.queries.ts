@@ -279,7 +279,7 @@ export async function list(tx: Tx, periodId: string, filter: { orgId?: string; s
 
 export async function detail(tx: Tx, id: string): Promise<EvaluationDetail | undefined> {
   const [row] = await tx.query<EvaluationDetail>(
-    `select e.id, e.period_id, e.member_id, e.org_id, m.full_name, o.name as org_name, e.step, e.self_scores, e.self_points::text,
+    `select e.id, e.period_id, e.member_id, e.org_id, m.full_name, coalesce(o.name, '') as org_name, e.step, e.self_scores, e.self_points::text,
             e.self_computed_band, e.self_band, e.self_all_tasks_done, e.self_note, e.proposal_points::text, e.all_tasks_done,
             e.conditions, e.proposal_band, e.votes_for, e.votes_against, e.proposal_note, e.decision_band, e.decision_note,
             e.return_reason, p.title as period_title, p.year as period_year, p.status as period_status, p.self_due::text, p.proposal_due::text,
@@ -289,7 +289,8 @@ export async function detail(tx: Tx, id: string): Promise<EvaluationDetail | und
             app.manages_above(e.org_id) as above_side
        from public.evaluations e
        join public.evaluation_periods p on p.id = e.period_id
-       join public.organizations o on o.id = e.org_id
+       -- a member transferred out during the period no longer reads the cell that evaluates him/her
+       left join public.organizations o on o.id = e.org_id
        left join public.members m on m.id = e.member_id
       where e.id = $1`,
     [id],

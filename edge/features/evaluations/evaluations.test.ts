@@ -270,6 +270,30 @@ describe('the cell’s proposal and the committee’s decision', () => {
     expect(fragment).not.toContain(`href="${evaluationUrl}"`)
   })
 })
+describe('a member transferred to another ward during the period', () => {
+  it('still opens and sends his/her self-assessment (evaluated where the period opened him/her); the old cell proposes it', async () => {
+    const moving = await signInMemberOf(t, 'ns.tp1.g1.c1')
+    const [{ id: movingId }] = await t.runtime.data.asSystem('test: the member', (tx) =>
+      tx.query<{ id: string }>(`select member_id as id from public.accounts a join app.credentials c on c.user_id = a.user_id where c.login_phone = $1`, [
+        moving.login,
+      ]),
+    )
+    const period = new URL(periodUrl, 'http://x').searchParams.get('period')
+    const [{ id }] = await t.runtime.data.asSystem('test: the evaluation; the member moves', async (tx) => {
+      await tx.query(`update public.members set org_id = (select id from public.organizations where path = 'ns.tp1.g2.c1') where id = $1`, [movingId])
+      return tx.query<{ id: string }>(`select id from public.evaluations where period_id = $1 and member_id = $2`, [period, movingId])
+    })
+    const moved = await t.signIn(moving.login)
+    expect(await (await moved.get('/evaluations')).text()).toContain(`href="/evaluations/${id}"`)
+    const form = await moved.get(`/evaluations/${id}`)
+    expect(form.status).toBe(200)
+    const html = await form.text()
+    expect(scoreFields(html)).toHaveLength(7)
+    expect((await moved.post(`/evaluations/${id}/self`, scores(html, '1'))).status).toBe(303)
+    expect(await (await secretary.get(`/evaluations/${id}`)).text()).toContain(`action="/evaluations/${id}/proposal"`)
+  })
+})
+
 describe('the member profile card', () => {
   it('shows the result and every step to whoever may see the member; nothing to others', async () => {
     const card = await (await secretary.get(`/evaluations/members/${memberId}`, { htmx: true })).text()
