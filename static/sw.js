@@ -1,5 +1,8 @@
 // The service worker: the app shell and the last documents read, for reading without a connection;
 // and pushed reminders. One worker for both, since a scope has only one.
+// Offline, static/js/offline.js locks the send buttons and says so, before anything is typed: refused, not queued, as
+// a post replayed later could go into a session or meeting that has ended, without the member seeing it go. It
+// registers this worker from the second signed-in page on: the first visit's bytes are budgeted (30 KB).
 // The server writes ASSET_VERSION here, so a release changes these bytes and the browser updates the worker.
 const VERSION = '__ASSET_VERSION__'
 const SHELL = `shell-${VERSION}`
