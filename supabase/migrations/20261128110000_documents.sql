@@ -140,7 +140,9 @@ grant execute on function app.my_document_ids() to authenticated, service_role;
  * so this definer function reads the index first, keeps what the caller may see by the same rules
  * as the policies, and returns at most p_limit ids, newest first; the list reads them under RLS.
  */
-create or replace function public.document_ids_matching(p_query text, p_limit int default 2000)
+drop function if exists public.document_ids_matching(text, int);
+create or replace function public.document_ids_matching(p_query text, p_limit int default 2000,
+                                                        p_category text default null, p_kind text default null, p_year int default null)
 returns uuid[]
 language plpgsql stable security definer
 set search_path = ''
@@ -162,6 +164,11 @@ begin
   -- a word starts: anywhere it has no trigram and every item would be read and checked (20 ms)
   select string_agg(pg_catalog.format('d.search_key like %L', case when pg_catalog.length(w) >= 3 then '%' || w || '%' else '% ' || w || '%' end), ' and ')
     into clauses from unnest(words) w;
+  -- the list's filters too, so that the ids returned are the page's candidates and no more
+  clauses := clauses
+    || case when p_category is null then '' else pg_catalog.format(' and d.category = %L', p_category) end
+    || case when p_kind is null then '' else pg_catalog.format(' and d.kind = %L', p_kind) end
+    || case when p_year is null then '' else pg_catalog.format(' and d.doc_year = %s', p_year) end;
   -- the words as literals (dynamic SQL): with parameters the planner cannot tell a rare word from
   -- a common one (members.member_ids_matching explains the same choice)
   execute pg_catalog.format(
@@ -179,8 +186,8 @@ begin
   return found;
 end
 $$;
-revoke all on function public.document_ids_matching(text, int) from public, anon;
-grant execute on function public.document_ids_matching(text, int) to authenticated;
+revoke all on function public.document_ids_matching(text, int, text, text, int) from public, anon;
+grant execute on function public.document_ids_matching(text, int, text, text, int) to authenticated;
 
 -- triggers -------------------------------------------------------------------------------
 

@@ -46,7 +46,10 @@ export async function list(tx: Tx, f: ListQuery): Promise<{ rows: ItemRow[]; mor
   const params: unknown[] = []
   const param = (v: unknown) => `$${params.push(v)}`
   const where: string[] = []
-  if (f.q) where.push(`d.id = any ((select public.document_ids_matching(${param(f.q)}, ${SEARCH_LIMIT}))::uuid[])`)
+  if (f.q) {
+    const args = [param(f.q), SEARCH_LIMIT, param(f.category ?? null), param(f.kind ?? null), param(f.year ?? null)]
+    where.push(`d.id = any ((select public.document_ids_matching(${args[0]}, ${args[1]}, ${args[2]}::text, ${args[3]}::text, ${args[4]}::int))::uuid[])`)
+  }
   if (f.category) where.push(`d.category = ${param(f.category)}`)
   if (f.kind) where.push(`d.kind = ${param(f.kind)}`)
   if (f.year) where.push(`d.doc_year = ${param(f.year)}`)

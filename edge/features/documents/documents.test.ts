@@ -87,6 +87,10 @@ describe('the library', () => {
     expect(await (await member.get('/library?category=party&year=2024')).text()).toContain(resolutionId)
     expect(await (await member.get('/library?category=state')).text()).not.toContain(resolutionId)
     expect(await (await member.get('/library?year=2023')).text()).not.toContain(resolutionId)
+    // a search and the filters together
+    expect(await (await member.get('/library?q=nghi+quyet+57&category=party&year=2024&kind=document')).text()).toContain(resolutionId)
+    expect(await (await member.get('/library?q=nghi+quyet+57&category=state')).text()).not.toContain(resolutionId)
+    expect(await (await member.get('/library?q=nghi+quyet+57&kind=news')).text()).not.toContain(resolutionId)
     for (let i = 0; i < 21; i++) await created(ward, { kind: 'news', category: 'news', title: `Tin số ${String(i).padStart(2, '0')}`, body: 'Nội dung tin.' })
     const first = await (await member.get('/library')).text()
     expect(first.indexOf('Tin số 20')).toBeLessThan(first.indexOf('Tin số 19'))
