@@ -295,9 +295,11 @@ $$;
  * Starts (or resumes) the caller's attempt at an exam of his/her audience: resumes the open
  * attempt if its time has not run out; otherwise, inside the exam's window and with attempts
  * left, draws the questions (all, or N at random) and each one's option order, and stores them
- * with the attempt. Refusals carry a hint the app turns into a message.
+ * with the attempt. A refusal is returned, not raised: a failed statement would spoil the
+ * caller's transaction (postgres.js keeps a failure even when the app catches it).
  */
-create or replace function app.exam_start(p_exam uuid) returns uuid
+drop function if exists app.exam_start(uuid);
+create or replace function app.exam_start(p_exam uuid, out attempt_id uuid, out refusal text)
 language plpgsql security definer
 set search_path = ''
 as $$
@@ -312,21 +314,29 @@ declare
 begin
   select e.* into exam from public.exams e where e.id = p_exam;
   if me is null or exam.id is null or home is null or not (home operator(extensions.<@) exam.org_key::extensions.ltree) then
-    raise exception 'no such exam' using errcode = 'P0002', hint = 'exam_not_found';
+    refusal := 'not_found';
+    return;
   end if;
   -- one member, one exam, one start at a time
   perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext(p_exam::text || me::text));
   perform app.exam_grade_due(p_exam);
   select a.* into open_attempt from public.exam_attempts a where a.exam_id = p_exam and a.member_id = me and a.submitted_at is null;
   if open_attempt.id is not null then
-    return open_attempt.id;
+    attempt_id := open_attempt.id;
+    return;
   end if;
   if at < exam.opens_at or at >= exam.closes_at then
-    raise exception 'the exam is not open' using errcode = 'P0001', hint = 'exam_not_open';
+    refusal := 'not_open';
+    return;
   end if;
   select count(*)::int into used from public.exam_attempts a where a.exam_id = p_exam and a.member_id = me;
   if used >= exam.attempts_allowed then
-    raise exception 'no attempts left' using errcode = 'P0001', hint = 'exam_no_attempts_left';
+    refusal := 'no_attempts_left';
+    return;
+  end if;
+  if not exists (select 1 from public.questions q where q.bank_id = exam.bank_id) then
+    refusal := 'empty';
+    return;
   end if;
   insert into public.exam_attempts (exam_id, member_id, org_key, attempt_no, started_at, deadline)
   select p_exam, me, m.org_key, used + 1, at, least(at + pg_catalog.make_interval(mins => exam.time_limit_minutes), exam.closes_at)
@@ -342,12 +352,9 @@ begin
             from public.questions q where q.bank_id = exam.bank_id
            order by draw
            limit exam.question_count) drawn;
-  if not exists (select 1 from public.attempt_questions aq where aq.attempt_id = result) then
-    raise exception 'the bank has no questions' using errcode = 'P0001', hint = 'exam_empty';
-  end if;
   update public.exam_attempts a set question_count = (select count(*) from public.attempt_questions aq where aq.attempt_id = result)
    where a.id = result;
-  return result;
+  attempt_id := result;
 end
 $$;
 
@@ -360,7 +367,7 @@ declare attempt public.exam_attempts%rowtype;
 begin
   select a.* into attempt from public.exam_attempts a where a.id = p_attempt for update;
   if attempt.id is null or attempt.member_id is distinct from app.current_member_id() then
-    raise exception 'no such attempt' using errcode = 'P0002', hint = 'exam_not_found';
+    return;  -- not the caller's: nothing to hand in
   end if;
   if attempt.submitted_at is null then
     perform app.exam_grade(p_attempt, app.now() >= attempt.deadline);

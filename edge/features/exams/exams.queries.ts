@@ -286,39 +286,33 @@ export type StartRefusal = 'not_found' | 'not_open' | 'no_attempts_left' | 'empt
 
 /** Starts or resumes the caller's attempt (app.exam_start), or says why not. */
 export async function start(tx: Tx, examId: string): Promise<{ id: string } | { refused: StartRefusal }> {
-  try {
-    await tx.query('savepoint exam_start')
-    const [row] = await tx.query<{ id: string }>(`select app.exam_start($1) as id`, [examId])
-    return { id: row.id }
-  } catch (error) {
-    const message = String((error as Error).message)
-    await tx.query('rollback to savepoint exam_start')
-    if (message.includes('no such exam')) return { refused: 'not_found' }
-    if (message.includes('not open')) return { refused: 'not_open' }
-    if (message.includes('no attempts left')) return { refused: 'no_attempts_left' }
-    if (message.includes('no questions')) return { refused: 'empty' }
-    throw error
-  }
+  const [row] = await tx.query<{ attempt_id: string | null; refusal: StartRefusal | null }>(`select attempt_id, refusal from app.exam_start($1)`, [examId])
+  return row.attempt_id ? { id: row.attempt_id } : { refused: row.refusal ?? 'not_found' }
 }
 
-/** Saves the options chosen for one question of an open attempt; false when the attempt is closed (time ran out or handed in). */
+/**
+ * Saves the options chosen for one question of the caller's open attempt. The statement itself
+ * asks that the attempt be open, the options be the question's and a single choice be single, so
+ * nothing fails inside the transaction (the trigger stays as the guard): zero rows, then we say why.
+ */
 export async function saveAnswer(tx: Tx, attemptId: string, questionId: string, optionIds: string[]): Promise<'saved' | 'closed' | 'unknown'> {
-  try {
-    await tx.query('savepoint exam_answer')
-    const rows = await tx.query(
-      `update public.attempt_questions set chosen = $3::uuid[] where attempt_id = $1 and question_id = $2 and chosen is distinct from $3::uuid[] returning 1`,
-      [attemptId, questionId, optionIds],
-    )
-    if (rows.length) return 'saved'
-    const [still] = await tx.query(`select 1 from public.attempt_questions where attempt_id = $1 and question_id = $2`, [attemptId, questionId])
-    return still ? 'saved' : 'unknown'
-  } catch (error) {
-    await tx.query('rollback to savepoint exam_answer')
-    const message = String((error as Error).message)
-    if (message.includes('attempt is closed')) return 'closed'
-    if ((error as { code?: string }).code === '23514' || (error as { code?: string }).code === '22P02') return 'unknown'
-    throw error
-  }
+  const rows = await tx.query(
+    `update public.attempt_questions aq set chosen = $3::uuid[]
+      where aq.attempt_id = $1 and aq.question_id = $2 and aq.member_id = (select app.current_member_id())
+        and $3::uuid[] operator(pg_catalog.<@) aq.option_order and (aq.multiple or cardinality($3::uuid[]) <= 1)
+        and exists (select 1 from public.exam_attempts a where a.id = aq.attempt_id and a.submitted_at is null and a.deadline > app.now())
+     returning 1`,
+    [attemptId, questionId, optionIds],
+  )
+  if (rows.length) return 'saved'
+  const [found] = await tx.query<{ open: boolean }>(
+    `select a.submitted_at is null and a.deadline > app.now() as open
+       from public.attempt_questions aq join public.exam_attempts a on a.id = aq.attempt_id
+      where aq.attempt_id = $1 and aq.question_id = $2 and aq.member_id = (select app.current_member_id())`,
+    [attemptId, questionId],
+  )
+  if (!found) return 'unknown'
+  return found.open ? 'unknown' : 'closed'
 }
 
 export async function submit(tx: Tx, attemptId: string): Promise<void> {

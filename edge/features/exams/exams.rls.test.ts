@@ -118,18 +118,19 @@ describe('exams and attempts', () => {
   it('the audience reads the exam; an outsider does not and cannot start it', async () => {
     expect(await count(LOGINS.member, `select 1 from public.exams where id = $1`, [examId])).toBe(1)
     expect(await count(outsiderLogin, `select 1 from public.exams where id = $1`, [examId])).toBe(0)
-    expect(await failure(as(outsiderLogin, (tx) => tx.query(`select app.exam_start($1)`, [examId])))).toBe('P0002')
+    const [refused] = await as(outsiderLogin, (tx) => tx.query<{ attempt_id: string | null; refusal: string }>(`select * from app.exam_start($1)`, [examId]))
+    expect(refused).toEqual({ attempt_id: null, refusal: 'not_found' })
   })
 
   it('a started attempt shows its questions and options to the member, never the answers', async () => {
-    const attemptId = await as(LOGINS.member, async (tx) => (await tx.query<{ id: string }>(`select app.exam_start($1) as id`, [examId]))[0].id)
+    const attemptId = await as(LOGINS.member, async (tx) => (await tx.query<{ id: string }>(`select attempt_id as id from app.exam_start($1)`, [examId]))[0].id)
     expect(await count(LOGINS.member, `select 1 from public.attempt_questions where attempt_id = $1`, [attemptId])).toBe(3)
     expect(await count(LOGINS.member, `select 1 from public.questions`)).toBe(3)
     expect(await count(LOGINS.member, `select 1 from public.question_options`)).toBe(12)
     expect(await count(LOGINS.member, `select 1 from public.question_keys`)).toBe(0)
     expect(await count(LOGINS.member, `select 1 from app.attempt_review($1)`, [attemptId])).toBe(0)
     // starting again resumes the same attempt
-    const again = await as(LOGINS.member, async (tx) => (await tx.query<{ id: string }>(`select app.exam_start($1) as id`, [examId]))[0].id)
+    const again = await as(LOGINS.member, async (tx) => (await tx.query<{ id: string }>(`select attempt_id as id from app.exam_start($1)`, [examId]))[0].id)
     expect(again).toBe(attemptId)
   })
 
@@ -182,6 +183,7 @@ describe('exams and attempts', () => {
     expect(graded).toHaveLength(3)
     // one attempt allowed: the review is open now
     expect(await count(LOGINS.member, `select 1 from app.attempt_review((select id from public.exam_attempts))`)).toBe(3)
-    expect(await failure(as(LOGINS.member, (tx) => tx.query(`select app.exam_start($1)`, [examId])))).toBe('P0001')
+    const [again] = await as(LOGINS.member, (tx) => tx.query<{ refusal: string }>(`select refusal from app.exam_start($1)`, [examId]))
+    expect(again.refusal).toBe('no_attempts_left')
   })
 })
