@@ -68,6 +68,14 @@ export const scenarios: Record<string, (browser: Browser, url: string) => Promis
     assert.ok((await senders.count()) > 0, 'the page has something to send (at least the logout form)')
     assert.deepEqual([...new Set(await senders.evaluateAll((els) => els.map((b) => (b as HTMLButtonElement).disabled)))], [true])
     await page.screenshot({ path: 'e2e/artifacts/offline-meeting-360.png', fullPage: true })
+    // what arrives later (a block htmx swaps in from the phone) is locked too
+    await page.evaluate(() => {
+      const form = document.createElement('form')
+      form.method = 'post'
+      form.innerHTML = '<button id="late">Gửi</button>'
+      document.querySelector('main')!.append(form)
+    })
+    await page.waitForFunction(() => (document.getElementById('late') as HTMLButtonElement).disabled)
 
     // a page never opened: the offline page, which lists what was kept
     await page.goto(`${url}/tasks`)

@@ -14,13 +14,13 @@ function net() {
     }
   }
   const box = document.getElementById('net-status')
-  if (box && o) box.textContent = OFF
+  if (box && o && box.textContent !== OFF) box.textContent = OFF
   if (box && (o || box.textContent === OFF)) box.hidden = !o
 }
 addEventListener('online', net)
 addEventListener('offline', net)
-// app.js's own messages give way to this one while offline
-for (const e of ['htmx:error', 'htmx:after:request']) document.addEventListener(e, () => off() && net())
+// what htmx swaps in is locked too, and app.js's own messages give way to this one, while offline
+new MutationObserver(() => off() && net()).observe(document.body, { childList: true, subtree: true, attributeFilter: ['hidden'] })
 net()
 document.addEventListener(
   'submit',
