@@ -11,8 +11,9 @@ import { scenarios as activation } from './activation.e2e.ts'
 import { scenarios as evaluations } from './evaluations.e2e.ts'
 import { scenarios as transfers } from './transfers.e2e.ts'
 import { scenarios as offline } from './offline.e2e.ts'
+import { scenarios as exams } from './exams.e2e.ts'
 
-const scenarios = { ...members, ...meetings, ...tasks, ...layout, ...sessions, ...orgTree, ...activation, ...evaluations, ...transfers, ...offline }
+const scenarios = { ...members, ...meetings, ...tasks, ...layout, ...sessions, ...orgTree, ...activation, ...evaluations, ...transfers, ...offline, ...exams }
 
 /** Browser tests: Debian's chromium driven by playwright-core (no browser download). */
 const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'

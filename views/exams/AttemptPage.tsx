@@ -42,9 +42,9 @@ export function Clock(props: { attempt: AttemptView }) {
 /** Whether one question's choice reached the server (id="s-<question>"): what an answer post returns. */
 export function SaveState(props: { questionId: string; saved: boolean }) {
   return (
-    <small id={`s-${props.questionId}`} class="muted save-state" role="status">
+    <p id={`s-${props.questionId}`} class="muted save-state" role="status">
       {props.saved ? 'Đã lưu' : ''}
-    </small>
+    </p>
   )
 }
 
@@ -70,11 +70,13 @@ export function QuestionFieldset(props: { attemptId: string; question: AttemptQu
         Câu {q.position}. {q.body}
       </legend>
       <p class="muted">{q.multiple ? 'Chọn tất cả các phương án đúng.' : 'Chọn một phương án.'}</p>
-      {q.options.map((o, i) => (
-        <label class="choice">
-          <input type={q.multiple ? 'checkbox' : 'radio'} name={`q_${q.question_id}`} value={o.id} checked={q.chosen.includes(o.id)} /> {LETTERS[i]}. {o.body}
-        </label>
-      ))}
+      <div class="checks">
+        {q.options.map((o, i) => (
+          <label>
+            <input type={q.multiple ? 'checkbox' : 'radio'} name={`q_${q.question_id}`} value={o.id} checked={q.chosen.includes(o.id)} /> {LETTERS[i]}. {o.body}
+          </label>
+        ))}
+      </div>
       <SaveState questionId={q.question_id} saved={q.chosen.length > 0} />
     </fieldset>
   )
@@ -153,7 +155,7 @@ export function AttemptResult(props: {
         {a.submitted_at && <p class="muted">Nộp lúc {formatWhen(a.submitted_at)}</p>}
         {props.review.size === 0 && <p class="muted">Đáp án được hiển thị khi bạn đã dùng hết số lần làm bài hoặc khi bài kiểm tra đóng.</p>}
       </section>
-      <ol class="cards questions">
+      <ul class="cards questions">
         {props.questions.map((q) => {
           const r = props.review.get(q.question_id)
           return (
@@ -174,7 +176,7 @@ export function AttemptResult(props: {
             </li>
           )
         })}
-      </ol>
+      </ul>
     </Layout>
   )
 }

@@ -124,7 +124,7 @@ export function BankPage(props: {
       {b.questions.length === 0 ? (
         <EmptyState title="Chưa có câu hỏi. Thêm từng câu bên dưới hoặc nhập từ tệp Excel/CSV." />
       ) : (
-        <ol class="cards questions" id="questions">
+        <ul class="cards questions" id="questions">
           {b.questions.map((q) => (
             <li class="card">
               <p>
@@ -142,7 +142,7 @@ export function BankPage(props: {
               <p class="muted stat">{q.answered ? `${percent(q.right, q.answered)} trả lời đúng (${q.right}/${q.answered} lượt)` : 'Chưa có lượt trả lời.'}</p>
             </li>
           ))}
-        </ol>
+        </ul>
       )}
       <QuestionForm bankId={b.id} csrf={props.viewer.csrf} values={props.values ?? {}} errors={props.errors ?? {}} />
       <ImportForm bankId={b.id} csrf={props.viewer.csrf} errors={props.importErrors ?? {}} />
