@@ -35,13 +35,25 @@ export interface EventView {
   at: string
 }
 
-function ReasonForm(props: { id: string; action: 'refuse' | 'return'; csrf: string; label: string }) {
+/** What was typed into a step's form, shown again when the step is refused (`action`: the form that was sent). */
+export interface StepValues {
+  action: string
+  values: Record<string, string>
+}
+
+function ReasonForm(props: { id: string; action: 'refuse' | 'return'; csrf: string; label: string; typed?: StepValues }) {
   return (
     <form method="post" action={`/transfers/${props.id}/${props.action}`} class="report">
       <CsrfField token={props.csrf} />
       <div class="field">
         <label for={`f-${props.action}-reason`}>Lý do {props.action === 'refuse' ? 'từ chối' : 'trả lại'}</label>
-        <input id={`f-${props.action}-reason`} name="reason" maxlength={1000} required />
+        <input
+          id={`f-${props.action}-reason`}
+          name="reason"
+          maxlength={1000}
+          required
+          value={props.typed?.action === props.action ? props.typed.values.reason : undefined}
+        />
       </div>
       <button type="submit" class="secondary">
         {props.label}
@@ -51,8 +63,9 @@ function ReasonForm(props: { id: string; action: 'refuse' | 'return'; csrf: stri
 }
 
 /** One transfer: the facts, each step taken, and the forms of the steps the viewer may take now. */
-export function TransferPage(props: { viewer: Viewer; transfer: TransferPageView; events: EventView[]; notice?: string; error?: string }) {
+export function TransferPage(props: { viewer: Viewer; transfer: TransferPageView; events: EventView[]; notice?: string; error?: string; typed?: StepValues }) {
   const t = props.transfer
+  const typed = (action: string, name: string) => (props.typed?.action === action ? props.typed.values[name] : undefined)
   const csrf = props.viewer.csrf
   const can = (action: string) => t.actions.includes(action)
   const thisMonth = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 7)
@@ -129,10 +142,11 @@ export function TransferPage(props: { viewer: Viewer; transfer: TransferPageView
           <CsrfField token={csrf} />
           <div class="field">
             <label for="f-fee_month">Đã đóng đảng phí đến hết tháng</label>
-            <input id="f-fee_month" name="fee_month" type="month" value={thisMonth} required />
+            <input id="f-fee_month" name="fee_month" type="month" value={typed('confirm', 'fee_month') ?? thisMonth} required />
           </div>
           <label class="choice">
-            <input type="checkbox" name="nothing_pending" required /> Đảng viên không đang bị kiểm tra, xem xét kỷ luật
+            <input type="checkbox" name="nothing_pending" required checked={typed('confirm', 'nothing_pending') === 'on'} /> Đảng viên không đang bị kiểm tra,
+            xem xét kỷ luật
           </label>
           <button type="submit">Xác nhận</button>
         </form>
@@ -143,11 +157,11 @@ export function TransferPage(props: { viewer: Viewer; transfer: TransferPageView
           <CsrfField token={csrf} />
           <div class="field">
             <label for="f-letter_number">Số giấy giới thiệu</label>
-            <input id="f-letter_number" name="letter_number" maxlength={40} required />
+            <input id="f-letter_number" name="letter_number" maxlength={40} required value={typed('issue', 'letter_number')} />
           </div>
           <div class="field">
             <label for="f-letter_date">Ngày cấp</label>
-            <input id="f-letter_date" name="letter_date" type="date" value={today} required />
+            <input id="f-letter_date" name="letter_date" type="date" value={typed('issue', 'letter_date') ?? today} required />
           </div>
           <button type="submit">Cấp giấy</button>
         </form>
@@ -160,8 +174,10 @@ export function TransferPage(props: { viewer: Viewer; transfer: TransferPageView
           <button type="submit">Tiếp nhận</button>
         </form>
       )}
-      {can('return') && <ReasonForm id={t.id} action="return" csrf={csrf} label="Trả lại bước trước" />}
-      {can('refuse') && <ReasonForm id={t.id} action="refuse" csrf={csrf} label={t.mine && t.status === 'requested' ? 'Rút đề nghị' : 'Từ chối'} />}
+      {can('return') && <ReasonForm id={t.id} action="return" csrf={csrf} label="Trả lại bước trước" typed={props.typed} />}
+      {can('refuse') && (
+        <ReasonForm id={t.id} action="refuse" csrf={csrf} label={t.mine && t.status === 'requested' ? 'Rút đề nghị' : 'Từ chối'} typed={props.typed} />
+      )}
 
       <h2>Các bước</h2>
       <ol class="history">

@@ -15,7 +15,7 @@ import { LetterPage, type LetterView } from '../../../views/transfers/LetterPage
 import { KIND_LABELS, statusLabel } from '../../../views/transfers/labels.ts'
 import { NoTransferCard, TransferCard } from '../../../views/transfers/TransferCard.tsx'
 import { IncomingForm, type IncomingValues, TransferForm, type RequestValues } from '../../../views/transfers/TransferForm.tsx'
-import { TransferPage } from '../../../views/transfers/TransferPage.tsx'
+import { type StepValues, TransferPage } from '../../../views/transfers/TransferPage.tsx'
 import { MyTransfersPage, TransferRows, TransfersPage } from '../../../views/transfers/TransfersPage.tsx'
 import { confirmForm, incomingForm, issueForm, messages, reasonForm, requestForm } from './transfers.forms.ts'
 import * as q from './transfers.queries.ts'
@@ -180,11 +180,21 @@ transfers.post('/incoming', async (c) => {
 })
 
 /** A transfer's page after an optional change; out of sight is a 404. */
-async function transferPage(c: AppContext, id: string, extra: { notice?: string; error?: string } = {}, status: 200 | 400 = 200) {
+async function transferPage(c: AppContext, id: string, extra: { notice?: string; error?: string; typed?: StepValues } = {}, status: 200 | 400 = 200) {
   const found = await c.get('data').withUser(sessionOf(c), (tx) => q.detail(tx, id))
   if (!found) notFound()
   const notice = extra.notice ?? doneMessage(c, messages)
-  return c.html(<TransferPage viewer={viewerOf(c)} transfer={found.transfer} events={found.events} notice={notice} error={extra.error} />, status)
+  return c.html(
+    <TransferPage viewer={viewerOf(c)} transfer={found.transfer} events={found.events} notice={notice} error={extra.error} typed={extra.typed} />,
+    status,
+  )
+}
+
+/** The step's form as it was sent (strings only), to show it again when the step is refused. */
+async function typedOf(c: AppContext, action: string): Promise<StepValues> {
+  const body = await c.req.parseBody()
+  const values = Object.fromEntries(Object.entries(body).filter((e): e is [string, string] => typeof e[1] === 'string' && e[0] !== '_csrf'))
+  return { action, values }
 }
 
 transfers.get('/:id', (c) => transferPage(c, uuidParam(c, 'id')))
@@ -206,12 +216,13 @@ async function step(c: AppContext, done: keyof typeof messages, run: (id: string
       return {}
     })
     .catch((error) => ({ error: refusal(error) }))
-  if ('error' in outcome) return transferPage(c, id, { error: outcome.error }, 400)
+  if ('error' in outcome) return transferPage(c, id, { error: outcome.error, typed: await typedOf(c, c.req.path.split('/').pop() ?? '') }, 400)
   return seeOther(c, `/transfers/${id}`, done, () => transferPage(c, id, { notice: messages[done] }))
 }
 
 /** A form error on a step: the page with the first problem, nothing changed. */
-const invalidStep = (c: AppContext, errors: FieldErrors) => transferPage(c, uuidParam(c, 'id'), { error: Object.values(errors)[0] }, 400)
+const invalidStep = async (c: AppContext, errors: FieldErrors) =>
+  transferPage(c, uuidParam(c, 'id'), { error: Object.values(errors)[0], typed: await typedOf(c, c.req.path.split('/').pop() ?? '') }, 400)
 
 transfers.post('/:id/confirm', async (c) => {
   const form = parseForm(confirmForm, await c.req.parseBody())

@@ -102,6 +102,12 @@ describe('a full permanent transfer through the pages', () => {
     const invisible = await cellSecretary.post(`/transfers/${id}/refuse`, { reason: '\u200b\u200d\u202e' })
     expect(invisible.status).toBe(400)
     expect(await invisible.text()).toContain('Hãy ghi lý do.')
+    const tooLong = await cellSecretary.post(`/transfers/${id}/refuse`, { reason: `Thiếu hồ sơ ${'x'.repeat(1000)}` })
+    expect(tooLong.status).toBe(400)
+    expect(await tooLong.text()).toContain('value="Thiếu hồ sơ x')
+    const badMonth = await cellSecretary.post(`/transfers/${id}/confirm`, { fee_month: '2026-13', nothing_pending: 'on' })
+    expect(badMonth.status).toBe(400)
+    expect(await badMonth.text()).toMatch(/name="nothing_pending" required="" checked=""|name="nothing_pending" checked=""/)
     expect((await f.system(`select status from public.transfers where id = $1`, [id]))[0].status).toBe('requested')
   })
 })
@@ -144,6 +150,9 @@ describe('hostile input', () => {
     const oldPage = await old.text()
     expect(oldPage).toContain('Ngày cấp: không được trước hôm nay quá 30 ngày.')
     expect(oldPage).not.toContain('chi bộ nhận phải là')
+    // what was typed stays in the form
+    expect(oldPage).toContain('value="77"')
+    expect(oldPage).toContain(`value="${ago(45)}"`)
     expect((await f.system(`select status from public.transfers where id = $1`, [id]))[0].status).toBe('confirmed')
     // a temporary transfer longer than two years
     const member = await f.person('ns.tp1.g1.c1', 'Tạm Quá Lâu')
