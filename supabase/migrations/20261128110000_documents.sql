@@ -120,8 +120,8 @@ $$;
 revoke all on function app.home_keys() from public;
 grant execute on function app.home_keys() to authenticated, service_role;
 
-/* The items addressed to the signed-in member (published or not), as a set the policy of documents hashes once per
-   statement (an array from an InitPlan would be searched linearly for every row; reading
+/* The items addressed to the signed-in member (published or not), as a set the policy of
+   documents hashes once per statement (an array from an InitPlan would be searched linearly for every row; reading
    document_audiences through its own policy there would check those rows twice). */
 create or replace function app.my_document_ids() returns setof uuid
 language sql stable security definer
@@ -136,9 +136,10 @@ grant execute on function app.my_document_ids() to authenticated, service_role;
 
 /*
  * Accent-insensitive search, every word of the query in the item ("nghi quyet 57" finds
- * "Nghị quyết số 57-NQ/TW"; punctuation separates words on both sides). Under RLS a LIKE cannot use the trigram index (it is not leakproof),
- * so this definer function reads the index first, keeps what the caller may see by the same rules
- * as the policies, and returns at most p_limit ids, newest first; the list reads them under RLS.
+ * "Nghị quyết số 57-NQ/TW"; punctuation separates words on both sides). Under RLS a LIKE cannot
+ * use the trigram index (it is not leakproof), so this definer function reads the index first,
+ * keeps what the caller may see by the same rules as the policies, and returns at most p_limit
+ * ids, newest first; the list reads them under RLS.
  */
 drop function if exists public.document_ids_matching(text, int);
 create or replace function public.document_ids_matching(p_query text, p_limit int default 2000,

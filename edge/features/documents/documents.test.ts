@@ -133,11 +133,13 @@ describe('the library', () => {
     const fake = await publishForm(ward, { title: 'Giả PDF' }, file('<html><script>alert(1)</script></html>', 'nghi-quyet.pdf', 'application/pdf'))
     expect(fake.status).toBe(400)
     expect(await fake.text()).toContain('Chỉ nhận tệp PDF, Word')
+    const bombFile = file(lyingDocx(), 'bom.docx')
     const started = Date.now()
-    const bomb = await publishForm(ward, { title: 'Bom zip' }, file(lyingDocx(), 'bom.docx'))
+    const bomb = await publishForm(ward, { title: 'Bom zip' }, bombFile)
     expect(bomb.status).toBe(400)
     expect(await bomb.text()).toContain('Tệp Word bị hỏng hoặc quá lớn khi giải nén')
-    expect(Date.now() - started).toBeLessThan(3000)
+    // refused as soon as the output passes its claim (1,000 bytes), not after 200 MB
+    expect(Date.now() - started).toBeLessThan(1500)
     // an image is no document, a document no news picture
     const image = await publishForm(ward, { title: 'Ảnh' }, file(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0]), 'a.png'))
     expect(image.status).toBe(400)
