@@ -100,6 +100,7 @@ export const messages = {
   saved: 'Đã lưu các câu trả lời.',
   answerSaved: 'Đã lưu',
   outOfScope: 'Chỉ tạo trong phạm vi tổ chức bạn quản lý.',
+  tooManyQuestions: (n: number) => `Số câu hỏi: ngân hàng chỉ có ${n} câu.`,
   audienceOutsideBank: 'Đối tượng dự thi phải thuộc tổ chức sở hữu ngân hàng câu hỏi.',
   duplicateQuestion: 'Câu hỏi này (cùng nội dung và phương án) đã có trong ngân hàng.',
   noBody: 'Chưa có nội dung câu hỏi.',

@@ -170,14 +170,21 @@ exams.post('/', async (c) => {
   const values: ExamFormValues = { ...body, shuffle_questions: body.shuffle_questions === 'on', shuffle_options: body.shuffle_options === 'on' }
   const form = parseForm(examForm, body)
   if (!form.ok) return examFormPage(c, values, form.errors, 400)
+  const input = form.value
   const id = await c
     .get('data')
-    .withUser(sessionOf(c), (tx) => q.createExam(tx, form.value))
+    .withUser(sessionOf(c), async (tx) => {
+      const bank = await q.bank(tx, input.bank_id)
+      if (!bank) return null
+      if (input.question_count && input.question_count > bank.question_count) return { tooMany: bank.question_count }
+      return q.createExam(tx, input)
+    })
     .catch((error) => {
       if ((error as { code?: string }).code === '42501') return null
       throw error
     })
   if (!id) return examFormPage(c, values, { _form: messages.audienceOutsideBank }, 400)
+  if (typeof id !== 'string') return examFormPage(c, values, { question_count: messages.tooManyQuestions(id.tooMany) }, 400)
   return c.redirect(`/exams/${id}?done=examCreated`, 303)
 })
 

@@ -192,6 +192,22 @@ describe('taking an exam', () => {
     expect((await system(`select 1 from public.exams where title = 'Tự ra đề'`)).length).toBe(0)
   })
 
+  it('an exam cannot ask for more questions than its bank holds', async () => {
+    const res = await ward.post('/exams', {
+      bank_id: bankId,
+      org_id: wardId,
+      title: 'Quá nhiều câu',
+      opens_at: local(-1),
+      closes_at: local(60),
+      time_limit_minutes: '5',
+      pass_percent: '50',
+      attempts_allowed: '1',
+      question_count: '50',
+    })
+    expect(res.status).toBe(400)
+    expect(await res.text()).toContain('Số câu hỏi: ngân hàng chỉ có 4 câu.')
+  })
+
   it('the audience sees the exam; the page, the attempt and every fragment carry no answer', async () => {
     examId = await createExam({ title: 'Kiểm tra Điều lệ', attempts_allowed: '1' })
     const list = await (await member.get('/exams')).text()
@@ -291,6 +307,18 @@ describe('taking an exam', () => {
     }
   })
 
+  it('N questions are drawn per attempt, and the deadline is capped by the exam closing', async () => {
+    const short = await createExam({ title: 'Kiểm tra rút 2 câu', question_count: '2', time_limit_minutes: '15', closes_at: local(3) })
+    const { attemptId: id, html } = await start(member, short)
+    expect(questionOrder(html)).toHaveLength(2)
+    const [row] = await system<{ capped: boolean }>(
+      `select a.deadline = e.closes_at as capped from public.exam_attempts a join public.exams e on e.id = a.exam_id where a.id = $1`,
+      [id],
+    )
+    expect(row.capped).toBe(true)
+    await member.post(`/exams/attempts/${id}/submit`, {})
+  })
+
   it('an attempt left open past its deadline is graded when anyone opens the exam', async () => {
     const timed = await createExam({ title: 'Kiểm tra bỏ dở', attempts_allowed: '1', time_limit_minutes: '1' })
     const { attemptId: id } = await start(member, timed)
@@ -318,7 +346,7 @@ describe('results', () => {
     const cellPage = await (await cell.get(`/exams/${examId}/results`)).text()
     expect(cellPage).toContain('id="member-results"')
     const bank = await (await ward.get(`/exams/banks/${bankId}`)).text()
-    expect(bank).toMatch(/trả lời đúng \(\d\/3 lượt\)/)
+    expect(bank).toMatch(/trả lời đúng \(\d\/[34] lượt\)/)
   })
 
   it('an outsider and a plain member see no results', async () => {
