@@ -35,6 +35,10 @@ export interface CampaignView {
   oversees: boolean
   open: boolean
   mine: MyRecordView | null
+  document_title: string | null
+  extra_titles: (string | null)[]
+  exam_title: string | null
+  quiz_passed: boolean
 }
 
 /** What the member still has to do in a campaign, in words (empty: nothing left). */
@@ -44,7 +48,7 @@ export function leftToDo(c: CampaignView): string[] {
   const status = c.mine?.reflection_status ?? 'none'
   if (status === 'none') left.push('nộp bài thu hoạch')
   if (status === 'returned') left.push('sửa và nộp lại bài thu hoạch')
-  if (c.exam_id) left.push('làm bài kiểm tra')
+  if (c.exam_id && !c.quiz_passed) left.push('làm bài kiểm tra')
   return left
 }
 
@@ -259,7 +263,7 @@ export function CampaignPage(props: {
         </dd>
         <dt>Nghị quyết</dt>
         <dd>
-          <a href={`/library/${c.document_id}`}>Đọc văn bản nghị quyết</a>
+          <a href={`/library/${c.document_id}`}>{c.document_title ?? 'Đọc văn bản nghị quyết'}</a>
         </dd>
         {(c.extra_document_ids.length > 0 || c.extra_links.length > 0) && (
           <>
@@ -268,7 +272,7 @@ export function CampaignPage(props: {
               <ul>
                 {c.extra_document_ids.map((id, i) => (
                   <li>
-                    <a href={`/library/${id}`}>Tài liệu {i + 1} trong thư viện</a>
+                    <a href={`/library/${id}`}>{c.extra_titles[i] ?? `Tài liệu ${i + 1} trong thư viện`}</a>
                   </li>
                 ))}
                 {c.extra_links.map((url) => (
@@ -286,7 +290,8 @@ export function CampaignPage(props: {
           <>
             <dt>Bài kiểm tra</dt>
             <dd>
-              <a href={`/exams/${c.exam_id}`}>Làm bài kiểm tra</a>
+              <a href={`/exams/${c.exam_id}`}>{c.exam_title ?? 'Làm bài kiểm tra'}</a>
+              {c.addressed && <span class="badge">{c.quiz_passed ? 'Bạn đã đạt' : 'Chưa đạt'}</span>}
             </dd>
           </>
         )}
@@ -371,6 +376,7 @@ export interface CompletionRowView {
   proxied: number
   handed_in: number
   accepted: number
+  quiz_passed: number | null
 }
 
 export interface CellMemberView {
@@ -380,6 +386,7 @@ export interface CellMemberView {
   studied_at: Date | string | null
   studied_by_proxy: boolean
   reflection_status: string
+  quiz_passed: boolean
 }
 
 const pct = (n: number, of: number) => (of > 0 ? `${Math.round((100 * n) / of)}%` : '–')
@@ -409,8 +416,16 @@ export function ProgressPage(props: {
           Hạn {formatDate(c.due_on)}. Bài kiểm tra: {c.exam_id ? <a href={`/exams/${c.exam_id}`}>xem bài kiểm tra</a> : 'không có'}.
         </small>
       </p>
-      <CompletionTable campaignId={c.id} org={props.org} total={props.total} children={props.children} childCount={props.childCount} page={props.page} />
-      {props.members && <CellMembers campaignId={c.id} orgId={props.org.id} csrf={props.viewer.csrf} {...props.members} />}
+      <CompletionTable
+        campaignId={c.id}
+        hasQuiz={!!c.exam_id}
+        org={props.org}
+        total={props.total}
+        children={props.children}
+        childCount={props.childCount}
+        page={props.page}
+      />
+      {props.members && <CellMembers campaignId={c.id} hasQuiz={!!c.exam_id} orgId={props.org.id} csrf={props.viewer.csrf} {...props.members} />}
     </Layout>
   )
 }
@@ -418,6 +433,7 @@ export function ProgressPage(props: {
 /** The counts of an organization and of its direct children, each over its subtree (paginated by child). */
 export function CompletionTable(props: {
   campaignId: string
+  hasQuiz: boolean
   org: { id: string; name: string }
   total: CompletionRowView
   children: CompletionRowView[]
@@ -437,6 +453,11 @@ export function CompletionTable(props: {
       <td data-label="Thu hoạch đạt">
         {r.accepted} ({pct(r.accepted, r.members)})
       </td>
+      {props.hasQuiz && (
+        <td data-label="Đạt bài kiểm tra">
+          {r.quiz_passed ?? 0} ({pct(r.quiz_passed ?? 0, r.members)})
+        </td>
+      )}
     </tr>
   )
   return (
@@ -450,6 +471,7 @@ export function CompletionTable(props: {
             <th scope="col">Đã học tập</th>
             <th scope="col">Đã nộp thu hoạch</th>
             <th scope="col">Thu hoạch đạt</th>
+            {props.hasQuiz && <th scope="col">Đạt bài kiểm tra</th>}
           </tr>
         </thead>
         <tbody>
@@ -489,6 +511,7 @@ export function CellMembers(props: {
               <th scope="col">Họ và tên</th>
               <th scope="col">Học tập</th>
               <th scope="col">Bài thu hoạch</th>
+              {props.hasQuiz && <th scope="col">Bài kiểm tra</th>}
             </tr>
           </thead>
           <tbody>
@@ -516,6 +539,7 @@ export function CellMembers(props: {
                     STUDY_STATUS.none
                   )}
                 </td>
+                {props.hasQuiz && <td data-label="Bài kiểm tra">{m.quiz_passed ? 'Đạt' : 'Chưa đạt'}</td>}
               </tr>
             ))}
           </tbody>

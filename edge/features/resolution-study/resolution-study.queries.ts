@@ -34,6 +34,12 @@ export interface Campaign {
   oversees: boolean
   open: boolean
   mine: MyRecord | null
+  /** titles as the reader may see them in the library and exams (null: not visible to him/her) */
+  document_title: string | null
+  extra_titles: (string | null)[]
+  exam_title: string | null
+  /** the signed-in member passed the campaign's quiz (an attempt graded as passed) */
+  quiz_passed: boolean
 }
 
 const CAMPAIGN_COLUMNS = `c.id, c.org_id, o.name as org_name, c.title, c.description, c.document_id, c.extra_document_ids, c.extra_links, c.exam_id,
@@ -43,7 +49,12 @@ const CAMPAIGN_COLUMNS = `c.id, c.org_id, o.name as org_name, c.title, c.descrip
   (app.in_scope(c.org_key) or c.org_key::extensions.ltree operator(extensions.@>) any ((select app.managed_scope())::extensions.ltree[])) as oversees,
   (c.closed_at is null and c.starts_on <= app.today()) as open,
   (select to_jsonb(r) from (select r.id, r.studied_at, r.studied_by_proxy, r.reflection, r.reflection_status, r.submitted_at, r.reviewed_at, r.return_reason
-                              from public.study_records r where r.campaign_id = c.id and r.member_id = (select app.current_member_id())) r) as mine`
+                              from public.study_records r where r.campaign_id = c.id and r.member_id = (select app.current_member_id())) r) as mine,
+  (select d.title from public.documents d where d.id = c.document_id) as document_title,
+  array(select (select d.title from public.documents d where d.id = x.id) from unnest(c.extra_document_ids) with ordinality x (id, n) order by x.n) as extra_titles,
+  (select e.title from public.exams e where e.id = c.exam_id) as exam_title,
+  (c.exam_id is not null and exists (select 1 from public.exam_attempts a
+                                      where a.exam_id = c.exam_id and a.member_id = (select app.current_member_id()) and a.passed)) as quiz_passed`
 
 /** One campaign as the user may see it (RLS), with his/her own record; undefined when invisible. */
 export async function campaign(tx: Tx, id: string): Promise<Campaign | undefined> {
@@ -75,6 +86,7 @@ export async function myOpen(tx: Tx): Promise<Campaign[]> {
           and (select app.home_path()) operator(extensions.<@) c.org_key::extensions.ltree) x
       where x.due_on >= to_char(app.today(), 'YYYY-MM-DD')
          or x.mine is null or (x.mine ->> 'studied_at') is null or (x.mine ->> 'reflection_status') in ('none', 'returned')
+         or (x.exam_id is not null and not x.quiz_passed)
       order by x.due_on, x.id
       limit 5`,
   )
@@ -180,6 +192,8 @@ export interface OrgCompletion {
   proxied: number
   handed_in: number
   accepted: number
+  /** null when the campaign has no quiz */
+  quiz_passed: number | null
 }
 
 export interface Completion {
@@ -218,7 +232,10 @@ const SUBTREE_COUNTS = `
     where m.org_id = any (array(select x.id from public.organizations x
                                  where (x.path::text) collate "C" >= k.key and (x.path::text) collate "C" < k.key || '/'))
       and m.deceased_on is null and (m.left_on is null or m.left_on > app.today())) as members,
-  r.studied, r.proxied, r.handed_in, r.accepted`
+  r.studied, r.proxied, r.handed_in, r.accepted,
+  (select count(distinct a.member_id)::int from public.exam_attempts a
+    where a.exam_id = (select c.exam_id from public.study_campaigns c where c.id = $1) and a.passed
+      and a.org_key >= k.key and a.org_key < k.key || '/') as quiz_passed`
 const RECORD_COUNTS = `
   left join lateral (
     select count(*) filter (where s.studied_at is not null)::int as studied,
@@ -254,13 +271,17 @@ export interface CellMember {
   studied_at: Date | null
   studied_by_proxy: boolean
   reflection_status: string
+  quiz_passed: boolean
 }
 
 /** The members of one cell with their study in the campaign (the secretary's list), a page at a time. */
 export async function cellMembers(tx: Tx, campaignId: string, orgId: string, page: number): Promise<{ rows: CellMember[]; total: number; canProxy: boolean }> {
   const rows = await tx.query<CellMember & { total: number }>(
     `select m.id as member_id, m.full_name, r.id as record_id, r.studied_at, coalesce(r.studied_by_proxy, false) as studied_by_proxy,
-            coalesce(r.reflection_status, 'none') as reflection_status, count(*) over ()::int as total
+            coalesce(r.reflection_status, 'none') as reflection_status,
+            exists (select 1 from public.exam_attempts a
+                     where a.exam_id = (select c.exam_id from public.study_campaigns c where c.id = $1) and a.member_id = m.id and a.passed) as quiz_passed,
+            count(*) over ()::int as total
        from public.members m
        left join public.study_records r on r.campaign_id = $1 and r.member_id = m.id
       where m.org_id = $2 and m.deceased_on is null and (m.left_on is null or m.left_on > app.today())
@@ -275,5 +296,20 @@ export async function cellMembers(tx: Tx, campaignId: string, orgId: string, pag
 /** Is this member, in this cell, visible to the user (his/her managed scope)? */
 export async function memberOfCell(tx: Tx, memberId: string): Promise<{ org_id: string } | undefined> {
   const [row] = await tx.query<{ org_id: string }>(`select m.org_id from public.members m where m.id = $1`, [memberId])
+  return row
+}
+
+/**
+ * Which of the referenced library documents and exam the user cannot see (or that are not
+ * published): a campaign must point at something its author can read, in the library's and
+ * exams' own RLS.
+ */
+export async function unseenReferences(tx: Tx, documentIds: string[], examId: string | undefined): Promise<{ documents: string[]; exam: boolean }> {
+  const [row] = await tx.query<{ documents: string[]; exam: boolean }>(
+    `select array(select x.id::text from unnest($1::uuid[]) x (id)
+                   where not exists (select 1 from public.documents d where d.id = x.id and d.status = 'published')) as documents,
+            ($2::uuid is not null and not exists (select 1 from public.exams e where e.id = $2::uuid)) as exam`,
+    [documentIds, examId ?? null],
+  )
   return row
 }

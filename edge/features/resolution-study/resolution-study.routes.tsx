@@ -74,11 +74,20 @@ resolutionStudy.post('/', async (c) => {
   const body = (await c.req.parseBody()) as CampaignFormValues
   const form = parseForm(campaignForm, body)
   if (!form.ok) return formPage(c, body, form.errors, 400)
+  const v = form.value
   const id = await c
     .get('data')
-    .withUser(sessionOf(c), (tx) => q.createCampaign(tx, form.value))
+    .withUser(sessionOf(c), async (tx) => {
+      const unseen = await q.unseenReferences(tx, [v.document_id, ...v.extra_document_ids], v.exam_id)
+      const errors: FieldErrors = {}
+      if (unseen.documents.includes(v.document_id)) errors.document_id = messages.documentUnseen
+      if (unseen.documents.some((d) => d !== v.document_id)) errors.extra_document_ids = messages.extraUnseen
+      if (unseen.exam) errors.exam_id = messages.examUnseen
+      return Object.keys(errors).length ? errors : q.createCampaign(tx, v)
+    })
     .catch(refused)
   if (!id) return formPage(c, body, { org_id: messages.outOfScope }, 400)
+  if (typeof id !== 'string') return formPage(c, body, id, 400)
   return c.redirect(`/study/${id}?done=created`, 303)
 })
 
@@ -149,10 +158,20 @@ async function progressPage(c: AppContext, id: string, orgParam: string | undefi
   if (!found) notFound()
   const { campaign, org, counts, members } = found
   if (isHtmx(c) && c.req.query('mpage') && members) {
-    return c.html(<CellMembers campaignId={id} orgId={org.id} csrf={viewerOf(c).csrf} {...members} page={memberPage} />)
+    return c.html(<CellMembers campaignId={id} hasQuiz={!!campaign.exam_id} orgId={org.id} csrf={viewerOf(c).csrf} {...members} page={memberPage} />)
   }
   if (isHtmx(c) && c.req.query('page')) {
-    return c.html(<CompletionTable campaignId={id} org={org} total={counts.total} children={counts.children} childCount={counts.childCount} page={page} />)
+    return c.html(
+      <CompletionTable
+        campaignId={id}
+        hasQuiz={!!campaign.exam_id}
+        org={org}
+        total={counts.total}
+        children={counts.children}
+        childCount={counts.childCount}
+        page={page}
+      />,
+    )
   }
   return c.html(
     <ProgressPage

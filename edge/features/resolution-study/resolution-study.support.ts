@@ -57,3 +57,40 @@ export async function openCampaign(t: TestApp, login: string, path: string, dueO
     return row.id
   })
 }
+
+/** A library document published to the subtree at `path` (system path: the library's own forms are tested there). */
+export async function publishedDocument(t: TestApp, path: string, title: string) {
+  const orgId = await orgIdByPath(t, path)
+  return t.runtime.data.asSystem('test: a published library document', async (tx) => {
+    const [row] = await tx.query<{ id: string }>(
+      `insert into public.documents (org_id, kind, category, title) values ($1, 'document', 'party', $2) returning id`,
+      [orgId, title],
+    )
+    await tx.query(`insert into public.document_audiences (document_id, org_id) values ($1, $2)`, [row.id, orgId])
+    // an item is inserted as a draft (the library's trigger), then published
+    await tx.query(`update public.documents set status = 'published' where id = $1`, [row.id])
+    return row.id
+  })
+}
+
+/** An exam for the subtree at `path` and, for each member given, one graded attempt (passed or not). */
+export async function examWithResults(t: TestApp, path: string, results: { memberId: string; passed: boolean }[]) {
+  const orgId = await orgIdByPath(t, path)
+  return t.runtime.data.asSystem('test: an exam with graded attempts', async (tx) => {
+    const [bank] = await tx.query<{ id: string }>(`insert into public.question_banks (org_id, title) values ($1, 'Ngân hàng NQ57') returning id`, [orgId])
+    const [exam] = await tx.query<{ id: string }>(
+      `insert into public.exams (bank_id, org_id, title, opens_at, closes_at, time_limit_minutes, pass_percent)
+       values ($1, $2, 'Kiểm tra NQ57', now() - interval '1 day', now() + interval '10 days', 15, 50) returning id`,
+      [bank.id, orgId],
+    )
+    for (const r of results) {
+      await tx.query(
+        `insert into public.exam_attempts (exam_id, member_id, org_key, attempt_no, started_at, deadline, submitted_at, question_count, correct_count, score, passed)
+         select $1, m.id, m.org_key, 1, now() - interval '1 hour', now(), now() - interval '30 minutes', 10, case when $3 then 8 else 2 end, case when $3 then 80 else 20 end, $3
+           from public.members m where m.id = $2`,
+        [exam.id, r.memberId, r.passed],
+      )
+    }
+    return exam.id
+  })
+}

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Agent, LOGINS, inDays, memberIdOf, orgIdByPath, testApp, type TestApp } from '../../../test/support.ts'
-import { asUser, openCampaign, personOf } from './resolution-study.support.ts'
+import { asUser, examWithResults, openCampaign, personOf, publishedDocument } from './resolution-study.support.ts'
 
 /*
  * The study pages as members and managers use them: the ward secretary (ns.tp1.g1) opens a
@@ -18,7 +18,7 @@ let memberId: string
 let fellow: Awaited<ReturnType<typeof personOf>>
 let outsider: Awaited<ReturnType<typeof personOf>>
 let sibling: Awaited<ReturnType<typeof personOf>>
-const DOC = '11111111-2222-4333-8444-555555555555'
+let DOC: string
 
 const studyRow = (member: string, campaign = campaignId) =>
   t.runtime.data.asSystem(
@@ -36,6 +36,7 @@ beforeAll(async () => {
   fellow = await personOf(t, 'ns.tp1.g1.c1', 'plain')
   outsider = await personOf(t, 'ns.tp1.g2.c1', 'secretary')
   sibling = await personOf(t, 'ns.tp1.g1.c2', 'secretary')
+  DOC = await publishedDocument(t, 'ns', 'Nghị quyết số 57-NQ/TW về đột phá phát triển khoa học, công nghệ')
 })
 afterAll(() => t?.close())
 
@@ -60,6 +61,7 @@ describe('opening a campaign', () => {
     campaignId = res.headers.get('Location')!.split('?')[0].split('/').pop()!
     const shown = await (await ward.get(`/study/${campaignId}`)).text()
     expect(shown).toContain(`/library/${DOC}`)
+    expect(shown).toContain('Nghị quyết số 57-NQ/TW về đột phá')
     expect(shown).toContain('https://example.org/nq57-hoi-dap')
   })
 
@@ -94,6 +96,29 @@ describe('opening a campaign', () => {
       async (tx) => (await tx.query<{ n: number }>(`select count(*)::int as n from public.study_campaigns`))[0].n,
     )
     expect(after).toBe(before)
+  })
+  it('the resolution, extra documents and the quiz must be ones the author can see in the library and exams', async () => {
+    const other = await examWithResults(t, 'ns.tp1.g2', [])
+    const nsId = await orgIdByPath(t, 'ns')
+    const draft = await t.runtime.data.asSystem(
+      'test: a draft',
+      async (tx) =>
+        (
+          await tx.query<{ id: string }>(
+            `insert into public.documents (org_id, kind, category, title) values ($1, 'document', 'party', 'Bản nháp') returning id`,
+            [nsId],
+          )
+        )[0].id,
+    )
+    const res = await ward.post(
+      '/study',
+      form({ org_id: await orgIdByPath(t, 'ns.tp1.g1'), document_id: crypto.randomUUID(), extra_document_ids: `${DOC}\n${draft}`, exam_id: other }),
+    )
+    expect(res.status).toBe(400)
+    const html = await res.text()
+    expect(html).toContain('Mã văn bản nghị quyết: không tìm thấy văn bản đã phát hành trong thư viện.')
+    expect(html).toContain('Tài liệu tham khảo: có mã không tìm thấy')
+    expect(html).toContain('Mã bài kiểm tra: không tìm thấy bài kiểm tra bạn được xem.')
   })
 })
 
@@ -233,6 +258,28 @@ describe('completion per organization', () => {
     expect((await outside.post(`/study/${campaignId}/close`, {})).status).toBe(404)
     expect((await member.post(`/study/${campaignId}/close`, {})).status).toBe(404)
     expect((await studyRow(memberId)).reflection_status).toBe('accepted')
+  })
+
+  it('with a quiz: passed attempts count per organization; the member sees she passed, the secretary sees who did', async () => {
+    const exam = await examWithResults(t, 'ns.tp1.g1', [
+      { memberId, passed: true },
+      { memberId: fellow.memberId, passed: false },
+    ])
+    const res = await ward.post('/study', form({ org_id: await orgIdByPath(t, 'ns.tp1.g1'), exam_id: exam, title: 'Đợt có bài kiểm tra' }))
+    expect(res.status).toBe(303)
+    const id = res.headers.get('Location')!.split('?')[0].split('/').pop()!
+    const counts = await asUser(t, LOGINS.grassroots, async (tx) => {
+      const q = await import('./resolution-study.queries.ts')
+      const org = await q.completionOrg(tx, id, undefined)
+      return q.completion(tx, id, org!, 1)
+    })
+    expect(counts.total.quiz_passed).toBe(1)
+    const page = await (await member.get(`/study/${id}`)).text()
+    expect(page).toContain(`/exams/${exam}`)
+    expect(page).toContain('Bạn đã đạt')
+    const cell = await (await secretary.get(`/study/${id}/progress`)).text()
+    expect(cell).toContain('Đạt bài kiểm tra')
+    expect(cell).toContain('Chưa đạt')
   })
 
   it('a member without a role sees no completion', async () => {
