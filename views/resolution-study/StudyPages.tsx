@@ -492,6 +492,7 @@ export function CompletionTable(props: {
 
 export function CellMembers(props: {
   campaignId: string
+  hasQuiz: boolean
   orgId: string
   csrf: string
   rows: CellMemberView[]
