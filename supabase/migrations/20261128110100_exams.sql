@@ -12,7 +12,8 @@
  *
  * For other features (resolution study): public.exam_attempts (member_id, exam_id, passed,
  * submitted_at) is readable under RLS by the member and by managers of the member's cell's
- * subtree; "passed" is null until the attempt is graded.
+ * subtree; "passed" is null until the attempt is graded. An attempt whose time ran out is graded
+ * when a page of exams is opened; `select app.exam_grade_due(<exam id>)` grades it at once.
  */
 
 -- tables -------------------------------------------------------------------------------
@@ -267,9 +268,10 @@ end
 $$;
 revoke all on function app.exam_grade(uuid, boolean) from public;
 
-/* Attempts of an exam whose time ran out, graded now (lazily: whenever a page of the exam is
-   opened). Only the attempts the caller can read; grading is deterministic, so anyone who sees
-   an attempt may trigger it. Returns how many. */
+/* Attempts of an exam (null: of every exam) whose time ran out, graded now: lazily, whenever a
+   page of exams is opened, and by other features before they count who passed. Only the attempts
+   the caller can read; grading is deterministic, so anyone who sees an attempt may trigger it.
+   Returns how many. */
 create or replace function app.exam_grade_due(p_exam uuid) returns int
 language plpgsql security definer
 set search_path = ''
@@ -280,7 +282,7 @@ declare
 begin
   for due in
     select a.id from public.exam_attempts a
-     where a.exam_id = p_exam and a.submitted_at is null and a.deadline <= app.now()
+     where (p_exam is null or a.exam_id = p_exam) and a.submitted_at is null and a.deadline <= app.now()
        and (a.member_id = app.current_member_id() or app.in_scope(a.org_key))
      for update
   loop

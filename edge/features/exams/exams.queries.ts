@@ -277,8 +277,8 @@ export async function attemptQuestions(tx: Tx, attemptId: string): Promise<Attem
   )
 }
 
-/** Grades the attempts of an exam whose time ran out (those the caller can read). */
-export async function gradeDue(tx: Tx, examId: string): Promise<void> {
+/** Grades the attempts of an exam (null: of every exam) whose time ran out, among those the caller can read. */
+export async function gradeDue(tx: Tx, examId: string | null): Promise<void> {
   await tx.query(`select app.exam_grade_due($1)`, [examId])
 }
 

@@ -28,7 +28,10 @@ const REFUSALS: Record<q.StartRefusal, string> = {
 }
 
 exams.get('/', async (c) => {
-  const found = await c.get('data').withUser(sessionOf(c), async (tx) => ({ exams: await q.exams(tx), roots: await q.managedRoots(tx) }))
+  const found = await c.get('data').withUser(sessionOf(c), async (tx) => {
+    await q.gradeDue(tx, null)
+    return { exams: await q.exams(tx), roots: await q.managedRoots(tx) }
+  })
   return c.html(<ExamsPage viewer={viewerOf(c)} exams={found.exams} managesBanks={found.roots.length > 0} />)
 })
 
