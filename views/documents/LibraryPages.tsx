@@ -185,9 +185,56 @@ export function BookmarkButton(props: { id: string; on: boolean; csrf: string })
 
 const kb = (n: number) => (n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1).replace('.', ',')} MB` : `${Math.max(1, Math.round(n / 1024))} KB`)
 
-/** An item to read, light for old phones: its text first, then the file to download; no player, no script of its own. */
-export function ItemPage(props: { viewer: Viewer; item: Item; notice?: string; error?: string }) {
+/** Characters of text per page: a long resolution is read in parts, so that an old phone gets a light page. */
+export const PART_CHARS = 12_000
+
+/** The paragraphs of a text grouped into parts of at most PART_CHARS (a longer paragraph is a part alone). */
+export function textParts(body: string): string[][] {
+  const parts: string[][] = [[]]
+  let size = 0
+  for (const paragraph of body.split(/\n+/)) {
+    if (!paragraph.trim()) continue
+    if (size + paragraph.length > PART_CHARS && parts.at(-1)!.length) {
+      parts.push([])
+      size = 0
+    }
+    parts.at(-1)!.push(paragraph)
+    size += paragraph.length
+  }
+  return parts
+}
+
+function PartNav(props: { id: string; part: number; count: number }) {
+  if (props.count <= 1) return null
+  const href = (n: number) => (n === 1 ? `/library/${props.id}` : `/library/${props.id}?part=${n}`)
+  return (
+    <nav class="pager" aria-label="Các phần của văn bản">
+      {props.part > 1 ? (
+        <a href={href(props.part - 1)} rel="prev">
+          ‹ Phần trước
+        </a>
+      ) : (
+        <span aria-disabled="true">‹ Phần trước</span>
+      )}
+      <span>
+        Phần {props.part}/{props.count}
+      </span>
+      {props.part < props.count ? (
+        <a href={href(props.part + 1)} rel="next">
+          Phần sau ›
+        </a>
+      ) : (
+        <span aria-disabled="true">Phần sau ›</span>
+      )}
+    </nav>
+  )
+}
+
+/** An item to read, light for old phones: its text first (in parts when long), then the file to download; no player, no script of its own. */
+export function ItemPage(props: { viewer: Viewer; item: Item; part?: number; notice?: string; error?: string }) {
   const i = props.item
+  const parts = i.body ? textParts(i.body) : []
+  const part = Math.min(Math.max(props.part ?? 1, 1), Math.max(parts.length, 1))
   const main = i.files.find((f) => f.role === 'main')
   const images = i.files.filter((f) => f.role === 'image')
   const csrf = props.viewer.csrf
@@ -221,13 +268,14 @@ export function ItemPage(props: { viewer: Viewer; item: Item; notice?: string; e
           </p>
         )}
         <div class="document" data-speak="">
-          {i.summary && (
+          {i.summary && part === 1 && (
             <p>
               <strong>{i.summary}</strong>
             </p>
           )}
-          {i.body ? i.body.split(/\n{2,}|\n/).map((p) => <p>{p}</p>) : i.kind === 'document' && main && <p class="muted">{messages.noText}</p>}
+          {parts.length ? parts[part - 1].map((p) => <p>{p}</p>) : i.kind === 'document' && main && <p class="muted">{messages.noText}</p>}
         </div>
+        <PartNav id={i.id} part={part} count={parts.length} />
         {main && (
           <p>
             <a href={`/library/${i.id}/files/${main.id}`} download={main.file_name}>

@@ -267,7 +267,8 @@ async function itemPage(c: AppContext, id: string, flash: { notice?: string; err
     return item
   })
   if (!item) notFound()
-  return c.html(<ItemPage viewer={viewerOf(c)} item={item} {...flash} />, status)
+  const part = Number.parseInt(c.req.query('part') ?? '1', 10)
+  return c.html(<ItemPage viewer={viewerOf(c)} item={item} part={Number.isFinite(part) ? part : 1} {...flash} />, status)
 }
 
 documents.get('/:id', (c) => itemPage(c, uuidParam(c, 'id'), { notice: doneMessage(c, messages) }))

@@ -114,6 +114,20 @@ describe('the library', () => {
     expect((await outsider.get(`/library/${resolutionId}`)).status).toBe(404)
   })
 
+  it('a long text is read in parts of a light page each', async () => {
+    const paragraphs = Array.from({ length: 60 }, (_, n) => `Đoạn ${n + 1}. ${'Nội dung nghị quyết được quán triệt tới từng đảng viên. '.repeat(9)}`)
+    const id = await created(ward, { kind: 'news', category: 'news', title: 'Văn bản dài', body: paragraphs.join('\n') })
+    const first = await (await member.get(`/library/${id}`)).text()
+    expect(first).toContain('Đoạn 1.')
+    expect(first).not.toContain('Đoạn 60.')
+    expect(first).toMatch(/Phần 1\/\d/)
+    const last = /Phần 1\/(\d+)/.exec(first)![1]
+    const end = await (await member.get(`/library/${id}?part=${last}`)).text()
+    expect(end).toContain('Đoạn 60.')
+    expect(end).not.toContain('Đoạn 1.')
+    expect((await member.get(`/library/${id}?part=999`)).status).toBe(200)
+  })
+
   it('a video is a link with its title, never an embedded player', async () => {
     const id = await created(ward, {
       kind: 'video',
