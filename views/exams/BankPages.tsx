@@ -203,7 +203,8 @@ function ImportForm(props: { bankId: string; csrf: string; errors: Record<string
           {props.errors.file && <p class="error">{props.errors.file}</p>}
           <small>
             Dòng đầu là tiêu đề: Câu hỏi, A, B, C, D, E, F (phương án, ít nhất A và B), Đáp án (chữ cái, ví dụ “B” hoặc “A, C”), Loại (“một” hoặc “nhiều”, không
-            bắt buộc), Giải thích (không bắt buộc). Dòng hợp lệ được nhập ngay; dòng lỗi được liệt kê để sửa và nhập lại; câu đã có không bị nhập hai lần.
+            bắt buộc), Giải thích (không bắt buộc). Dòng hợp lệ được nhập ngay; dòng lỗi được liệt kê để sửa và nhập lại; câu đã có không bị nhập hai lần.{' '}
+            <a href="/exams/banks/template.xlsx">Tải tệp mẫu (.xlsx)</a>
           </small>
         </div>
         <button type="submit">Nhập</button>

@@ -13,7 +13,8 @@ import { ExamForm, ExamPage, ExamsPage, ResultsPage, type ExamFormValues } from 
 import { BankPage, BanksPage, type QuestionFormValues, type QuestionImportReport } from '../../../views/exams/BankPages.tsx'
 import { AttemptPage, AttemptResult, Clock, SaveState } from '../../../views/exams/AttemptPage.tsx'
 import { bankForm, examForm, messages, readQuestionForm } from './exams.forms.ts'
-import { checkQuestionSheet, fingerprintOf } from './exams.sheet.ts'
+import { checkQuestionSheet, fingerprintOf, TEMPLATE_HEADER, TEMPLATE_ROWS } from './exams.sheet.ts'
+import { tableDownload } from '../../kernel/files/table-download.ts'
 import * as q from './exams.queries.ts'
 
 /** Question banks, timed exams, attempts and results (khảo thí). */
@@ -70,6 +71,16 @@ async function bankPage(
   if (!bank) notFound()
   return c.html(<BankPage viewer={viewerOf(c)} bank={bank} notice={extra.notice ?? doneMessage(c, messages)} {...extra} />, status)
 }
+
+/** The import's template: the columns it reads, with two example questions (one of each kind). */
+exams.get('/banks/template.xlsx', (c) =>
+  tableDownload(
+    c,
+    { format: 'xlsx', name: 'mau-cau-hoi', sheet: 'Câu hỏi' },
+    [...TEMPLATE_HEADER],
+    TEMPLATE_ROWS.map((r) => [...r]),
+  ),
+)
 
 exams.get('/banks/:id', (c) => bankPage(c, uuidParam(c, 'id')))
 

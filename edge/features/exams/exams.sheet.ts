@@ -23,6 +23,24 @@ for (const [i, letter] of OPTION_LETTERS.entries()) {
   for (const name of [letter, `phuong an ${letter}`, `dap an ${letter}`, `lua chon ${letter}`]) HEADERS[headerKey(name)] = `option_${i + 1}`
 }
 
+/** The template offered for download: every column the import reads, and one question of each kind. */
+export const TEMPLATE_HEADER = ['Câu hỏi', 'A', 'B', 'C', 'D', 'E', 'F', 'Đáp án', 'Loại', 'Giải thích'] as const
+export const TEMPLATE_ROWS = [
+  ['Chi bộ sinh hoạt thường kỳ bao lâu một lần?', 'Mỗi tháng một lần', 'Mỗi quý một lần', 'Mỗi năm một lần', '', '', '', 'A', 'một', 'Hướng dẫn 42-HD/BTCTW.'],
+  [
+    'Những việc nào là nhiệm vụ của đảng viên?',
+    'Chấp hành Cương lĩnh, Điều lệ Đảng',
+    'Đóng đảng phí đúng quy định',
+    'Tùy ý bỏ sinh hoạt',
+    '',
+    '',
+    '',
+    'A, B',
+    'nhiều',
+    '',
+  ],
+] as const
+
 export interface QuestionRow {
   /** the line of the file (the header is line 1) */
   line: number

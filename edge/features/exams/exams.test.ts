@@ -155,6 +155,18 @@ describe('banks', () => {
     expect(kind).toBe('multiple')
   })
 
+  it('the template downloads and imports as it is', async () => {
+    const template = await ward.get('/exams/banks/template.xlsx')
+    expect(template.status).toBe(200)
+    const created = await ward.post('/exams/banks', { org_id: wardId, title: 'Ngân hàng từ tệp mẫu' })
+    const otherBank = created.headers.get('Location')!.split('?')[0].split('/').pop()!
+    const form = new FormData()
+    form.set('file', new File([new Uint8Array(await template.arrayBuffer())], 'mau-cau-hoi.xlsx'))
+    const html = await (await ward.post(`/exams/banks/${otherBank}/import`, form)).text()
+    expect(html).toContain('đã nhập 2')
+    expect(html).toContain('<strong>0 có lỗi</strong>')
+  })
+
   it('a hostile or broken file is refused with a message', async () => {
     const form = new FormData()
     form.set('file', new File([new Uint8Array([0x50, 0x4b, 0x03, 0x04, 1, 2, 3, 4, 5])], 'hong.xlsx'))
