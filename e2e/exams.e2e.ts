@@ -71,6 +71,12 @@ export const scenarios: Record<string, (browser: Browser, url: string) => Promis
     await member.getByText(/đúng \d\/2 câu/).waitFor()
     await fits(member, 'the result')
     await member.screenshot({ path: 'e2e/artifacts/exam-result-360.png', fullPage: true })
+    // the ward sees who took it, per organization below it
+    await ward.goto(`${examUrl}/results`)
+    await ward.locator('#org-results').waitFor()
+    await ward.getByText(/1 đã làm bài/).waitFor()
+    await fits(ward, 'the results')
+    await ward.screenshot({ path: 'e2e/artifacts/exam-results-360.png', fullPage: true })
     await member.context().close()
     await ward.context().close()
   },
