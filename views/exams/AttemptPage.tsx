@@ -51,8 +51,10 @@ export function SaveState(props: { questionId: string; saved: boolean }) {
 /**
  * One question of an open attempt. Each change posts this question's choice (the enclosing form's
  * values go along; the server keeps only this question's field); coming back online posts it again,
- * so a choice made while offline is not lost (app.js says meanwhile that it was not sent). Without
- * JavaScript the whole form is posted.
+ * so a choice made while offline is not lost (app.js says meanwhile that it was not sent). Quick
+ * changes queue behind the one in flight and only the latest waits (htmx's default would keep the
+ * second and drop the rest, saving a choice the page no longer shows). Without JavaScript the
+ * whole form is posted.
  */
 export function QuestionFieldset(props: { attemptId: string; question: AttemptQuestionView }) {
   const q = props.question
@@ -62,6 +64,7 @@ export function QuestionFieldset(props: { attemptId: string; question: AttemptQu
       class="question"
       hx-post={`/exams/attempts/${props.attemptId}/answer`}
       hx-trigger="change, online from:window"
+      hx-sync="this:queue last"
       hx-vals={JSON.stringify({ question: q.question_id })}
       hx-target={`#s-${q.question_id}`}
       hx-swap="outerHTML"
