@@ -270,7 +270,17 @@ async function attemptPage(c: AppContext, id: string, extra: { notice?: string; 
   if (!found) notFound()
   const { attempt, exam, questions, review } = found
   if (!attempt.submitted_at && attempt.mine)
-    return c.html(<AttemptPage viewer={viewerOf(c)} examTitle={exam.title} attempt={attempt} questions={questions} {...extra} />, status)
+    return c.html(
+      <AttemptPage
+        viewer={viewerOf(c)}
+        examTitle={exam.title}
+        attempt={attempt}
+        questions={questions}
+        notice={extra.notice ?? doneMessage(c, messages)}
+        error={extra.error}
+      />,
+      status,
+    )
   return c.html(
     <AttemptResult
       viewer={viewerOf(c)}

@@ -267,6 +267,31 @@ describe('taking an exam', () => {
     await assertNoAnswers(resumed.html)
   })
 
+  it("without JavaScript the whole page is saved; a forged answer (another question's option, two for a single choice) is refused", async () => {
+    const questions = questionOrder(firstHtml)
+    const optionsOf = (q: string) => [...firstHtml.matchAll(new RegExp(`name="q_${q}" value="([0-9a-f-]{36})"`, 'g'))].map((m) => m[1])
+    const single = await system<{ question_id: string }>(`select question_id from public.attempt_questions where attempt_id = $1 and not multiple`, [attemptId])
+    const one = single[0].question_id
+    const forged = await member.post(
+      `/exams/attempts/${attemptId}/answer`,
+      { question: one, [`q_${one}`]: optionsOf(questions.find((q) => q !== one)!)[0] },
+      { htmx: true },
+    )
+    expect(forged.status).toBe(404)
+    const form = new FormData()
+    form.set('question', one)
+    for (const option of optionsOf(one).slice(0, 2)) form.append(`q_${one}`, option)
+    expect((await member.post(`/exams/attempts/${attemptId}/answer`, form, { htmx: true })).status).toBe(404)
+    // the plain form: every question posted at once, then the page again with what was saved
+    const whole: Record<string, string> = {}
+    for (const q of questions) whole[`q_${q}`] = optionsOf(q)[0]
+    const saved = await member.submit(`/exams/attempts/${attemptId}/save`, whole)
+    const html = await saved.text()
+    expect(html).toContain('Đã lưu các câu trả lời.')
+    expect(checked(html).sort()).toEqual(questions.map((q) => optionsOf(q)[0]).sort())
+    await assertNoAnswers(html)
+  })
+
   it('handing in grades on the server; a second attempt is refused when one is allowed', async () => {
     const res = await member.post(`/exams/attempts/${attemptId}/submit`, {})
     expect(res.status).toBe(303)
