@@ -462,8 +462,8 @@ export function CompletionTable(props: {
   )
   return (
     <div id="study-progress">
+      <p class="muted">Số đảng viên đang sinh hoạt và số đã hoàn thành từng việc, tính cả các tổ chức trực thuộc.</p>
       <table class="stack">
-        <caption class="muted">Số đảng viên đang sinh hoạt và số đã hoàn thành từng việc</caption>
         <thead>
           <tr>
             <th scope="col">Tổ chức</th>

@@ -282,6 +282,19 @@ describe('completion per organization', () => {
     expect(cell).toContain('Chưa đạt')
   })
 
+  it('the committee ends a campaign: nothing more is recorded, and it leaves the home card once done with', async () => {
+    const id = await openCampaign(t, LOGINS.grassroots, 'ns.tp1.g1', inDays(2), 'Đợt sẽ kết thúc')
+    expect(await (await member.get('/study/summary')).text()).toContain('Đợt sẽ kết thúc')
+    expect((await secretary.post(`/study/${id}/close`, {})).status).toBe(404)
+    const closed = await ward.submit(`/study/${id}/close`, {})
+    expect(await closed.text()).toContain('Đã kết thúc đợt học tập.')
+    const refused = await member.post(`/study/${id}/studied`, {})
+    expect(refused.status).toBe(400)
+    expect(await refused.text()).toContain('Đợt học tập chưa bắt đầu hoặc đã kết thúc.')
+    expect(await studyRow(memberId, id)).toBeUndefined()
+    expect(await (await member.get('/study/summary')).text()).not.toContain('Đợt sẽ kết thúc')
+  })
+
   it('a member without a role sees no completion', async () => {
     expect((await member.get(`/study/${campaignId}/progress`)).status).toBe(404)
     expect(await (await member.get(`/study/${campaignId}`)).text()).not.toContain('Xem kết quả học tập')
