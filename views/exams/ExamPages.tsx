@@ -187,6 +187,7 @@ export interface OrgResultView {
 export interface MemberResultView {
   member_id: string
   name: string
+  best_attempt: string | null
   attempts: number
   best_score: string | null
   passed: boolean
@@ -259,7 +260,7 @@ export function ResultsPage(props: {
           <tbody>
             {props.members.map((m) => (
               <tr>
-                <td>{m.name}</td>
+                <td>{m.best_attempt ? <a href={`/exams/attempts/${m.best_attempt}`}>{m.name}</a> : m.name}</td>
                 <td class="num">{m.attempts}</td>
                 <td class="num">{m.attempts ? `${formatScore(m.best_score)}%` : ''}</td>
                 <td>{m.attempts ? (m.passed ? 'Đạt' : 'Chưa đạt') : 'Chưa làm'}</td>

@@ -341,6 +341,7 @@ export interface OrgResult {
 export interface MemberResult {
   member_id: string
   name: string
+  best_attempt: string | null
   attempts: number
   best_score: string | null
   passed: boolean
@@ -385,7 +386,8 @@ export async function resultsByOrg(tx: Tx, examId: string, path: string): Promis
 /** Per member of one organization (its own members, not its subtree's): attempts, best score, passed. */
 export async function resultsByMember(tx: Tx, examId: string, path: string): Promise<MemberResult[]> {
   return tx.query<MemberResult>(
-    `select m.id as member_id, m.full_name as name, count(a.id)::int as attempts, max(a.score)::text as best_score, coalesce(bool_or(a.passed), false) as passed
+    `select m.id as member_id, m.full_name as name, count(a.id)::int as attempts, max(a.score)::text as best_score, coalesce(bool_or(a.passed), false) as passed,
+            (array_agg(a.id order by a.score desc nulls last, a.attempt_no desc) filter (where a.id is not null))[1] as best_attempt
        from public.members m left join public.exam_attempts a on a.member_id = m.id and a.exam_id = $1
       where m.org_key = $2 and m.deceased_on is null and m.left_on is null
       group by m.id, m.full_name order by m.full_name limit 500`,

@@ -402,6 +402,11 @@ describe('results', () => {
     const cell = await t.signIn(LOGINS.cellSecretary)
     const cellPage = await (await cell.get(`/exams/${examId}/results`)).text()
     expect(cellPage).toContain('id="member-results"')
+    // the secretary opens the member's graded attempt: right and wrong, not the answers of a bank that is not the cell's
+    const attemptUrl = /href="(\/exams\/attempts\/[0-9a-f-]{36})"/.exec(cellPage)![1]
+    const attemptPage = await (await cell.get(attemptUrl)).text()
+    expect(attemptPage).toContain('Kết quả bài làm')
+    expect(attemptPage).not.toContain(EXPLANATION)
     const bank = await (await ward.get(`/exams/banks/${bankId}`)).text()
     expect(bank).toMatch(/trả lời đúng \(\d+\/\d+ lượt\)/)
   })
