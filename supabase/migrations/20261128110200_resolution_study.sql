@@ -226,7 +226,8 @@ drop trigger if exists study_records_prepare on public.study_records;
 create trigger study_records_prepare before insert or update on public.study_records
   for each row execute function app.study_records_prepare();
 
-/* A reviewed reflection: the member hears of it; a proxy record is kept in the audit trail. */
+/* A handed-in reflection: the cell's managers hear of it (they read and review it); a reviewed
+   one: the member hears of it; a proxy record is kept in the audit trail. */
 create or replace function app.study_records_notify() returns trigger
 language plpgsql security definer
 set search_path = ''
@@ -243,6 +244,14 @@ begin
             pg_catalog.left(case when new.reflection_status = 'accepted' then 'Bài thu hoạch được chấp nhận: '
                                  else 'Bài thu hoạch bị trả lại: ' end || campaign_title, 300),
             '/study/' || new.campaign_id);
+  end if;
+  if new.reflection_status = 'submitted' and (tg_op = 'INSERT' or new.reflection_status is distinct from old.reflection_status) then
+    insert into public.notifications (member_id, kind, title, url)
+    select distinct r.member_id, 'study.submitted', pg_catalog.left('Bài thu hoạch mới cần đọc: ' || campaign_title, 300),
+           '/study/' || new.campaign_id || '/records/' || new.id
+      from public.org_roles r
+     where r.org_id = new.org_id and r.member_id <> new.member_id
+       and r.valid_from <= app.today() and (r.valid_to is null or r.valid_to >= app.today());
   end if;
   if new.studied_by_proxy and (tg_op = 'INSERT' or old.studied_at is null) and new.studied_at is not null then
     perform app.write_audit('study.proxy', 'member', new.member_id, new.org_id,

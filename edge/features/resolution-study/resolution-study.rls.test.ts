@@ -129,6 +129,12 @@ describe('study records under row-level security', () => {
       tx.query<{ kind: string }>(`select kind from public.notifications where kind like 'study.%' and url = $1 order by created_at`, [`/study/${campaignId}`]),
     )
     expect(notices.map((n) => n.kind)).toEqual(['study.returned', 'study.accepted'])
+    const toCell = await asUser(t, LOGINS.cellSecretary, (tx) =>
+      tx.query<{ url: string }>(`select url from public.notifications where kind = 'study.submitted' and url like $1`, [`/study/${campaignId}/records/%`]),
+    )
+    expect(toCell).toHaveLength(2)
+    const toWard = await asUser(t, LOGINS.grassroots, (tx) => tx.query(`select 1 from public.notifications where kind = 'study.submitted'`))
+    expect(toWard).toHaveLength(0)
   })
 
   it('a record cannot be moved to another member or campaign', async () => {
