@@ -224,6 +224,7 @@ describe('taking an exam', () => {
     examId = await createExam({ title: 'Kiểm tra Điều lệ', attempts_allowed: '1' })
     const list = await (await member.get('/exams')).text()
     expect(list).toContain('Kiểm tra Điều lệ')
+    await assertNoAnswers(list)
     const outsider = await signInMemberOf(t, 'ns.tp1.g2.c1')
     expect(await (await outsider.get('/exams')).text()).not.toContain('Kiểm tra Điều lệ')
     expect((await outsider.get(`/exams/${examId}`)).status).toBe(404)
