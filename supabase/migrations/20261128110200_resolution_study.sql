@@ -105,6 +105,24 @@ $$;
 revoke all on function app.study_manages_cell(uuid) from public, anon;
 grant execute on function app.study_manages_cell(uuid) to authenticated, service_role;
 
+/*
+ * Members now (not deceased, not left) in the subtree of each organization given that the caller
+ * manages: the denominators of completion. Read from the registration report's rollup
+ * (app.registration_totals, kept per subtree path in the same transaction as every change), so a
+ * province's row costs one index lookup instead of counting 30,000 members under RLS.
+ */
+create or replace function app.study_member_counts(p_org_ids uuid[]) returns table (org_id uuid, members integer)
+language sql stable security definer
+set search_path = ''
+as $$
+  select o.id, coalesce(t.members, 0)
+    from public.organizations o
+    left join app.registration_totals t on t.org_path operator(extensions.=) o.path
+   where o.id = any (p_org_ids) and app.in_scope(o.path::text)
+$$;
+revoke all on function app.study_member_counts(uuid[]) from public, anon;
+grant execute on function app.study_member_counts(uuid[]) to authenticated, service_role;
+
 -- triggers -------------------------------------------------------------------------------
 drop trigger if exists study_campaigns_prepare on public.study_campaigns;
 create trigger study_campaigns_prepare before insert or update on public.study_campaigns

@@ -225,13 +225,11 @@ export async function completionOrg(tx: Tx, campaignId: string, orgId: string | 
   return row ? { ...row, is_cell: ['cell', 'grassroots_cell', 'party_group'].includes(row.kind) } : undefined
 }
 
-/* Counts of one subtree (key range k … k || '/'): active members (through organization ids, an
-   index lookup), and the campaign's records by their copied cell key. */
+/* Counts of one subtree (key range k … k || '/'): active members from the registration rollup
+   (app.study_member_counts), and the campaign's records and passed quiz attempts by their
+   copied cell keys. */
 const SUBTREE_COUNTS = `
-  (select count(*)::int from public.members m
-    where m.org_id = any (array(select x.id from public.organizations x
-                                 where (x.path::text) collate "C" >= k.key and (x.path::text) collate "C" < k.key || '/'))
-      and m.deceased_on is null and (m.left_on is null or m.left_on > app.today())) as members,
+  coalesce((select s.members from app.study_member_counts(array[o.id]) s), 0) as members,
   r.studied, r.proxied, r.handed_in, r.accepted,
   (select count(distinct a.member_id)::int from public.exam_attempts a
     where a.exam_id = (select c.exam_id from public.study_campaigns c where c.id = $1) and a.passed

@@ -231,6 +231,16 @@ describe('completion per organization', () => {
     expect(cell).toMatchObject({ studied: 2, proxied: 1, handed_in: 1, accepted: 1 })
     expect(cell.members).toBeGreaterThanOrEqual(3)
     expect(counts.total).toMatchObject({ studied: 2, proxied: 1, handed_in: 1, accepted: 1 })
+    // the denominators (from the registration rollup) agree with a direct count of the members now
+    const direct = await t.runtime.data.asSystem('test: members of the ward and of the cell', (tx) =>
+      tx.query<{ ward: number; cell: number }>(
+        `select count(*)::int as ward, count(*) filter (where m.org_id = $1)::int as cell from public.members m
+          where m.org_path <@ 'ns.tp1.g1'::extensions.ltree and m.deceased_on is null and (m.left_on is null or m.left_on > app.today())`,
+        [c1],
+      ),
+    )
+    expect(counts.total.members).toBe(direct[0].ward)
+    expect(cell.members).toBe(direct[0].cell)
     const html = await (await ward.get(`/study/${campaignId}/progress`)).text()
     expect(html).toContain(`/study/${campaignId}/progress?org=${c1}`)
   })
