@@ -431,6 +431,8 @@ grant execute on function app.manages_above(uuid) to authenticated, service_role
  *   committee_decision → cell_proposal       the committee above: a return, with a reason
  *   committee_decision → decided             the committee above: the band, within the quota
  *   decided            → committee_decision  the committee above: reopens, with a reason
+ * Nobody but the member moves his/her own evaluation (a secretary's own proposal and decision are
+ * recorded by another manager of the cell or above).
  * Any other change is refused, and so is every change once the period is closed. Each actor only
  * writes his/her own step's columns: the others are kept from the old row. Bands are computed
  * here; a proposed or decided band may be lower than the points give, never higher.
@@ -459,8 +461,10 @@ begin
   if period.status <> 'open' then
     raise exception 'the evaluation period is closed' using errcode = '42501';
   end if;
-  cell_side := system_path or app.in_scope(old.org_key);
-  above_side := system_path or app.manages_above(old.org_id);
+  -- nobody records the cell's proposal, the committee's decision or a return on his/her own
+  -- evaluation (a secretary is evaluated too): another manager of the cell or above does
+  cell_side := system_path or (app.in_scope(old.org_key) and old.member_id is distinct from app.current_member_id());
+  above_side := system_path or (app.manages_above(old.org_id) and old.member_id is distinct from app.current_member_id());
 
   -- every step keeps what the other steps wrote; each branch takes back its own columns
   new.org_key := old.org_key;

@@ -285,8 +285,9 @@ export async function detail(tx: Tx, id: string): Promise<EvaluationDetail | und
             e.return_reason, p.title as period_title, p.year as period_year, p.status as period_status, p.self_due::text, p.proposal_due::text,
             p.decision_due::text,
             e.member_id = (select app.current_member_id()) as is_self,
-            app.in_scope(e.org_key) as cell_side,
-            app.manages_above(e.org_id) as above_side
+            -- the steps after the self-assessment are never the evaluated member's own (app.evaluations_prepare)
+            (app.in_scope(e.org_key) and e.member_id is distinct from (select app.current_member_id())) as cell_side,
+            (app.manages_above(e.org_id) and e.member_id is distinct from (select app.current_member_id())) as above_side
        from public.evaluations e
        join public.evaluation_periods p on p.id = e.period_id
        -- a member transferred out during the period no longer reads the cell that evaluates him/her

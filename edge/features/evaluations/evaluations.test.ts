@@ -309,6 +309,44 @@ describe('the member profile card', () => {
   })
 })
 
+describe('nobody moves his/her own evaluation past the self-assessment', () => {
+  it('the cell secretary cannot record the proposal on himself/herself, nor the ward secretary decide on himself/herself; others can', async () => {
+    const period = new URL(periodUrl, 'http://x').searchParams.get('period')
+    const own = async (login: string) => {
+      const member = await memberIdOf(t, login)
+      const [{ id }] = await t.runtime.data.asSystem('test: an evaluation', (tx) =>
+        tx.query<{ id: string }>(`select id from public.evaluations where period_id = $1 and member_id = $2`, [period, member]),
+      )
+      return `/evaluations/${id}`
+    }
+    const state = async (url: string) =>
+      (
+        await t.runtime.data.asSystem('test: the step', (tx) =>
+          tx.query<{ step: string; decision_band: string | null }>(`select step, decision_band from public.evaluations where id = $1`, [url.split('/').pop()]),
+        )
+      )[0]
+    const proposal = { proposal_points: '80', votes_for: '5', votes_against: '0', proposal_band: 'good' }
+    // the cell secretary's own evaluation: the proposal is the cell's, recorded by someone else (the ward may)
+    const mine = await own(LOGINS.cellSecretary)
+    const form = await (await secretary.get(mine)).text()
+    expect((await secretary.post(`${mine}/self`, scores(form, '1'))).status).toBe(303)
+    expect(await (await secretary.get(mine)).text()).not.toContain(`action="${mine}/proposal"`)
+    const refused = await secretary.post(`${mine}/proposal`, proposal)
+    expect(refused.status).toBe(400)
+    expect(await refused.text()).toContain('Bước này hiện không mở cho bạn')
+    expect((await state(mine)).step).toBe('cell_proposal')
+    expect((await ward.post(`${mine}/proposal`, proposal)).status).toBe(303)
+    // the ward secretary's own evaluation: the decision is not his/hers to record
+    const wards = await own(LOGINS.grassroots)
+    const wardForm = await (await ward.get(wards)).text()
+    expect((await ward.post(`${wards}/self`, scores(wardForm, '1'))).status).toBe(303)
+    expect((await secretary.post(`${wards}/proposal`, proposal)).status).toBe(303)
+    expect(await (await ward.get(wards)).text()).not.toContain(`action="${wards}/decision"`)
+    expect((await ward.post(`${wards}/decision`, { decision_band: 'good' })).status).toBe(400)
+    expect(await state(wards)).toEqual({ step: 'committee_decision', decision_band: null })
+  })
+})
+
 describe('closing the period', () => {
   it('once closed, the form cannot change and no step moves', async () => {
     const periodPage = `/evaluations/periods/${new URL(periodUrl, 'http://x').searchParams.get('period')}`
