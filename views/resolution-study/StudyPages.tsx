@@ -62,10 +62,21 @@ function Period(props: { c: CampaignView }) {
 }
 
 /** The home page's card (loaded from /study/summary): my open campaigns and what is left, or an empty state. */
-export function StudySummary(props: { rows: CampaignView[] }) {
+export function StudySummary(props: { rows: CampaignView[]; toReview: { campaign_id: string; title: string; waiting: number }[] }) {
   return (
     <section class="card" aria-labelledby="study-summary-h">
       <h2 id="study-summary-h">Học tập nghị quyết</h2>
+      {props.toReview.length > 0 && (
+        <ul class="cards">
+          {props.toReview.map((r) => (
+            <li>
+              <a href={`/study/${r.campaign_id}/progress`}>
+                {r.waiting} bài thu hoạch chờ đọc: {r.title}
+              </a>
+            </li>
+          ))}
+        </ul>
+      )}
       {props.rows.length === 0 ? (
         <p class="muted">Không có đợt học tập nào đang chờ bạn.</p>
       ) : (

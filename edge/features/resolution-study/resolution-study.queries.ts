@@ -92,6 +92,18 @@ export async function myOpen(tx: Tx): Promise<Campaign[]> {
   )
 }
 
+/** For a cell's managers: handed-in reflections of the cell's members waiting to be read, per open campaign. */
+export async function toReview(tx: Tx): Promise<{ campaign_id: string; title: string; waiting: number }[]> {
+  return tx.query(
+    `select c.id as campaign_id, c.title, count(*)::int as waiting
+       from public.study_records r join public.study_campaigns c on c.id = r.campaign_id
+      where r.org_id = any ((select app.scope_head_ids())::uuid[]) and r.reflection_status = 'submitted' and c.closed_at is null
+      group by c.id, c.title, c.due_on
+      order by c.due_on, c.id
+      limit 5`,
+  )
+}
+
 /** Organizations the user may open a campaign for: those he/she manages and their children. */
 export async function audiences(tx: Tx): Promise<{ id: string; name: string }[]> {
   return tx.query(

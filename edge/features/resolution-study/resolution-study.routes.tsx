@@ -55,8 +55,8 @@ resolutionStudy.get('/', async (c) => {
 
 /** The home page's card: my open campaigns and what I still have to do (loaded by URL). */
 resolutionStudy.get('/summary', async (c) => {
-  const rows = await c.get('data').withUser(sessionOf(c), q.myOpen)
-  return c.html(<StudySummary rows={rows} />)
+  const found = await c.get('data').withUser(sessionOf(c), async (tx) => ({ rows: await q.myOpen(tx), toReview: await q.toReview(tx) }))
+  return c.html(<StudySummary rows={found.rows} toReview={found.toReview} />)
 })
 
 async function formPage(c: AppContext, values: CampaignFormValues, errors: FieldErrors = {}, status: 200 | 400 = 200) {
