@@ -1,5 +1,4 @@
 import { Layout, type Viewer } from '../layout/Layout.tsx'
-import { EmptyState } from '../components/Field.tsx'
 import { ROLE_LABELS } from '../components/labels.ts'
 
 export interface HomeProps {
@@ -11,15 +10,6 @@ export interface HomeProps {
   roles: { role: string; org_id: string; org_name: string }[]
   cellSize: number
 }
-
-/** Modules not built yet: a card says what will appear. */
-const UPCOMING = [
-  [
-    'Tài liệu, tin tức',
-    'Thư viện văn bản và tin tức của cấp ủy sẽ hiện ở đây. Tài liệu, dự thảo nghị quyết của buổi sinh hoạt nằm trong trang của buổi sinh hoạt đó (mục Sinh hoạt).',
-  ],
-  ['Học tập nghị quyết', 'Các đợt học tập và bài kiểm tra sẽ hiện ở đây.'],
-] as const
 
 /**
  * A card another module fills in by URL. It is drawn at once with the card's heading and one
@@ -96,14 +86,8 @@ export function HomePage(props: HomeProps) {
       <div class="grid two">
         <Slot url="/meetings/upcoming" title="Sinh hoạt sắp tới" link={['/meetings', 'Sinh hoạt chi bộ']} />
         <Slot url="/tasks/summary" title="Việc được giao" link={['/tasks', 'Xem việc được giao']} />
-        {UPCOMING.map(([title, text]) => (
-          <section class="card">
-            <h2>{title}</h2>
-            <EmptyState title="Chưa có nội dung">
-              <p>{text}</p>
-            </EmptyState>
-          </section>
-        ))}
+        <Slot url="/library/latest" title="Tài liệu, tin tức" link={['/library', 'Thư viện tài liệu']} />
+        <Slot url="/study/summary" title="Học tập nghị quyết" link={['/study', 'Các đợt học tập']} />
       </div>
     </Layout>
   )

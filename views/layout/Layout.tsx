@@ -13,6 +13,9 @@ export interface Viewer {
 const NAV = [
   { href: '/', label: 'Trang chủ' },
   { href: '/meetings', label: 'Sinh hoạt' },
+  { href: '/library', label: 'Thư viện' },
+  { href: '/study', label: 'Học tập' },
+  { href: '/exams', label: 'Kiểm tra' },
   { href: '/tasks', label: 'Giao việc' },
   { href: '/calendar', label: 'Lịch' },
   { href: '/notifications', label: 'Thông báo' },

@@ -34,7 +34,7 @@ describe('home', () => {
       return [...(/<nav class="nav"[^>]*>([\s\S]*?)<\/nav>/.exec(html)?.[1] ?? '').matchAll(/href="([^"]+)"/g)].map((m) => m[1])
     }
     const member = await menu(LOGINS.member)
-    expect(member).toEqual(['/', '/meetings', '/tasks', '/calendar', '/notifications', '/evaluations'])
+    expect(member).toEqual(['/', '/meetings', '/library', '/study', '/exams', '/tasks', '/calendar', '/notifications', '/evaluations'])
     for (const manager of [LOGINS.cellSecretary, LOGINS.staff, LOGINS.admin]) {
       expect(await menu(manager)).toEqual(expect.arrayContaining(['/orgs', '/members', '/transfers', '/reports/registration']))
     }
