@@ -16,6 +16,9 @@
  *              transaction (a transfer out of the deployment ends on issuing instead);
  *   refused    whoever's turn it is may refuse, with a reason (final).
  *
+ * The member never carries out a step of his/her own transfer (a secretary moving is confirmed,
+ * issued and accepted by the other managers of each side); he/she may withdraw the request.
+ *
  * A step may also be returned one step back with a reason (the letter returned to the issuer,
  * the request returned to the cell). Users never write these tables: every step is one narrow
  * security definer function below, which checks who is asking and in which state the transfer
@@ -366,8 +369,8 @@ as $$
 declare t public.transfers%rowtype;
 begin
   select * into t from public.transfers where id = p_id for update;
-  if t.id is null or t.from_org_id is null or not app.manages_org(t.from_org_id) then
-    raise exception 'only the sending side confirms' using errcode = '42501';
+  if t.id is null or t.from_org_id is null or not app.manages_org(t.from_org_id) or t.member_id = app.current_member_id() then
+    raise exception 'only the sending side confirms (never the member himself/herself)' using errcode = '42501';
   end if;
   if t.status <> 'requested' then
     raise exception 'only a request waiting for the sending side is confirmed' using errcode = '55000';
@@ -400,8 +403,8 @@ declare
 begin
   select * into t from public.transfers where id = p_id for update;
   issuer := case when t.from_org_id is not null then app.issuing_committee(t.from_org_id) end;
-  if t.id is null or issuer is null then
-    raise exception 'only a committee above the sending cell issues the letter' using errcode = '42501';
+  if t.id is null or issuer is null or t.member_id = app.current_member_id() then
+    raise exception 'only a committee above the sending cell issues the letter (never for the caller''s own transfer)' using errcode = '42501';
   end if;
   if t.status <> 'confirmed' then
     raise exception 'the letter is issued after the sending side confirms' using errcode = '55000';
@@ -461,8 +464,8 @@ declare
   created uuid;
 begin
   select * into t from public.transfers where id = p_id for update;
-  if t.id is null or t.to_org_id is null or not app.manages_org(t.to_org_id) then
-    raise exception 'only the receiving side accepts' using errcode = '42501';
+  if t.id is null or t.to_org_id is null or not app.manages_org(t.to_org_id) or t.member_id = app.current_member_id() then
+    raise exception 'only the receiving side accepts (never the member himself/herself)' using errcode = '42501';
   end if;
   if t.status <> 'issued' then
     raise exception 'only an issued letter is accepted' using errcode = '55000';
@@ -577,9 +580,16 @@ begin
   if t.id is null then
     return result;
   end if;
-  if t.status = 'requested' and app.manages_org(t.from_org_id) then result := result || 'confirm'::text; end if;
-  if t.status = 'confirmed' and app.issuing_committee(t.from_org_id) is not null then result := result || array['issue', 'return']; end if;
-  if t.status = 'issued' and app.manages_org(t.to_org_id) then result := result || 'accept'::text; end if;
+  -- the member's own transfer: he/she may withdraw it (refuse while requested), never carry out a step
+  if t.status = 'requested' and app.manages_org(t.from_org_id) and t.member_id is distinct from app.current_member_id() then
+    result := result || 'confirm'::text;
+  end if;
+  if t.status = 'confirmed' and app.issuing_committee(t.from_org_id) is not null and t.member_id is distinct from app.current_member_id() then
+    result := result || array['issue', 'return'];
+  end if;
+  if t.status = 'issued' and app.manages_org(t.to_org_id) and t.member_id is distinct from app.current_member_id() then
+    result := result || 'accept'::text;
+  end if;
   if t.status = 'issued' and t.from_org_id is not null and app.transfer_turn(t) then result := result || 'return'::text; end if;
   if t.status in ('requested', 'confirmed', 'issued') and app.transfer_turn(t) then result := result || 'refuse'::text; end if;
   return array(select distinct a from unnest(result) a);

@@ -194,6 +194,30 @@ describe('hostile input', () => {
   })
 })
 
+describe('nobody carries out a step of his/her own transfer', () => {
+  it('a cell secretary does not confirm his/her own request, a ward secretary does not issue his/her own letter; the others do', async () => {
+    const own = await f.person('ns.tp1.g1.c1', 'Bí Thư Tự Chuyển', { path: 'ns.tp1.g1.c1', role: 'deputy_secretary' })
+    const self = await t.signIn(own.login)
+    const id = idFrom(await self.post('/transfers', { member_id: own.id, kind: 'permanent', to_org_id: receivingCell, reason: 'Chuyển nơi ở' }))
+    expect(await (await self.get(`/transfers/${id}`)).text()).not.toContain(`action="/transfers/${id}/confirm"`)
+    expect((await self.post(`/transfers/${id}/confirm`, { fee_month: '2026-10', nothing_pending: 'on' })).status).toBe(404)
+    expect((await f.system(`select status from public.transfers where id = $1`, [id]))[0].status).toBe('requested')
+    expect((await cellSecretary.post(`/transfers/${id}/confirm`, { fee_month: '2026-10', nothing_pending: 'on' })).status).toBe(303)
+
+    const wardMember = await f.memberOf(LOGINS.grassroots)
+    const letter = idFrom(await ward.post('/transfers', { member_id: wardMember, kind: 'permanent', to_org_id: receivingCell, reason: 'Nghỉ hưu' }))
+    expect((await cellSecretary.post(`/transfers/${letter}/confirm`, { fee_month: '2026-10', nothing_pending: 'on' })).status).toBe(303)
+    expect(await (await ward.get(`/transfers/${letter}`)).text()).not.toContain(`action="/transfers/${letter}/issue"`)
+    const today = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10)
+    expect((await ward.post(`/transfers/${letter}/issue`, { letter_number: '900', letter_date: today })).status).toBe(404)
+    expect((await f.system(`select status from public.transfers where id = $1`, [letter]))[0].status).toBe('confirmed')
+    const staff = await t.signIn(LOGINS.staff)
+    expect((await staff.post(`/transfers/${letter}/issue`, { letter_number: '900', letter_date: today })).status).toBe(303)
+    // no letter left waiting for the register's tests below
+    await f.system(`update public.transfers set status = 'refused', refused_at = now(), refusal = 'test' where id = $1`, [letter])
+  })
+})
+
 describe('the register', () => {
   it('counts in transit and out, lists them, and exports what it lists (audited)', async () => {
     const { id } = await asked('Trong Sổ')
