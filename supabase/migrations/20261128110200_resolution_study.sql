@@ -131,6 +131,22 @@ drop trigger if exists study_campaigns_touch on public.study_campaigns;
 create trigger study_campaigns_touch before update on public.study_campaigns
   for each row execute function app.touch_updated_at();
 
+/* A deadline moved: its reminders fall due again (each once) before the new deadline. */
+create or replace function app.study_campaigns_deadline_moved() returns trigger
+language plpgsql security definer
+set search_path = ''
+as $$
+begin
+  if new.due_on is distinct from old.due_on then
+    delete from public.study_reminders s where s.campaign_id = new.id;
+  end if;
+  return null;
+end
+$$;
+drop trigger if exists study_campaigns_deadline_moved on public.study_campaigns;
+create trigger study_campaigns_deadline_moved after update of due_on on public.study_campaigns
+  for each row execute function app.study_campaigns_deadline_moved();
+
 /*
  * Who may move a record where. An insert starts from a blank record (as if OLD were empty) so
  * the same rules hold whether the first act creates the row or a later one updates it:

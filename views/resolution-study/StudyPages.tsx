@@ -162,25 +162,40 @@ export interface CampaignFormValues {
   due_on?: string
 }
 
-export function CampaignForm(props: { viewer: Viewer; audiences: { id: string; name: string }[]; values: CampaignFormValues; errors: Record<string, string> }) {
+export function CampaignForm(props: {
+  viewer: Viewer
+  audiences: { id: string; name: string }[]
+  values: CampaignFormValues
+  errors: Record<string, string>
+  /** editing an open campaign: its audience stays (records were made for it) */
+  edit?: { id: string; orgName: string }
+}) {
   const v = props.values
   const e = props.errors
+  const title = props.edit ? 'Sửa đợt học tập' : 'Mở đợt học tập nghị quyết'
   return (
-    <Layout title="Mở đợt học tập" viewer={props.viewer} current="/study">
+    <Layout title={title} viewer={props.viewer} current="/study">
       <p>
-        <a href="/study">‹ Học tập nghị quyết</a>
+        <a href={props.edit ? `/study/${props.edit.id}` : '/study'}>‹ {props.edit ? 'Quay lại đợt học tập' : 'Học tập nghị quyết'}</a>
       </p>
-      <h1>Mở đợt học tập nghị quyết</h1>
+      <h1>{title}</h1>
       <FormErrors errors={e} />
-      <form method="post" action="/study" class="card">
+      <form method="post" action={props.edit ? `/study/${props.edit.id}` : '/study'} class="card">
         <CsrfField token={props.viewer.csrf} />
-        <SelectField
-          name="org_id"
-          label="Đơn vị học tập (tổ chức và các tổ chức trực thuộc)"
-          value={v.org_id}
-          error={e.org_id}
-          options={props.audiences.map((a) => [a.id, a.name] as const)}
-        />
+        {props.edit ? (
+          <p>
+            Đơn vị học tập: <strong>{props.edit.orgName}</strong>
+            <input type="hidden" name="org_id" value={v.org_id ?? ''} />
+          </p>
+        ) : (
+          <SelectField
+            name="org_id"
+            label="Đơn vị học tập (tổ chức và các tổ chức trực thuộc)"
+            value={v.org_id}
+            error={e.org_id}
+            options={props.audiences.map((a) => [a.id, a.name] as const)}
+          />
+        )}
         <Field name="title" label="Tên đợt học tập" value={v.title} error={e.title} required maxlength={200} />
         <Field
           name="document_id"
@@ -212,7 +227,7 @@ export function CampaignForm(props: { viewer: Viewer; audiences: { id: string; n
           <Field name="due_on" label="Hạn hoàn thành" type="date" value={v.due_on} error={e.due_on} required />
         </div>
         <TextArea name="description" label="Hướng dẫn học tập" value={v.description} error={e.description} rows={4} maxlength={5000} />
-        <button type="submit">Mở đợt học tập</button>
+        <button type="submit">{props.edit ? 'Lưu thay đổi' : 'Mở đợt học tập'}</button>
       </form>
     </Layout>
   )
@@ -364,6 +379,13 @@ export function CampaignPage(props: {
         <p class="actions">
           <a class="button secondary" href={`/study/${c.id}/progress`}>
             Xem kết quả học tập theo tổ chức
+          </a>
+        </p>
+      )}
+      {c.can_manage && !c.closed_at && (
+        <p class="actions">
+          <a class="button secondary" href={`/study/${c.id}/edit`}>
+            Sửa đợt học tập
           </a>
         </p>
       )}

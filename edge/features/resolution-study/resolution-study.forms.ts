@@ -75,6 +75,7 @@ export const returnForm = z.object({
 export const messages = {
   created: 'Đã mở đợt học tập. Đảng viên trong phạm vi sẽ thấy đợt này trên trang chủ.',
   closed: 'Đã kết thúc đợt học tập.',
+  saved: 'Đã lưu thay đổi của đợt học tập.',
   studied: 'Đã ghi nhận bạn đã học tập nghị quyết.',
   proxied: 'Đã ghi nhận thay: đảng viên đã dự buổi học tập của chi bộ.',
   submitted: 'Đã nộp bài thu hoạch. Chi bộ sẽ đọc và phản hồi.',

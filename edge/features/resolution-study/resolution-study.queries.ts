@@ -132,6 +132,27 @@ export async function createCampaign(tx: Tx, input: CampaignInput): Promise<stri
   return row.id
 }
 
+/** Changes an open campaign (never its audience: records were made for it). */
+export async function updateCampaign(tx: Tx, id: string, input: CampaignInput): Promise<boolean> {
+  const rows = await tx.query(
+    `update public.study_campaigns
+        set title = $2, description = $3, document_id = $4, extra_document_ids = $5::uuid[], extra_links = $6::text[], exam_id = $7, starts_on = $8, due_on = $9
+      where id = $1 and closed_at is null returning id`,
+    [
+      id,
+      input.title,
+      input.description ?? null,
+      input.document_id,
+      input.extra_document_ids,
+      input.extra_links,
+      input.exam_id ?? null,
+      input.starts_on,
+      input.due_on,
+    ],
+  )
+  return rows.length === 1
+}
+
 export async function closeCampaign(tx: Tx, id: string): Promise<boolean> {
   return (await tx.query(`update public.study_campaigns set closed_at = now() where id = $1 and closed_at is null returning id`, [id])).length === 1
 }

@@ -206,6 +206,27 @@ describe('deadline reminders', () => {
     expect(outsiders).toHaveLength(0)
   })
 
+  it('a moved deadline brings its reminders again, once each', async () => {
+    const id = await openCampaign(t, LOGINS.grassroots, 'ns.tp1.g1.c2', inDays(3), 'Hạn dời')
+    const plan = (at: string) =>
+      t.runtime.data.asSystem('test: reminders', (tx) => tx.query(`select app.plan_reminders_resolution_study($1::timestamptz)`, [at]))
+    const sent = () =>
+      t.runtime.data.asSystem(
+        'test: notices',
+        async (tx) => (await tx.query<{ n: number }>(`select count(*)::int as n from public.study_reminders where campaign_id = $1`, [id]))[0].n,
+      )
+    const now = `${inDays(0)}T09:00:00+07:00`
+    await plan(now)
+    expect(await sent()).toBe(1)
+    await asUser(t, LOGINS.grassroots, (tx) => tx.query(`update public.study_campaigns set title = 'Hạn dời (sửa tên)' where id = $1`, [id]))
+    await plan(now)
+    expect(await sent()).toBe(1)
+    await asUser(t, LOGINS.grassroots, (tx) => tx.query(`update public.study_campaigns set due_on = $2 where id = $1`, [id, inDays(2)]))
+    expect(await sent()).toBe(0)
+    await plan(now)
+    expect(await sent()).toBe(1)
+  })
+
   it('users cannot run the reminders pass', async () => {
     expect(await failure(asUser(t, LOGINS.staff, (tx) => tx.query(`select app.plan_reminders_resolution_study(now())`)))).toBe('42501')
   })

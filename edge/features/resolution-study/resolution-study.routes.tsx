@@ -19,7 +19,8 @@ import {
   StudySummary,
   type CampaignFormValues,
 } from '../../../views/resolution-study/StudyPages.tsx'
-import { campaignForm, messages, REFLECTION_MAX, reflectionForm, returnForm } from './resolution-study.forms.ts'
+import type { Tx } from '../../kernel/db/types.ts'
+import { type CampaignInput, campaignForm, messages, REFLECTION_MAX, reflectionForm, returnForm } from './resolution-study.forms.ts'
 import * as q from './resolution-study.queries.ts'
 
 /** Resolution study campaigns: studied (or recorded by proxy), reflections, quizzes, completion per organization. */
@@ -77,18 +78,63 @@ resolutionStudy.post('/', async (c) => {
   const v = form.value
   const id = await c
     .get('data')
-    .withUser(sessionOf(c), async (tx) => {
-      const unseen = await q.unseenReferences(tx, [v.document_id, ...v.extra_document_ids], v.exam_id)
-      const errors: FieldErrors = {}
-      if (unseen.documents.includes(v.document_id)) errors.document_id = messages.documentUnseen
-      if (unseen.documents.some((d) => d !== v.document_id)) errors.extra_document_ids = messages.extraUnseen
-      if (unseen.exam) errors.exam_id = messages.examUnseen
-      return Object.keys(errors).length ? errors : q.createCampaign(tx, v)
-    })
+    .withUser(sessionOf(c), async (tx) => (await referenceErrors(tx, v)) ?? q.createCampaign(tx, v))
     .catch(refused)
   if (!id) return formPage(c, body, { org_id: messages.outOfScope }, 400)
   if (typeof id !== 'string') return formPage(c, body, id, 400)
   return c.redirect(`/study/${id}?done=created`, 303)
+})
+
+/** The resolution, extra documents and quiz must be ones the author can see (published, in the library's and exams' RLS). */
+async function referenceErrors(tx: Tx, v: CampaignInput): Promise<FieldErrors | undefined> {
+  const unseen = await q.unseenReferences(tx, [v.document_id, ...v.extra_document_ids], v.exam_id)
+  const errors: FieldErrors = {}
+  if (unseen.documents.includes(v.document_id)) errors.document_id = messages.documentUnseen
+  if (unseen.documents.some((d) => d !== v.document_id)) errors.extra_document_ids = messages.extraUnseen
+  if (unseen.exam) errors.exam_id = messages.examUnseen
+  return Object.keys(errors).length ? errors : undefined
+}
+
+async function editPage(c: AppContext, id: string, values: CampaignFormValues | undefined, errors: FieldErrors = {}, status: 200 | 400 = 200) {
+  const found = await c.get('data').withUser(sessionOf(c), (tx) => q.campaign(tx, id))
+  if (!found?.can_manage || found.closed_at) notFound()
+  const shown: CampaignFormValues = values ?? {
+    org_id: found.org_id,
+    title: found.title,
+    description: found.description ?? '',
+    document_id: found.document_id,
+    extra_document_ids: found.extra_document_ids.join('\n'),
+    extra_links: found.extra_links.join('\n'),
+    exam_id: found.exam_id ?? '',
+    starts_on: found.starts_on,
+    due_on: found.due_on,
+  }
+  return c.html(
+    <CampaignForm viewer={viewerOf(c)} audiences={[]} values={{ ...shown, org_id: found.org_id }} errors={errors} edit={{ id, orgName: found.org_name }} />,
+    status,
+  )
+}
+
+resolutionStudy.get('/:id/edit', (c) => editPage(c, uuidParam(c, 'id'), undefined))
+
+resolutionStudy.post('/:id', async (c) => {
+  const id = uuidParam(c, 'id')
+  const body = (await c.req.parseBody()) as CampaignFormValues
+  const form = parseForm(campaignForm, body)
+  if (!form.ok) return editPage(c, id, body, form.errors, 400)
+  const v = form.value
+  const saved = await c
+    .get('data')
+    .withUser(sessionOf(c), async (tx) => {
+      const found = await q.campaign(tx, id)
+      if (!found?.can_manage) return false
+      return (await referenceErrors(tx, v)) ?? q.updateCampaign(tx, id, v)
+    })
+    .catch(refused)
+  if (saved === false) notFound()
+  if (saved === null) return editPage(c, id, body, { _form: messages.outOfScope }, 400)
+  if (saved !== true) return editPage(c, id, body, saved, 400)
+  return c.redirect(`/study/${id}?done=saved`, 303)
 })
 
 async function campaignPage(c: AppContext, id: string, extra: { reflection?: string; errors?: FieldErrors; notice?: string } = {}, status: 200 | 400 = 200) {

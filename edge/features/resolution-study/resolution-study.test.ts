@@ -308,6 +308,35 @@ describe('completion per organization', () => {
     expect(await (await member.get('/study/summary')).text()).not.toContain('Đợt sẽ kết thúc')
   })
 
+  it('the committee edits an open campaign (not its audience); others cannot (404, nothing changed)', async () => {
+    const id = await openCampaign(t, LOGINS.grassroots, 'ns.tp1.g1', inDays(4), 'Đợt để sửa')
+    const page = await (await ward.get(`/study/${id}/edit`)).text()
+    expect(page).toContain('Đợt để sửa')
+    for (const agent of [secretary, member, await outsider.agent()]) {
+      expect((await agent.get(`/study/${id}/edit`)).status).toBe(404)
+      expect((await agent.post(`/study/${id}`, form({ org_id: await orgIdByPath(t, 'ns.tp1.g1'), title: 'Chiếm quyền' }))).status).toBe(404)
+    }
+    const invalid = await ward.post(`/study/${id}`, form({ org_id: await orgIdByPath(t, 'ns.tp1.g1'), title: 'Tên mới', due_on: 'ngày mai' }))
+    expect(invalid.status).toBe(400)
+    const html = await invalid.text()
+    expect(html).toContain('Hạn hoàn thành: ngày không hợp lệ')
+    expect(html).toContain('value="Tên mới"')
+    // a hostile audience in the form is ignored: the campaign keeps its organization
+    const saved = await ward.submit(`/study/${id}`, form({ org_id: await orgIdByPath(t, 'ns.tp1.g2'), title: 'Đợt đã sửa', due_on: inDays(9) }))
+    expect(await saved.text()).toContain('Đã lưu thay đổi của đợt học tập.')
+    const row = await t.runtime.data.asSystem(
+      'test: the campaign',
+      async (tx) =>
+        (
+          await tx.query<{ title: string; org_id: string; due_on: string }>(
+            `select title, org_id, to_char(due_on, 'YYYY-MM-DD') as due_on from public.study_campaigns where id = $1`,
+            [id],
+          )
+        )[0],
+    )
+    expect(row).toEqual({ title: 'Đợt đã sửa', org_id: await orgIdByPath(t, 'ns.tp1.g1'), due_on: inDays(9) })
+  })
+
   it('a member without a role sees no completion', async () => {
     expect((await member.get(`/study/${campaignId}/progress`)).status).toBe(404)
     expect(await (await member.get(`/study/${campaignId}`)).text()).not.toContain('Xem kết quả học tập')
