@@ -158,7 +158,9 @@ as $$
      and (app.in_scope(r.org_key) or app.in_scope(m.org_key) or m.id = app.current_member_id())
 $$;
 
-/* May the caller act for this member's working side: the member himself/herself or a manager of his/her cell? */
+/* May the caller act for this member's working side: the member himself/herself (when p_self_allowed)
+   or a manager of his/her cell? An act for managers only (an exemption) is never a manager's own: a
+   secretary does not exempt himself/herself. */
 create or replace function app.resident_working_side(p_member_id uuid, p_self_allowed boolean) returns boolean
 language sql stable security definer
 set search_path = ''
@@ -166,7 +168,7 @@ as $$
   select exists (select 1 from public.members m
                   where m.id = p_member_id
                     and m.deceased_on is null and (m.left_on is null or m.left_on > app.today())
-                    and ((p_self_allowed and m.id = app.current_member_id()) or app.in_scope(m.org_key)))
+                    and case when m.id = app.current_member_id() then p_self_allowed else app.in_scope(m.org_key) end)
 $$;
 
 /* The current secretaries (and deputies, when p_deputies) of an organization: who hears of its residents. */

@@ -298,6 +298,8 @@ export interface WorkingRow {
   exemption: string | null
   comment_year: number | null
   assessment: string | null
+  /** the viewer's own row: he/she registers, but does not exempt himself/herself */
+  self?: boolean
 }
 
 export function WorkingRows(props: { orgId: string; rows: WorkingRow[]; total: number; page: number; year: number; csrf: string }) {
@@ -329,8 +331,13 @@ export function WorkingRows(props: { orgId: string; rows: WorkingRow[]; total: n
               {(!r.status || !OPEN.includes(r.status)) && (
                 <>
                   <br />
-                  <a href={`/residents/register?member_id=${r.id}`}>{m.actions.register}</a> ·{' '}
-                  <a href={`/residents/exempt?member_id=${r.id}`}>{m.actions.exempt}</a>
+                  <a href={`/residents/register?member_id=${r.id}`}>{m.actions.register}</a>
+                  {!r.self && (
+                    <>
+                      {' '}
+                      · <a href={`/residents/exempt?member_id=${r.id}`}>{m.actions.exempt}</a>
+                    </>
+                  )}
                 </>
               )}
             </li>

@@ -185,6 +185,7 @@ export interface WorkingMember {
   exemption: string | null
   comment_year: number | null
   assessment: string | null
+  self: boolean
 }
 
 /** A working cell's members with where they reside, whether confirmed, and this year's comment. */
@@ -196,7 +197,7 @@ export async function workingMembers(tx: Tx, orgId: string, year: number, page: 
   )
   const rows = await tx.query<WorkingMember>(
     `select m.id, m.full_name, r.id as registration_id, r.status, app.resident_cell_name(r.org_id) as cell_name, r.exemption,
-            c.year as comment_year, c.assessment
+            c.year as comment_year, c.assessment, m.id = app.current_member_id() as self
        from public.members m
        left join lateral (select x.* from public.resident_registrations x where x.member_id = m.id
                            order by (x.status in ('pending', 'confirmed', 'exempt')) desc, x.created_at desc limit 1) r on true

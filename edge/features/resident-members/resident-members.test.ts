@@ -240,6 +240,19 @@ describe('the working cell', () => {
     expect(page).toContain('Gương mẫu')
   })
 
+  it('a secretary does not exempt himself/herself from registering (the page is not offered, the post changes nothing)', async () => {
+    const own = await memberIdOf(t, LOGINS.cellSecretary)
+    const list = await text(await working.get(`/residents/working/${workingCell}`))
+    expect(list).toContain(`/residents/register?member_id=${own}`)
+    expect(list).not.toContain(`/residents/exempt?member_id=${own}`)
+    expect((await working.get(`/residents/exempt?member_id=${own}`)).status).toBe(404)
+    expect((await working.post('/residents/exempt', { member_id: own, exemption: 'army', note: 'Tự miễn' })).status).toBe(404)
+    const [{ n }] = await t.runtime.data.asSystem('test: the exemptions', (tx) =>
+      tx.query<{ n: number }>(`select count(*)::int as n from public.resident_registrations where member_id = $1`, [own]),
+    )
+    expect(n).toBe(0)
+  })
+
   it('records an exemption (a full-time student) for another member', async () => {
     const other = await t.runtime.data.asSystem('test: another member of the cell', async (tx) => {
       const [row] = await tx.query<{ id: string }>(
