@@ -389,9 +389,14 @@ select app.define_policy('public.study_reminders', 'Managers see which study rem
   using_sql => $p$app.in_scope(org_key)$p$);
 
 -- grants ---------------------------------------------------------------------------------
-grant select, insert on public.study_campaigns to authenticated;
+-- columns named one by one: who created a record and who reviewed it are set by defaults and the
+-- trigger, never by the caller
+grant select on public.study_campaigns to authenticated;
+grant insert (org_id, title, description, document_id, extra_document_ids, extra_links, exam_id, starts_on, due_on)
+  on public.study_campaigns to authenticated;
 grant update (title, description, document_id, extra_document_ids, extra_links, exam_id, starts_on, due_on, closed_at)
   on public.study_campaigns to authenticated;
-grant select, insert on public.study_records to authenticated;
+grant select on public.study_records to authenticated;
+grant insert (campaign_id, member_id, studied_at, reflection, reflection_status, return_reason) on public.study_records to authenticated;
 grant update (studied_at, reflection, reflection_status, return_reason) on public.study_records to authenticated;
 grant select on public.study_reminders to authenticated;

@@ -137,6 +137,38 @@ describe('study records under row-level security', () => {
     expect(toWard).toHaveLength(0)
   })
 
+  it('who recorded, who reviewed and who created are never taken from the caller', async () => {
+    const secretaryId = await memberIdOf(t, LOGINS.cellSecretary)
+    const other = await openCampaign(t, LOGINS.grassroots, 'ns.tp1.g1', inDays(3), 'Giả mạo')
+    expect(
+      await failure(
+        asUser(t, LOGINS.member, (tx) =>
+          tx.query(`insert into public.study_records (campaign_id, member_id, reviewed_by, studied_by_proxy) values ($1, $2, $3, true)`, [
+            other,
+            memberId,
+            secretaryId,
+          ]),
+        ),
+      ),
+    ).toBe('42501')
+    expect(
+      await failure(
+        asUser(t, LOGINS.grassroots, (tx) => tx.query(`update public.study_campaigns set created_by_member = $2 where id = $1`, [other, secretaryId])),
+      ),
+    ).toBe('42501')
+    expect(
+      await failure(
+        asUser(t, LOGINS.grassroots, (tx) =>
+          tx.query(
+            `insert into public.study_campaigns (org_id, title, document_id, starts_on, due_on, created_by_member)
+                    select org_id, 'x', document_id, starts_on, due_on, $2 from public.study_campaigns where id = $1`,
+            [other, secretaryId],
+          ),
+        ),
+      ),
+    ).toBe('42501')
+  })
+
   it('a record cannot be moved to another member or campaign', async () => {
     const other = await openCampaign(t, LOGINS.grassroots, 'ns.tp1.g1', inDays(3), 'Khác')
     expect(
