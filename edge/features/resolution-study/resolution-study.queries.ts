@@ -258,6 +258,11 @@ export async function completionOrg(tx: Tx, campaignId: string, orgId: string | 
   return row ? { ...row, is_cell: ['cell', 'grassroots_cell', 'party_group'].includes(row.kind) } : undefined
 }
 
+/* Records count while their member is still an active member of the same subtree, as the
+   denominator counts him/her: a member who left, died or moved away is no longer counted (so a
+   share never passes 100%). */
+const STILL_HERE = `and m.org_key >= k.key and m.org_key < k.key || '/' and m.deceased_on is null and (m.left_on is null or m.left_on > app.today())`
+
 /* Counts of one subtree (key range k … k || '/'): active members from the registration rollup
    (app.study_member_counts), and the campaign's records and passed quiz attempts by their
    copied cell keys. */
@@ -266,7 +271,8 @@ const SUBTREE_COUNTS = `
   r.studied, r.proxied, r.handed_in, r.accepted,
   (select count(distinct a.member_id)::int from public.exam_attempts a
     where a.exam_id = (select c.exam_id from public.study_campaigns c where c.id = $1) and a.passed
-      and a.org_key >= k.key and a.org_key < k.key || '/') as quiz_passed`
+      and a.org_key >= k.key and a.org_key < k.key || '/'
+      and exists (select 1 from public.members m where m.id = a.member_id ${STILL_HERE})) as quiz_passed`
 const RECORD_COUNTS = `
   left join lateral (
     select count(*) filter (where s.studied_at is not null)::int as studied,
@@ -274,7 +280,8 @@ const RECORD_COUNTS = `
            count(*) filter (where s.reflection_status in ('submitted', 'accepted'))::int as handed_in,
            count(*) filter (where s.reflection_status = 'accepted')::int as accepted
       from public.study_records s
-     where s.campaign_id = $1 and s.org_key >= k.key and s.org_key < k.key || '/') r on true`
+     where s.campaign_id = $1 and s.org_key >= k.key and s.org_key < k.key || '/'
+       and exists (select 1 from public.members m where m.id = s.member_id ${STILL_HERE})) r on true`
 
 /** Completion of an organization and of each of its direct children (a page of them), each over its whole subtree. */
 export async function completion(tx: Tx, campaignId: string, org: { id: string; path: string }, page: number): Promise<Omit<Completion, 'org'>> {

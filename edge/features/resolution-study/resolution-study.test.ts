@@ -341,4 +341,22 @@ describe('completion per organization', () => {
     expect((await member.get(`/study/${campaignId}/progress`)).status).toBe(404)
     expect(await (await member.get(`/study/${campaignId}`)).text()).not.toContain('Xem kết quả học tập')
   })
+
+  it('a member who left the Party is no longer counted, in the records as in the members', async () => {
+    const c1 = await orgIdByPath(t, 'ns.tp1.g1.c1')
+    const before = await asUser(t, LOGINS.grassroots, async (tx) => {
+      const q = await import('./resolution-study.queries.ts')
+      return (await q.completion(tx, campaignId, (await q.completionOrg(tx, campaignId, c1))!, 1)).total
+    })
+    await t.runtime.data.asSystem('test: a member leaves', (tx) =>
+      tx.query(`update public.members set left_on = app.today() - 1 where id = $1`, [fellow.memberId]),
+    )
+    const after = await asUser(t, LOGINS.grassroots, async (tx) => {
+      const q = await import('./resolution-study.queries.ts')
+      return (await q.completion(tx, campaignId, (await q.completionOrg(tx, campaignId, c1))!, 1)).total
+    })
+    expect(after.members).toBe(before.members - 1)
+    expect(after.studied).toBe(before.studied - 1)
+    expect(after.proxied).toBe(before.proxied - 1)
+  })
 })
