@@ -359,4 +359,16 @@ describe('completion per organization', () => {
     expect(after.studied).toBe(before.studied - 1)
     expect(after.proxied).toBe(before.proxied - 1)
   })
+
+  it("a reflection is shown as text: markup in it is escaped on the member's and the secretary's pages", async () => {
+    const id = await openCampaign(t, LOGINS.grassroots, 'ns.tp1.g1', inDays(6), 'Đợt kiểm tra hiển thị')
+    await member.submit(`/study/${id}/reflection`, { reflection: '<script>alert(1)</script> & <b>đậm</b>' })
+    const mine = await (await member.get(`/study/${id}`)).text()
+    expect(mine).not.toContain('<script>alert(1)')
+    expect(mine).toContain('&lt;script&gt;alert(1)&lt;/script&gt;')
+    const recordId = (await studyRow(memberId, id)).id as string
+    const read = await (await secretary.get(`/study/${id}/records/${recordId}`)).text()
+    expect(read).not.toContain('<b>đậm</b>')
+    expect(read).toContain('&lt;b&gt;đậm&lt;/b&gt;')
+  })
 })
