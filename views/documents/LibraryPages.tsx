@@ -517,7 +517,7 @@ export function SharePage(props: {
         {props.node.name}: {total.readers}/{total.members} đảng viên đã mở ({percent(total.readers, total.members)}%).
       </p>
       {props.rows.length ? (
-        <table>
+        <table class="stack">
           <thead>
             <tr>
               <th>Tổ chức</th>
@@ -530,9 +530,15 @@ export function SharePage(props: {
             {props.rows.map((r) => (
               <tr>
                 <td>{r.has_children && r.id !== props.node.id ? <a href={`/library/${props.item.id}/readers?org=${r.id}`}>{r.name}</a> : r.name}</td>
-                <td class="num">{r.readers}</td>
-                <td class="num">{r.members}</td>
-                <td class="num">{percent(r.readers, r.members)}%</td>
+                <td class="num" data-label="Đã đọc">
+                  {r.readers}
+                </td>
+                <td class="num" data-label="Đảng viên">
+                  {r.members}
+                </td>
+                <td class="num" data-label="Tỷ lệ">
+                  {percent(r.readers, r.members)}%
+                </td>
               </tr>
             ))}
           </tbody>

@@ -222,7 +222,7 @@ export function ResultsPage(props: {
         {percent(t.passed, t.participants)} số người làm bài)
       </p>
       {props.orgs.length > 0 && (
-        <table id="org-results">
+        <table class="stack" id="org-results">
           <thead>
             <tr>
               <th>Tổ chức</th>
@@ -238,17 +238,25 @@ export function ResultsPage(props: {
                 <td>
                   <a href={`/exams/${props.exam.id}/results?at=${encodeURIComponent(o.path)}`}>{o.name}</a>
                 </td>
-                <td class="num">{o.members}</td>
-                <td class="num">{o.participants}</td>
-                <td class="num">{o.passed}</td>
-                <td class="num">{percent(o.passed, o.participants)}</td>
+                <td class="num" data-label="Đảng viên">
+                  {o.members}
+                </td>
+                <td class="num" data-label="Đã làm">
+                  {o.participants}
+                </td>
+                <td class="num" data-label="Đạt">
+                  {o.passed}
+                </td>
+                <td class="num" data-label="Tỷ lệ đạt">
+                  {percent(o.passed, o.participants)}
+                </td>
               </tr>
             ))}
           </tbody>
         </table>
       )}
       {props.members.length > 0 && (
-        <table id="member-results">
+        <table class="stack" id="member-results">
           <thead>
             <tr>
               <th>Đảng viên</th>
@@ -261,9 +269,13 @@ export function ResultsPage(props: {
             {props.members.map((m) => (
               <tr>
                 <td>{m.best_attempt ? <a href={`/exams/attempts/${m.best_attempt}`}>{m.name}</a> : m.name}</td>
-                <td class="num">{m.attempts}</td>
-                <td class="num">{m.attempts ? `${formatScore(m.best_score)}%` : ''}</td>
-                <td>{m.attempts ? (m.passed ? 'Đạt' : 'Chưa đạt') : 'Chưa làm'}</td>
+                <td class="num" data-label="Số lần">
+                  {m.attempts}
+                </td>
+                <td class="num" data-label="Điểm cao nhất">
+                  {m.attempts ? `${formatScore(m.best_score)}%` : ''}
+                </td>
+                <td data-label="Kết quả">{m.attempts ? (m.passed ? 'Đạt' : 'Chưa đạt') : 'Chưa làm'}</td>
               </tr>
             ))}
           </tbody>

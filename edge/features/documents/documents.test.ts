@@ -209,8 +209,13 @@ describe('the library', () => {
     const html = await (await ward.get(`/library/${id}/readers`)).text()
     const cell1 = await orgIdByPath(t, 'ns.tp1.g1.c1')
     expect(html).toMatch(
-      new RegExp(`${cell1}[^<]*"?>?[^<]*</a></td><td class="num">1</td><td class="num">${c1}</td>|>[^<]*</td><td class="num">1</td><td class="num">${c1}</td>`),
+      new RegExp(
+        `${cell1}[^<]*"?>?[^<]*</a></td><td class="num"[^>]*>1</td><td class="num"[^>]*>${c1}</td>|>[^<]*</td><td class="num"[^>]*>1</td><td class="num"[^>]*>${c1}</td>`,
+      ),
     )
+    // at 200 % zoom (180 px) a four-column table overflowed: it stacks on a phone, each figure with its label
+    expect(html).toContain('<table class="stack">')
+    expect(html).toContain('data-label="Đã đọc"')
     expect(html).toContain(`${Math.round(1000 / c1) / 10}`.replace('.', ','))
     expect((await member.get(`/library/${id}/readers`)).status).toBe(404)
   })
