@@ -48,17 +48,22 @@ export const scenarios: Record<string, (browser: Browser, url: string) => Promis
     // each choice is saved as it is made
     await fieldsets.nth(0).locator('input').nth(0).check()
     await fieldsets.nth(0).getByText('Đã lưu').waitFor()
-    const firstChoice = await fieldsets.nth(0).locator('input').nth(0).getAttribute('value')
 
     // the connection drops while the member chooses the second answer: not sent, and said so
     await member.context().setOffline(true)
     await fieldsets.nth(1).locator('input').nth(1).check()
     await member.locator('#net-status').waitFor({ state: 'visible' })
-    assert.equal((await fieldsets.nth(1).locator('.save-state').textContent())?.trim(), '')
+    await fieldsets.nth(1).getByText('Chưa lưu').waitFor()
     const secondChoice = await fieldsets.nth(1).locator('input').nth(1).getAttribute('value')
-    // back online: the choice made offline is sent again
+    // and changes the first, saved a moment ago: its "Đã lưu" no longer stands beside a choice the server has not got
+    await fieldsets.nth(0).locator('input').nth(1).check()
+    await fieldsets.nth(0).getByText('Chưa lưu').waitFor()
+    assert.ok(!(await fieldsets.nth(0).locator('.save-state').textContent())?.includes('Đã lưu'), 'an unsent change is not shown as saved')
+    const firstChoice = await fieldsets.nth(0).locator('input').nth(1).getAttribute('value')
+    // back online: the choices made offline are sent again
     await member.context().setOffline(false)
     await fieldsets.nth(1).getByText('Đã lưu').waitFor()
+    await fieldsets.nth(0).getByText('Đã lưu').waitFor()
 
     // reopening the exam (another tab, a restarted browser) resumes the attempt with both answers
     await member.goto(examUrl)

@@ -32,6 +32,16 @@ document.addEventListener(
   true,
 )
 
+// an exam's answer says "Đã lưu" only when the server has it (the answer's reply swaps that in)
+const saving = (el, text) => {
+  const s = el.closest && el.closest('fieldset[hx-post]')
+  const box = s && s.querySelector('.save-state')
+  if (box) box.textContent = text
+}
+const UNSENT = 'Chưa lưu (mất kết nối): sẽ tự lưu khi có mạng lại.'
+document.addEventListener('change', (e) => saving(e.target, off() ? UNSENT : 'Đang lưu…'))
+document.addEventListener('htmx:error', (e) => saving(e.target, UNSENT))
+
 // the worker from the second page on
 try {
   if (localStorage.sw && navigator.serviceWorker) addEventListener('load', () => navigator.serviceWorker.register('/sw.js'))
