@@ -68,7 +68,9 @@ async function asset(request, url) {
 
 /** Pages: the network first (fresh when online); a kept copy, or the offline page, only when it fails. */
 async function page(event, request, url, block) {
-  const key = url.origin + url.pathname + block
+  // a long document is read in parts (?part=N): each part is a page of its own; any other query string is not
+  const part = !block && /^([2-9]|[1-9]\d{1,3})$/.test(url.searchParams.get('part')) ? `?part=${url.searchParams.get('part')}` : ''
+  const key = url.origin + url.pathname + part + block
   const keep = KEEP.some((re) => re.test(url.pathname))
   try {
     const res = await fetch(request)
@@ -138,7 +140,8 @@ async function offlinePage(cache) {
   for (const k of await cache.keys()) {
     if (k.url.endsWith('?hx')) continue
     const title = /<title>([^<]*?)(?: · Sổ tay đảng viên)?<\/title>/.exec(await (await cache.match(k)).text())
-    links.push(`<li><a href="${escapeHtml(new URL(k.url).pathname)}">${title ? title[1] : escapeHtml(k.url)}</a></li>`)
+    const u = new URL(k.url)
+    links.push(`<li><a href="${escapeHtml(u.pathname + u.search)}">${title ? title[1] : escapeHtml(k.url)}</a></li>`)
   }
   const html = `<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Không có mạng · Sổ tay đảng viên</title><link rel="stylesheet" href="/static/css/app.css?v=${VERSION}"></head><body><main id="main"><h1>Không có kết nối mạng</h1><p class="alert" role="alert">Trang này chưa được lưu trên máy để đọc khi không có mạng. Khi có mạng, hãy tải lại trang.</p>${
     links.length ? `<h2>Các trang đã lưu trên máy này</h2><ul>${links.join('')}</ul>` : ''

@@ -106,6 +106,18 @@ describe('the service worker keeps pages for reading offline', () => {
     expect(await kept()).toEqual([`/library/${ID(1)}`, `/meetings/${ID(2)}`])
   })
 
+  it('each part of a long document read in parts (?part=N) is kept as its own page: part 2 does not stand in for part 1 offline', async () => {
+    // as the server reads it: a whole number, else the first part
+    network = (url) => page(`<h1>Phần ${Number.parseInt(new URL(url).searchParams.get('part') ?? '', 10) || 1}</h1>`)
+    await navigate(`/library/${ID(1)}`)
+    await navigate(`/library/${ID(1)}?part=2`)
+    await navigate(`/library/${ID(1)}?part=abc&from=x`)
+    offline()
+    expect(await (await navigate(`/library/${ID(1)}`))!.text()).toContain('Phần 1')
+    expect(await (await navigate(`/library/${ID(1)}?part=2`))!.text()).toContain('Phần 2')
+    expect(await (await navigate(`/library/${ID(1)}?part=3`))!.text()).toContain('chưa được lưu')
+  })
+
   it('offline, a kept page is shown with the time it was saved, in Vietnam time', async () => {
     vi.useFakeTimers({ toFake: ['Date'] })
     vi.setSystemTime(new Date('2026-11-28T07:05:00Z'))
