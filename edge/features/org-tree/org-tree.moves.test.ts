@@ -87,6 +87,138 @@ async function fillCell() {
     await q(`update public.meeting_minutes set status = 'approved', approved_at = now() where meeting_id = $1`, [meeting.id])
     await q(`set local session_replication_role = origin`)
   })
+  await fillCellFeatures()
+}
+
+/** As a signed-in user, exactly as requests run (RLS, auth.uid(), the features' own functions and triggers). */
+const asUser = async <T>(login: string, fn: (q: Query) => Promise<T>) =>
+  t.runtime.data.withUser(await claimsOf(t, login), (tx) => fn((sql, params) => tx.query(sql, params)))
+
+/**
+ * The later features' rows of the cell, each made the way its feature makes it: the ward's
+ * secretary (LOGINS.grassroots, manager of ns.tp1.g1 and so of the cell) writes for the cell, the
+ * cell's own member acts for himself/herself, the city's staff runs the transfer and residence steps.
+ */
+async function fillCellFeatures() {
+  const cell = await orgIdByPath(t, CELL)
+  const [own] = await system('the cell’s registered member', (q) =>
+    q(
+      `select m.id, c.login_phone from public.members m join public.accounts a on a.member_id = m.id
+         join app.credentials c on c.user_id = a.user_id
+        where m.org_id = $1 and m.deceased_on is null and m.left_on is null order by m.full_name limit 1`,
+      [cell],
+    ),
+  )
+  const [resident] = await system('a member of another ward', (q) =>
+    q(
+      `select m.id from public.members m where m.org_path <@ 'ns.tp1.g3'::ltree and m.deceased_on is null and m.left_on is null
+        order by m.full_name limit 1`,
+    ),
+  )
+  const otherCell = await orgIdByPath(t, 'ns.tp1.g1.c1')
+  const ward = await orgIdByPath(t, 'ns.tp1.g1')
+
+  // evaluations: the ward opens a period for its subtree (the cell's member gets an evaluation and
+  // its band count), the member assesses himself/herself (history), the ward starts the cell's own report
+  const period = await asUser(LOGINS.grassroots, async (q) => {
+    const [row] = await q(
+      `insert into public.evaluation_periods (org_id, year, title, self_due, proposal_due, decision_due)
+       values ($1, extract(year from app.today())::int, 'Đánh giá trước khi chuyển', app.today() + 7, app.today() + 14, app.today() + 21)
+       returning id`,
+      [ward],
+    )
+    await q(`insert into public.org_evaluations (period_id, org_id, self_band, self_report) values ($1, $2, 'good', 'Báo cáo kiểm điểm của chi bộ')`, [
+      row.id,
+      cell,
+    ])
+    return row.id as string
+  })
+  await asUser(own.login_phone, (q) =>
+    q(
+      `update public.evaluations e
+          set step = 'cell_proposal', self_all_tasks_done = true,
+              self_scores = (select jsonb_object_agg(c.id, c.max_points) from public.evaluation_criteria c where c.period_id = e.period_id)
+        where e.period_id = $1 and e.member_id = app.current_member_id()`,
+      [period],
+    ),
+  )
+  // A period, its form and its conditions carry the key of the committee that opened it, and only
+  // a committee opens one: no row the app makes has the cell's key there. The same rewrite carries a
+  // moved committee's periods; to see it carry these columns, one period (closed, so nothing acts on
+  // it) is keyed to the cell with the opening's triggers off, and its form and conditions are written
+  // through their own triggers (they copy the period's key).
+  await system('a period keyed to the cell (a state only a committee reaches)', async (q) => {
+    await q(`set local session_replication_role = replica`)
+    const [row] = await q(
+      `insert into public.evaluation_periods (org_id, org_key, kind, year, title, self_due, proposal_due, decision_due, status)
+       values ($1, $2, 'term', extract(year from app.today())::int, 'Kỳ gắn với chi bộ', app.today(), app.today(), app.today(), 'closed')
+       returning id`,
+      [cell, CELL],
+    )
+    await q(`set local session_replication_role = origin`)
+    await q(
+      `insert into public.evaluation_criteria (period_id, section, position, title, max_points)
+       values ($1, 'general', 1, 'Tư tưởng chính trị', 30), ($1, 'tasks', 1, 'Kết quả thực hiện nhiệm vụ', 70)`,
+      [row.id],
+    )
+    await q(`insert into public.evaluation_conditions (period_id, code, label, max_band) values ($1, 'discipline', 'Bị thi hành kỷ luật', 'complete')`, [
+      row.id,
+    ])
+  })
+
+  // a transfer asked for the cell's member (its sending side); a member of another ward registers
+  // to live in the cell, the cell's side confirms and writes the year's comment
+  await asUser(LOGINS.staff, async (q) => {
+    await q(`select public.transfer_request($1, 'permanent', $2, null, 'Chuyển nơi làm việc')`, [own.id, otherCell])
+    const [registration] = await q(`select app.resident_register($1, $2, 'Số 1, khu phố 2') as id`, [resident.id, cell])
+    await q(`select app.resident_decide($1, true, null)`, [registration.id])
+    await q(`select app.resident_write_comment($1, extract(year from app.today())::int, 'exemplary', 'Gương mẫu nơi cư trú')`, [registration.id])
+  })
+
+  // the library: the ward publishes an item from the cell to the cell, with a file; the member reads it.
+  // Exams: the ward keeps a bank for the cell and sets an exam; the member starts it.
+  // Study: the ward opens a campaign for the cell on that item; the member records study.
+  const { document, exam, campaign } = await asUser(LOGINS.grassroots, async (q) => {
+    const [doc] = await q(
+      `insert into public.documents (org_id, kind, category, title, body) values ($1, 'news', 'news', 'Tin của chi bộ', 'Nội dung') returning id`,
+      [cell],
+    )
+    await q(`insert into public.document_audiences (document_id, org_id) values ($1, $2)`, [doc.id, cell])
+    await q(
+      `insert into public.document_files (document_id, role, file_name, content_type, byte_size, storage_key) values ($1, 'main', 'a.pdf', 'application/pdf', 1, $2)`,
+      [doc.id, `test/${crypto.randomUUID()}`],
+    )
+    await q(`update public.documents set status = 'published' where id = $1`, [doc.id])
+    const [bank] = await q(`insert into public.question_banks (org_id, title) values ($1, 'Của chi bộ') returning id`, [cell])
+    const [question] = await q(`insert into public.questions (bank_id, kind, body, fingerprint) values ($1, 'single', 'Câu hỏi', 'fp') returning id`, [bank.id])
+    const options = await q(`insert into public.question_options (question_id, position, body) values ($1, 1, 'Đúng'), ($1, 2, 'Sai') returning id`, [
+      question.id,
+    ])
+    await q(`insert into public.question_keys (question_id, correct_ids) values ($1, $2)`, [question.id, [options[0].id]])
+    const [ex] = await q(
+      `insert into public.exams (bank_id, org_id, title, opens_at, closes_at, time_limit_minutes, pass_percent)
+       values ($1, $2, 'Kiểm tra trước khi chuyển', now() - interval '1 hour', now() + interval '1 day', 10, 50) returning id`,
+      [bank.id, cell],
+    )
+    const [study] = await q(
+      `insert into public.study_campaigns (org_id, title, document_id, exam_id, starts_on, due_on)
+       values ($1, 'Học tập nghị quyết', $2, $3, app.today(), app.today() + 2) returning id`,
+      [cell, doc.id, ex.id],
+    )
+    return { document: doc.id as string, exam: ex.id as string, campaign: study.id as string }
+  })
+  await asUser(own.login_phone, async (q) => {
+    await q(
+      `insert into public.document_reads (document_id, member_id) select d.id, app.current_member_id() from public.documents d
+        where d.id = $1 and d.status = 'published'`,
+      [document],
+    )
+    const [started] = await q(`select attempt_id from app.exam_start($1)`, [exam])
+    expect(started.attempt_id).not.toBeNull()
+    await q(`insert into public.study_records (campaign_id, member_id, studied_at) values ($1, app.current_member_id(), now())`, [campaign])
+  })
+  // the reminders pass: the campaign's deadline is two days away
+  await system('the study reminders pass', (q) => q(`select app.plan_reminders_resolution_study(now())`))
 }
 
 async function meetingsSeenBy(login: string): Promise<number> {
