@@ -171,6 +171,8 @@ declare
   old_reflection text;
   old_status text;
   old_reason text;
+  moved_org uuid;
+  moved_key text;
 begin
   if app.rekeying() then return new; end if;  -- a key rewrite is not an edit
   if tg_op = 'INSERT' then
@@ -183,13 +185,22 @@ begin
        or new.org_id is distinct from old.org_id or new.org_key is distinct from old.org_key then
       raise exception 'a study record cannot move' using errcode = '42501';
     end if;
+    -- a member who moved to another cell takes the record along: his/her cell of now reads and
+    -- reviews it (the cell he/she left no longer accepts or returns it); one who left keeps it where it was
+    select m.org_id, m.org_key into moved_org, moved_key
+      from public.members m
+     where m.id = new.member_id and m.deceased_on is null and (m.left_on is null or m.left_on > app.today());
+    if moved_key is not null then
+      new.org_id := moved_org;
+      new.org_key := moved_key;
+    end if;
     old_studied := old.studied_at;
     old_reflection := old.reflection;
     old_status := old.reflection_status;
     old_reason := old.return_reason;
   end if;
   select * into campaign from public.study_campaigns c where c.id = new.campaign_id;
-  if campaign.id is null or new.org_key = ''
+  if campaign.id is null or coalesce(new.org_key, '') = ''
      or not (new.org_key::extensions.ltree operator(extensions.<@) campaign.org_key::extensions.ltree) then
     raise exception 'the member is not in the campaign''s audience' using errcode = '42501';
   end if;

@@ -286,3 +286,33 @@ describe('the catalog', () => {
     expect(keys.map((k) => k.table_name).sort()).toEqual(['study_campaigns', 'study_records', 'study_reminders'])
   })
 })
+
+describe('a member who moved to another cell', () => {
+  it('takes his/her record along: the old cell’s secretary no longer accepts or returns it; the new cell’s managers read and review what he/she hands in', async () => {
+    const mover = fellow
+    await record(mover.login, mover.memberId, `reflection = 'Thu hoạch viết ở chi bộ cũ', reflection_status = 'submitted'`)
+    await t.runtime.data.asSystem('test: the member moves to cell 2', (tx) =>
+      tx.query(`update public.members set org_id = (select id from public.organizations where path = 'ns.tp1.g1.c2') where id = $1`, [mover.memberId]),
+    )
+    // the secretary of the cell he/she left: nothing changes
+    const accept = (login: string) =>
+      asUser(t, login, (tx) =>
+        tx.query(`update public.study_records set reflection_status = 'accepted' where campaign_id = $1 and member_id = $2 returning id`, [
+          campaignId,
+          mover.memberId,
+        ]),
+      ).catch((error) => String((error as { code?: string }).code))
+    const outcome = await accept(LOGINS.cellSecretary)
+    expect(outcome === '42501' || (Array.isArray(outcome) && outcome.length === 0), String(outcome)).toBe(true)
+    const [kept] = await records(mover.login, mover.memberId)
+    expect(kept.reflection_status).toBe('submitted')
+    // he/she hands it in again from the new cell: the record is the new cell's
+    await record(mover.login, mover.memberId, `reflection = 'Thu hoạch sửa ở chi bộ mới', reflection_status = 'submitted'`)
+    const [moved] = await records(mover.login, mover.memberId)
+    expect(moved.org_id).toBe(await t.runtime.data.asSystem('test', async (tx) => (await tx.query<{ id: string }>(`select id from public.organizations where path = 'ns.tp1.g1.c2'`))[0].id))
+    expect(await records(otherCellSecretary.login, mover.memberId)).toHaveLength(1)
+    expect(await records(LOGINS.cellSecretary, mover.memberId)).toHaveLength(0)
+    expect(await accept(LOGINS.cellSecretary)).toEqual([])
+    expect(await accept(otherCellSecretary.login)).toHaveLength(1)
+  })
+})
