@@ -4,7 +4,7 @@
  * bookmark it, and leave a read receipt (who opened what, never what was read), from which the
  * committee sees the share of its members who read an item, per organization.
  *
- * States: every item is born a draft (its author and the managers of its organization see it),
+ * States: every item is born a draft (the managers of its organization see it),
  * is published (its audience sees it too), and may be withdrawn (members no longer see it).
  * Other features refer to an item by public.documents.id and link to /library/<id>.
  */
@@ -176,14 +176,13 @@ begin
     $q$select coalesce(array_agg(id), '{}') from (
          select h.id from (select d.id, d.org_key, d.status, d.created_by, d.sort_at from public.documents d where %s offset 0) h
           where (h.status = 'published' and h.id in (select app.my_document_ids()))
-             or (h.created_by = auth.uid() and $3)
              -- app.in_scope written out (as app.expand_scope does in policies)
              or (h.org_key >= $1[1] and h.org_key < $1[2]
                  and ($1[3] = '1' or h.org_key::extensions.ltree operator(extensions.<@) any ($2)))
           order by h.sort_at desc
           limit %s) hits$q$,
     clauses, least(greatest(p_limit, 0), 10000))
-    into found using bounds, roots, app.is_active_member();
+    into found using bounds, roots;
   return found;
 end
 $$;
@@ -316,15 +315,13 @@ create policy "Members read the items published to them" on public.documents
   for select to authenticated
   using (status = 'published' and id in (select app.my_document_ids()));
 
-/* The managers of the publishing organization's subtree read its items in every state; an
-   author reads his/her own drafts while an active member (one who left or died reads nothing). */
+/* The managers of the publishing organization's subtree read its items in every state. Being
+   the author gives nothing of its own: a secretary whose role ended (or who left) no longer reads
+   the drafts and withdrawn items he/she wrote, which are his/her successors' now. */
 select app.define_policy('public.documents', 'Managers read every item published in their subtree', 'select',
   using_sql => $p$app.in_scope(org_key)$p$);
 
 drop policy if exists "Authors read their own items" on public.documents;
-create policy "Authors read their own items" on public.documents
-  for select to authenticated
-  using (created_by = (select auth.uid()) and (select app.is_active_member()));
 
 select app.define_policy('public.documents', 'Managers publish items from organizations in their subtree', 'insert',
   check_sql => $p$app.in_scope(org_key)$p$);

@@ -170,6 +170,26 @@ describe('library rows under RLS', () => {
     expect(draftId).toBeTruthy()
   })
 
+  it('a secretary whose role ended yesterday no longer reads the drafts and withdrawn items he/she wrote, nor finds them', async () => {
+    const draftId = await item(ward, 'ns.tp1.g1', 'Draft of a secretary whose term ends', ['ns.tp1.g1'], 'draft')
+    const secretary = await memberIdOf(t, LOGINS.grassroots)
+    const g1 = await orgIdByPath(t, 'ns.tp1.g1')
+    const end = (sql: string) =>
+      t.runtime.data.asSystem('test: the ward secretary’s role', (tx) => tx.query(sql, [secretary, g1]))
+    await end(`update public.org_roles set valid_to = app.today() - 1 where member_id = $1 and org_id = $2 and valid_to is null`)
+    try {
+      const former = await claimsOf(t, LOGINS.grassroots)
+      const seen = await titles(former)
+      expect(seen).not.toContain('Draft of a secretary whose term ends')
+      expect(seen).not.toContain('Ward draft')
+      expect(seen).not.toContain('Ward withdrawn item')
+      expect(await as(former, (tx) => tx.query(`select public.document_ids_matching('secretary whose term') as ids`))).toEqual([{ ids: [] }])
+      expect(await as(former, (tx) => tx.query(`select id from public.document_files where document_id = $1`, [draftId]))).toEqual([])
+    } finally {
+      await end(`update public.org_roles set valid_to = null where member_id = $1 and org_id = $2 and valid_to = app.today() - 1`)
+    }
+  })
+
   it('an item published and then withdrawn disappears for members at once', async () => {
     const id = await item(ward, 'ns.tp1.g1', 'Soon withdrawn', ['ns.tp1.g1'])
     expect(await titles(member)).toContain('Soon withdrawn')
