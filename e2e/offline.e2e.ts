@@ -34,6 +34,7 @@ const FAKE_VOICE = `(() => {
     speak(u) { spoken.push({ text: u.text, lang: u.lang }); current = u },
     cancel() { const u = current; current = null; setTimeout(() => u && u.onend && u.onend(), 0) },
     finish() { const u = current; current = null; u && u.onend && u.onend() },
+    fail() { const u = current; current = null; u && u.onerror && u.onerror({ error: 'synthesis-failed' }) },
   }
   Object.defineProperty(window, 'speechSynthesis', { value: fake, configurable: true })
 })()`
@@ -222,6 +223,14 @@ export const scenarios: Record<string, (browser: Browser, url: string) => Promis
       ['Nghị quyết số 57.', 'Về đột phá phát triển khoa học.', 'Về đột phá phát triển khoa học.'],
     )
     assert.ok(spoken.every((s) => s.lang === 'vi-VN'))
+    // the voice fails on a sentence (no end follows an error): the button does not stay on "Tạm dừng" over silence
+    await page.evaluate(() => (speechSynthesis as unknown as { fail(): void }).fail())
+    await page.getByText('Máy chưa đọc được').waitFor()
+    assert.equal(await button.getAttribute('aria-pressed'), 'false')
+    assert.equal((await button.textContent())!.trim(), '▶ Nghe tiếp')
+    await button.click() // again: the sentence that failed
+    assert.equal(await page.evaluate(() => (window as unknown as { spoken: { text: string }[] }).spoken.at(-1)!.text), 'Về đột phá phát triển khoa học.')
+    assert.equal(await page.getByText('Máy chưa đọc được').isHidden(), true)
     await page.screenshot({ path: 'e2e/artifacts/offline-speak-360.png' })
     await page.context().close()
   },

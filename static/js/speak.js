@@ -51,6 +51,14 @@
       at++
       say(mine)
     }
+    // a voice that fails sends an error and no end: stop there, say so, and offer that sentence again
+    utterance.onerror = (e) => {
+      if (mine !== turn || e.error === 'interrupted' || e.error === 'canceled') return
+      turn++
+      label(false)
+      note.textContent = 'Máy chưa đọc được câu này. Bấm nút để thử lại.'
+      note.hidden = false
+    }
     synth.speak(utterance)
   }
   const pause = () => {
@@ -62,6 +70,7 @@
     if (button.getAttribute('aria-pressed') === 'true') return pause()
     // biome-ignore lint/performance/useDomNodeTextContent: the rendered text breaks between paragraphs and headings, so they are read as sentences
     if (!at) parts = sentences(source.innerText)
+    note.hidden = true
     synth.cancel()
     label(true)
     say(++turn)
