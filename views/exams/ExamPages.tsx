@@ -124,7 +124,7 @@ export function ExamPage(props: { viewer: Viewer; exam: ExamView; attempts: MyAt
       {e.in_audience && (
         <section class="card" id="my-attempts" aria-label="Bài làm của tôi">
           {props.attempts.length > 0 && (
-            <table>
+            <table class="stack" id="my-attempts-table">
               <thead>
                 <tr>
                   <th>Lần</th>
@@ -138,8 +138,10 @@ export function ExamPage(props: { viewer: Viewer; exam: ExamView; attempts: MyAt
                     <td>
                       <a href={`/exams/attempts/${a.id}`}>Lần {a.attempt_no}</a>
                     </td>
-                    <td>{a.submitted_at ? (a.passed ? 'Đạt' : 'Chưa đạt') + (a.timed_out ? ' (hết giờ)' : '') : 'Đang làm'}</td>
-                    <td class="num">{a.submitted_at ? `${formatScore(a.score)}%` : ''}</td>
+                    <td data-label="Kết quả">{a.submitted_at ? (a.passed ? 'Đạt' : 'Chưa đạt') + (a.timed_out ? ' (hết giờ)' : '') : 'Đang làm'}</td>
+                    <td class="num" data-label="Điểm">
+                      {a.submitted_at ? `${formatScore(a.score)}%` : ''}
+                    </td>
                   </tr>
                 ))}
               </tbody>

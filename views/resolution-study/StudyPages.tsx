@@ -259,6 +259,9 @@ function TextArea(props: { name: string; label: string; value?: string | null; e
   )
 }
 
+/** A web address that may break after its slashes, dots and dashes (a long one widened a 180 px page at 200 % zoom). */
+const breakable = (url: string) => url.split(/(?<=[/.?&=_-])(?!\/)/).flatMap((part, i) => (i ? [<wbr />, part] : [part]))
+
 export function CampaignPage(props: {
   viewer: Viewer
   campaign: CampaignView
@@ -304,7 +307,7 @@ export function CampaignPage(props: {
                 {c.extra_links.map((url) => (
                   <li>
                     <a href={url} rel="noopener noreferrer nofollow">
-                      {url}
+                      {breakable(url)}
                     </a>
                   </li>
                 ))}

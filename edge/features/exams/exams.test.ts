@@ -426,6 +426,9 @@ describe('results', () => {
     const [{ id: examId }] = await system<{ id: string }>(`select id from public.exams where title = 'Kiểm tra Điều lệ'`)
     const html = await (await member.get(`/exams/${examId}`)).text()
     expect(html).toContain('Lần 1')
+    // three columns were 184 px wide at 200 % zoom (180 px): the table stacks on a phone
+    expect(html).toMatch(/<table class="stack" id="my-attempts-table">/)
+    expect(html).toContain('data-label="Điểm"')
     expect(html).toMatch(/Đạt|Chưa đạt/)
   })
 })
