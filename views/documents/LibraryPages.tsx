@@ -286,10 +286,10 @@ export function ItemPage(props: { viewer: Viewer; item: Item; part?: number; not
         )}
         {images.map((f) => (
           <p>
-            <img src={`/library/${i.id}/files/${f.id}`} alt="" loading="lazy" decoding="async" style="max-width:100%;height:auto" />
+            <img src={`/library/${i.id}/files/${f.id}`} alt="" loading="lazy" decoding="async" class="news-image" />
           </p>
         ))}
-        <dl class="profile card">
+        <dl class="profile card library-meta">
           {i.doc_number && (
             <>
               <dt>Số, ký hiệu</dt>

@@ -128,6 +128,23 @@ describe('the library', () => {
     expect((await member.get(`/library/${id}?part=999`)).status).toBe(200)
   })
 
+  it('a news photo fits the phone: no inline style (the CSP refuses it, and a 1600 px photo widened the page), a class the stylesheet bounds', async () => {
+    // the smallest real PNG (1×1), checked by content on upload
+    const png = Uint8Array.from(
+      atob('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=='),
+      (ch) => ch.charCodeAt(0),
+    )
+    const id = await created(ward, { kind: 'news', category: 'news', title: 'Tin có ảnh hội nghị', body: 'Hội nghị học tập.' }, file(png, 'anh.png', 'image/png'))
+    const html = await (await member.get(`/library/${id}`)).text()
+    const img = /<img[^>]*src="\/library\/[^"]+\/files\/[^"]+"[^>]*>/.exec(html)?.[0]
+    expect(img).toBeTruthy()
+    expect(img).not.toContain('style=')
+    expect(img).toContain('class="news-image"')
+    const { readFile } = await import('node:fs/promises')
+    const css = await readFile(new URL('../../../static/css/app.css', import.meta.url), 'utf8')
+    expect(css).toMatch(/\.news-image\{[^}]*max-width:100%[^}]*\}/)
+  })
+
   it('a video is a link with its title, never an embedded player', async () => {
     const id = await created(ward, {
       kind: 'video',
