@@ -432,3 +432,12 @@ describe('results', () => {
     expect(html).toMatch(/Đạt|Chưa đạt/)
   })
 })
+
+describe('on a phone', () => {
+  it('a long option (a web address, words joined by underscores) wraps inside its question instead of widening the attempt page (it was 530 px wide at 180 px)', async () => {
+    const { readFile } = await import('node:fs/promises')
+    const css = await readFile(new URL('../../../static/css/app.css', import.meta.url), 'utf8')
+    expect(css).toMatch(/fieldset\.question\{[^}]*min-width:0[^}]*\}/)
+    expect(css).toMatch(/fieldset\.question \.checks label\{[^}]*overflow-wrap:anywhere[^}]*\}/)
+  })
+})
