@@ -174,8 +174,7 @@ describe('library rows under RLS', () => {
     const draftId = await item(ward, 'ns.tp1.g1', 'Draft of a secretary whose term ends', ['ns.tp1.g1'], 'draft')
     const secretary = await memberIdOf(t, LOGINS.grassroots)
     const g1 = await orgIdByPath(t, 'ns.tp1.g1')
-    const end = (sql: string) =>
-      t.runtime.data.asSystem('test: the ward secretary’s role', (tx) => tx.query(sql, [secretary, g1]))
+    const end = (sql: string) => t.runtime.data.asSystem('test: the ward secretary’s role', (tx) => tx.query(sql, [secretary, g1]))
     await end(`update public.org_roles set valid_to = app.today() - 1 where member_id = $1 and org_id = $2 and valid_to is null`)
     try {
       const former = await claimsOf(t, LOGINS.grassroots)

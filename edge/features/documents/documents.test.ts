@@ -130,11 +130,14 @@ describe('the library', () => {
 
   it('a news photo fits the phone: no inline style (the CSP refuses it, and a 1600 px photo widened the page), a class the stylesheet bounds', async () => {
     // the smallest real PNG (1×1), checked by content on upload
-    const png = Uint8Array.from(
-      atob('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=='),
-      (ch) => ch.charCodeAt(0),
+    const png = Uint8Array.from(atob('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=='), (ch) =>
+      ch.charCodeAt(0),
     )
-    const id = await created(ward, { kind: 'news', category: 'news', title: 'Tin có ảnh hội nghị', body: 'Hội nghị học tập.' }, file(png, 'anh.png', 'image/png'))
+    const id = await created(
+      ward,
+      { kind: 'news', category: 'news', title: 'Tin có ảnh hội nghị', body: 'Hội nghị học tập.' },
+      file(png, 'anh.png', 'image/png'),
+    )
     const html = await (await member.get(`/library/${id}`)).text()
     const img = /<img[^>]*src="\/library\/[^"]+\/files\/[^"]+"[^>]*>/.exec(html)?.[0]
     expect(img).toBeTruthy()

@@ -309,7 +309,12 @@ describe('a member who moved to another cell', () => {
     // he/she hands it in again from the new cell: the record is the new cell's
     await record(mover.login, mover.memberId, `reflection = 'Thu hoạch sửa ở chi bộ mới', reflection_status = 'submitted'`)
     const [moved] = await records(mover.login, mover.memberId)
-    expect(moved.org_id).toBe(await t.runtime.data.asSystem('test', async (tx) => (await tx.query<{ id: string }>(`select id from public.organizations where path = 'ns.tp1.g1.c2'`))[0].id))
+    expect(moved.org_id).toBe(
+      await t.runtime.data.asSystem(
+        'test',
+        async (tx) => (await tx.query<{ id: string }>(`select id from public.organizations where path = 'ns.tp1.g1.c2'`))[0].id,
+      ),
+    )
     expect(await records(otherCellSecretary.login, mover.memberId)).toHaveLength(1)
     expect(await records(LOGINS.cellSecretary, mover.memberId)).toHaveLength(0)
     expect(await accept(LOGINS.cellSecretary)).toEqual([])
