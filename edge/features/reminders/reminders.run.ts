@@ -58,7 +58,7 @@ export async function runReminders(data: DataAccess, sender: PushSender, options
   const report: RunReport = { planned: 0, claimed: 0, delivered: 0, retrying: 0, failed: 0, noDevice: 0 }
   report.planned = await data.asSystem('reminder scheduler: plan the reminders that fell due', async (tx) => {
     const tasks = await q.planTaskReminders(tx, now, options.offsets)
-    // features' own reminders are notices: planned first, so this same pass pushes them
+    // features' own reminders are notices, pushed like any other (by this pass or the next)
     await q.planFeatureReminders(tx, now)
     return tasks + (await q.planNoticePushes(tx, now))
   })
