@@ -1,5 +1,6 @@
 import { writeFile, readFile } from 'node:fs/promises'
 import { loadavg } from 'node:os'
+import type { Tx } from '../edge/kernel/db/types.ts'
 
 export interface Result {
   name: string
@@ -60,4 +61,22 @@ export async function report(results: Result[]) {
       .map((l) => l.toFixed(2))
       .join(', ')}`,
   )
+}
+
+/** A staff member of the province office (ns.tp1.vp) given exactly the province's role, none other: the single-role province user of the budgets. Returns his/her user id. */
+export async function singleRoleProvinceStaff(tx: Tx): Promise<string> {
+  const [m] = await tx.query<{ user_id: string; member_id: string }>(
+    `select a.user_id, a.member_id from public.accounts a join public.members m on m.id = a.member_id
+      where m.org_path = 'ns.tp1.vp'
+        and not exists (select 1 from public.org_roles r join public.organizations o on o.id = r.org_id
+                         where r.member_id = m.id and o.path::text <> 'ns')
+      order by m.card_number limit 1`,
+  )
+  await tx.query(
+    `insert into public.org_roles (org_id, member_id, role)
+     select o.id, $1, 'staff' from public.organizations o
+      where o.path = 'ns' and not exists (select 1 from public.org_roles r where r.org_id = o.id and r.member_id = $1)`,
+    [m.member_id],
+  )
+  return m.user_id
 }

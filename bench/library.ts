@@ -5,7 +5,7 @@ import { seedDemo } from '../edge/demo/seed.ts'
 import { SESSION_SECONDS } from '../edge/kernel/auth/session.ts'
 import type { Tx } from '../edge/kernel/db/types.ts'
 import { benchDatabase } from './database.ts'
-import { percentile, report, round, timeIt, type Result } from './lib.ts'
+import { percentile, report, round, timeIt, type Result, singleRoleProvinceStaff } from './lib.ts'
 import { BUDGET } from './budgets.ts'
 
 /**
@@ -90,22 +90,7 @@ const userOf = (phone: string) =>
   )
 
 /** A staff member of the province office who holds exactly the province's role (as in bench/server-time.ts). */
-const provinceStaff = await system('a single-role province staff member', async (tx) => {
-  const [m] = await tx.query<{ user_id: string; member_id: string }>(
-    `select a.user_id, a.member_id from public.accounts a join public.members m on m.id = a.member_id
-      where m.org_path = 'ns.tp1.vp'
-        and not exists (select 1 from public.org_roles r join public.organizations o on o.id = r.org_id
-                         where r.member_id = m.id and o.path::text <> 'ns')
-      order by m.card_number limit 1`,
-  )
-  await tx.query(
-    `insert into public.org_roles (org_id, member_id, role)
-     select o.id, $1, 'staff' from public.organizations o
-      where o.path = 'ns' and not exists (select 1 from public.org_roles r where r.org_id = o.id and r.member_id = $1)`,
-    [m.member_id],
-  )
-  return m.user_id
-})
+const provinceStaff = await system('a single-role province staff member', singleRoleProvinceStaff)
 
 const app = createApp(runtime)
 const now = Math.floor(Date.now() / 1000)

@@ -2,28 +2,10 @@ import { Layout, type Viewer } from '../layout/Layout.tsx'
 import { CsrfField, EmptyState, Field, Flash, FormErrors, SelectField } from '../components/Field.tsx'
 import { formatWhen } from '../components/labels.ts'
 import { formatScore, percent } from './labels.ts'
+import type { ExamRow } from '../../edge/features/exams/exams.queries.ts'
 
-export interface ExamView {
-  id: string
-  title: string
-  description: string | null
-  org_name: string
-  bank_title: string | null
-  opens_at: string
-  closes_at: string
-  time_limit_minutes: number
-  pass_percent: number
-  attempts_allowed: number
-  question_count: number | null
-  is_open: boolean
-  in_audience: boolean
-  manages: boolean
-  sees_results: boolean
-  attempts_used: number
-  best_score: string | null
-  passed: boolean
-  open_attempt: string | null
-}
+/** An exam as its pages show it: the row the exams feature reads under the viewer's RLS. */
+export type ExamView = ExamRow
 
 function MyStatus(props: { exam: ExamView }) {
   const e = props.exam
