@@ -16,6 +16,7 @@
  */
 import { spawnSync } from 'node:child_process'
 import { readdir, readFile } from 'node:fs/promises'
+import { readdirSync } from 'node:fs'
 import postgres from 'postgres'
 import { boot } from '../edge/kernel/boot.ts'
 import { ensureDatabase } from '../edge/kernel/db/admin.ts'
@@ -28,8 +29,16 @@ const SERVER = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/p
 const ROOT = new URL('../', import.meta.url)
 const created: string[] = []
 /** The row-level security tests run again on databases the CLI migrated, with the sizes they ask for. */
-const RLS_TEST_FILES = ['edge/kernel/db/rls.test.ts', 'edge/kernel/db/access-over-time.test.ts', 'edge/features/members/members.rls.test.ts']
-const RLS_TEST_SIZES = [50, 60, 300]
+const RLS_TEST_FILES = [
+  'edge/kernel/db/rls.test.ts',
+  'edge/kernel/db/access-over-time.test.ts',
+  // every feature's own RLS file (<feature>/<feature>.rls.test.ts), so a new feature is checked without being named here
+  ...readdirSync(new URL('edge/features/', ROOT))
+    .flatMap((feature) => readdirSync(new URL(`edge/features/${feature}/`, ROOT)).map((file) => `edge/features/${feature}/${file}`))
+    .filter((path) => path.endsWith('.rls.test.ts'))
+    .sort(),
+]
+const RLS_TEST_SIZES = [50, 60, 120, 200, 300]
 
 function dbUrl(name: string): string {
   const url = new URL(SERVER)
