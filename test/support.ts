@@ -5,6 +5,7 @@ import postgres from 'postgres'
 import { createApp } from '../edge/app.ts'
 import { boot, type Runtime } from '../edge/kernel/boot.ts'
 import { seedDemo } from '../edge/demo/seed.ts'
+import type { Tx } from '../edge/kernel/db/types.ts'
 import { contentKey } from './content-key.ts'
 
 export const DEMO_PASSWORD = 'demo-pass-2026'
@@ -225,6 +226,21 @@ export async function claimsOf(t: TestApp, login: string) {
   })
   const now = Math.floor(Date.now() / 1000)
   return { sub, role: 'authenticated' as const, iat: now, exp: now + 600 }
+}
+
+/** Runs SQL as the person behind a login, under RLS, exactly as a request would. */
+export async function asUser<T>(t: TestApp, login: string, fn: (tx: Tx) => Promise<T>) {
+  return t.runtime.data.withUser(await claimsOf(t, login), fn)
+}
+
+/** The SQLSTATE a promise fails with ('' if it succeeds). */
+export async function failure(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise
+    return ''
+  } catch (error) {
+    return String((error as { code?: string }).code ?? error)
+  }
 }
 
 /** The id of an organization by its path, read on the system path (test fixtures only). */

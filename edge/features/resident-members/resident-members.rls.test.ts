@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { LOGINS, memberIdOf, orgIdByPath, signInMemberOf, testApp, type TestApp } from '../../../test/support.ts'
-import { asUser, failure, secretaryOf } from './resident-members.support.ts'
+import { secretaryOf } from './resident-members.support.ts'
+import { asUser, failure } from '../../../test/support.ts'
 
 /*
  * Who sees and changes a residence registration, seen from both sides and from outside. The demo

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { LOGINS, inDays, memberIdOf, testApp, type TestApp } from '../../../test/support.ts'
-import { asUser, failure, openCampaign, personOf } from './resolution-study.support.ts'
+import { openCampaign, personOf } from './resolution-study.support.ts'
+import { asUser, failure } from '../../../test/support.ts'
 
 /*
  * Who sees and changes a study campaign and its records. The ward secretary (ns.tp1.g1) opens a

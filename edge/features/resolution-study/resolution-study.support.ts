@@ -1,5 +1,4 @@
-import type { Tx } from '../../kernel/db/types.ts'
-import { DEMO_PASSWORD, LOGINS, claimsOf, orgIdByPath, type TestApp } from '../../../test/support.ts'
+import { DEMO_PASSWORD, LOGINS, asUser, orgIdByPath, type TestApp } from '../../../test/support.ts'
 
 /** Test fixtures of the resolution-study tests (not imported by the app). */
 
@@ -28,21 +27,6 @@ export async function personOf(t: TestApp, path: string, kind: 'secretary' | 'pl
     return row
   })
   return { login: found.login_phone, memberId: found.member_id, agent: () => t.signIn(found.login_phone, DEMO_PASSWORD) }
-}
-
-/** Runs SQL as a login, exactly as a request would. */
-export async function asUser<T>(t: TestApp, login: string, fn: (tx: Tx) => Promise<T>) {
-  return t.runtime.data.withUser(await claimsOf(t, login), fn)
-}
-
-/** The SQLSTATE a promise fails with ('' if it succeeds). */
-export async function failure(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise
-    return ''
-  } catch (error) {
-    return String((error as { code?: string }).code ?? error)
-  }
 }
 
 /** A campaign opened by `login` for the subtree at `path` (today until `dueOn`), straight in SQL under that login's RLS. */

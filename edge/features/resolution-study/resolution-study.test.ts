@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Agent, LOGINS, inDays, memberIdOf, orgIdByPath, testApp, type TestApp } from '../../../test/support.ts'
-import { asUser, examWithResults, openCampaign, personOf, publishedDocument } from './resolution-study.support.ts'
+import { examWithResults, openCampaign, personOf, publishedDocument } from './resolution-study.support.ts'
+import { asUser } from '../../../test/support.ts'
 
 /*
  * The study pages as members and managers use them: the ward secretary (ns.tp1.g1) opens a
