@@ -5,6 +5,7 @@ import { seedDemo } from '../edge/demo/seed.ts'
 import { list } from '../edge/features/evaluations/evaluations.queries.ts'
 import { SESSION_SECONDS } from '../edge/kernel/auth/session.ts'
 import type { Tx } from '../edge/kernel/db/types.ts'
+import { today } from '../edge/kernel/http/validation.ts'
 import { benchDatabase } from './database.ts'
 import { percentile, report, round, timeInTurns, timeIt, type Result, singleRoleProvinceStaff } from './lib.ts'
 import { BUDGET } from './budgets.ts'
@@ -62,8 +63,9 @@ const results: Result[] = []
 
 // (b) opening: as the province's staff, through the same insert the page makes (the trigger does the rest)
 const [province] = await system('the province', (tx) => tx.query<{ id: string }>(`select id from public.organizations where path = 'ns'`))
-const year = new Date().getFullYear()
-const due = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10)
+// Vietnam dates: on 31 December after 17:00 UTC the organization is already in the new year
+const year = Number(today().slice(0, 4))
+const due = (days: number) => today(Date.now() + days * 86_400_000)
 const t0 = performance.now()
 const periodId = await runtime.data.withUser(claims, async (tx) => {
   const [row] = await tx.query<{ id: string }>(

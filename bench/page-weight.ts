@@ -1,6 +1,8 @@
 import { createApp } from '../edge/app.ts'
 import { boot } from '../edge/kernel/boot.ts'
 import { seedDemo } from '../edge/demo/seed.ts'
+import { today } from '../edge/kernel/http/validation.ts'
+import { setClock } from '../test/support.ts'
 import { report, type Result } from './lib.ts'
 import { BUDGET } from './budgets.ts'
 
@@ -131,7 +133,9 @@ await runtime.close()
  * the blocks it loads: materials, 30 comments, the vote), then posting a comment and one vote.
  */
 async function liveMeeting() {
-  const date = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10)
+  // the meeting starts at 19:30 today (Vietnam time) and is under way at 19:45 by the database's clock, whatever the hour the bench runs
+  const date = today()
+  await setClock({ runtime }, `${date}T19:15:00+07:00`)
   const cell = await runtime.data.asSystem(
     'bench: the demo cell',
     async (tx) => (await tx.query<{ id: string }>(`select id from public.organizations where path = 'ns.tp1.g1.c1'`))[0].id,
@@ -148,7 +152,7 @@ async function liveMeeting() {
       kind: 'regular',
       title: 'Sinh hoạt chi bộ tháng 12',
       date,
-      time: '23:30',
+      time: '19:30',
       place: 'Hội trường khu phố',
       agenda: '1. Kiểm điểm tháng\n2. Phương hướng tháng tới',
     }),
@@ -158,6 +162,7 @@ async function liveMeeting() {
   if (!location) throw new Error(`could not schedule the meeting: ${created.res.status} ${created.body.slice(0, 2000)}`)
   const meeting = location.split('?')[0]
   const meetingId = meeting.split('/').pop()!
+  await setClock({ runtime }, `${date}T19:45:00+07:00`)
   await wire(
     `/materials/meetings/${meetingId}/resolution`,
     form({ kind: 'draft_resolution', title: 'Dự thảo nghị quyết tháng 12', body: 'Điều 1. '.repeat(50) }),

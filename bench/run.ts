@@ -35,18 +35,28 @@ if (!chosen.length) {
   process.exit(2)
 }
 if (!wanted.length) await rm(new URL('./results.json', import.meta.url), { force: true })
-let failedRuns = 0
+const TIME_LIMIT = 15 * 60_000
+// a benchmark that stops prints no figure: the run fails and says which stopped and why, rather than lose a row
+const stopped: string[] = []
 for (const name of chosen) {
   console.log(`\n--- ${name}`)
   const run = spawnSync('npx', ['tsx', `bench/${name}.ts`], {
     stdio: 'inherit',
-    timeout: 15 * 60_000,
+    timeout: TIME_LIMIT,
     env: { ...process.env, ...(members ? { BENCH_MEMBERS: members } : {}), NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --expose-gc`.trim() },
   })
-  if (run.status !== 0) failedRuns++
+  if (run.status === 0) continue
+  const why = run.error
+    ? `${run.error.message}${run.signal ? ` (${run.signal} after the ${TIME_LIMIT / 60_000}-minute limit)` : ''}`
+    : run.signal
+      ? `killed by ${run.signal}`
+      : `exit code ${run.status}; its error is printed above`
+  stopped.push(`${name}: ${why}`)
 }
 const results = JSON.parse(await readFile(new URL('./results.json', import.meta.url), 'utf8').catch(() => '[]')) as { name: string; ok: boolean }[]
 const over = results.filter((r) => !r.ok).map((r) => r.name)
-console.log(
-  `\n${results.length} figures, ${over.length} over budget${over.length ? `: ${over.join(', ')}` : ''}${failedRuns ? `, ${failedRuns} benchmark(s) failed to run` : ''}`,
-)
+console.log(`\n${results.length} figures, ${over.length} over budget${over.length ? `: ${over.join(', ')}` : ''}`)
+if (stopped.length) {
+  console.error(`${stopped.length} benchmark(s) stopped before printing their figures:\n${stopped.map((s) => `  ${s}`).join('\n')}`)
+  process.exit(1)
+}

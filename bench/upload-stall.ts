@@ -61,11 +61,15 @@ try {
       const form = new FormData()
       form.set('file', new File([pdf], `tai-lieu-${round}.pdf`))
       form.set('title', '')
-      const res = await secretary.post(`/materials/meetings/${meetingId}/files`, form)
-      await res.text()
-      if (res.status !== 200) throw new Error(`upload: ${res.status}`)
-      uploads.push(performance.now() - started)
-      uploading = false
+      try {
+        // as the page sends it (htmx): the answer is the materials fragment, not a redirect
+        const res = await secretary.post(`/materials/meetings/${meetingId}/files`, form, { htmx: true })
+        const html = await res.text()
+        if (res.status !== 200) throw new Error(`upload: ${res.status} ${html.slice(0, 300)}`)
+        uploads.push(performance.now() - started)
+      } finally {
+        uploading = false // the reader stops either way: the database closes after a failed upload
+      }
     })()
     // another user keeps opening the home page while the upload is in flight
     const reader = (async () => {

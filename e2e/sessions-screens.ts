@@ -112,7 +112,7 @@ async function run(browser: Browser, size: (typeof SIZES)[number]) {
     await shot(staff, `session-staff-home-${size.name}`)
     await staff.goto(`${url}/members?org=&q=${encodeURIComponent('hong nhung')}`)
     await staff.getByRole('link', { name: 'Nguyễn Thị Hồng Nhung' }).first().click()
-    await staff.locator('#f-left-date').fill(new Date().toISOString().slice(0, 10))
+    await staff.locator('#f-left-date').fill(new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10)) // today in Vietnam
     await staff.getByRole('button', { name: 'Ghi nhận ra khỏi Đảng' }).click()
     await staff.waitForLoadState('load')
     await shot(staff, `session-member-left-${size.name}`)

@@ -196,6 +196,24 @@ export const inDays = (days: number) => new Date(Date.now() + days * 86_400_000 
 /** Tomorrow's date in Vietnam time, for meetings that are still ahead. */
 export const tomorrow = () => inDays(1)
 
+/** This year in Vietnam (from 17:00 UTC on 31 December it is already the next). */
+export const thisYear = () => Number(inDays(0).slice(0, 4))
+
+/**
+ * Freezes the database's clock (app.now, app.today) at an instant, or thaws it with null. A test
+ * that needs a time of day pins it here, on a day computed from the real clock (inDays), so it
+ * passes at any hour of any day; the JavaScript clock keeps running.
+ */
+export async function setClock(t: { runtime: Runtime }, at: string | Date | null): Promise<void> {
+  await t.runtime.data.asSystem('test: freeze or thaw the database clock', (tx) =>
+    at === null
+      ? tx.query(`delete from app.settings where key = 'clock.now'`)
+      : tx.query(`insert into app.settings (key, value) values ('clock.now', $1) on conflict (key) do update set value = excluded.value`, [
+          at instanceof Date ? at.toISOString() : at,
+        ]),
+  )
+}
+
 /** The member record behind a login (test fixtures only). */
 export async function memberIdOf(t: TestApp, login: string): Promise<string> {
   return t.runtime.data.asSystem(

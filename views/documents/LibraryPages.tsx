@@ -72,7 +72,7 @@ export function ItemList(props: { rows: ItemRow[]; more: boolean; query: ListQue
 }
 
 const years = () => {
-  const now = new Date().getUTCFullYear()
+  const now = new Date(Date.now() + 7 * 3600_000).getUTCFullYear() // the year in Vietnam: on 1 January it begins at 00:00 there
   return Array.from({ length: 12 }, (_, i) => now - i)
 }
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { claimsOf, inDays, LOGINS, orgIdByPath, signInMemberOf, testApp, tomorrow, type Agent, type TestApp } from '../../../test/support.ts'
+import { claimsOf, inDays, LOGINS, orgIdByPath, setClock, signInMemberOf, testApp, tomorrow, type Agent, type TestApp } from '../../../test/support.ts'
 
 let t: TestApp
 let secretary: Agent
@@ -13,14 +13,6 @@ const cellMates = () =>
     ]),
   )
 
-/** Freezes the database's clock (app.now) at an instant, or thaws it. */
-const setClock = (at: string | null) =>
-  t.runtime.data.asSystem('test: the database clock', (tx) =>
-    at
-      ? tx.query(`insert into app.settings (key, value) values ('clock.now', $1) on conflict (key) do update set value = excluded.value`, [at])
-      : tx.query(`delete from app.settings where key = 'clock.now'`),
-  )
-
 beforeAll(async () => {
   t = await testApp({ members: 200 })
   secretary = await t.signIn(LOGINS.cellSecretary)
@@ -28,7 +20,7 @@ beforeAll(async () => {
   const res = await secretary.post('/meetings', { org_id: cellId, kind: 'regular', title: 'Họp điểm danh', date: tomorrow(), time: '19:30' })
   url = res.headers.get('Location')!.split('?')[0]
   // the meeting is under way: check-in is open
-  await setClock(`${tomorrow()}T19:45:00+07:00`)
+  await setClock(t, `${tomorrow()}T19:45:00+07:00`)
 })
 afterAll(() => t?.close())
 

@@ -1,19 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { defaultMeetingDate } from './cell-meetings.forms.ts'
-import { claimsOf, inDays, LOGINS, memberIdOf, orgIdByPath, scheduleMeeting, testApp, type Agent, type TestApp } from '../../../test/support.ts'
+import { claimsOf, inDays, LOGINS, memberIdOf, orgIdByPath, setClock, scheduleMeeting, testApp, type Agent, type TestApp } from '../../../test/support.ts'
 
 let t: TestApp
 let secretary: Agent
 let member: Agent
 let cellId: string
-
-/** Freezes the database's clock (app.now) at an instant, or thaws it. */
-const setClock = (at: string | null) =>
-  t.runtime.data.asSystem('test: the database clock', (tx) =>
-    at
-      ? tx.query(`insert into app.settings (key, value) values ('clock.now', $1) on conflict (key) do update set value = excluded.value`, [at])
-      : tx.query(`delete from app.settings where key = 'clock.now'`),
-  )
 
 const DAY = inDays(3)
 /** A meeting on DAY at 19:30 (Vietnam time), chaired by the secretary, minutes by the member. */
@@ -32,7 +24,7 @@ beforeAll(async () => {
   member = await t.signIn(LOGINS.member)
   cellId = await orgIdByPath(t, 'ns.tp1.g1.c1')
 })
-afterEach(() => setClock(null))
+afterEach(() => setClock(t, null))
 afterAll(() => t?.close())
 
 describe('scheduling in the past', () => {
@@ -51,6 +43,7 @@ describe('scheduling in the past', () => {
 
 describe('the new meeting form', () => {
   it('proposes 19:30 today while it is ahead, tomorrow once it has passed (Vietnam time)', () => {
+    // fixed date: a pure function of the instant it is given
     expect(defaultMeetingDate(new Date('2026-12-03T19:29:00+07:00'))).toBe('2026-12-03')
     expect(defaultMeetingDate(new Date('2026-12-03T19:31:00+07:00'))).toBe('2026-12-04')
     expect(defaultMeetingDate(new Date('2026-12-31T23:59:00+07:00'))).toBe('2027-01-01')
@@ -60,12 +53,12 @@ describe('the new meeting form', () => {
 describe('check-in', () => {
   it('opens an hour before the start: refused at 18:29, accepted at 18:30', async () => {
     const id = await meeting('Họp điểm danh đúng giờ')
-    await setClock(`${DAY}T18:29:00+07:00`)
+    await setClock(t, `${DAY}T18:29:00+07:00`)
     const early = await member.post(`/meetings/${id}/check-in`, {}, { htmx: true })
     expect(early.status).toBe(400)
     expect(await early.text()).toContain('Chưa đến giờ điểm danh')
     expect(await (await member.get(`/meetings/${id}`)).text()).toContain('Điểm danh mở lúc 18:30')
-    await setClock(`${DAY}T18:30:00+07:00`)
+    await setClock(t, `${DAY}T18:30:00+07:00`)
     const onTime = await member.post(`/meetings/${id}/check-in`, {}, { htmx: true })
     expect(onTime.status).toBe(200)
     expect(await onTime.text()).toContain('Bạn: Có mặt')
@@ -74,20 +67,20 @@ describe('check-in', () => {
   it('members check themselves in until the end of the meeting day; the secretary records later too', async () => {
     const id = await meeting('Họp điểm danh muộn')
     const other = await meeting('Họp điểm danh cuối ngày')
-    await setClock(`${inDays(4)}T00:00:00+07:00`)
+    await setClock(t, `${inDays(4)}T00:00:00+07:00`)
     const late = await member.post(`/meetings/${id}/check-in`, {}, { htmx: true })
     expect(late.status).toBe(400)
     expect(await late.text()).toContain('Đã hết giờ tự điểm danh')
     const me = await memberIdOf(t, LOGINS.member)
     const recorded = await secretary.post(`/meetings/${id}/attendance`, { member_id: me, status: 'present', by_proxy: 'on' }, { htmx: true })
     expect(recorded.status).toBe(200)
-    await setClock(`${DAY}T23:59:00+07:00`)
+    await setClock(t, `${DAY}T23:59:00+07:00`)
     expect((await member.post(`/meetings/${other}/check-in`, {}, { htmx: true })).status).toBe(200)
   })
 
   it('a plain form post redirects to the meeting with its message', async () => {
     const id = await meeting('Họp không có JavaScript')
-    await setClock(`${DAY}T19:00:00+07:00`)
+    await setClock(t, `${DAY}T19:00:00+07:00`)
     const res = await member.post(`/meetings/${id}/check-in`, {})
     expect(res.status).toBe(303)
     const page = await (await member.get(res.headers.get('Location')!)).text()
@@ -98,7 +91,7 @@ describe('check-in', () => {
 describe('the vote and the minutes wait for the start; comments close with the minutes', () => {
   it('before the start: no vote, no minutes; from the start: both; after approval: no comment, no attendance change', async () => {
     const id = await meeting('Họp theo giờ')
-    await setClock(`${DAY}T19:29:00+07:00`)
+    await setClock(t, `${DAY}T19:29:00+07:00`)
     const early = await secretary.post(`/votes/meetings/${id}/open`, {}, { htmx: true })
     expect(await early.text()).toContain('biểu quyết chỉ mở khi buổi sinh hoạt đã bắt đầu')
     const refusedInDb = await t.runtime.data
@@ -109,7 +102,7 @@ describe('the vote and the minutes wait for the start; comments close with the m
     expect(await draftEarly.text()).toContain('biên bản được lập và duyệt từ khi buổi sinh hoạt bắt đầu')
     expect((await member.post(`/comments/meetings/${id}`, { body: 'Ý kiến trước giờ họp' }, { htmx: true })).status).toBe(200)
 
-    await setClock(`${DAY}T19:30:00+07:00`)
+    await setClock(t, `${DAY}T19:30:00+07:00`)
     await member.post(`/meetings/${id}/check-in`, {}, { htmx: true })
     expect(await (await secretary.post(`/votes/meetings/${id}/open`, {}, { htmx: true })).text()).toContain('Đã mở biểu quyết.')
     expect(await (await secretary.post(`/votes/meetings/${id}/close`, {}, { htmx: true })).text()).toContain('Đã kết thúc biểu quyết.')
@@ -133,7 +126,7 @@ describe('the vote and the minutes wait for the start; comments close with the m
 describe('plain form posts (no htmx) land on the page they changed', () => {
   it('comment, vote, minutes and cancel answer 303 to a page that reloads without posting again', async () => {
     const id = await meeting('Họp không dùng htmx')
-    await setClock(`${DAY}T19:40:00+07:00`)
+    await setClock(t, `${DAY}T19:40:00+07:00`)
     await member.post(`/meetings/${id}/check-in`, {})
     const comment = await member.post(`/comments/meetings/${id}`, { body: 'Ý kiến gửi không có JavaScript' })
     expect(comment.status).toBe(303)

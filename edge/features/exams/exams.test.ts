@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { LOGINS, orgIdByPath, signInMemberOf, testApp, type Agent, type TestApp } from '../../../test/support.ts'
+import { LOGINS, orgIdByPath, setClock, signInMemberOf, testApp, type Agent, type TestApp } from '../../../test/support.ts'
 import { writeXlsx } from '../../kernel/files/xlsx.ts'
 
 /* Banks, exams and attempts through the pages, as managers and members use them. */
@@ -16,11 +16,6 @@ const system = <T = Record<string, unknown>>(sql: string, params: unknown[] = []
 
 /** A datetime-local value in Vietnam time, `minutes` from now. */
 const local = (minutes: number) => new Date(Date.now() + minutes * 60_000 + 7 * 3600_000).toISOString().slice(0, 16)
-
-const setClock = (at: Date | null) =>
-  at
-    ? system(`insert into app.settings (key, value) values ('clock.now', $1) on conflict (key) do update set value = excluded.value`, [at.toISOString()])
-    : system(`delete from app.settings where key = 'clock.now'`)
 
 /** Everything a response must not carry before grading: a correct flag, a tick, the explanation, or a difference between the inputs of right and wrong options. */
 async function assertNoAnswers(html: string) {
@@ -314,7 +309,7 @@ describe('taking an exam', () => {
     const questions = questionOrder(html)
     const optionsOf = (q: string) => [...html.matchAll(new RegExp(`name="q_${q}" value="([0-9a-f-]{36})"`, 'g'))].map((m) => m[1])
     await member.post(`/exams/attempts/${id}/answer`, { question: questions[0], [`q_${questions[0]}`]: optionsOf(questions[0])[0] }, { htmx: true })
-    await setClock(new Date(Date.now() + 6 * 60_000))
+    await setClock(t, new Date(Date.now() + 6 * 60_000))
     try {
       const late = await member.post(
         `/exams/attempts/${id}/answer`,
@@ -341,7 +336,7 @@ describe('taking an exam', () => {
       expect(page).not.toContain(EXPLANATION)
       expect(page).not.toContain('✓')
     } finally {
-      await setClock(null)
+      await setClock(t, null)
     }
   })
 
@@ -360,7 +355,7 @@ describe('taking an exam', () => {
   it('an attempt left open past its deadline is graded when anyone opens the exam', async () => {
     const timed = await createExam({ title: 'Kiểm tra bỏ dở', attempts_allowed: '1', time_limit_minutes: '1' })
     const { attemptId: id } = await start(member, timed)
-    await setClock(new Date(Date.now() + 2 * 60_000))
+    await setClock(t, new Date(Date.now() + 2 * 60_000))
     try {
       // the member's own list of exams grades it too; here the ward's results page does
       await ward.get(`/exams/${timed}/results`)
@@ -368,7 +363,7 @@ describe('taking an exam', () => {
       expect(row.passed).toBe(false)
       expect(row.timed_out).toBe(true)
     } finally {
-      await setClock(null)
+      await setClock(t, null)
     }
   })
 })
@@ -377,7 +372,7 @@ describe('grading what time ran out', () => {
   it('the member opening the list of exams grades his/her attempt whose time ran out', async () => {
     const timed = await createExam({ title: 'Kiểm tra quên nộp', attempts_allowed: '1', time_limit_minutes: '1' })
     const { attemptId: id } = await start(member, timed)
-    await setClock(new Date(Date.now() + 2 * 60_000))
+    await setClock(t, new Date(Date.now() + 2 * 60_000))
     try {
       await member.get('/exams')
       const [row] = await system<{ submitted_at: string | null; passed: boolean | null }>(
@@ -387,7 +382,7 @@ describe('grading what time ran out', () => {
       expect(row.submitted_at).not.toBeNull()
       expect(row.passed).toBe(false)
     } finally {
-      await setClock(null)
+      await setClock(t, null)
     }
   })
 })

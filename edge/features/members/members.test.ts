@@ -158,17 +158,17 @@ describe('create and edit', () => {
 
 describe('status changes', () => {
   it('probationary → official, exempt, deceased, each with its date, audited', async () => {
-    const created = await secretary.post('/members', { ...valid, org_id: cellId, full_name: 'Đinh Văn Trạng', admitted_on: '2024-01-10' })
+    const created = await secretary.post('/members', { ...valid, org_id: cellId, full_name: 'Đinh Văn Trạng', admitted_on: '2021-01-10' })
     const url = created.headers.get('Location')!.split('?')[0]
     const missingDate = await secretary.post(`${url}/status`, { change: 'official', date: '' })
     expect(missingDate.status).toBe(400)
     expect(await missingDate.text()).toContain('Ngày chính thức: bắt buộc nhập.')
-    await secretary.post(`${url}/status`, { change: 'official', date: '2025-01-10' })
+    await secretary.post(`${url}/status`, { change: 'official', date: '2022-01-10' })
     await secretary.post(`${url}/status`, { change: 'exempt', reason: 'Ốm dài ngày' })
-    const html = await (await secretary.submit(`${url}/status`, { change: 'deceased', date: '2026-01-02' })).text()
+    const html = await (await secretary.submit(`${url}/status`, { change: 'deceased', date: '2024-01-02' })).text()
     expect(html).toContain('Chính thức')
     expect(html).toContain('Ốm dài ngày')
-    expect(html).toContain('02/01/2026')
+    expect(html).toContain('02/01/2024')
     const listed = await (await secretary.get('/members?status=deceased')).text()
     expect(listed).toContain('Đinh Văn Trạng')
   })

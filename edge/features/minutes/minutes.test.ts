@@ -5,6 +5,7 @@ import {
   memberIdOf,
   orgIdByPath,
   scheduleMeeting,
+  setClock,
   signInMemberOf,
   tomorrow,
   testApp,
@@ -25,12 +26,6 @@ const textarea = (html: string) => /<textarea id="f-minutes"[^>]*>([\s\S]*?)<\/t
 const follow = async (agent: Agent, res: Response) => (res.status === 303 ? agent.get(res.headers.get('Location')!) : res)
 const revisionIn = (html: string) => /name="revision" value="(\d+)"/.exec(html)?.[1] ?? ''
 
-/** Freezes the database's clock (app.now) at an instant: the meetings here are under way. */
-const setClock = (at: string) =>
-  t.runtime.data.asSystem('test: the database clock', (tx) =>
-    tx.query(`insert into app.settings (key, value) values ('clock.now', $1) on conflict (key) do update set value = excluded.value`, [at]),
-  )
-
 beforeAll(async () => {
   t = await testApp({ members: 200 })
   secretary = await t.signIn(LOGINS.cellSecretary)
@@ -44,7 +39,7 @@ beforeAll(async () => {
     note_taker_id: await memberIdOf(t, LOGINS.member),
   })
   // the meeting (tomorrow 19:30) are under way
-  await setClock(`${tomorrow()}T19:45:00+07:00`)
+  await setClock(t, `${tomorrow()}T19:45:00+07:00`)
   base = `/minutes/meetings/${meetingId}`
   const officers = [await memberIdOf(t, LOGINS.cellSecretary), await memberIdOf(t, LOGINS.member)]
   mates = await t.runtime.data.asSystem('test: cell-mates', (tx) =>

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { claimsOf, LOGINS, orgIdByPath, testApp, type TestApp } from '../../../test/support.ts'
+import { claimsOf, inDays, LOGINS, orgIdByPath, setClock, testApp, type TestApp } from '../../../test/support.ts'
 
 /*
  * Moving or merging organizations carries every copy of their key with them. The copies are
@@ -10,6 +10,8 @@ import { claimsOf, LOGINS, orgIdByPath, testApp, type TestApp } from '../../../t
 let t: TestApp
 beforeAll(async () => {
   t = await testApp({ members: 60 })
+  // the cell's meeting was held two hours before: at 14:00 its day is still open for check-in, at any hour the suite runs
+  await setClock(t, `${inDays(0)}T14:00:00+07:00`)
 })
 afterAll(() => t?.close())
 
@@ -49,7 +51,7 @@ async function fillCell() {
     const [cell] = await q(`select id from public.organizations where path = $1::ltree`, [CELL])
     const members = (await q(`select id from public.members where org_id = $1 order by full_name limit 2`, [cell.id])).map((r) => r.id)
     const [meeting] = await q(
-      `insert into public.meetings (org_id, kind, title, starts_at, chair_id, recorded_late) values ($1, 'regular', 'Sinh hoạt trước khi chuyển', now() - interval '2 hours', $2, true) returning id`,
+      `insert into public.meetings (org_id, kind, title, starts_at, chair_id, recorded_late) values ($1, 'regular', 'Sinh hoạt trước khi chuyển', app.now() - interval '2 hours', $2, true) returning id`,
       [cell.id, members[0]],
     )
     await q(`insert into public.meeting_attendance (meeting_id, member_id, status) values ($1, $2, 'present')`, [meeting.id, members[0]])

@@ -235,7 +235,7 @@ describe('the counters are the report function’s alone', () => {
           tx.query(
             table.endsWith('totals')
               ? `insert into ${table} (org_path) values ('ns')`
-              : `insert into ${table} (org_path, ${table.endsWith('months') ? 'month' : 'day'}) values ('ns', date '2026-11-01')`,
+              : `insert into ${table} (org_path, ${table.endsWith('months') ? 'month' : 'day'}) values ('ns', app.today())`,
           ),
         )
         .then(() => 'inserted')

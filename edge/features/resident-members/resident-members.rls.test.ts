@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { LOGINS, memberIdOf, orgIdByPath, signInMemberOf, testApp, type TestApp } from '../../../test/support.ts'
+import { LOGINS, memberIdOf, orgIdByPath, signInMemberOf, testApp, thisYear, type TestApp } from '../../../test/support.ts'
 import { secretaryOf } from './resident-members.support.ts'
 import { asUser, failure } from '../../../test/support.ts'
 
@@ -18,6 +18,9 @@ let outsider: { login: string; memberId: string }
 let registrationId: string
 
 const count = (rows: unknown[]) => rows.length
+const THIS_YEAR = thisYear()
+/** A year of reminders to come: the planner is given its instant, years after anything the fixtures made. */
+const YEAR = THIS_YEAR + 4
 
 beforeAll(async () => {
   t = await testApp({ members: 200 })
@@ -84,9 +87,9 @@ describe('residence registrations under row-level security', () => {
     expect(await failure(asUser(t, outsider.login, (tx) => tx.query(`select app.resident_decide($1, true, null)`, [registrationId])))).toBe('42501')
     expect(await failure(asUser(t, outsider.login, (tx) => tx.query(`select app.resident_end($1, null)`, [registrationId])))).toBe('42501')
     expect(await failure(asUser(t, outsider.login, (tx) => tx.query(`select app.resident_exempt($1, 'army', null)`, [memberId])))).toBe('42501')
-    expect(await failure(asUser(t, outsider.login, (tx) => tx.query(`select app.resident_write_comment($1, 2026, 'exemplary', 'x')`, [registrationId])))).toBe(
-      '42501',
-    )
+    expect(
+      await failure(asUser(t, outsider.login, (tx) => tx.query(`select app.resident_write_comment($1, $2, 'exemplary', 'x')`, [registrationId, THIS_YEAR]))),
+    ).toBe('42501')
     expect((await registrations(LOGINS.member))[0]).toMatchObject({ status: 'pending' })
   })
 
@@ -115,7 +118,7 @@ describe('residence registrations under row-level security', () => {
   })
 
   it('the comment reaches the working cell (and its secretary hears of it); the outsider sees nothing', async () => {
-    const year = new Date().getUTCFullYear()
+    const year = THIS_YEAR
     await asUser(t, residence.login, (tx) =>
       tx.query(`select app.resident_write_comment($1, $2, 'exemplary', 'Gương mẫu, tích cực tham gia sinh hoạt khu dân cư.')`, [registrationId, year]),
     )
@@ -139,9 +142,9 @@ describe('residence registrations under row-level security', () => {
         'test: plan reminders',
         async (tx) => (await tx.query<{ n: number }>(`select app.plan_reminders_resident_members($1) as n`, [at]))[0].n,
       )
-    expect(await plan('2030-10-31T12:00:00+07:00')).toBe(0)
-    expect(await plan('2030-11-01T08:00:00+07:00')).toBeGreaterThanOrEqual(1)
-    expect(await plan('2030-11-02T08:00:00+07:00')).toBe(0)
+    expect(await plan(`${YEAR}-10-31T12:00:00+07:00`)).toBe(0)
+    expect(await plan(`${YEAR}-11-01T08:00:00+07:00`)).toBeGreaterThanOrEqual(1)
+    expect(await plan(`${YEAR}-11-02T08:00:00+07:00`)).toBe(0)
     // the day is a setting; a mistyped one falls back to 1 November instead of failing the pass
     const setDay = (value: string) =>
       t.runtime.data.asSystem('test: the day comments fall due', (tx) =>
@@ -151,14 +154,14 @@ describe('residence registrations under row-level security', () => {
         ),
       )
     await setDay('12-15')
-    expect(await plan('2031-12-01T08:00:00+07:00')).toBe(0)
-    expect(await plan('2031-12-15T08:00:00+07:00')).toBeGreaterThanOrEqual(1)
+    expect(await plan(`${YEAR + 1}-12-01T08:00:00+07:00`)).toBe(0)
+    expect(await plan(`${YEAR + 1}-12-15T08:00:00+07:00`)).toBeGreaterThanOrEqual(1)
     await setDay('sai')
-    expect(await plan('2032-10-31T08:00:00+07:00')).toBe(0)
-    expect(await plan('2032-11-01T08:00:00+07:00')).toBeGreaterThanOrEqual(1)
+    expect(await plan(`${YEAR + 2}-10-31T08:00:00+07:00`)).toBe(0)
+    expect(await plan(`${YEAR + 2}-11-01T08:00:00+07:00`)).toBeGreaterThanOrEqual(1)
     await t.runtime.data.asSystem('test: forget the day', (tx) => tx.query(`delete from app.settings where key = 'resident_members.comments_due_from'`))
     const notices = await asUser(t, residence.login, (tx) =>
-      tx.query<{ url: string }>(`select url from public.notifications where kind = 'resident.comments_due' and title like '%2030%'`),
+      tx.query<{ url: string }>(`select url from public.notifications where kind = 'resident.comments_due' and title like '%${YEAR}%'`),
     )
     expect(notices).toHaveLength(1)
     expect(notices[0].url).toBe(`/residents/cells/${residenceCell}?view=due`)
@@ -173,11 +176,11 @@ describe('residence registrations under row-level security', () => {
       const name = await asUser(t, residence.login, (tx) => tx.query<{ active: boolean }>(`select active from app.resident_member($1)`, [registrationId]))
       expect(name[0].active).toBe(false)
       expect(
-        await failure(asUser(t, residence.login, (tx) => tx.query(`select app.resident_write_comment($1, 2026, 'exemplary', 'x')`, [registrationId]))),
+        await failure(asUser(t, residence.login, (tx) => tx.query(`select app.resident_write_comment($1, $2, 'exemplary', 'x')`, [registrationId, THIS_YEAR]))),
       ).toBe('23514')
       const plan = await t.runtime.data.asSystem(
         'test: plan reminders',
-        async (tx) => (await tx.query<{ n: number }>(`select app.plan_reminders_resident_members('2031-11-05T08:00:00+07:00') as n`))[0].n,
+        async (tx) => (await tx.query<{ n: number }>(`select app.plan_reminders_resident_members($1) as n`, [`${YEAR + 1}-11-05T08:00:00+07:00`]))[0].n,
       )
       expect(plan).toBe(0)
     } finally {

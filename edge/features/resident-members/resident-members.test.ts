@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { LOGINS, memberIdOf, orgIdByPath, testApp, type Agent, type TestApp } from '../../../test/support.ts'
+import { LOGINS, memberIdOf, orgIdByPath, testApp, thisYear, type Agent, type TestApp } from '../../../test/support.ts'
 import { secretaryOf } from './resident-members.support.ts'
 
 /*
@@ -153,7 +153,7 @@ describe('the residence cell decides and comments', () => {
   })
 
   it('the comment form keeps the input and shows errors beside the fields', async () => {
-    const res = await residence.post(`/residents/registrations/${registrationId}/comment`, { year: String(new Date().getFullYear()), body: 'Tích cực' })
+    const res = await residence.post(`/residents/registrations/${registrationId}/comment`, { year: String(thisYear()), body: 'Tích cực' })
     expect(res.status).toBe(400)
     const page = await res.text()
     expect(page).toContain('id="f-assessment-err"')
@@ -162,7 +162,7 @@ describe('the residence cell decides and comments', () => {
 
   it('a comment made only of invisible characters (zero-width, bidi controls) is refused beside the field; nothing is sent', async () => {
     const res = await residence.post(`/residents/registrations/${registrationId}/comment`, {
-      year: String(new Date().getFullYear()),
+      year: String(thisYear()),
       assessment: 'exemplary',
       body: '\u200b \u200b\u2066\u202e',
     })
@@ -175,7 +175,7 @@ describe('the residence cell decides and comments', () => {
   })
 
   it('writes the comment; the due list empties and the working cell secretary is told', async () => {
-    const year = String(new Date().getFullYear())
+    const year = String(thisYear())
     expect(await text(await residence.get(`/residents/cells/${residenceCell}?view=due`))).toContain('Nguyễn Thị Hồng Nhung')
     const page = await text(
       await residence.submit(`/residents/registrations/${registrationId}/comment`, {
@@ -207,7 +207,7 @@ describe('the card on the member profile', () => {
   })
 
   it("the working cell's evaluation step asks for one year's comment", async () => {
-    const year = new Date().getFullYear()
+    const year = thisYear()
     expect(await text(await working.get(`/residents/members/${memberId}?year=${year}`, { htmx: true }))).toContain('Gương mẫu')
     const before = await text(await working.get(`/residents/members/${memberId}?year=${year - 1}`, { htmx: true }))
     expect(before).not.toContain('Gương mẫu')

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { LOGINS, testApp, type TestApp } from '../../../test/support.ts'
+import { inDays, LOGINS, testApp, type TestApp } from '../../../test/support.ts'
 import { fixtures } from './transfers.support.ts'
 
 /*
@@ -174,7 +174,7 @@ describe('the tables themselves', () => {
   it('at most one open permanent transfer per member; the destination must be another open cell', async () => {
     const { member } = await requested('Một Lần Thôi')
     expect(await f.outcome(member.login, ...request(member.id, await f.orgId('ns.tp1.g4.c1')))).toBe('55000')
-    expect(await f.outcome(LOGINS.cellSecretary, ...request(member.id, sendingCell, null, 'temporary', ['2026-01-01', '2026-06-01']))).toBe('22023')
+    expect(await f.outcome(LOGINS.cellSecretary, ...request(member.id, sendingCell, null, 'temporary', [inDays(3), inDays(150)]))).toBe('22023')
     expect(await f.outcome(LOGINS.cellSecretary, ...request(member.id, await f.orgId('ns.tp1.g2')))).toBe('22023')
     await expect(
       f.system(
@@ -224,7 +224,8 @@ describe('access over time', () => {
   })
 
   it('the working-day deadline skips weekends', async () => {
-    const [{ d }] = await f.system(`select app.add_working_days('2026-11-27', 30)::text as d`) // a Friday
+    // fixed date: a pure function of the date it is given, a Friday
+    const [{ d }] = await f.system(`select app.add_working_days('2026-11-27', 30)::text as d`)
     expect(d).toBe('2027-01-08')
   })
 })
@@ -232,7 +233,7 @@ describe('access over time', () => {
 describe('temporary transfers and transfers across the deployment’s edge', () => {
   it('a temporary transfer adds a non-counting membership that ends by itself on its end date', async () => {
     const member = await f.person('ns.tp1.g1.c1', 'Tạm Thời')
-    const [{ id }] = await f.as(LOGINS.cellSecretary, ...request(member.id, receivingCell, null, 'temporary', ['2026-01-01', '2027-06-30']))
+    const [{ id }] = await f.as(LOGINS.cellSecretary, ...request(member.id, receivingCell, null, 'temporary', [inDays(-30), inDays(200)]))
     await f.as(LOGINS.cellSecretary, CONFIRM, [id])
     await f.as(LOGINS.grassroots, ISSUE, [id])
     const count = async () => (await f.as(receiving.login, `select app.temporary_members($1) as n`, [receivingCell]))[0].n
@@ -250,7 +251,7 @@ describe('temporary transfers and transfers across the deployment’s edge', () 
     )
     const counts = async () => (await f.as(receiving.login, `select public.meeting_counts($1) as c`, [meeting.id]))[0].c
     expect((await counts()).temporary).toBe(before + 1)
-    await f.setClock('2027-07-01T09:00:00+07:00')
+    await f.setClock(`${inDays(201)}T09:00:00+07:00`) // the day after the stay
     expect(await count()).toBe(before)
     expect((await counts()).temporary).toBe(before)
   })

@@ -1,4 +1,4 @@
-import { claimsOf, LOGINS, memberIdOf, type TestApp } from '../../../test/support.ts'
+import { claimsOf, LOGINS, memberIdOf, setClock as setDatabaseClock, type TestApp } from '../../../test/support.ts'
 
 /* Fixtures of the transfers tests: people with accounts and roles, SQL run as them (exactly as requests do). */
 
@@ -46,10 +46,7 @@ export function fixtures(t: TestApp) {
   }
 
   /** Freezes the database's clock (app.now) at an instant, or thaws it. */
-  const setClock = (at: string | null) =>
-    at
-      ? system(`insert into app.settings (key, value) values ('clock.now', $1) on conflict (key) do update set value = excluded.value`, [at])
-      : system(`delete from app.settings where key = 'clock.now'`)
+  const setClock = (at: string | Date | null) => setDatabaseClock(t, at)
 
   const memberOf = (login: string) => memberIdOf(t, login)
 

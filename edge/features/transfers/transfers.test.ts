@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { LOGINS, testApp, type Agent, type TestApp } from '../../../test/support.ts'
+import { inDays, LOGINS, testApp, thisYear, type Agent, type TestApp } from '../../../test/support.ts'
 import { fixtures } from './transfers.support.ts'
 
 /*
@@ -27,6 +27,8 @@ beforeAll(async () => {
 })
 afterAll(() => t?.close())
 
+/** Last month (yyyy-mm): the fee paid up to it. */
+const feeMonth = () => inDays(-31).slice(0, 7)
 const idFrom = (res: Response) => /\/transfers\/([0-9a-f-]{36})/.exec(res.headers.get('Location') ?? '')![1]
 
 async function asked(name: string, by?: Agent) {
@@ -61,15 +63,13 @@ describe('a full permanent transfer through the pages', () => {
 
   it('confirm, issue, print the letter, accept: the member is in the new cell and the card tells the story', async () => {
     const { member, id } = await asked('Đi Trọn Vẹn')
-    expect((await cellSecretary.post(`/transfers/${id}/confirm`, { fee_month: '2026-10', nothing_pending: 'on' })).status).toBe(303)
-    expect(
-      (await ward.post(`/transfers/${id}/issue`, { letter_number: '101', letter_date: new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10) })).status,
-    ).toBe(303)
+    expect((await cellSecretary.post(`/transfers/${id}/confirm`, { fee_month: feeMonth(), nothing_pending: 'on' })).status).toBe(303)
+    expect((await ward.post(`/transfers/${id}/issue`, { letter_number: '101', letter_date: inDays(0) })).status).toBe(303)
     const letter = await (await receiving.get(`/transfers/${id}/letter`)).text()
     expect(letter).toContain('GIẤY GIỚI THIỆU')
     expect(letter).toContain('SINH HOẠT ĐẢNG CHÍNH THỨC')
     expect(letter).toContain('Đi Trọn Vẹn')
-    expect(letter).toContain('Đã đóng đảng phí đến hết tháng 10/2026')
+    expect(letter).toContain(`Đã đóng đảng phí đến hết tháng ${feeMonth().slice(5)}/${feeMonth().slice(0, 4)}`)
     const page = await (await receiving.get(`/transfers/${id}`)).text()
     expect(page).toContain(`action="/transfers/${id}/accept"`)
     const res = await receiving.post(`/transfers/${id}/accept`, {})
@@ -80,7 +80,7 @@ describe('a full permanent transfer through the pages', () => {
     expect(card).toContain('Đã tiếp nhận')
     expect(card).toContain('giấy số 101')
     // the receiving cell's register counts the move in, in this year and not in another
-    const year = new Date(Date.now() + 7 * 3600_000).getUTCFullYear()
+    const year = thisYear()
     expect(await (await receiving.get(`/transfers?org=${receivingCell}&tab=in&year=${year}`)).text()).toContain('Đi Trọn Vẹn')
     expect(await (await receiving.get(`/transfers?org=${receivingCell}&tab=in&year=${year - 3}`)).text()).not.toContain('Đi Trọn Vẹn')
     expect(await (await ward.get(`/transfers?org=${wardId}&tab=out`)).text()).toContain('Đi Trọn Vẹn')
@@ -90,10 +90,10 @@ describe('a full permanent transfer through the pages', () => {
 
   it('a step out of order says so and changes nothing; a form without its checks is refused', async () => {
     const { id } = await asked('Sai Thứ Tự')
-    const early = await ward.post(`/transfers/${id}/issue`, { letter_number: '5', letter_date: '2026-11-01' })
+    const early = await ward.post(`/transfers/${id}/issue`, { letter_number: '5', letter_date: inDays(-1) })
     expect(early.status).toBe(400)
     expect(await early.text()).toContain('Hồ sơ không ở bước này')
-    const unchecked = await cellSecretary.post(`/transfers/${id}/confirm`, { fee_month: '2026-10' })
+    const unchecked = await cellSecretary.post(`/transfers/${id}/confirm`, { fee_month: feeMonth() })
     expect(unchecked.status).toBe(400)
     expect(await unchecked.text()).toContain('không đang bị kiểm tra, xem xét kỷ luật')
     const noReason = await cellSecretary.post(`/transfers/${id}/refuse`, { reason: ' ' })
@@ -105,7 +105,7 @@ describe('a full permanent transfer through the pages', () => {
     const tooLong = await cellSecretary.post(`/transfers/${id}/refuse`, { reason: `Thiếu hồ sơ ${'x'.repeat(1000)}` })
     expect(tooLong.status).toBe(400)
     expect(await tooLong.text()).toContain('value="Thiếu hồ sơ x')
-    const badMonth = await cellSecretary.post(`/transfers/${id}/confirm`, { fee_month: '2026-13', nothing_pending: 'on' })
+    const badMonth = await cellSecretary.post(`/transfers/${id}/confirm`, { fee_month: `${thisYear()}-13`, nothing_pending: 'on' })
     expect(badMonth.status).toBe(400)
     expect(await badMonth.text()).toMatch(/name="nothing_pending" required="" checked=""|name="nothing_pending" checked=""/)
     expect((await f.system(`select status from public.transfers where id = $1`, [id]))[0].status).toBe('requested')
@@ -117,7 +117,7 @@ describe('hostile input', () => {
     const { id } = await asked('Bị Dòm Ngó')
     expect((await outsider.get(`/transfers/${id}`)).status).toBe(404)
     expect((await outsider.get(`/transfers/${id}/letter`)).status).toBe(404)
-    expect((await outsider.post(`/transfers/${id}/confirm`, { fee_month: '2026-10', nothing_pending: 'on' })).status).toBe(404)
+    expect((await outsider.post(`/transfers/${id}/confirm`, { fee_month: feeMonth(), nothing_pending: 'on' })).status).toBe(404)
     expect((await outsider.post(`/transfers/${id}/refuse`, { reason: 'Phá' })).status).toBe(404)
     expect((await outsider.post(`/transfers/${id}/accept`, {})).status).toBe(404)
     expect((await f.system(`select status from public.transfers where id = $1`, [id]))[0].status).toBe('requested')
@@ -134,17 +134,17 @@ describe('hostile input', () => {
       person_status: 'official',
       from_outside: 'Đảng bộ X',
       letter_number: '1',
-      letter_date: '2026-11-01',
+      letter_date: inDays(-1),
     })
     expect(res.status).toBe(404)
     expect((await f.system(`select count(*)::int as n from public.transfers where member_id = $1 or person_name = 'Người Lạ'`, [member.id]))[0].n).toBe(0)
   })
 
   it('dates and names the database would refuse are told beside their field, in Vietnamese, and nothing changes', async () => {
-    const ago = (days: number) => new Date(Date.now() + 7 * 3600_000 - days * 86_400_000).toISOString().slice(0, 10)
+    const ago = (days: number) => inDays(-days)
     // a letter dated more than 30 days back: the issue form says so (not "the receiving cell must be another open cell")
     const { id } = await asked('Giấy Cũ')
-    await cellSecretary.post(`/transfers/${id}/confirm`, { fee_month: '2026-10', nothing_pending: 'on' })
+    await cellSecretary.post(`/transfers/${id}/confirm`, { fee_month: feeMonth(), nothing_pending: 'on' })
     const old = await ward.post(`/transfers/${id}/issue`, { letter_number: '77', letter_date: ago(45) })
     expect(old.status).toBe(400)
     const oldPage = await old.text()
@@ -161,8 +161,8 @@ describe('hostile input', () => {
       member_id: member.id,
       kind: 'temporary',
       to_org_id: receivingCell,
-      starts_on: '2026-12-01',
-      ends_on: '2029-12-01',
+      starts_on: inDays(5),
+      ends_on: inDays(5 + 3 * 365),
     })
     expect(long.status).toBe(400)
     expect(await long.text()).toContain('Chuyển tạm thời: tối đa 2 năm.')
@@ -179,7 +179,7 @@ describe('hostile input', () => {
     const invisible = await cellSecretary.post('/transfers/incoming', { ...base, person_name: '\u200b\u200b\u202e' })
     expect(invisible.status).toBe(400)
     expect(await invisible.text()).toContain('Họ và tên: bắt buộc nhập.')
-    const longStay = await cellSecretary.post('/transfers/incoming', { ...base, kind: 'temporary', starts_on: '2026-12-01', ends_on: '2030-12-01' })
+    const longStay = await cellSecretary.post('/transfers/incoming', { ...base, kind: 'temporary', starts_on: inDays(5), ends_on: inDays(5 + 4 * 365) })
     expect(longStay.status).toBe(400)
     expect(await longStay.text()).toContain('Chuyển tạm thời: tối đa 2 năm.')
     const lapsed = await cellSecretary.post('/transfers/incoming', { ...base, letter_date: ago(90) })
@@ -200,15 +200,15 @@ describe('nobody carries out a step of his/her own transfer', () => {
     const self = await t.signIn(own.login)
     const id = idFrom(await self.post('/transfers', { member_id: own.id, kind: 'permanent', to_org_id: receivingCell, reason: 'Chuyển nơi ở' }))
     expect(await (await self.get(`/transfers/${id}`)).text()).not.toContain(`action="/transfers/${id}/confirm"`)
-    expect((await self.post(`/transfers/${id}/confirm`, { fee_month: '2026-10', nothing_pending: 'on' })).status).toBe(404)
+    expect((await self.post(`/transfers/${id}/confirm`, { fee_month: feeMonth(), nothing_pending: 'on' })).status).toBe(404)
     expect((await f.system(`select status from public.transfers where id = $1`, [id]))[0].status).toBe('requested')
-    expect((await cellSecretary.post(`/transfers/${id}/confirm`, { fee_month: '2026-10', nothing_pending: 'on' })).status).toBe(303)
+    expect((await cellSecretary.post(`/transfers/${id}/confirm`, { fee_month: feeMonth(), nothing_pending: 'on' })).status).toBe(303)
 
     const wardMember = await f.memberOf(LOGINS.grassroots)
     const letter = idFrom(await ward.post('/transfers', { member_id: wardMember, kind: 'permanent', to_org_id: receivingCell, reason: 'Nghỉ hưu' }))
-    expect((await cellSecretary.post(`/transfers/${letter}/confirm`, { fee_month: '2026-10', nothing_pending: 'on' })).status).toBe(303)
+    expect((await cellSecretary.post(`/transfers/${letter}/confirm`, { fee_month: feeMonth(), nothing_pending: 'on' })).status).toBe(303)
     expect(await (await ward.get(`/transfers/${letter}`)).text()).not.toContain(`action="/transfers/${letter}/issue"`)
-    const today = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10)
+    const today = inDays(0)
     expect((await ward.post(`/transfers/${letter}/issue`, { letter_number: '900', letter_date: today })).status).toBe(404)
     expect((await f.system(`select status from public.transfers where id = $1`, [letter]))[0].status).toBe('confirmed')
     const staff = await t.signIn(LOGINS.staff)
@@ -221,8 +221,8 @@ describe('nobody carries out a step of his/her own transfer', () => {
 describe('the register', () => {
   it('counts in transit and out, lists them, and exports what it lists (audited)', async () => {
     const { id } = await asked('Trong Sổ')
-    await cellSecretary.post(`/transfers/${id}/confirm`, { fee_month: '2026-10', nothing_pending: 'on' })
-    await ward.post(`/transfers/${id}/issue`, { letter_number: '202', letter_date: new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10) })
+    await cellSecretary.post(`/transfers/${id}/confirm`, { fee_month: feeMonth(), nothing_pending: 'on' })
+    await ward.post(`/transfers/${id}/issue`, { letter_number: '202', letter_date: inDays(0) })
     const page = await (await ward.get(`/transfers?org=${wardId}&tab=transit`)).text()
     expect(page).toContain('Trong Sổ')
     expect(page).toContain('Đang chuyển (chờ tiếp nhận)')
@@ -266,16 +266,16 @@ describe('the register', () => {
   it('a member without a scope sees his/her own transfers', async () => {
     const member = await f.person('ns.tp1.g1.c1', 'Của Riêng Tôi')
     const agent = await t.signIn(member.login)
-    await agent.post('/transfers', { member_id: member.id, kind: 'temporary', to_org_id: receivingCell, starts_on: '2026-12-01', ends_on: '2027-05-31' })
+    await agent.post('/transfers', { member_id: member.id, kind: 'temporary', to_org_id: receivingCell, starts_on: inDays(3), ends_on: inDays(180) })
     const page = await (await agent.get('/transfers')).text()
     expect(page).toContain('Chuyển sinh hoạt đảng của tôi')
     expect(page).toContain('Tạm thời')
     // once accepted, the receiving cell lists the member among those taking part temporarily
     const [{ id }] = await f.system(`select id from public.transfers where member_id = $1`, [member.id])
-    await cellSecretary.post(`/transfers/${id}/confirm`, { fee_month: '2026-10', nothing_pending: 'on' })
-    await ward.post(`/transfers/${id}/issue`, { letter_number: '303', letter_date: new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10) })
+    await cellSecretary.post(`/transfers/${id}/confirm`, { fee_month: feeMonth(), nothing_pending: 'on' })
+    await ward.post(`/transfers/${id}/issue`, { letter_number: '303', letter_date: inDays(0) })
     await receiving.post(`/transfers/${id}/accept`, {})
-    await f.setClock('2026-12-15T09:00:00+07:00')
+    await f.setClock(`${inDays(10)}T09:00:00+07:00`) // inside the stay
     const list = await (await receiving.get(`/transfers?org=${receivingCell}&tab=temporary`)).text()
     await f.setClock(null)
     expect(list).toContain('Của Riêng Tôi')

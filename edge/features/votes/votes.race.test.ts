@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { claimsOf, LOGINS, memberIdOf, scheduleMeeting, signInMemberOf, tomorrow, testApp, type TestApp } from '../../../test/support.ts'
+import { claimsOf, LOGINS, memberIdOf, scheduleMeeting, setClock, signInMemberOf, tomorrow, testApp, type TestApp } from '../../../test/support.ts'
 
 /*
  * A vote and the close of the ballot at the same moment, on two real connections: the vote is
@@ -8,12 +8,6 @@ import { claimsOf, LOGINS, memberIdOf, scheduleMeeting, signInMemberOf, tomorrow
  */
 const server = !!process.env.DATABASE_URL
 let t: TestApp
-
-/** Freezes the database's clock (app.now) at an instant: the meetings here are under way. */
-const setClock = (at: string) =>
-  t.runtime.data.asSystem('test: the database clock', (tx) =>
-    tx.query(`insert into app.settings (key, value) values ('clock.now', $1) on conflict (key) do update set value = excluded.value`, [at]),
-  )
 
 beforeAll(async () => {
   if (server) t = await testApp({ members: 100 })
@@ -41,10 +35,10 @@ async function untilBlocked() {
 
 async function openBallotWithVoter(title: string) {
   const secretary = await t.signIn(LOGINS.cellSecretary)
-  await t.runtime.data.asSystem('test: the real clock while scheduling', (tx) => tx.query(`delete from app.settings where key = 'clock.now'`))
+  await setClock(t, null) // the real clock while scheduling
   const meetingId = await scheduleMeeting(t, secretary, { title })
   // the meeting (tomorrow 19:30) is under way
-  await setClock(`${tomorrow()}T19:45:00+07:00`)
+  await setClock(t, `${tomorrow()}T19:45:00+07:00`)
   const voter = await signInMemberOf(t, 'ns.tp1.g1.c1')
   const voterId = await memberIdOf(t, voter.login)
   await t.runtime.data.asSystem('test: an official member', (tx) => tx.query(`update public.members set status = 'official' where id = $1`, [voterId]))

@@ -1,5 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { claimsOf, LOGINS, memberIdOf, scheduleMeeting, signInMemberOf, tomorrow, sseFrames, testApp, type Agent, type TestApp } from '../../../test/support.ts'
+import {
+  claimsOf,
+  LOGINS,
+  memberIdOf,
+  scheduleMeeting,
+  setClock,
+  signInMemberOf,
+  tomorrow,
+  sseFrames,
+  testApp,
+  type Agent,
+  type TestApp,
+} from '../../../test/support.ts'
 
 let t: TestApp
 let secretary: Agent
@@ -13,19 +25,13 @@ const setStatus = (memberId: string, status: 'official' | 'probationary') =>
   )
 const tallyOf = (html: string) => [...html.matchAll(/(Tán thành|Không tán thành|Không biểu quyết): <strong>(\d+)<\/strong>/g)].map((m) => `${m[1]} ${m[2]}`)
 
-/** Freezes the database's clock (app.now) at an instant: the meetings here are under way. */
-const setClock = (at: string) =>
-  t.runtime.data.asSystem('test: the database clock', (tx) =>
-    tx.query(`insert into app.settings (key, value) values ('clock.now', $1) on conflict (key) do update set value = excluded.value`, [at]),
-  )
-
 beforeAll(async () => {
   t = await testApp({ members: 200 })
   secretary = await t.signIn(LOGINS.cellSecretary)
   member = await t.signIn(LOGINS.member)
   meetingId = await scheduleMeeting(t, secretary, { title: 'Họp biểu quyết' })
   // the meeting (tomorrow 19:30) are under way
-  await setClock(`${tomorrow()}T19:45:00+07:00`)
+  await setClock(t, `${tomorrow()}T19:45:00+07:00`)
   base = `/votes/meetings/${meetingId}`
   await setStatus(await memberIdOf(t, LOGINS.member), 'official')
 })

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { Agent, claimsOf, DEMO_PASSWORD, LOGINS, memberIdOf, orgIdByPath, testApp, type TestApp } from '../../../test/support.ts'
+import { Agent, claimsOf, DEMO_PASSWORD, LOGINS, memberIdOf, orgIdByPath, setClock, testApp, type TestApp } from '../../../test/support.ts'
 
 /*
  * Who sees what while the organization lives: people leave and die, roles end and start on
@@ -10,20 +10,11 @@ beforeAll(async () => {
   t = await testApp({ members: 60 })
 })
 afterAll(() => t?.close())
-afterEach(() => setClock(null))
+afterEach(() => setClock(t, null))
 
 // biome-ignore lint/suspicious/noExplicitAny: rows of ad-hoc fixture queries
 const system = <T>(fn: (q: (sql: string, params?: unknown[]) => Promise<any[]>) => Promise<T>) =>
   t.runtime.data.asSystem('test: fixtures for access over time', (tx) => fn((sql, params) => tx.query(sql, params)))
-
-/** Freezes the database's clock (app.now) at an instant, or thaws it. */
-async function setClock(at: string | null) {
-  await system((q) =>
-    at
-      ? q(`insert into app.settings (key, value) values ('clock.now', $1) on conflict (key) do update set value = excluded.value`, [at])
-      : q(`delete from app.settings where key = 'clock.now'`),
-  )
-}
 
 /** A new member of the cell at `path` with an account of his/her own (the demo password), signed in. */
 async function newPerson(path: string, name: string): Promise<{ id: string; phone: string; agent: Agent }> {
@@ -77,7 +68,7 @@ describe('authority over credentials flows only downwards', () => {
 
   it('a peer at the same level (a deputy of the same cell) is refused; the secretary resets himself nowhere', async () => {
     const deputy = await newPerson('ns.tp1.g1.c1', 'Phó Bí Thư Ngang Cấp')
-    await giveRole(deputy.id, 'ns.tp1.g1.c1', 'deputy_secretary', '2025-01-01')
+    await giveRole(deputy.id, 'ns.tp1.g1.c1', 'deputy_secretary', '2024-01-01')
     const secretary = await t.signIn(LOGINS.cellSecretary)
     const peer = await secretary.post(`/members/${deputy.id}/login`, {})
     expect(peer.status).toBe(403)
@@ -141,7 +132,7 @@ describe('leaving ends access', () => {
 
   it('a manager who left keeps no scope although the role has no end date', async () => {
     const manager = await newPerson('ns.tp1.g1.c2', 'Cấp Ủy Đã Chuyển Đi')
-    await giveRole(manager.id, 'ns.tp1.g1', 'committee_member', '2025-01-01')
+    await giveRole(manager.id, 'ns.tp1.g1', 'committee_member', '2024-01-01')
     expect(await scopeOf(manager.phone)).toEqual(['ns.tp1.g1'])
     await system((q) => q(`update public.members set left_on = $2 where id = $1`, [manager.id, vietnamDate(new Date())]))
     expect(await scopeOf(manager.phone)).toEqual([])
@@ -158,19 +149,19 @@ describe('roles start and end on Vietnam dates', () => {
     const starting = await newPerson('ns.tp1.g1.c2', 'Nhiệm Kỳ Mới Bắt Đầu')
     await giveRole(ended.id, 'ns.tp1.g1.c2', 'secretary', '2024-01-01', yesterday)
     await giveRole(starting.id, 'ns.tp1.g11.c1', 'secretary', day)
-    await setClock(`${day}T06:30:00+07:00`)
+    await setClock(t, `${day}T06:30:00+07:00`)
     expect(await scopeOf(ended.phone)).toEqual([])
     expect(await scopeOf(starting.phone)).toEqual(['ns.tp1.g11.c1'])
     // one minute before midnight in Hà Nội the old term still holds and the new one not yet
-    await setClock(`${yesterday}T23:59:00+07:00`)
+    await setClock(t, `${yesterday}T23:59:00+07:00`)
     expect(await scopeOf(ended.phone)).toEqual(['ns.tp1.g1.c2'])
     expect(await scopeOf(starting.phone)).toEqual([])
   })
 
   it('a role that ends (removed, or ended before today) ends the holder’s sessions; a member of two roles keeps exactly the other', async () => {
     const holder = await newPerson('ns.tp1.g1.c2', 'Hai Vai Trò')
-    await giveRole(holder.id, 'ns.tp1.g1.c2', 'secretary', '2025-01-01')
-    await giveRole(holder.id, 'ns.tp1.g2', 'staff', '2025-01-01')
+    await giveRole(holder.id, 'ns.tp1.g1.c2', 'secretary', '2024-01-01')
+    await giveRole(holder.id, 'ns.tp1.g2', 'staff', '2024-01-01')
     const agent = await t.signIn(holder.phone)
     expect((await scopeOf(holder.phone)).sort()).toEqual(['ns.tp1.g1.c2', 'ns.tp1.g2'])
     await system((q) => q(`delete from public.org_roles where member_id = $1 and role = 'staff'`, [holder.id]))
@@ -264,10 +255,10 @@ describe('one scope vocabulary', () => {
 
   it('app.in_scope as a function and as the inline form policies use agree, for one root, disjoint roots and none', async () => {
     const single = await newPerson('ns.tp1.g1.c1', 'Một Phạm Vi')
-    await giveRole(single.id, 'ns.tp1.g1', 'committee_member', '2025-01-01')
+    await giveRole(single.id, 'ns.tp1.g1', 'committee_member', '2024-01-01')
     const disjoint = await newPerson('ns.tp1.g1.c1', 'Hai Phạm Vi Rời')
-    await giveRole(disjoint.id, 'ns.tp1.g1', 'committee_member', '2025-01-01')
-    await giveRole(disjoint.id, 'ns.tp1.g11', 'staff', '2025-01-01')
+    await giveRole(disjoint.id, 'ns.tp1.g1', 'committee_member', '2024-01-01')
+    await giveRole(disjoint.id, 'ns.tp1.g11', 'staff', '2024-01-01')
     const [{ inline }] = await system((q) => q(`select app.expand_scope('app.in_scope(k)') as inline`))
     const values = KEYS.map((k) => `('${k}')`).join(', ')
     for (const phone of [single.phone, disjoint.phone, LOGINS.member]) {
@@ -294,7 +285,7 @@ describe('standing is decided from above too', () => {
     }
     expect((await t.anonymous().post('/login', { login: LOGINS.grassroots, password: DEMO_PASSWORD })).status).toBe(303)
     const person = await newPerson('ns.tp1.g1.c1', 'Cấp Ủy Phường Nghỉ')
-    await giveRole(person.id, 'ns.tp1.g1', 'deputy_secretary', '2025-01-01')
+    await giveRole(person.id, 'ns.tp1.g1', 'deputy_secretary', '2024-01-01')
     const staff = await t.signIn(LOGINS.staff)
     expect((await staff.post(`/members/${person.id}/status`, { change: 'left', date: vietnamDate(new Date()) })).status).toBe(303)
   })
@@ -363,7 +354,7 @@ describe('phones and card numbers are one space of logins', () => {
     // other fields of her record stay with the cell that keeps it
     await t.runtime.data.withUser(claims, (tx) => tx.query(`update public.members set current_address = 'Số 1 phố Minh Khai' where id = $1`, [ward]))
     const deputy = await newPerson('ns.tp1.g1.c1', 'Phó Bí Thư Đổi Số')
-    await giveRole(deputy.id, 'ns.tp1.g1.c1', 'deputy_secretary', '2025-01-01')
+    await giveRole(deputy.id, 'ns.tp1.g1.c1', 'deputy_secretary', '2024-01-01')
     const staff = await claimsOf(t, LOGINS.staff)
     const [changed] = await t.runtime.data.withUser(staff, (tx) =>
       tx.query<{ card_number: string }>(`update public.members set card_number = 'PB-1234' where id = $1 returning card_number`, [deputy.id]),

@@ -120,7 +120,7 @@ describe('the service worker keeps pages for reading offline', () => {
 
   it('offline, a kept page is shown with the time it was saved, in Vietnam time', async () => {
     vi.useFakeTimers({ toFake: ['Date'] })
-    vi.setSystemTime(new Date('2026-11-28T07:05:00Z'))
+    vi.setSystemTime(new Date('2026-11-28T07:05:00Z')) // fixed date: the worker's clock is this one
     network = () => page('<h1>Nghị quyết 57</h1>')
     await navigate(`/library/${ID(1)}`)
     offline()
@@ -140,7 +140,7 @@ describe('the service worker keeps pages for reading offline', () => {
 
   it('at most 20 pages: the one read longest ago goes first, and reading a page again makes it the newest', async () => {
     vi.useFakeTimers({ toFake: ['Date'] })
-    let now = Date.parse('2026-11-28T00:00:00Z')
+    let now = Date.parse('2026-11-28T00:00:00Z') // fixed date: the worker's clock is this one
     for (let n = 1; n <= 20; n++) {
       vi.setSystemTime(now++)
       await navigate(`/library/${ID(n)}`)

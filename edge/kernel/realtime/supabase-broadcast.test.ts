@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { FakeRealtime, until, ws } from '../../../test/fake-realtime.ts'
-import { claimsOf, LOGINS, scheduleMeeting, tomorrow, signInMemberOf, testApp, type Agent, type TestApp } from '../../../test/support.ts'
+import { claimsOf, LOGINS, scheduleMeeting, setClock, tomorrow, signInMemberOf, testApp, type Agent, type TestApp } from '../../../test/support.ts'
 
 /** Supabase Realtime's own objects, as Supabase defines them (the parts our migration and policies touch). */
 const SUPABASE_REALTIME = `
@@ -44,12 +44,6 @@ beforeAll(async () => {
 })
 
 /** The database's clock at an instant (the vote opens only once the meeting is under way), or the real one. */
-const setClock = (at: string | null) =>
-  t.runtime.data.asSystem('test: freeze or thaw the clock', (tx) =>
-    at
-      ? tx.query(`insert into app.settings (key, value) values ('clock.now', $1) on conflict (key) do update set value = excluded.value`, [at])
-      : tx.query(`delete from app.settings where key = 'clock.now'`),
-  )
 afterAll(async () => {
   await t?.close()
   await realtime?.stop()
@@ -70,9 +64,9 @@ describe('Supabase Realtime broadcast', () => {
   it('a comment and a vote are broadcast on the private channel of their meeting', async () => {
     const member = await t.signIn(LOGINS.member)
     await member.post(`/comments/meetings/${meetingId}`, { body: 'Ý kiến qua Realtime' }, { htmx: true })
-    await setClock(`${tomorrow()}T19:45:00+07:00`)
+    await setClock(t, `${tomorrow()}T19:45:00+07:00`)
     await secretary.post(`/votes/meetings/${meetingId}/open`, {}, { htmx: true })
-    await setClock(null)
+    await setClock(t, null)
     const sent = await t.runtime.data.asSystem('test: read the broadcasts', (tx) =>
       tx.query<{ topic: string; event: string; private: boolean; payload: Record<string, unknown> }>(
         `select topic, event, private, payload from realtime.messages where topic = $1 order by inserted_at`,
