@@ -16,6 +16,9 @@ export async function prepare(
     const { seedDemo } = await import('./demo/seed.ts')
     const logins = await seedDemo(runtime.data, { password: config.DEMO_PASSWORD })
     if (logins) printLogins(logins)
+  } else {
+    const { needsSetup } = await import('./setup/setup.ts')
+    if (await needsSetup(runtime)) console.log(SETUP_NEEDED)
   }
   if (options.reminders && config.REMINDERS === 'on') {
     const [{ startReminderTicks }, { startFanoutTicks }] = await Promise.all([
@@ -27,6 +30,11 @@ export async function prepare(
   }
   return runtime
 }
+
+const SETUP_NEEDED = `The database is empty and DEMO=off: nobody can sign in yet.
+Create the root organization and the first administrator once: npm run setup (under Deno: deno task setup),
+then the administrator opens /activate with the code it prints.
+Cơ sở dữ liệu trống: chạy npm run setup một lần để tạo tổ chức đảng gốc và tài khoản quản trị.`
 
 function printLogins(logins: { login: string; role: string; password?: string }[]) {
   console.log('Demo committee created. Demo logins (phone number + password):')

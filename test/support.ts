@@ -63,7 +63,10 @@ async function serverTemplate(url: string, members: number): Promise<string> {
   return name
 }
 
-/** A fresh, seeded database per test file: in-memory PGlite, or a new database on the server, each a copy of a template. */
+/**
+ * A fresh, seeded database per test file: in-memory PGlite, or a new database on the server, each a copy of a template.
+ * `members: 0` is an empty database, only migrated, as a real deployment starts (no demo).
+ */
 export async function testApp(options: { members?: number; env?: Record<string, string> } = {}) {
   const members = options.members ?? 300
   const env: Record<string, string | undefined> = {
@@ -75,7 +78,7 @@ export async function testApp(options: { members?: number; env?: Record<string, 
   let dropDatabase = async () => {}
   let snapshot: Uint8Array | undefined
   if (process.env.DATABASE_URL) {
-    const template = await serverTemplate(process.env.DATABASE_URL, members)
+    const template = members ? await serverTemplate(process.env.DATABASE_URL, members) : 'template0'
     const name = `sotay_t_${crypto.randomUUID().replace(/-/g, '').slice(0, 16)}`
     const admin = postgres(process.env.DATABASE_URL, { max: 1, onnotice: () => {} })
     await admin.unsafe(`create database "${name}" template "${template}"`)
@@ -88,7 +91,7 @@ export async function testApp(options: { members?: number; env?: Record<string, 
       await again.unsafe(`drop database if exists "${name}" with (force)`)
       await again.end()
     }
-  } else {
+  } else if (members) {
     snapshot = await pgliteTemplate(members)
   }
   const runtime: Runtime = await boot(env, { memory: true, snapshot })

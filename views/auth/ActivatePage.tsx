@@ -25,10 +25,9 @@ export function ActivatePage(props: { values?: { login?: string; birth_date?: st
           label="Ngày sinh"
           value={v.birth_date}
           error={errors.birth_date}
-          required
           inputmode="numeric"
           autocomplete="bday"
-          hint="Ghi ngày/tháng/năm, ví dụ 05/09/1962."
+          hint="Ghi ngày/tháng/năm, ví dụ 05/09/1962. Quản trị viên không có hồ sơ đảng viên: để trống."
           maxlength={10}
         />
         <Field name="code" label="Mã kích hoạt (8 ký tự trên phiếu)" value={v.code} error={errors.code} required autocomplete="one-time-code" maxlength={40} />

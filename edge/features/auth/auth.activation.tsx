@@ -22,15 +22,17 @@ activation.get('/activate', (c) => {
   return c.html(<ActivatePage />)
 })
 
-type Refusal = { status: 400 | 401 | 403 | 429; message: string }
+type Refusal = { status: 400 | 401 | 403 | 429; message: string; field?: 'birth_date' }
 
 /**
  * Which refusal a matching login gets. Only a member who also knows the birth date learns more than
  * "wrong" (that the code expired, or the account is already activated); the code itself is compared
  * by its keyed hash, in constant time.
  */
-function refusalOf(found: q.PendingActivation | undefined, birthDate: string, codeHash: string): Refusal | null {
+function refusalOf(found: q.PendingActivation | undefined, birthDate: string | undefined, codeHash: string): Refusal | null {
   const wrong: Refusal = { status: 401, message: messages.activationWrong }
+  // only an account whose record has no birth date (an administrator's) goes without one; an unknown login is asked too
+  if (!birthDate && found?.birth_date !== null) return { status: 400, message: messages.birthDateMissing, field: 'birth_date' }
   if (!found || (found.birth_date && found.birth_date !== birthDate)) return wrong
   if (!found.active) return { status: 403, message: messages.inactive }
   if (!found.code_hash) return found.has_password ? { status: 401, message: messages.alreadyActivated } : wrong
@@ -74,7 +76,7 @@ activation.post('/activate', async (c) => {
   const { attempt, found } = before
   const codeHash = await activationCodeHash(c.get('signer'), code)
   const refusal = refusalOf(found, birth_date, codeHash)
-  if (refusal || !found) return page(refusal?.status ?? 401, { _form: refusal?.message ?? messages.activationWrong })
+  if (refusal || !found) return page(refusal?.status ?? 401, { [refusal?.field ?? '_form']: refusal?.message ?? messages.activationWrong })
   const passwordHash = await hashPassword(password)
   const activated = await data.asSystem('activation: spend the code and set the chosen password', async (tx) => {
     if (!(await q.activate(tx, found.user_id, codeHash, passwordHash))) return false

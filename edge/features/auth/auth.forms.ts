@@ -38,12 +38,11 @@ export const passwordForm = z
 export const activationForm = z
   .object({
     login: loginForm.shape.login,
-    birth_date: z
-      .string({ error: 'Nhập ngày sinh.' })
-      .trim()
-      .min(1, 'Nhập ngày sinh.')
-      .refine(isRealDate, 'Ngày sinh: ghi theo dạng ngày/tháng/năm, ví dụ 05/09/1962.')
-      .transform(toIsoDate),
+    // blank only for an account without a member record (the administrator npm run setup made)
+    birth_date: z.preprocess(
+      (v) => (typeof v === 'string' && v.trim() === '' ? undefined : typeof v === 'string' ? v.trim() : v),
+      z.string({ error: 'Nhập ngày sinh.' }).refine(isRealDate, 'Ngày sinh: ghi theo dạng ngày/tháng/năm, ví dụ 05/09/1962.').transform(toIsoDate).optional(),
+    ),
     code: z
       .string({ error: 'Nhập mã kích hoạt in trên phiếu.' })
       .max(40, 'Mã kích hoạt có 8 ký tự.')
@@ -74,6 +73,7 @@ export const messages = {
   passwordThrottled: 'Nhập sai mật khẩu hiện tại quá 5 lần trong 15 phút. Vui lòng thử lại sau 15 phút.',
   wrongCurrent: 'Mật khẩu hiện tại không đúng.',
   changed: 'Đã đổi mật khẩu.',
+  birthDateMissing: 'Nhập ngày sinh.',
   activationWrong: 'Thông tin kích hoạt không đúng. Kiểm tra lại số điện thoại (hoặc số thẻ đảng viên), ngày sinh và mã trên phiếu.',
   activationExpired: (until: string) => `Mã kích hoạt này đã hết hạn từ ${until}. Hãy nhờ bí thư chi bộ in phiếu kích hoạt mới.`,
   alreadyActivated: 'Tài khoản này đã được kích hoạt. Hãy đăng nhập bằng mật khẩu bạn đã đặt; nếu quên, nhờ bí thư chi bộ cấp lại.',

@@ -1,13 +1,7 @@
 import * as z from 'zod'
 import { field, today } from '../../kernel/http/validation.ts'
 
-const phone = z.preprocess(
-  (v) => (typeof v === 'string' ? v.replace(/[\s.-]/g, '').replace(/^\+?84/, '0') : v) || undefined,
-  z
-    .string({ error: 'Số điện thoại không hợp lệ.' })
-    .regex(/^0\d{9,10}$/, 'Số điện thoại gồm 10–11 chữ số, bắt đầu bằng 0.')
-    .optional(),
-)
+const phone = field.phone()
 const citizenId = z.preprocess(
   (v) => (typeof v === 'string' ? v.replace(/\s/g, '') : v) || undefined,
   z

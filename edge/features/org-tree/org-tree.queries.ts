@@ -1,3 +1,4 @@
+import { pathLabel } from '../../kernel/http/text.ts'
 import type { Tx } from '../../kernel/db/types.ts'
 
 export interface OrgNode {
@@ -117,27 +118,13 @@ export async function mergeTargets(tx: Tx, id: string): Promise<OrgTarget[]> {
   )
 }
 
-function slug(name: string): string {
-  const folded = name
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[đĐ]/g, 'd')
-    .toLowerCase()
-  const words = folded
-    .replace(/[^a-z0-9]+/g, '_')
-    .replace(/^_+|_+$/g, '')
-    .slice(0, 40)
-  const suffix = Array.from(crypto.getRandomValues(new Uint8Array(2)), (b) => b.toString(16).padStart(2, '0')).join('')
-  return `${words || 'org'}_${suffix}`
-}
-
 /** No RETURNING: the select policy's scope was computed before the row existed. */
 export async function createChild(tx: Tx, parentId: string, name: string, kind: string, shortCode: string | null = null): Promise<string> {
   const id = crypto.randomUUID()
   await tx.query(`insert into public.organizations (id, parent_id, code, name, kind, short_code) values ($1, $2, $3, $4, $5, $6)`, [
     id,
     parentId,
-    slug(name),
+    pathLabel(name),
     name,
     kind,
     shortCode,

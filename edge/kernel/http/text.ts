@@ -18,3 +18,17 @@ export function foldAccents(value: string): string {
     .replace(/đ/g, 'd')
     .replace(/Đ/g, 'D')
 }
+
+/**
+ * An organization's internal path label (organizations.code): its name folded to ASCII words
+ * plus a random suffix, so siblings of the same name get different labels. Never shown to users.
+ */
+export function pathLabel(name: string): string {
+  const words = foldAccents(name)
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .slice(0, 40)
+  const suffix = Array.from(crypto.getRandomValues(new Uint8Array(2)), (b) => b.toString(16).padStart(2, '0')).join('')
+  return `${words || 'org'}_${suffix}`
+}

@@ -30,7 +30,25 @@ function pastDate(label: string, missing: string) {
     .refine((d) => d >= '1900-01-01' && d <= today(), `${label}: phải từ năm 1900 đến hôm nay.`)
 }
 
+/**
+ * A phone number as offices write it: spaces, dots and dashes go, +84/84 becomes 0, and a number
+ * Excel stored as a number (its leading 0 dropped: 912345678) gets its 0 back.
+ */
+export function normalizePhone(value: string): string {
+  const digits = value.replace(/[\s.()-]/g, '').replace(/^\+?84(?=\d{9,10}$)/, '0')
+  return /^[1-9]\d{8,9}$/.test(digits) ? `0${digits}` : digits
+}
+
 export const field = {
+  /** A Vietnamese phone number, 10–11 digits from 0 (normalizePhone first). */
+  phone: (label = 'Số điện thoại') =>
+    z.preprocess(
+      (v) => (typeof v === 'string' ? normalizePhone(v) : v) || undefined,
+      z
+        .string({ error: `${label}: không hợp lệ.` })
+        .regex(/^0\d{9,10}$/, `${label} gồm 10–11 chữ số, bắt đầu bằng 0.`)
+        .optional(),
+    ),
   text: (label: string, max = 200) =>
     z.preprocess(
       cleanText,
