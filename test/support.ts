@@ -292,3 +292,13 @@ export async function signInMemberOf(t: TestApp, path: string): Promise<Agent & 
   })
   return Object.assign(await t.signIn(login), { login })
 }
+
+/** Uploads a spreadsheet to an import page (/orgs/import, /members/import) and commits it when the check offers to: the dry run's page and the commit's. */
+export async function importFile(agent: Agent, path: string, name: string, bytes: Uint8Array<ArrayBuffer> | string) {
+  const text = async (res: Response) => (await res.text()).replaceAll('&quot;', '"').replaceAll('&#39;', "'")
+  const form = new FormData()
+  form.set('file', new File([bytes], name))
+  const dry = await text(await agent.post(path, form))
+  const commit = new RegExp(`action="(${path}/[0-9a-f-]{36}/commit)"`).exec(dry)?.[1]
+  return { dry, done: commit ? await text(await agent.post(commit, {})) : null }
+}

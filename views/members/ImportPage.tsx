@@ -1,6 +1,7 @@
 import { Layout, type Viewer } from '../layout/Layout.tsx'
 import { CsrfField, FormErrors, SelectField } from '../components/Field.tsx'
-import { FileReportHead } from '../components/FileReport.tsx'
+import { FileReading, FileReportHead, SheetChoice } from '../components/FileReport.tsx'
+import type { Reading } from '../../edge/kernel/files/spreadsheet.ts'
 
 export interface ImportReport {
   importId?: string
@@ -12,13 +13,14 @@ export interface ImportReport {
   rowErrors: { line: number; name: string; errors: string[] }[]
   /** rows that will be imported, with something worth knowing (a shared phone) */
   rowNotes?: { line: number; name: string; errors: string[] }[]
+  reading?: Reading
 }
 
 const SHOWN_ERRORS = 500
 
 export function ImportPage(props: {
   viewer: Viewer
-  orgs: { id: string; name: string; path: string }[]
+  orgs: { id: string; name: string; parent_name: string | null; short_code: string | null }[]
   orgId?: string
   errors?: Record<string, string>
   report?: ImportReport
@@ -41,21 +43,24 @@ export function ImportPage(props: {
         <CsrfField token={props.viewer.csrf} />
         <SelectField
           name="org_id"
-          label="Chi bộ nhận (khi tệp không có cột “Mã tổ chức”)"
+          label="Chi bộ nhận (khi tệp không có cột chi bộ)"
           value={props.orgId}
           error={props.errors?.org_id}
           blank="— Chọn chi bộ —"
-          options={props.orgs.map((o) => [o.id, `${o.name} (${o.path})`] as const)}
+          options={props.orgs.map((o) => [o.id, [o.name, o.parent_name, o.short_code && `mã ${o.short_code}`].filter(Boolean).join(' — ')] as const)}
         />
         <div class={props.errors?.file ? 'field invalid' : 'field'}>
           <label for="f-file">Tệp CSV hoặc Excel (.xlsx), tối đa 12 MB</label>
           <input id="f-file" type="file" name="file" accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" required />
           {props.errors?.file && <p class="error">{props.errors.file}</p>}
           <small>
-            Dòng đầu là tiêu đề: Họ và tên, Ngày sinh (bắt buộc); Giới tính, Số thẻ đảng viên, Số CCCD, Điện thoại, Ngày vào Đảng, Ngày chính thức, Dân tộc, Tôn
-            giáo, Quê quán, Tổ chức đảng (tên, mã, hoặc “cấp trên › tên”), Đã đăng ký (x hoặc ngày, khi chuyển từ hệ thống cũ)… Ngày ghi dạng dd/mm/yyyy.
+            Tệp như văn phòng vẫn giữ: các dòng tên đơn vị, tiêu đề danh sách phía trên được bỏ qua; dòng tiêu đề có Họ và tên, Ngày sinh (bắt buộc); Giới tính,
+            Số thẻ đảng viên, Số CCCD, Điện thoại, Ngày vào Đảng, Ngày chính thức, Dân tộc, Tôn giáo, Quê quán; nơi sinh hoạt: cột Chi bộ cùng cột Đảng bộ cơ sở
+            (và Đảng bộ xã/phường), hoặc Mã tổ chức, hoặc “cấp trên › tên” trong một ô; Đã đăng ký (x hoặc ngày, khi chuyển từ hệ thống cũ)… Ngày ghi dd/mm/yyyy
+            hoặc dạng ngày của Excel; số điện thoại, số CCCD lưu dạng số vẫn đọc đúng.
           </small>
         </div>
+        <SheetChoice reading={props.report?.reading} />
         <button type="submit">Kiểm tra tệp (chưa lưu)</button>
       </form>
       {r && <Report report={r} csrf={props.viewer.csrf} />}
@@ -102,6 +107,7 @@ function Report(props: { report: ImportReport; csrf: string }) {
           </>
         }
       />
+      <FileReading reading={r.reading} />
       <RowTable rows={r.rowErrors} heading="Lỗi" />
       {r.rowErrors.length > SHOWN_ERRORS && <p class="muted">… và {r.rowErrors.length - SHOWN_ERRORS} dòng lỗi khác.</p>}
       {r.rowNotes && r.rowNotes.length > 0 && (

@@ -1,7 +1,8 @@
 import { Layout, type Viewer } from '../layout/Layout.tsx'
 import { CsrfField, FormErrors } from '../components/Field.tsx'
 import { ORG_KIND_LABELS } from '../components/labels.ts'
-import { FileReportHead } from '../components/FileReport.tsx'
+import { FileReading, FileReportHead, SheetChoice } from '../components/FileReport.tsx'
+import type { Reading } from '../../edge/kernel/files/spreadsheet.ts'
 
 export interface OrgImportReport {
   importId?: string
@@ -12,6 +13,7 @@ export interface OrgImportReport {
   same: number
   fileErrors: string[]
   ignoredColumns: string[]
+  reading?: Reading
   rows: {
     line: number
     name: string
@@ -45,12 +47,13 @@ export function OrgImportPage(props: { viewer: Viewer; errors?: Record<string, s
           <input id="f-file" type="file" name="file" accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" required />
           {props.errors?.file && <p class="error">{props.errors.file}</p>}
           <small>
-            Dòng đầu là tiêu đề: Tên tổ chức, Loại, Trực thuộc (bắt buộc), Mã (không bắt buộc). “Trực thuộc” ghi mã của tổ chức cấp trên, hoặc tên đúng của nó,
-            hoặc “cấp trên › tên” khi tên bị trùng; cấp trên có thể là một dòng phía trên trong cùng tệp. Loại ghi như:{' '}
-            {Object.values(ORG_KIND_LABELS).join(', ')}. Nhập lại cùng một tệp không tạo thêm gì; tổ chức đã có (cùng mã, hoặc cùng cấp trên và tên) được cập
-            nhật.
+            Các dòng tên đơn vị, tiêu đề danh sách phía trên được bỏ qua; dòng tiêu đề có: Tên tổ chức, Loại, Trực thuộc (bắt buộc), Mã (không bắt buộc). “Trực
+            thuộc” ghi mã của tổ chức cấp trên, hoặc tên đúng của nó, hoặc “cấp trên › tên” khi tên bị trùng; cấp trên ghi tên một dòng phía trên trong cùng tệp
+            thì là đúng dòng đó (dòng gần nhất), dù nơi khác có tổ chức trùng tên. Loại ghi như: {Object.values(ORG_KIND_LABELS).join(', ')}. Nhập lại cùng một
+            tệp không tạo thêm gì; tổ chức đã có (cùng mã, hoặc cùng cấp trên và tên) được cập nhật.
           </small>
         </div>
+        <SheetChoice reading={props.report?.reading} />
         <button type="submit">Kiểm tra tệp (chưa lưu)</button>
       </form>
       {props.report && <Report report={props.report} csrf={props.viewer.csrf} />}
@@ -83,6 +86,7 @@ function Report(props: { report: OrgImportReport; csrf: string }) {
           </>
         }
       />
+      <FileReading reading={r.reading} />
       {r.rows.length > 0 && (
         <table class="stack org-import">
           <thead>

@@ -24,6 +24,7 @@ const HEADER = [
   'Nghề nghiệp',
   'Chức vụ',
   'Chi bộ',
+  'Đảng bộ cơ sở',
   'Mã tổ chức',
 ]
 

@@ -2,17 +2,18 @@ import { Hono } from 'hono'
 import { sessionOf, type AppEnv } from '../../kernel/http/context.ts'
 import { notFound } from '../../kernel/http/errors.tsx'
 import { isUuid } from '../../kernel/http/validation.ts'
-import { readSpreadsheet, spreadsheetRefusal } from '../../kernel/files/spreadsheet.ts'
+import { readWorkbook, spreadsheetRefusal } from '../../kernel/files/spreadsheet.ts'
 import type { Tx } from '../../kernel/db/types.ts'
 import { ImportPage, type ImportReport } from '../../../views/members/ImportPage.tsx'
-import { checkSheet, describeKey, duplicateKeys, organizationFinder, sharedPhoneNote, type PlaceableOrg, type SheetRow } from './members.sheet.ts'
+import { checkSheet, describeKey, duplicateKeys, organizationFinder, sharedPhoneNote, type SheetRow } from './members.sheet.ts'
 import * as q from './members.queries.ts'
 import { viewerOf } from '../../kernel/http/viewer.ts'
 
 export const memberImport = new Hono<AppEnv>()
 
 /** Marks rows that clash with records already stored, and places each row in an organization. */
-async function checkAgainstDatabase(tx: Tx, rows: SheetRow[], orgs: (PlaceableOrg & { path: string })[], defaultOrg: string | undefined) {
+async function checkAgainstDatabase(tx: Tx, rows: SheetRow[], defaultOrg: string | undefined) {
+  const orgs = await q.placeableOrgs(tx)
   const valid = rows.filter((r) => r.errors.length === 0)
   const existing = await q.existingDuplicateKeys(
     tx,
@@ -31,16 +32,22 @@ async function checkAgainstDatabase(tx: Tx, rows: SheetRow[], orgs: (PlaceableOr
     const phone = row.values.phone as string | undefined
     if (phone && sharedPhones.has(phone)) row.notes.push(sharedPhoneNote(`hồ sơ đã có "${sharedPhones.get(phone)}"`))
     for (const key of duplicateKeys(row.values)) if (existing.has(key)) row.errors.push(`Đã có trong hệ thống (${describeKey(key)}).`)
-    const path = row.values.org_path as string | undefined
-    const named = row.values.org_name as string | undefined
-    const byName = named ? placeByName(named) : undefined
-    const orgId = path ? byPath.get(path) : byName && 'id' in byName ? byName.id : named ? undefined : defaultOrg
-    if (byName && 'error' in byName) row.errors.push(byName.error)
-    else if (!orgId) row.errors.push(path ? `Mã tổ chức "${path}" không có hoặc ngoài phạm vi bạn quản lý.` : 'Chưa chọn chi bộ nhận.')
+    const placement = {
+      code: row.values.org_path as string | undefined,
+      name: row.values.org_name as string | undefined,
+      parent: row.values.org_parent as string | undefined,
+      commune: row.values.org_commune as string | undefined,
+    }
+    const named = placement.code || placement.name || placement.parent
+    // a file this app exported before carried the internal path as its code: still read, never shown
+    const byInternalPath = placement.code ? byPath.get(placement.code) : undefined
+    const found = byInternalPath ? { id: byInternalPath } : named ? placeByName(placement) : undefined
+    const orgId = found && 'id' in found ? found.id : named ? undefined : defaultOrg
+    if (found && 'error' in found) row.errors.push(found.error)
+    else if (!orgId) row.errors.push('Chưa chọn chi bộ nhận.')
     row.values.org_id = orgId
     row.values.status = row.values.official_on ? 'official' : 'probationary'
-    delete row.values.org_path
-    delete row.values.org_name
+    for (const key of ['org_path', 'org_name', 'org_parent', 'org_commune']) delete row.values[key]
   }
 }
 
@@ -64,8 +71,8 @@ memberImport.post('/', async (c) => {
 
   let sheet: ReturnType<typeof checkSheet>
   try {
-    const { table, fromExcel } = readSpreadsheet(new Uint8Array(await file.arrayBuffer()), file.name)
-    sheet = checkSheet(table, fromExcel)
+    const { sheets, fromExcel } = readWorkbook(new Uint8Array(await file.arrayBuffer()), file.name)
+    sheet = checkSheet(sheets, fromExcel, { sheet: typeof body.sheet === 'string' && body.sheet ? body.sheet : undefined })
   } catch (error) {
     const refusal = spreadsheetRefusal(error)
     if (refusal) return page(400, { errors: { file: refusal } })
@@ -80,11 +87,12 @@ memberImport.post('/', async (c) => {
     ignoredColumns: sheet.ignoredColumns,
     rowErrors: [],
     rowNotes: [],
+    reading: sheet.reading,
   }
   if (sheet.fileErrors.length) return page(400, { report })
 
   report.importId = await data.withUser(sessionOf(c), async (tx) => {
-    await checkAgainstDatabase(tx, sheet.rows, orgs, orgId)
+    await checkAgainstDatabase(tx, sheet.rows, orgId)
     const good = sheet.rows.filter((r) => r.errors.length === 0)
     report.valid = good.length
     report.rowErrors = sheet.rows.filter((r) => r.errors.length).map((r) => ({ line: r.line, name: String(r.values.full_name ?? ''), errors: r.errors }))

@@ -1,3 +1,4 @@
+import type { PlaceableOrg } from './members.sheet.ts'
 import type { Tx } from '../../kernel/db/types.ts'
 import { inIndexOrder, narrowScopeOrgIdsSql } from '../../kernel/db/scope.ts'
 import type { ListQuery, MemberInput, StatusChange } from './members.forms.ts'
@@ -160,7 +161,8 @@ export const EXPORT_COLUMNS = [
   'occupation',
   'position',
   'org_name',
-  'org_path',
+  'org_parent',
+  'org_code',
 ] as const
 
 export async function exportMembers(tx: Tx, f: Omit<ListQuery, 'page'>): Promise<Record<string, unknown>[]> {
@@ -168,8 +170,9 @@ export async function exportMembers(tx: Tx, f: Omit<ListQuery, 'page'>): Promise
   return tx.query(
     `select m.full_name, m.birth_date, m.gender, m.ethnicity, m.religion, m.hometown, m.phone, m.card_number, m.citizen_id,
             m.admitted_on, m.official_on, m.status, m.exempt, m.education, m.theory_level, m.occupation, m.position,
-            o.name as org_name, o.path::text as org_path
+            o.name as org_name, p.name as org_parent, o.short_code as org_code
        from public.members m join public.organizations o on o.id = m.org_id
+       left join public.organizations p on p.id = o.parent_id
        ${where}
       order by o.path, m.full_name
       limit 200000`,
@@ -297,6 +300,28 @@ export async function assignableOrgs(
       order by o.path
       limit 2000`,
   )
+}
+
+/**
+ * Every open organization the user may put members in, with the names and codes of the three
+ * levels above it: an import places rows by them (cell, grassroots committee, ward committee).
+ * No limit: a province's import must find all of its cells, not the first 2,000.
+ */
+export async function placeableOrgs(tx: Tx): Promise<(PlaceableOrg & { path: string })[]> {
+  const rows = await tx.query<{ id: string; name: string; path: string; short_code: string | null; above: [string | null, string | null][] }>(
+    `select o.id, o.name, o.path::text as path, o.short_code,
+            jsonb_build_array(jsonb_build_array(p.name, p.short_code), jsonb_build_array(g.name, g.short_code), jsonb_build_array(gg.name, gg.short_code)) as above
+       from public.organizations o
+       left join public.organizations p on p.id = o.parent_id
+       left join public.organizations g on g.id = p.parent_id
+       left join public.organizations gg on gg.id = g.parent_id
+      where o.path <@ any ((select app.managed_scope())::ltree[]) and o.valid_to is null
+        and o.kind in ('cell', 'grassroots_cell', 'party_group')`,
+  )
+  return rows.map(({ above, ...o }) => {
+    const ancestors = above.flatMap(([name, code]) => (name ? [{ name, code }] : []))
+    return { ...o, parent_name: ancestors[0]?.name ?? null, ancestors }
+  })
 }
 
 /** Subtrees to filter the list by: the top two levels of the user's scope (deeper: via the tree). */

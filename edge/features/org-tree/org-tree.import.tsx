@@ -2,28 +2,25 @@ import { Hono } from 'hono'
 import { sessionOf, type AppContext, type AppEnv } from '../../kernel/http/context.ts'
 import { notFound } from '../../kernel/http/errors.tsx'
 import { isUuid } from '../../kernel/http/validation.ts'
-import { readSpreadsheet, spreadsheetRefusal } from '../../kernel/files/spreadsheet.ts'
+import { locateHeader, readWorkbook, spreadsheetRefusal } from '../../kernel/files/spreadsheet.ts'
 import type { Tx } from '../../kernel/db/types.ts'
 import { viewerOf } from '../../kernel/http/viewer.ts'
 import { OrgImportPage, type OrgImportReport } from '../../../views/org-tree/OrgImportPage.tsx'
-import { planImport, type Plan } from './org-tree.sheet.ts'
+import { isOrgHeader, planImport, type Plan } from './org-tree.sheet.ts'
 import * as q from './org-tree.queries.ts'
 
 export const orgImport = new Hono<AppEnv>()
 
-/** The file checked against the tree as the user sees it now (the same check runs again at commit). */
+/** The sheet checked against the tree as the user sees it now (the same check runs again at commit). */
 async function plan(tx: Tx, table: string[][]): Promise<Plan> {
   const scope = await q.restructurable(tx)
-  const codes = table
-    .slice(1)
-    .flatMap((r) => r.map((c) => c.trim().toLowerCase()))
-    .filter((c) => /^[a-z0-9._-]{1,30}$/.test(c))
+  const codes = table.flatMap((r) => r.map((c) => c.trim().toLowerCase())).filter((c) => /^[a-z0-9._-]{1,30}$/.test(c))
   const inScope = new Set(scope.flatMap((o) => (o.short_code ? [o.short_code.toLowerCase()] : [])))
   const taken = new Set([...(await q.visibleCodes(tx, [...new Set(codes)]))].filter((c) => !inScope.has(c)))
   return planImport(table, scope, await q.kindRules(tx), taken)
 }
 
-function reportOf(fileName: string, p: Plan): OrgImportReport {
+function reportOf(fileName: string, p: Plan, sheet: { name: string; others: string[] }): OrgImportReport {
   const count = (a: string) => p.rows.filter((r) => r.action === a).length
   return {
     fileName,
@@ -33,6 +30,7 @@ function reportOf(fileName: string, p: Plan): OrgImportReport {
     same: count('same'),
     fileErrors: p.fileErrors,
     ignoredColumns: p.ignoredColumns,
+    reading: { ...p.reading, sheet: sheet.name, otherSheets: sheet.others },
     rows: p.rows.map((r) => ({ line: r.line, name: r.name, kind: r.kind, code: r.code, action: r.action, errors: r.errors, change: r.change })),
   }
 }
@@ -48,11 +46,17 @@ orgImport.post('/', async (c) => {
   if (!(await mayImport(c))) notFound()
   const page = (status: 200 | 400, extra: { errors?: Record<string, string>; report?: OrgImportReport }) =>
     c.html(<OrgImportPage viewer={viewerOf(c)} {...extra} />, status)
-  const file = (await c.req.parseBody()).file
+  const body = await c.req.parseBody()
+  const file = body.file
   if (!(file instanceof File) || file.size === 0) return page(400, { errors: { file: 'Chọn một tệp CSV hoặc Excel để nhập.' } })
   let table: string[][]
+  let sheet: { name: string; others: string[] }
   try {
-    table = readSpreadsheet(new Uint8Array(await file.arrayBuffer()), file.name).table
+    // a workbook's sheet: the one the user chose, or the first whose header names organizations
+    const { sheets } = readWorkbook(new Uint8Array(await file.arrayBuffer()), file.name)
+    const located = locateHeader(sheets, isOrgHeader, typeof body.sheet === 'string' && body.sheet ? body.sheet : undefined)
+    table = located.sheet.rows
+    sheet = { name: located.sheet.name, others: located.otherSheets }
   } catch (error) {
     const refusal = spreadsheetRefusal(error)
     if (refusal) return page(400, { errors: { file: refusal } })
@@ -61,7 +65,7 @@ orgImport.post('/', async (c) => {
   const fileName = file.name.normalize('NFC').slice(0, 255)
   const report = await c.get('data').withUser(sessionOf(c), async (tx) => {
     const p = await plan(tx, table)
-    const r = reportOf(fileName, p)
+    const r = reportOf(fileName, p, sheet)
     if (!p.fileErrors.length && r.create + r.update > 0) r.importId = await q.stageImport(tx, fileName, table)
     return r
   })

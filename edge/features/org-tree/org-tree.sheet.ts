@@ -1,4 +1,5 @@
 import { foldAccents } from '../../kernel/http/text.ts'
+import { dataRows, locateHeader, type Reading } from '../../kernel/files/spreadsheet.ts'
 import { ORG_KIND_LABELS } from '../../../views/components/labels.ts'
 import { ORG_KINDS, SHORT_CODE } from './org-tree.forms.ts'
 import type { ScopeOrg } from './org-tree.queries.ts'
@@ -86,13 +87,39 @@ export interface Plan {
   fileErrors: string[]
   ignoredColumns: string[]
   rows: PlannedRow[]
+  reading: Reading
+}
+
+/** What each column is called on the report of how the file was read. */
+const FIELD_LABELS: Record<string, string> = { name: 'Tên tổ chức', kind: 'Loại', parent: 'Trực thuộc (cấp trên)', code: 'Mã tổ chức' }
+
+/** A header row names the organization and its type or parent (title rows above it do not). */
+export const isOrgHeader = (row: string[]) => {
+  const fields = row.map((h) => HEADERS[fold(h)])
+  return fields.includes('name') && (fields.includes('kind') || fields.includes('parent'))
+}
+
+/** The sheet's table: the header found below any title block, and the data rows with their lines as the office sees them. */
+export function tableOf(rows: string[][]): { header: string[]; body: { line: number; cells: string[] }[]; reading: Reading } {
+  const located = locateHeader([{ name: '', rows }], isOrgHeader)
+  const header = rows[located.headerIndex] ?? []
+  return {
+    header,
+    body: dataRows(located),
+    reading: {
+      sheet: '',
+      otherSheets: [],
+      headerLine: located.headerIndex + 1,
+      skipped: located.skipped,
+      columns: header.flatMap((h) => (h.trim() ? [{ header: h.trim(), use: FIELD_LABELS[HEADERS[fold(h)] ?? ''] ?? '', notes: [] }] : [])),
+    },
+  }
 }
 
 const describe = (n: Node) => `“${n.name}”${n.parentName ? ` thuộc ${n.parentName}` : ''}${n.code ? ` (mã ${n.code})` : ''}${n.line ? ` (dòng ${n.line})` : ''}`
 
 /** Header row → which field each column is, and the file-level problems. */
-export function readHeader(table: string[][]): { columns: (string | undefined)[]; fileErrors: string[]; ignoredColumns: string[] } {
-  const [header = [], ...body] = table
+function readHeader(header: string[], body: unknown[]): { columns: (string | undefined)[]; fileErrors: string[]; ignoredColumns: string[] } {
   const columns = header.map((h) => HEADERS[fold(h)])
   const fileErrors: string[] = []
   if (!columns.includes('name')) fileErrors.push('Thiếu cột "Tên tổ chức" ở dòng tiêu đề.')
@@ -110,9 +137,10 @@ export function readHeader(table: string[][]): { columns: (string | undefined)[]
  * name, kind or code differ, untouched otherwise), so importing a file twice changes nothing.
  * `taken`: codes (lower case) of open organizations outside `scope` that the user can see.
  */
-export function planImport(table: string[][], scope: ScopeOrg[], rules: { parent_kind: string; child_kind: string }[], taken: Set<string>): Plan {
-  const { columns, fileErrors, ignoredColumns } = readHeader(table)
-  if (fileErrors.length) return { fileErrors, ignoredColumns, rows: [] }
+export function planImport(sheetRows: string[][], scope: ScopeOrg[], rules: { parent_kind: string; child_kind: string }[], taken: Set<string>): Plan {
+  const { header, body, reading } = tableOf(sheetRows)
+  const { columns, fileErrors, ignoredColumns } = readHeader(header, body)
+  if (fileErrors.length) return { fileErrors, ignoredColumns, rows: [], reading }
   const allowed = (parent: string, child: string) => rules.some((r) => r.parent_kind === parent && r.child_kind === child)
   const label = (kind: string) => ORG_KIND_LABELS[kind] ?? kind
 
@@ -136,12 +164,16 @@ export function planImport(table: string[][], scope: ScopeOrg[], rules: { parent
     return [...(kids.get(parentKey) ?? [])].map((k) => nodes.get(k)!).filter((n) => nameKey(n.name) === key)
   }
   const failedLines = new Map<string, number>()
+  /** Organizations the rows above have named (made or matched), by name: the file says which one it means. */
+  const inFile = new Map<string, Node>()
 
-  /** One name or code; several matches are reported with each candidate. */
+  /** One name or code; several matches are reported with each candidate. A name a row above gave is that row's organization. */
   const findOne = (text: string, within?: string): { node?: Node; error?: string } => {
     if (!within) {
       const coded = byCode.get(text.toLowerCase())
       if (coded) return { node: coded }
+      const above = inFile.get(nameKey(text))
+      if (above) return { node: nodes.get(above.key) ?? above }
     }
     const found = within ? childNamed(within, text) : (byName.get(nameKey(text)) ?? [])
     if (found.length === 1) return { node: found[0] }
@@ -177,8 +209,7 @@ export function planImport(table: string[][], scope: ScopeOrg[], rules: { parent
   }
 
   const seenCodes = new Map<string, number>()
-  const rows = table.slice(1).map((cells, i): PlannedRow => {
-    const line = i + 2
+  const rows = body.map(({ line, cells }): PlannedRow => {
     const raw: Record<string, string> = {}
     columns.forEach((field, c) => {
       if (field && raw[field] === undefined) raw[field] = (cells[c] ?? '').normalize('NFC').replace(/\s+/g, ' ').trim()
@@ -248,6 +279,7 @@ export function planImport(table: string[][], scope: ScopeOrg[], rules: { parent
       const updated: Node = { ...existing, name, kind: kind!, code: code ?? existing.code }
       nodes.set(existing.key, updated)
       index(updated)
+      inFile.set(nameKey(name), updated)
       if (change.name)
         byName.set(
           nameKey(existing.name),
@@ -257,11 +289,12 @@ export function planImport(table: string[][], scope: ScopeOrg[], rules: { parent
       const node: Node = { key: `line:${line}`, name, kind: kind!, code, parentKey: parent!.key, parentName: parent!.name, line }
       nodes.set(node.key, node)
       index(node)
+      inFile.set(nameKey(name), node)
       row.id = node.key
       row.parentKey = parent!.key
       row.action = 'create'
     }
     return row
   })
-  return { fileErrors, ignoredColumns, rows }
+  return { fileErrors, ignoredColumns, rows, reading }
 }

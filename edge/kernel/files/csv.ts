@@ -10,12 +10,27 @@ export class CsvError extends Error {
   }
 }
 
-/** Within TABLE_LIMITS: refused at the first row, column, cell or character past them. */
+/** Within TABLE_LIMITS: refused at the first row, column, cell or character past them. Blank rows are left out. */
 export function parseCsv(text: string): string[][] {
+  return parseCsvRows(text).filter((r) => r.some((c) => c.trim() !== ''))
+}
+
+/** Comma or semicolon: whichever the busiest of the first lines uses more (a title line above the header may have neither). */
+function delimiterOf(input: string): ',' | ';' {
+  let commas = 0
+  let semicolons = 0
+  for (const line of input.slice(0, 64 * 1024).split('\n', 10)) {
+    commas = Math.max(commas, line.match(/,/g)?.length ?? 0)
+    semicolons = Math.max(semicolons, line.match(/;/g)?.length ?? 0)
+  }
+  return semicolons > commas ? ';' : ','
+}
+
+/** Every row in its place, blank ones included: row i is what a spreadsheet shows as row i + 1. */
+export function parseCsvRows(text: string): string[][] {
   if (text.length > LIMITS.csvChars) throw new CsvError(`Tệp CSV quá lớn (tối đa ${LIMITS.csvChars / 1024 / 1024} MB).`, 0)
   const input = text.replace(/^\uFEFF/, '')
-  const firstLine = input.slice(0, input.indexOf('\n') === -1 ? undefined : input.indexOf('\n'))
-  const delimiter = (firstLine.match(/;/g)?.length ?? 0) > (firstLine.match(/,/g)?.length ?? 0) ? ';' : ','
+  const delimiter = delimiterOf(input)
   const rows: string[][] = []
   let row: string[] = []
   let cell = ''
@@ -75,7 +90,7 @@ export function parseCsv(text: string): string[][] {
     endCell()
     endRow()
   }
-  return rows.filter((r) => r.some((c) => c.trim() !== ''))
+  return rows
 }
 
 function escapeCell(value: unknown): string {

@@ -3,8 +3,9 @@ import { TABLE_LIMITS as LIMITS, formatCount } from './limits.ts'
 import { inflateEntry, readZipDirectory, ZipError, type ZipEntry } from './zip.ts'
 
 /**
- * The small part of Office Open XML we need: read the first sheet's cell values, write
- * one sheet of strings. No formulas, no styles; dates arrive as serial numbers.
+ * The small part of Office Open XML we need: read the visible sheets' cell values (a merged
+ * range's value in each of its cells), write one sheet of strings. No formulas, no styles;
+ * dates arrive as serial numbers.
  */
 export class XlsxError extends Error {}
 
@@ -148,7 +149,19 @@ export interface XlsxStats {
   inflated: number
 }
 
+/** One sheet: rows[i] is the sheet's row i + 1, blank rows included. */
+export interface XlsxSheet {
+  name: string
+  rows: string[][]
+}
+
+/** The first sheet's rows with values, in order (question banks and other one-table files). */
 export function readXlsx(bytes: Uint8Array, stats: XlsxStats = { inflated: 0 }): string[][] {
+  return (readXlsxSheets(bytes, stats)[0]?.rows ?? []).filter((r) => r.some((c) => c.trim() !== ''))
+}
+
+/** Every visible sheet in the workbook's order, each row in its place; hidden sheets (lookup lists) are left out. */
+export function readXlsxSheets(bytes: Uint8Array, stats: XlsxStats = { inflated: 0 }): XlsxSheet[] {
   try {
     return readWorkbook(bytes, stats)
   } catch (error) {
@@ -159,7 +172,7 @@ export function readXlsx(bytes: Uint8Array, stats: XlsxStats = { inflated: 0 }):
   }
 }
 
-function readWorkbook(bytes: Uint8Array, stats: XlsxStats): string[][] {
+function readWorkbook(bytes: Uint8Array, stats: XlsxStats): XlsxSheet[] {
   const entries = new Map(readZipDirectory(bytes).map((e) => [e.name, e]))
   /** Inflates only what is asked for, counting the real output against what is left of the budget. */
   const inflate = (entry: ZipEntry, limit: number, onData?: (chunk: Uint8Array) => void) => {
@@ -184,22 +197,35 @@ function readWorkbook(bytes: Uint8Array, stats: XlsxStats): string[][] {
     return chunks.map((c) => decoder.decode(c, { stream: true })).join('') + decoder.decode()
   }
   /** Streams an entry's text through element readers, never holding the whole text. */
-  const stream = (entry: ZipEntry, reader: Elements) => {
+  const stream = (entry: ZipEntry, ...readers: Elements[]) => {
     const decoder = new TextDecoder()
-    inflate(entry, LIMITS.inflatedBytes, (chunk) => reader.push(decoder.decode(chunk, { stream: true })))
-    reader.push(decoder.decode())
+    inflate(entry, LIMITS.inflatedBytes, (chunk) => {
+      const text = decoder.decode(chunk, { stream: true })
+      for (const reader of readers) reader.push(text)
+    })
+    const rest = decoder.decode()
+    for (const reader of readers) reader.push(rest)
   }
 
   const workbook = part('xl/workbook.xml')
   if (!workbook) refuse(NOT_XLSX)
-  let firstSheetRel: string | undefined
-  eachElement(workbook, 'sheet', (attrs) => (firstSheetRel ??= /\br:id="([^"]+)"/.exec(attrs)?.[1]))
-  let target: string | undefined
-  eachElement(part('xl/_rels/workbook.xml.rels'), 'Relationship', (attrs) => {
-    if (target === undefined && /\bId="([^"]*)"/.exec(attrs)?.[1] === firstSheetRel) target = /\bTarget="([^"]+)"/.exec(attrs)?.[1]
+  const declared: { name: string; rel?: string }[] = []
+  eachElement(workbook, 'sheet', (attrs) => {
+    if (/\bstate="(hidden|veryHidden)"/.test(attrs)) return
+    declared.push({ name: decodeXml(/\bname="([^"]*)"/.exec(attrs)?.[1] ?? ''), rel: /\br:id="([^"]+)"/.exec(attrs)?.[1] })
   })
-  const sheetPath = target ? `xl/${target.replace(/^\/?xl\//, '')}` : 'xl/worksheets/sheet1.xml'
-  const sheet = entries.get(sheetPath) ?? refuse('Không tìm thấy trang tính đầu tiên trong tệp Excel.')
+  const targets = new Map<string, string>()
+  eachElement(part('xl/_rels/workbook.xml.rels'), 'Relationship', (attrs) => {
+    const id = /\bId="([^"]*)"/.exec(attrs)?.[1]
+    const target = /\bTarget="([^"]+)"/.exec(attrs)?.[1]
+    if (id && target && !targets.has(id)) targets.set(id, `xl/${target.replace(/^\/?xl\//, '')}`)
+  })
+  const sheets = declared.length ? declared : [{ name: 'Sheet1', rel: undefined }]
+  const located = sheets.flatMap((s) => {
+    const entry = entries.get((s.rel && targets.get(s.rel)) || 'xl/worksheets/sheet1.xml')
+    return entry ? [{ name: s.name, entry }] : []
+  })
+  if (!located.length) refuse('Không tìm thấy trang tính nào trong tệp Excel.')
 
   const shared: string[] = []
   const sharedStrings = entries.get('xl/sharedStrings.xml')
@@ -213,10 +239,53 @@ function readWorkbook(bytes: Uint8Array, stats: XlsxStats): string[][] {
     )
   }
 
-  const rows: string[][] = []
   let cells = 0
-  const readRow = (_: string, inner: string) => {
-    if (rows.length >= LIMITS.rows) refuse(`Tệp Excel có quá nhiều dòng (tối đa ${formatCount(LIMITS.rows)}).`)
+  let rowCount = 0
+  const readSheet = (entry: ZipEntry): string[][] => {
+    const rows: string[][] = []
+    const merges: string[] = []
+    const readRow = (attrs: string, inner: string) => {
+      if (++rowCount > LIMITS.rows) refuse(`Tệp Excel có quá nhiều dòng (tối đa ${formatCount(LIMITS.rows)}).`)
+      // a row's own number: rows Excel left out (blank) keep their place, so "dòng N" is the row the office sees
+      const at = Number(/\br="(\d{1,7})"/.exec(attrs)?.[1] ?? rows.length + 1) - 1
+      if (at >= LIMITS.rows) refuse(`Tệp Excel có quá nhiều dòng (tối đa ${formatCount(LIMITS.rows)}).`)
+      while (rows.length < at) rows.push([])
+      rows[Math.max(at, rows.length)] = cellsOf(inner)
+    }
+    stream(
+      entry,
+      new Elements('row', MAX_ROW_CHARS, () => refuse('Tệp Excel có một dòng quá dài.'), readRow),
+      new Elements(
+        'mergeCell',
+        1024,
+        () => refuse(NOT_XLSX),
+        (attrs) => {
+          const ref = /\bref="([A-Z]{1,3}\d{1,7}:[A-Z]{1,3}\d{1,7})"/.exec(attrs)?.[1]
+          if (ref) merges.push(ref)
+        },
+      ),
+    )
+    fillMerges(rows, merges)
+    return rows.map((r) => Array.from(r, (v) => v ?? ''))
+  }
+  /** A merged range shows its first cell's value in all its cells (a committee's name merged down its cells' rows). */
+  const fillMerges = (rows: string[][], merges: string[]) => {
+    for (const ref of merges) {
+      const [from, to] = ref.split(':').map((a) => /^([A-Z]+)(\d+)$/.exec(a)!)
+      const [c0, c1] = [columnIndex(from[1]), columnIndex(to[1])]
+      const [r0, r1] = [Number(from[2]) - 1, Math.min(Number(to[2]) - 1, rows.length - 1)]
+      const value = rows[r0]?.[c0] ?? ''
+      if (!value) continue
+      for (let r = r0; r <= r1; r++) {
+        for (let c = c0; c <= Math.min(c1, LIMITS.columns - 1); c++) {
+          if (c === c0 && r === r0) continue
+          if (++cells > LIMITS.cells) refuse(`Tệp Excel có quá nhiều ô (tối đa ${formatCount(LIMITS.cells)}).`)
+          rows[r][c] = value
+        }
+      }
+    }
+  }
+  const cellsOf = (inner: string): string[] => {
     const row: string[] = []
     eachElement(inner, 'c', (attrs, content) => {
       if (++cells > LIMITS.cells) refuse(`Tệp Excel có quá nhiều ô (tối đa ${formatCount(LIMITS.cells)}).`)
@@ -234,10 +303,9 @@ function readWorkbook(bytes: Uint8Array, stats: XlsxStats): string[][] {
       if (value.length > LIMITS.cellChars) tooLongCell()
       row[index] = value
     })
-    rows.push(Array.from(row, (v) => v ?? ''))
+    return Array.from(row, (v) => v ?? '')
   }
-  stream(sheet, new Elements('row', MAX_ROW_CHARS, () => refuse('Tệp Excel có một dòng quá dài.'), readRow))
-  return rows.filter((r) => r.some((c) => c.trim() !== ''))
+  return located.map((s) => ({ name: s.name, rows: readSheet(s.entry) }))
 }
 
 /** Excel's day serial (1900 system) → yyyy-mm-dd; other text is returned unchanged. */
