@@ -1,4 +1,5 @@
 import { Layout, type Viewer } from '../layout/Layout.tsx'
+import { orgLabel } from '../components/labels.ts'
 import { CsrfField, Field, FormErrors, SelectField } from '../components/Field.tsx'
 
 export type MeetingFormValues = Record<string, string | undefined>
@@ -8,7 +9,7 @@ export function MeetingForm(props: {
   viewer: Viewer
   action: string
   title: string
-  cells: { id: string; name: string; path: string }[]
+  cells: { id: string; name: string; parent_name: string | null; short_code: string | null }[]
   people: { id: string; full_name: string }[]
   values: MeetingFormValues
   errors: Record<string, string>
@@ -22,13 +23,7 @@ export function MeetingForm(props: {
       <h1>{props.title}</h1>
       {props.cells.length > 1 && (
         <form method="get" action={props.action === '/meetings' ? '/meetings/new' : `${props.action}/edit`} class="card">
-          <SelectField
-            name="org"
-            label="Chi bộ"
-            value={v.org_id}
-            blank="— Chọn chi bộ —"
-            options={props.cells.map((c) => [c.id, `${c.name} (${c.path})`] as const)}
-          />
+          <SelectField name="org" label="Chi bộ" value={v.org_id} blank="— Chọn chi bộ —" options={props.cells.map((c) => [c.id, orgLabel(c)] as const)} />
           <button type="submit" class="secondary">
             Chọn chi bộ
           </button>

@@ -27,6 +27,14 @@ export const UPLOAD_MESSAGES = {
 export const STATUS_LABELS: Record<string, string> = { probationary: 'Dự bị', official: 'Chính thức' }
 export const GENDER_LABELS: Record<string, string> = { male: 'Nam', female: 'Nữ' }
 
+/**
+ * An organization as people tell it apart: names repeat ("Chi bộ khu phố 1" in every ward), so its
+ * committee and the committee's own code go with it. The internal path is never shown.
+ */
+export function orgLabel(o: { name: string; parent_name?: string | null; short_code?: string | null }): string {
+  return [o.name, o.parent_name, o.short_code && `mã ${o.short_code}`].filter(Boolean).join(' — ')
+}
+
 export function formatDate(iso: string | null | undefined): string {
   if (!iso) return ''
   const [y, m, d] = iso.slice(0, 10).split('-')

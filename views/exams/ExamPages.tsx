@@ -181,8 +181,8 @@ export interface MemberResultView {
 export function ResultsPage(props: {
   viewer: Viewer
   exam: { id: string; title: string }
-  at: { name: string; path: string }
-  roots: { name: string; path: string }[]
+  at: { id: string; name: string }
+  roots: { id: string; name: string }[]
   totals: { members: number; participants: number; passed: number }
   orgs: OrgResultView[]
   members: MemberResultView[]
@@ -197,7 +197,7 @@ export function ResultsPage(props: {
       {props.roots.length > 1 && (
         <nav class="tabs">
           {props.roots.map((r) => (
-            <a href={`/exams/${props.exam.id}/results?at=${encodeURIComponent(r.path)}`}>{r.name}</a>
+            <a href={`/exams/${props.exam.id}/results?at=${r.id}`}>{r.name}</a>
           ))}
         </nav>
       )}
@@ -220,7 +220,7 @@ export function ResultsPage(props: {
             {props.orgs.map((o) => (
               <tr>
                 <td>
-                  <a href={`/exams/${props.exam.id}/results?at=${encodeURIComponent(o.path)}`}>{o.name}</a>
+                  <a href={`/exams/${props.exam.id}/results?at=${o.id}`}>{o.name}</a>
                 </td>
                 <td class="num" data-label="Đảng viên">
                   {o.members}

@@ -1,4 +1,5 @@
 import { Layout, type Viewer } from '../layout/Layout.tsx'
+import { orgLabel } from '../components/labels.ts'
 import { CsrfField, FormErrors, SelectField } from '../components/Field.tsx'
 import { FileReading, FileReportHead, SheetChoice } from '../components/FileReport.tsx'
 import type { Reading } from '../../edge/kernel/files/spreadsheet.ts'
@@ -47,7 +48,7 @@ export function ImportPage(props: {
           value={props.orgId}
           error={props.errors?.org_id}
           blank="— Chọn chi bộ —"
-          options={props.orgs.map((o) => [o.id, [o.name, o.parent_name, o.short_code && `mã ${o.short_code}`].filter(Boolean).join(' — ')] as const)}
+          options={props.orgs.map((o) => [o.id, orgLabel(o)] as const)}
         />
         <div class={props.errors?.file ? 'field invalid' : 'field'}>
           <label for="f-file">Tệp CSV hoặc Excel (.xlsx), tối đa 12 MB</label>

@@ -1,4 +1,5 @@
 import { Layout, type Viewer } from '../layout/Layout.tsx'
+import { orgLabel } from '../components/labels.ts'
 import { CsrfField, Field, FormErrors, SelectField } from '../components/Field.tsx'
 
 export type FormValues = Record<string, string | undefined>
@@ -36,7 +37,7 @@ export function MemberForm(props: {
   title: string
   values: FormValues
   errors: Record<string, string>
-  orgs: { id: string; name: string; path: string }[]
+  orgs: { id: string; name: string; parent_name: string | null; short_code: string | null }[]
   cancelHref: string
 }) {
   const v = props.values
@@ -67,7 +68,7 @@ export function MemberForm(props: {
             value={v.org_id}
             error={e.org_id}
             blank="— Chọn chi bộ —"
-            options={props.orgs.map((o) => [o.id, `${o.name} (${o.path})`] as const)}
+            options={props.orgs.map((o) => [o.id, orgLabel(o)] as const)}
           />
           <SelectField
             name="status"

@@ -1,12 +1,13 @@
 import { Layout, type Viewer } from '../layout/Layout.tsx'
 import { CsrfField, Field, Flash } from '../components/Field.tsx'
-import { GENDER_LABELS, STATUS_LABELS, formatDate } from '../components/labels.ts'
+import { GENDER_LABELS, STATUS_LABELS, formatDate, orgLabel } from '../components/labels.ts'
 
 type Profile = Record<string, unknown> & {
   id: string
   full_name: string
   org_name: string
-  org_path: string
+  org_parent: string | null
+  org_code: string | null
   status: string
   exempt: boolean
   can_manage: boolean
@@ -99,9 +100,7 @@ export function MemberProfile(props: { viewer: Viewer; member: Profile; audit: A
         {gone ? <span class="badge">{m.deceased_on ? 'Đã từ trần' : 'Đã ra khỏi Đảng'}</span> : m.exempt && <span class="badge">Miễn sinh hoạt</span>}{' '}
         <span class="badge">{accountState(m, gone)}</span>
       </p>
-      <p class="muted">
-        {m.org_name} <small>({m.org_path})</small>
-      </p>
+      <p class="muted">{orgLabel({ name: m.org_name, parent_name: m.org_parent, short_code: m.org_code })}</p>
       {m.can_manage && (
         <p class="actions">
           <a class="button" href={`/members/${m.id}/edit`}>

@@ -155,9 +155,9 @@ export async function canSchedule(tx: Tx): Promise<boolean> {
 }
 
 /** Cells the user may schedule for. */
-export async function schedulableCells(tx: Tx): Promise<{ id: string; name: string; path: string }[]> {
+export async function schedulableCells(tx: Tx): Promise<{ id: string; name: string; parent_name: string | null; short_code: string | null }[]> {
   return tx.query(
-    `select o.id, o.name, o.path::text as path from public.organizations o
+    `select o.id, o.name, o.short_code, (select p.name from public.organizations p where p.id = o.parent_id) as parent_name from public.organizations o
       where o.path <@ any ((select app.managed_scope())::ltree[]) and o.valid_to is null
         and o.kind in ('cell', 'grassroots_cell')
       order by o.path limit 2000`,

@@ -234,14 +234,16 @@ exams.get('/:id/results', async (c) => {
     if (!exam?.sees_results) return undefined
     const roots = await q.resultRoots(tx, id)
     if (!roots.length) return undefined
-    // a drill-down stays inside the roots the caller may see
-    const at = /^[a-z0-9_.]{1,2000}$/.test(asked) && roots.some((r) => asked === r.path || asked.startsWith(`${r.path}.`)) ? asked : roots[0].path
-    const [org] = await tx.query<{ name: string }>(`select name from public.organizations where path = $1::extensions.ltree`, [at])
+    // a drill-down (?at=<organization id>, never its internal path) stays inside the roots the caller may see
+    const [picked] = isUuid(asked) ? await tx.query<{ path: string }>(`select path::text as path from public.organizations where id = $1`, [asked]) : []
+    const inside = picked && roots.some((r) => picked.path === r.path || picked.path.startsWith(`${r.path}.`))
+    const at = inside ? picked.path : roots[0].path
+    const [org] = await tx.query<{ id: string; name: string }>(`select id, name from public.organizations where path = $1::extensions.ltree`, [at])
     if (!org) return undefined
     return {
       exam,
       roots,
-      at: { name: org.name, path: at },
+      at: { id: org.id, name: org.name },
       totals: await q.resultTotals(tx, id, at),
       orgs: await q.resultsByOrg(tx, id, at),
       members: await q.resultsByMember(tx, id, at),

@@ -187,7 +187,8 @@ export async function recordExport(tx: Tx, format: string, count: number, filter
 export interface MemberProfile extends MemberRow {
   [field: string]: unknown
   org_id: string
-  org_path: string
+  org_parent: string | null
+  org_code: string | null
   can_manage: boolean
   has_account: boolean
   /** signed in at least once (or registered in an earlier system, from an import) */
@@ -198,7 +199,7 @@ export interface MemberProfile extends MemberRow {
 
 export async function getMember(tx: Tx, id: string): Promise<MemberProfile | undefined> {
   const [row] = await tx.query<MemberProfile>(
-    `select m.*, o.name as org_name, o.path::text as org_path,
+    `select m.*, o.name as org_name, (select p.name from public.organizations p where p.id = o.parent_id) as org_parent, o.short_code as org_code,
             m.org_path <@ any ((select app.managed_scope())::ltree[]) as can_manage,
             exists (select 1 from public.accounts a where a.member_id = m.id) as has_account,
             m.org_path <@ any ((select app.managed_scope())::ltree[]) and app.has_authority_over(m.id) as can_issue,

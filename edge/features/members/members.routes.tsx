@@ -63,7 +63,7 @@ members.route('/', memberExport)
 
 function formPage(
   c: AppContext,
-  props: { action: string; title: string; values: FormValues; errors: FieldErrors; orgs: { id: string; name: string; path: string }[]; cancelHref: string },
+  props: { action: string; title: string; values: FormValues; errors: FieldErrors; orgs: Awaited<ReturnType<typeof q.assignableOrgs>>; cancelHref: string },
   status: 200 | 400 = 200,
 ) {
   return c.html(<MemberForm viewer={viewerOf(c)} {...props} />, status)
