@@ -116,6 +116,9 @@ export function MembersPage(props: {
             <a class="button secondary" href="/members/import">
               Nhập từ tệp
             </a>
+            <a class="button secondary" href="/members/quality">
+              Chuẩn hóa dữ liệu
+            </a>
           </>
         )}
         <a class="button secondary" href={`/members/export.csv?${props.exportQuery}`}>

@@ -14,6 +14,7 @@ import { listQuery, memberForm, messages, statusChange, type ListQuery, type Mem
 import * as q from './members.queries.ts'
 import { memberImport } from './members.import.tsx'
 import { memberExport } from './members.export.ts'
+import { memberQuality } from './members.quality.tsx'
 import { memberActivation } from './members.activation.tsx'
 import { doneMessage, seeOther } from '../../kernel/http/flash.ts'
 import { viewerOf } from '../../kernel/http/viewer.ts'
@@ -58,6 +59,7 @@ members.get('/', async (c) => {
 })
 
 members.route('/import', memberImport)
+members.route('/quality', memberQuality)
 members.route('/activation', memberActivation)
 members.route('/', memberExport)
 
