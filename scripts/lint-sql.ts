@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { readdir, readFile } from 'node:fs/promises'
 
 /**
@@ -5,7 +6,8 @@ import { readdir, readFile } from 'node:fs/promises'
  * - a security definer function pins its search_path (else a user's objects could stand in for ours);
  * - a policy names its command and its role (STYLE.md);
  * - dates are Vietnam dates: no current_date, no now()::date (use app.today());
- * - no tabs, no trailing spaces, a final newline.
+ * - no tabs, no trailing spaces, a final newline;
+ * - a released migration (listed in supabase/released-migrations.txt) is never edited: its SHA-256 is the one recorded.
  */
 const DIRS = ['supabase/migrations/', 'supabase/local/', 'supabase/shim/']
 const problems: string[] = []
@@ -31,6 +33,15 @@ for (const dir of DIRS) {
       if (!['select', 'insert', 'update', 'delete', 'all'].includes(m[3])) say(m.index, `define_policy ${m[2]}: unknown command ${m[3]}`)
     }
   }
+}
+
+// released migrations: a database that applied one never sees an edit of it, so a change is a new file
+const released = await readFile('supabase/released-migrations.txt', 'utf8')
+for (const [, hash, name] of released.matchAll(/^([0-9a-f]{64})\s+\*?(\S+\.sql)$/gm)) {
+  const sql = await readFile(`supabase/migrations/${name}`).catch(() => undefined)
+  if (!sql) problems.push(`supabase/migrations/${name}: released, but missing (a released migration is never removed)`)
+  else if (createHash('sha256').update(sql).digest('hex') !== hash)
+    problems.push(`supabase/migrations/${name}: released, and edited since (a database that applied it never sees the change): add a new migration instead`)
 }
 
 if (problems.length) {

@@ -1,6 +1,7 @@
 import { readConfig, processEnv, type Config } from './config.ts'
 import { dataAccess, type DataAccess } from './db/access.ts'
 import { migrate } from './db/migrate.ts'
+import type { Manifest } from './db/backup.ts'
 import { openDatabase } from './db/open.ts'
 import { TokenSigner } from './auth/token.ts'
 import type { Realtime } from './realtime/realtime.ts'
@@ -17,6 +18,8 @@ export interface Runtime {
   push: PushSender
   /** The embedded database as bytes (PGlite only; test templates). */
   snapshot?: () => Promise<Uint8Array>
+  /** Writes a backup of the whole database to a file (kernel/db/backup.ts), while the app keeps serving. */
+  backup(file: string): Promise<Manifest>
   close(): Promise<void>
 }
 
@@ -61,6 +64,8 @@ export async function boot(
     storage: openStorage(config),
     push: new PushSender(vapid, { allowHosts: config.PUSH_ALLOW_HOSTS }),
     snapshot: db.snapshot && (() => db.snapshot!()),
+    // loaded when used: an edge function never spawns pg_dump, and its bundle carries none of this
+    backup: async (file) => (await import('./db/backup.ts')).backup(db, file, config.databaseUrl),
     close: async () => {
       ;(realtime as { close?: () => void }).close?.()
       await db.close()

@@ -27,9 +27,10 @@ function cliVersion(fileName: string): { version: string; name: string } | undef
  * too); a migration applied here is recorded for the CLI, whose table is created as the CLI
  * creates it, so a later `supabase db push` finds nothing to do.
  */
-export async function migrate(db: Db): Promise<string[]> {
+export async function migrate(db: Db, options: { through?: string } = {}): Promise<string[]> {
   const local = await sqlFiles('local')
-  const migrations = await sqlFiles('migrations')
+  // `through`: a database as an earlier release left it (its migrations up to that version), for the upgrade test
+  const migrations = (await sqlFiles('migrations')).filter((f) => !options.through || (cliVersion(f.name)?.version ?? '') <= options.through!)
   return db.transaction(async (tx) => {
     await tx.query(`select pg_advisory_xact_lock(${LOCK_KEY})`)
     // as on Supabase, where migrations run with extensions on the search path
