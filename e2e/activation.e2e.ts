@@ -9,7 +9,7 @@ import { type Errors, errorWatch, newContext, submitLogin, VIEWPORT } from './wa
 const ZOOM_200 = { width: 180, height: 370 }
 const CODE = /^[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}$/
 const SLIPS_PER_PAGE = 8
-const DEMO_CELL = 'ns.tp1.g1.c1'
+const DEMO_WARD = 'Đảng bộ phường Minh Khai'
 
 async function newPage(browser: Browser, errors: Errors, who: string) {
   return (await newContext(browser, errors, who)).newPage()
@@ -48,14 +48,12 @@ async function addAccountlessMember(secretary: Page, url: string, name: string, 
   await secretary.getByRole('button', { name: 'Lưu' }).click()
   await secretary.getByRole('heading', { name }).waitFor()
   await secretary.getByText('Chưa có tài khoản').waitFor()
-  // "Chi bộ … (ns.tp1.g1.c1)" under the badges, and the birth date in the profile's list
-  const where = (await secretary
-    .locator('main p.muted', { has: secretary.locator('small') })
-    .first()
-    .textContent())!.trim()
-  const org = /^(.*\S)\s*\((\S+)\)$/.exec(where)
-  assert.ok(org, `the profile names the member's organization: ${where}`)
-  assert.equal(org[2], DEMO_CELL, "the secretary's cell")
+  // "Chi bộ khu phố 1 — Đảng bộ phường Minh Khai" under the badges (its committee, never the internal path), and the birth date
+  const where = (await secretary.locator('main p.muted').first().textContent())!.trim()
+  const org = /^(.+?) — (.+)$/.exec(where)
+  assert.ok(org, `the profile names the member's organization and its committee: ${where}`)
+  assert.equal(org[2], DEMO_WARD, "the secretary's cell, in its ward")
+  assert.doesNotMatch(where, /ns\.tp1/, 'no internal path')
   const birthDate = (await secretary.locator('dl.profile dt:text-is("Ngày sinh") + dd').textContent())!.trim()
   assert.match(birthDate, /^\d{2}\/\d{2}\/\d{4}$/)
   return { name, phone, birthDate, orgName: org[1], profileUrl: secretary.url().split('?')[0] }

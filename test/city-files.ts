@@ -80,3 +80,54 @@ export function cityFiles(options: { city: string; wards: number; cellsPerWard: 
   }
   return { orgsCsv: orgRows.join('\n'), membersCsv: memberRows.join('\n'), orgCount: orgRows.length - 1, registeredRows, sharedPhones }
 }
+
+/**
+ * The same city as its office exports it, for a deployment that starts from nothing: the
+ * organization list and the member list under a title block, with an STT column; cells named
+ * as residential cells are ("Chi bộ tổ dân phố số 1" in every ward) and placed by the ward row
+ * above them; members with the cell and its grassroots committee in columns of their own, and a
+ * quarter of the phones without their leading 0, as Excel leaves them.
+ */
+export function officeCityFiles(options: { province: string; city: string; wards: number; cellsPerWard: number; members: number; seed?: number }): CityFiles {
+  const { province, city, wards, cellsPerWard, members } = options
+  const rand = prng(options.seed ?? 13)
+  const orgRows = [`${province.toUpperCase()},,,,`, `DANH SÁCH TỔ CHỨC ĐẢNG TRỰC THUỘC ${city.toUpperCase()},,,,`, ',,,,', 'STT,Tên tổ chức,Loại,Trực thuộc,Mã']
+  const row = (...cells: string[]) => orgRows.push([orgRows.length - 3, ...cells].join(','))
+  row(city, 'Đảng bộ xã/phường/đặc khu', province, '')
+  const cells: { cell: string; ward: string }[] = []
+  for (let w = 0; w < wards; w++) {
+    const ward = `Đảng bộ phường ${WARD_NAMES[w % WARD_NAMES.length]}${w >= WARD_NAMES.length ? ` ${Math.floor(w / WARD_NAMES.length) + 1}` : ''}`
+    row(ward, 'Đảng bộ cơ sở', city, '')
+    for (let c = 0; c < cellsPerWard; c++) {
+      const cell = `Chi bộ tổ dân phố số ${c + 1}`
+      row(cell, 'Chi bộ', ward, '')
+      cells.push({ cell, ward })
+    }
+  }
+  const dmy = (iso: string | null) => (iso ? iso.split('-').reverse().join('/') : '')
+  const header = 'STT,Họ và tên,Ngày sinh,Giới tính,Số thẻ đảng viên,Điện thoại,Ngày vào Đảng,Ngày chính thức,Chi bộ,Đảng bộ cơ sở,Đã đăng ký'
+  const memberRows = [`${city.toUpperCase()}${','.repeat(10)}`, `DANH SÁCH ĐẢNG VIÊN${','.repeat(10)}`, ','.repeat(10), header]
+  let registeredRows = 0
+  for (let i = 0; i < members; i++) {
+    const m = demoMember(rand, 900_000 + i, '')
+    const at = cells[i % cells.length]
+    const registered = rand() < 0.804
+    if (registered) registeredRows++
+    memberRows.push(
+      [
+        i + 1,
+        m.full_name,
+        dmy(m.birth_date),
+        m.gender === 'male' ? 'Nam' : 'Nữ',
+        m.card_number,
+        i % 4 === 1 ? m.phone.slice(1) : m.phone,
+        dmy(m.admitted_on),
+        dmy(m.official_on),
+        at.cell,
+        at.ward,
+        registered ? 'x' : '',
+      ].join(','),
+    )
+  }
+  return { orgsCsv: orgRows.join('\r\n'), membersCsv: memberRows.join('\r\n'), orgCount: orgRows.length - 4, registeredRows, sharedPhones: 0 }
+}
