@@ -166,6 +166,8 @@ export async function seedDemo(data: DataAccess, options: { members?: number; pa
       full_name: p.name,
       gender: p.gender,
       phone: p.phone,
+      // admitted in 2009: born long enough before it (a random birth date could make them 7 years old then)
+      birth_date: `${1962 + i * 3}-0${3 + i}-12`,
       status: 'official' as const,
       official_on: '2010-05-19',
       admitted_on: '2009-05-19',

@@ -70,7 +70,7 @@ export function FileReading(props: { reading?: Reading }) {
             <tr>
               <td>{c.header}</td>
               <td data-label="Đọc là">{c.use || 'Không dùng'}</td>
-              <td data-label="Ghi chú">{c.notes.join('; ')}</td>
+              {c.notes.length ? <td data-label="Ghi chú">{c.notes.join('; ')}</td> : <td />}
             </tr>
           ))}
         </tbody>

@@ -1,2 +1,2 @@
 /** Bumped with each release so browsers may cache static files forever. */
-export const ASSET_VERSION = '23'
+export const ASSET_VERSION = '24'

@@ -107,12 +107,24 @@ function Batch(props: { batch: SlipBatch }) {
   return (
     <>
       <section class="card no-print" aria-labelledby="batch-h">
-        <h2 id="batch-h">
-          Đã cấp {b.slips.length.toLocaleString('vi-VN')} mã kích hoạt, hiệu lực đến hết ngày {vnDate(b.until)}
-        </h2>
-        <p class="notice" role="status">
-          Mã chỉ hiện một lần trên trang này và không lưu ở đâu để xem lại. Hãy in ngay; nếu mất phiếu, in phiếu mới cho người đó (mã cũ hết hiệu lực).
-        </p>
+        {b.slips.length > 0 ? (
+          <>
+            <h2 id="batch-h">
+              Đã cấp {b.slips.length.toLocaleString('vi-VN')} mã kích hoạt, hiệu lực đến hết ngày {vnDate(b.until)}
+            </h2>
+            <p class="notice" role="status">
+              Mã chỉ hiện một lần trên trang này và không lưu ở đâu để xem lại. Hãy in ngay; nếu mất phiếu, in phiếu mới cho người đó (mã cũ hết hiệu lực).
+            </p>
+          </>
+        ) : (
+          <>
+            <h2 id="batch-h">Không cấp mã nào</h2>
+            <p class="notice" role="status">
+              Mọi đảng viên đã chọn đều đã kích hoạt tài khoản hoặc đã có mã còn hạn (lý do từng người ở dưới). Muốn thay phiếu cũ:{' '}
+              <a href="/members/activation">chọn lại và đánh dấu “In lại cho người đã có mã”</a>.
+            </p>
+          </>
+        )}
         {b.slips.length > 0 && (
           <p class="actions">
             <button type="button" data-print>

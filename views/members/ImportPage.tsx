@@ -14,6 +14,8 @@ export interface ImportReport {
   rowErrors: { line: number; name: string; errors: string[] }[]
   /** rows that will be imported, with something worth knowing (a shared phone) */
   rowNotes?: { line: number; name: string; errors: string[] }[]
+  /** rows already in the system (an import done before), skipped */
+  rowKnown?: { line: number; name: string; errors: string[] }[]
   reading?: Reading
 }
 
@@ -26,6 +28,8 @@ export function ImportPage(props: {
   errors?: Record<string, string>
   report?: ImportReport
   notice?: string
+  /** the import was committed: the page offers the next steps */
+  committed?: boolean
 }) {
   const r = props.report
   return (
@@ -36,7 +40,13 @@ export function ImportPage(props: {
       <h1>Nhập đảng viên từ tệp</h1>
       {props.notice && (
         <p class="notice" role="status">
-          {props.notice}
+          {props.notice}{' '}
+          {props.committed && (
+            <>
+              Tiếp theo: <a href="/members/quality">chuẩn hóa dữ liệu</a> · <a href="/members/activation">in phiếu kích hoạt</a> ·{' '}
+              <a href="/members">danh sách đảng viên</a>
+            </>
+          )}
         </p>
       )}
       <form method="post" action="/members/import" enctype="multipart/form-data" class="card">
@@ -104,13 +114,20 @@ function Report(props: { report: ImportReport; csrf: string }) {
         ignoredColumns={r.ignoredColumns}
         summary={
           <>
-            {r.total} dòng: <strong>{r.valid} hợp lệ</strong>, <strong>{r.total - r.valid} có lỗi</strong>.
+            {r.total} dòng: <strong>{r.valid} hợp lệ</strong>, <strong>{r.total - r.valid - (r.rowKnown?.length ?? 0)} có lỗi</strong>
+            {r.rowKnown?.length ? `, ${r.rowKnown.length} đã có trong hệ thống (bỏ qua)` : ''}.
           </>
         }
       />
       <FileReading reading={r.reading} />
       <RowTable rows={r.rowErrors} heading="Lỗi" />
       {r.rowErrors.length > SHOWN_ERRORS && <p class="muted">… và {r.rowErrors.length - SHOWN_ERRORS} dòng lỗi khác.</p>}
+      {r.rowKnown && r.rowKnown.length > 0 && (
+        <details>
+          <summary>Đã có trong hệ thống, bỏ qua: {r.rowKnown.length} dòng</summary>
+          <RowTable rows={r.rowKnown} heading="Đã có" />
+        </details>
+      )}
       {r.rowNotes && r.rowNotes.length > 0 && (
         <>
           <h3>Lưu ý (vẫn nhập)</h3>

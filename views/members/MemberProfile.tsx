@@ -12,6 +12,7 @@ type Profile = Record<string, unknown> & {
   exempt: boolean
   can_manage: boolean
   has_account: boolean
+  signed_in: boolean
   registered: boolean
   can_issue: boolean
 }
@@ -76,10 +77,11 @@ export interface AuditView {
   actor_name: string | null
 }
 
-function accountState(m: { has_account: boolean; registered: boolean }, gone: boolean): string {
+/** "Registered" may come from an earlier system (an import's "Đã đăng ký"): only a sign-in here says "đã đăng nhập". */
+function accountState(m: { has_account: boolean; signed_in: boolean; registered: boolean }, gone: boolean): string {
   if (gone && m.has_account) return 'Tài khoản đã ngừng'
-  if (m.has_account && m.registered) return 'Đã có tài khoản, đã đăng nhập'
-  if (m.has_account) return 'Đã có tài khoản, chưa đăng nhập'
+  if (m.has_account && m.signed_in) return 'Đã có tài khoản, đã đăng nhập'
+  if (m.has_account) return m.registered ? 'Đã có tài khoản, chưa đăng nhập (đã đăng ký ở hệ thống cũ)' : 'Đã có tài khoản, chưa đăng nhập'
   return m.registered ? 'Đã đăng ký ở hệ thống cũ, chưa có tài khoản' : 'Chưa có tài khoản'
 }
 

@@ -119,6 +119,9 @@ export function MembersPage(props: {
             <a class="button secondary" href="/members/quality">
               Chuẩn hóa dữ liệu
             </a>
+            <a class="button secondary" href="/members/activation">
+              In phiếu kích hoạt
+            </a>
           </>
         )}
         <a class="button secondary" href={`/members/export.csv?${props.exportQuery}`}>

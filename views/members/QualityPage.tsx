@@ -1,6 +1,6 @@
 import { Layout, type Viewer } from '../layout/Layout.tsx'
 import { EmptyState } from '../components/Field.tsx'
-import { ORG_KIND_LABELS } from '../components/labels.ts'
+import { ORG_KIND_LABELS, formatDate } from '../components/labels.ts'
 import { CHECKS, LIST_SIZE, type Check, type CheckCounts, type FlaggedMember, type QualityReport } from '../../edge/features/members/members.quality.queries.ts'
 
 /** What each check is called on the page (the module's catalogue of them). */
@@ -26,6 +26,25 @@ const CHECK_HINTS: Record<Check, string> = {
   shared_phone: 'nhiều hồ sơ cùng một số điện thoại (máy dùng chung trong gia đình): chỉ một người đăng nhập được bằng số đó',
 }
 
+/** Which date cannot be true, in words, with the dates as recorded. */
+function dateProblem(m: FlaggedMember): string {
+  const d = formatDate
+  switch (m.date_problem) {
+    case 'born_in_future':
+      return `ngày sinh ${d(m.birth_date)} sau hôm nay`
+    case 'admitted_in_future':
+      return `ngày vào Đảng ${d(m.admitted_on)} sau hôm nay`
+    case 'official_in_future':
+      return `ngày chính thức ${d(m.official_on)} sau hôm nay`
+    case 'official_before_admitted':
+      return `ngày chính thức ${d(m.official_on)} trước ngày vào Đảng ${d(m.admitted_on)}`
+    case 'admitted_under_18':
+      return `vào Đảng ${d(m.admitted_on)} khi chưa đủ 18 tuổi (sinh ${d(m.birth_date)})`
+    default:
+      return ''
+  }
+}
+
 export interface QualityPageProps {
   viewer: Viewer
   tops: { id: string; name: string }[]
@@ -49,7 +68,15 @@ function Counts(props: { org: string; counts: CheckCounts; name: string; kind?: 
       <td data-label="Đảng viên">{c.members}</td>
       <td data-label="Có vấn đề">{c.with_problems}</td>
       {CHECKS.map((k) => (
-        <td data-label={CHECK_LABELS[k]}>{c[k] ? <a href={href(props.org, k)}>{c[k]}</a> : 0}</td>
+        <td data-label={CHECK_LABELS[k]}>
+          {c[k] ? (
+            <a class="count" href={href(props.org, k)}>
+              {c[k]}
+            </a>
+          ) : (
+            0
+          )}
+        </td>
       ))}
     </tr>
   )
@@ -71,8 +98,8 @@ export function QualityPage(props: QualityPageProps) {
       </p>
       <h1>Chuẩn hóa dữ liệu: {o.name}</h1>
       <p>
-        Hồ sơ đảng viên đang sinh hoạt của {o.name}: {r.total.members} đảng viên, <strong>{r.total.with_problems} hồ sơ cần xem lại</strong>. Bấm vào một số để
-        xem danh sách và sửa từng hồ sơ.
+        Hồ sơ đảng viên đang sinh hoạt của {o.name}: {r.total.members} đảng viên, <strong>{r.total.with_problems} hồ sơ cần xem lại</strong>.
+        {r.total.with_problems > 0 ? ' Bấm vào một số để xem danh sách và sửa từng hồ sơ.' : ' Không có hồ sơ nào cần sửa.'}
       </p>
       {r.total.members === 0 ? (
         <EmptyState title="Chưa có hồ sơ đảng viên nào.">
@@ -148,7 +175,9 @@ function Flagged(props: { org: string; check?: Check; list: NonNullable<QualityP
                   <a href={`/members/${m.id}`}>{m.full_name}</a>
                 </th>
                 <td data-label="Chi bộ">{m.org_name}</td>
-                <td data-label="Vấn đề">{m.problems.map((p) => CHECK_LABELS[p]).join('; ')}</td>
+                <td data-label="Vấn đề">
+                  {m.problems.map((p) => (p === 'impossible_dates' && m.date_problem ? `${CHECK_LABELS[p]}: ${dateProblem(m)}` : CHECK_LABELS[p])).join('; ')}
+                </td>
               </tr>
             ))}
           </tbody>

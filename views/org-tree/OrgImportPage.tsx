@@ -19,6 +19,8 @@ export interface OrgImportReport {
     name: string
     kind: string
     code: string | null
+    /** the organization it goes under, as the file or the tree names it */
+    parent?: string
     action?: 'create' | 'update' | 'same'
     errors: string[]
     change?: { name?: string; kind?: string; short_code?: string }
@@ -27,7 +29,7 @@ export interface OrgImportReport {
 
 const SHOWN_ROWS = 1000
 
-export function OrgImportPage(props: { viewer: Viewer; errors?: Record<string, string>; report?: OrgImportReport; notice?: string }) {
+export function OrgImportPage(props: { viewer: Viewer; errors?: Record<string, string>; report?: OrgImportReport; notice?: string; committed?: boolean }) {
   return (
     <Layout title="Nhập tổ chức từ tệp" viewer={props.viewer} current="/orgs">
       <p>
@@ -36,7 +38,12 @@ export function OrgImportPage(props: { viewer: Viewer; errors?: Record<string, s
       <h1>Nhập tổ chức từ tệp</h1>
       {props.notice && (
         <p class="notice" role="status">
-          {props.notice}
+          {props.notice}{' '}
+          {props.committed && (
+            <>
+              Tiếp theo: <a href="/members/import">nhập danh sách đảng viên</a> · <a href="/orgs">xem cây tổ chức</a>
+            </>
+          )}
         </p>
       )}
       <form method="post" action="/orgs/import" enctype="multipart/form-data" class="card">
@@ -94,6 +101,7 @@ function Report(props: { report: OrgImportReport; csrf: string }) {
               <th>Dòng</th>
               <th>Tên tổ chức</th>
               <th>Loại</th>
+              <th>Trực thuộc</th>
               <th>Mã</th>
               <th>Kết quả</th>
             </tr>
@@ -104,7 +112,8 @@ function Report(props: { report: OrgImportReport; csrf: string }) {
                 <td data-label="Dòng">{row.line}</td>
                 <td>{row.name}</td>
                 <td data-label="Loại">{ORG_KIND_LABELS[row.kind] ?? row.kind}</td>
-                <td data-label={row.code ? 'Mã' : undefined}>{row.code ?? ''}</td>
+                {row.parent ? <td data-label="Trực thuộc">{row.parent}</td> : <td />}
+                {row.code ? <td data-label="Mã">{row.code}</td> : <td />}
                 <td data-label={row.errors.length ? 'Lỗi' : 'Kết quả'}>{outcomeOf(row)}</td>
               </tr>
             ))}

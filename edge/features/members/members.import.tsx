@@ -31,7 +31,12 @@ async function checkAgainstDatabase(tx: Tx, rows: SheetRow[], defaultOrg: string
   for (const row of valid) {
     const phone = row.values.phone as string | undefined
     if (phone && sharedPhones.has(phone)) row.notes.push(sharedPhoneNote(`hồ sơ đã có "${sharedPhones.get(phone)}"`))
-    for (const key of duplicateKeys(row.values)) if (existing.has(key)) row.errors.push(`Đã có trong hệ thống (${describeKey(key)}).`)
+    // a record already stored (a file imported again): one word for the row, counted apart from the errors
+    const stored = duplicateKeys(row.values).filter((key) => existing.has(key))
+    if (stored.length) {
+      row.errors.push(`Đã có trong hệ thống (${stored.map(describeKey).join(', ')}): bỏ qua.`)
+      row.known = true
+    }
     const placement = {
       code: row.values.org_path as string | undefined,
       name: row.values.org_name as string | undefined,
@@ -95,7 +100,10 @@ memberImport.post('/', async (c) => {
     await checkAgainstDatabase(tx, sheet.rows, orgId)
     const good = sheet.rows.filter((r) => r.errors.length === 0)
     report.valid = good.length
-    report.rowErrors = sheet.rows.filter((r) => r.errors.length).map((r) => ({ line: r.line, name: String(r.values.full_name ?? ''), errors: r.errors }))
+    const refused = (known: boolean) =>
+      sheet.rows.filter((r) => r.errors.length && !!r.known === known).map((r) => ({ line: r.line, name: String(r.values.full_name ?? ''), errors: r.errors }))
+    report.rowErrors = refused(false)
+    report.rowKnown = refused(true)
     report.rowNotes = good.filter((r) => r.notes.length).map((r) => ({ line: r.line, name: String(r.values.full_name ?? ''), errors: r.notes }))
     const placement = orgId ?? good[0]?.values.org_id ?? orgs[0].id
     return good.length
@@ -134,5 +142,5 @@ memberImport.post('/:id/commit', async (c) => {
       : outcome === 'conflict'
         ? 'Không nhập được: có hồ sơ trùng số thẻ hoặc CCCD vừa được thêm. Không dòng nào được lưu; hãy kiểm tra lại tệp.'
         : `Đã nhập ${outcome} đảng viên.`
-  return c.html(<ImportPage viewer={viewerOf(c)} orgs={orgs} notice={notice} />, outcome === 'conflict' ? 409 : 200)
+  return c.html(<ImportPage viewer={viewerOf(c)} orgs={orgs} notice={notice} committed={typeof outcome === 'number'} />, outcome === 'conflict' ? 409 : 200)
 })

@@ -110,6 +110,11 @@ export interface FlaggedMember {
   full_name: string
   org_name: string
   problems: Check[]
+  /** which date cannot be true, and the dates themselves, to say so */
+  date_problem: 'official_before_admitted' | 'admitted_under_18' | 'born_in_future' | 'admitted_in_future' | 'official_in_future' | null
+  birth_date: string | null
+  admitted_on: string | null
+  official_on: string | null
 }
 
 export const LIST_SIZE = 100
@@ -120,7 +125,13 @@ export async function flaggedMembers(tx: Tx, orgId: string, check: Check | undef
   return tx.query<FlaggedMember>(
     `${FLAGGED}
      select f.id, f.full_name, o.name as org_name,
-            array_remove(array[${CHECKS.map((c) => `case when f.${c} then '${c}' end`).join(', ')}], null) as problems
+            array_remove(array[${CHECKS.map((c) => `case when f.${c} then '${c}' end`).join(', ')}], null) as problems,
+            case when f.birth_date > app.today() then 'born_in_future'
+                 when f.admitted_on > app.today() then 'admitted_in_future'
+                 when f.official_on > app.today() then 'official_in_future'
+                 when f.official_on < f.admitted_on then 'official_before_admitted'
+                 when f.admitted_on < f.birth_date + interval '18 years' then 'admitted_under_18' end as date_problem,
+            f.birth_date::text, f.admitted_on::text, f.official_on::text
        from flagged f join public.organizations o on o.id = f.org_id
       where ${where}
       order by o.name, f.full_name, f.id

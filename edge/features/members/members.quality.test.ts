@@ -81,8 +81,9 @@ describe('data quality of member records', () => {
     // the duplicates' other halves are in cell B: still found from cell A's page
     expect(problemsOf(html, 'Thẻ Có Dấu Chấm')).toBe('Trùng số thẻ')
     expect(problemsOf(html, 'Trùng Người')).toBe('Có thể trùng người')
-    expect(problemsOf(html, 'Sinh Sau Hôm Nay')).toBe('Ngày không hợp lý')
-    expect(problemsOf(html, 'Vào Đảng Sớm')).toBe('Ngày không hợp lý')
+    const born = inDays(30).split('-').reverse().join('/')
+    expect(problemsOf(html, 'Sinh Sau Hôm Nay')).toBe(`Ngày không hợp lý: ngày sinh ${born} sau hôm nay`)
+    expect(problemsOf(html, 'Vào Đảng Sớm')).toBe('Ngày không hợp lý: vào Đảng 01/01/2005 khi chưa đủ 18 tuổi (sinh 01/01/1990)')
     expect(problemsOf(html, 'Chung Máy Một')).toBe('Dùng chung số điện thoại')
     expect(problemsOf(html, 'Chung Máy Hai')).toBe('Dùng chung số điện thoại')
   })

@@ -191,6 +191,8 @@ export interface MemberProfile extends MemberRow {
   org_code: string | null
   can_manage: boolean
   has_account: boolean
+  /** signed in here at least once */
+  signed_in: boolean
   /** signed in at least once (or registered in an earlier system, from an import) */
   registered: boolean
   /** the viewer may give this member a login (strictly below the viewer: not oneself, a peer or a superior) */
@@ -202,6 +204,7 @@ export async function getMember(tx: Tx, id: string): Promise<MemberProfile | und
     `select m.*, o.name as org_name, (select p.name from public.organizations p where p.id = o.parent_id) as org_parent, o.short_code as org_code,
             m.org_path <@ any ((select app.managed_scope())::ltree[]) as can_manage,
             exists (select 1 from public.accounts a where a.member_id = m.id) as has_account,
+            exists (select 1 from public.accounts a where a.member_id = m.id and a.last_sign_in_at is not null) as signed_in,
             m.org_path <@ any ((select app.managed_scope())::ltree[]) and app.has_authority_over(m.id) as can_issue,
             m.registered_at is not null as registered
        from public.members m join public.organizations o on o.id = m.org_id

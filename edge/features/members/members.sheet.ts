@@ -97,6 +97,8 @@ export interface SheetRow {
   errors: string[]
   /** worth knowing, not wrong (a phone shared in a family) */
   notes: string[]
+  /** already stored (the file, or this row of it, was imported before): skipped, not an error */
+  known?: boolean
 }
 
 export interface SheetCheck {

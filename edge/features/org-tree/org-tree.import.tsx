@@ -31,7 +31,16 @@ function reportOf(fileName: string, p: Plan, sheet: { name: string; others: stri
     fileErrors: p.fileErrors,
     ignoredColumns: p.ignoredColumns,
     reading: { ...p.reading, sheet: sheet.name, otherSheets: sheet.others },
-    rows: p.rows.map((r) => ({ line: r.line, name: r.name, kind: r.kind, code: r.code, action: r.action, errors: r.errors, change: r.change })),
+    rows: p.rows.map((r) => ({
+      line: r.line,
+      name: r.name,
+      kind: r.kind,
+      code: r.code,
+      parent: r.parent,
+      action: r.action,
+      errors: r.errors,
+      change: r.change,
+    })),
   }
 }
 
@@ -116,5 +125,8 @@ orgImport.post('/:id/commit', async (c) => {
           : outcome === '42501'
             ? 'Không nhập được: có tổ chức nằm ngoài phạm vi bạn quản lý. Không dòng nào được lưu.'
             : `Đã nhập: ${outcome.created} tổ chức mới, ${outcome.updated} tổ chức được cập nhật.`
-  return c.html(<OrgImportPage viewer={viewerOf(c)} notice={notice} />, typeof outcome === 'string' && outcome !== 'already' ? 409 : 200)
+  return c.html(
+    <OrgImportPage viewer={viewerOf(c)} notice={notice} committed={typeof outcome === 'object'} />,
+    typeof outcome === 'string' && outcome !== 'already' ? 409 : 200,
+  )
 })

@@ -77,6 +77,8 @@ export interface PlannedRow {
   code: string | null
   errors: string[]
   action?: RowAction
+  /** the organization it goes under (its name, as the tree or the file has it) */
+  parent?: string
   /** Existing organization to update (update, same), or where to create (create). */
   id?: string
   parentKey?: string
@@ -262,7 +264,8 @@ export function planImport(sheetRows: string[][], scope: ScopeOrg[], rules: { pa
       if (misfit) errors.push(`Không đổi được loại: ${label(kind)} không thể có ${label(misfit.kind)} trực thuộc (“${misfit.name}”).`)
     }
 
-    const row: PlannedRow = { line, name, kind: kind ?? raw.kind ?? '', code, errors }
+    const parentName = existing ? (nodes.get(existing.parentKey ?? '')?.name ?? existing.parentName ?? undefined) : parent?.name
+    const row: PlannedRow = { line, name, kind: kind ?? raw.kind ?? '', code, errors, parent: parentName ?? raw.parent }
     if (errors.length) {
       if (name) failedLines.set(nameKey(name), line)
       if (code) failedLines.set(code.toLowerCase(), line)

@@ -71,7 +71,9 @@ describe('backup and restore', () => {
         await new Promise((r) => setTimeout(r, 60))
       }
     })
-    await new Promise((r) => setTimeout(r, 100))
+    // a few comments are in before the backup starts (however busy the machine), more arrive during it
+    while (posted < 3) await new Promise((r) => setTimeout(r, 10))
+    const committedBefore = posted
     file = join(dir, 'sotay.backup')
     const manifest = await t.runtime.backup(file)
     posting = false
@@ -93,8 +95,8 @@ describe('backup and restore', () => {
       const [{ n }] = await runtime.data.asSystem('test: comments restored', (tx) =>
         tx.query<{ n: number }>(`select count(*)::int as n from public.meeting_comments where meeting_id = $1`, [meetingId]),
       )
-      expect(n).toBeGreaterThan(0)
-      expect(n).toBeLessThan(posted)
+      expect(n).toBeGreaterThanOrEqual(committedBefore)
+      expect(n).toBeLessThanOrEqual(posted)
     } finally {
       await runtime.close()
     }
