@@ -56,7 +56,7 @@ export const scenarios: Record<string, (browser: Browser, url: string) => Promis
     await page.getByLabel(/Tệp CSV hoặc Excel/).setInputFiles({ name: 'chi-bo.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) })
     await page.getByRole('button', { name: 'Kiểm tra tệp (chưa lưu)' }).click()
     await page.getByText('3 dòng:').waitFor()
-    const row = page.locator('#import-report tbody tr')
+    const row = page.locator('#import-errors tbody tr')
     assert.equal(await row.count(), 1)
     // the text as the person sees it, cells apart (textContent would run them together)
     // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is what is asserted

@@ -120,7 +120,7 @@ function Report(props: { report: ImportReport; csrf: string }) {
         }
       />
       <FileReading reading={r.reading} />
-      <RowTable rows={r.rowErrors} heading="Lỗi" />
+      <RowTable rows={r.rowErrors} heading="Lỗi" id="import-errors" />
       {r.rowErrors.length > SHOWN_ERRORS && <p class="muted">… và {r.rowErrors.length - SHOWN_ERRORS} dòng lỗi khác.</p>}
       {r.rowKnown && r.rowKnown.length > 0 && (
         <details>
