@@ -82,6 +82,6 @@ export function FileReading(props: { reading?: Reading }) {
 /** The sheet to read, offered when the last file had several. */
 export function SheetChoice(props: { reading?: Reading; value?: string }) {
   const r = props.reading
-  if (!r || !r.otherSheets.length) return null
+  if (!r?.otherSheets.length) return null
   return <SelectField name="sheet" label="Trang tính" value={props.value ?? r.sheet} options={[r.sheet, ...r.otherSheets].map((s) => [s, s] as const)} />
 }
