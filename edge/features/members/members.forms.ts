@@ -129,6 +129,7 @@ export const messages = {
   duplicateCard: 'Số thẻ đảng viên này đã có trong hệ thống.',
   duplicateCitizen: 'Số CCCD này đã có trong hệ thống.',
   orgOutOfScope: 'Chi bộ không thuộc phạm vi bạn quản lý.',
+  inTransit: 'Đảng viên đang chuyển sinh hoạt (đã cấp giấy giới thiệu): chi bộ chỉ đổi khi bên nhận tiếp nhận, hoặc sau khi cấp ủy thu hồi giấy.',
   loginIssued: (password: string) => `Mật khẩu tạm: ${password} — hãy đọc cho đảng viên; lần đăng nhập đầu sẽ phải đổi mật khẩu.`,
   loginNeedsContact: 'Hồ sơ cần có số điện thoại hoặc số thẻ đảng viên để tạo tài khoản.',
   loginNotYours: 'Bạn không thể cấp hoặc đặt lại mật khẩu cho chính mình, cho người cùng cấp hay cấp trên. Việc này do cấp ủy cấp trên thực hiện.',

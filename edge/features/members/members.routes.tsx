@@ -111,8 +111,10 @@ async function saveMember(
       return { id: await save(tx, form.value), orgs }
     })
     .catch((error) => {
-      // the database refuses a subordinate's change to a superior's phone or card number (see has_authority_over)
-      const errors = (error as { code?: string }).code === '42501' ? { phone: messages.identifiersNotYours } : uniqueViolation(error)
+      const code = (error as { code?: string }).code
+      // the database refuses a subordinate's change to a superior's phone or card number (see has_authority_over),
+      // and a new cell for a member in transit (the receiving side's acceptance moves him/her)
+      const errors = code === '42501' ? { phone: messages.identifiersNotYours } : code === '55000' ? { org_id: messages.inTransit } : uniqueViolation(error)
       if (!errors) throw error
       return { errors, orgs: null }
     })

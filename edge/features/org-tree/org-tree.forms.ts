@@ -36,6 +36,8 @@ export const messages = {
   sameCode: 'Nơi đến đã có tổ chức trùng mã.',
   shortCodeTaken: 'Mã này đã dùng cho một tổ chức khác đang hoạt động.',
   mergeSelf: 'Không thể hợp nhất một tổ chức vào chính nó.',
+  inTransit:
+    'Không thực hiện được: có đảng viên của tổ chức này đang chuyển sinh hoạt (đã cấp giấy giới thiệu). Hãy để bên nhận tiếp nhận, hoặc thu hồi giấy, rồi làm lại.',
   badMergeTarget: 'Không hợp nhất được: chỉ hợp nhất vào một tổ chức cùng loại, ngoài tổ chức này, trong phạm vi bạn quản lý.',
   kindRefused: (child: string, parent: string) => `Không thể đặt ${child} trực thuộc ${parent}. Chọn một loại trong danh sách.`,
   moveKindRefused: (node: string, target: string) => `Không chuyển được: ${node} không thể trực thuộc ${target}.`,

@@ -90,9 +90,12 @@ async function restructure(
       if (code === '23505') return 'clash'
       if (code === '23514') return 'kind'
       if (code === '42501') return false
+      // a member in transit keeps the cell until the receiving side accepts (members_guard_transit)
+      if (code === '55000') return 'transit'
       throw error
     })
   if (outcome === 'not-found') notFound()
+  if (outcome === 'transit') return orgPage(c, id, { errors: { [errorKey]: messages.inTransit }, input }, 409)
   if (outcome === 'clash') return orgPage(c, id, { errors: { [errorKey]: messages.sameCode }, input }, 409)
   if (outcome === 'kind') return orgPage(c, id, { errors: { [errorKey]: kindFailure() }, input }, 400)
   if (outcome === false) return orgPage(c, id, { errors: { [errorKey]: failure }, input }, 400)

@@ -116,6 +116,10 @@ export const messages = {
   returned: 'Đã trả lại bước trước, có ghi lý do.',
   outOfOrder: 'Hồ sơ không ở bước này (có thể người khác vừa xử lý). Hãy tải lại trang.',
   lapsed: 'Giấy giới thiệu đã quá hạn tiếp nhận: cấp ủy cấp giấy cần thu hồi và cấp giấy mới.',
+  receiverClosed:
+    'Chi bộ nhận đã hợp nhất hoặc giải thể sau khi cấp giấy: không tiếp nhận được. Cấp ủy cấp giấy thu hồi giấy này và cấp giấy mới cho tổ chức đã nhận lại chi bộ.',
+  notYourMember:
+    'Đảng viên này giữ chức vụ ngang cấp hoặc cao hơn bạn: chỉ cấp ủy cấp trên mới cấp giấy chuyển sinh hoạt chính thức cho đồng chí (việc chuyển sẽ kết thúc chức vụ của đồng chí).',
   alreadyOpen: 'Đảng viên này đang có một hồ sơ chuyển sinh hoạt cùng loại chưa xong.',
   inTransit: 'Đảng viên đang trong thời gian chuyển sinh hoạt: chi bộ chỉ đổi khi bên nhận tiếp nhận.',
   invalid: 'Thông tin chưa hợp lệ: chi bộ nhận phải là một chi bộ khác đang hoạt động; chuyển tạm thời tối đa 2 năm.',

@@ -27,8 +27,10 @@ transfers.use(requireUser)
 /** What the step functions say when they refuse, as the user reads it; a wrong side is a 404 (nothing to see there). */
 function refusal(error: unknown): string {
   const e = error as { code?: string; message?: string }
+  if (e.code === '42501' && /wider scope/.test(e.message ?? '')) return messages.notYourMember
   if (e.code === '42501') notFound()
   if (e.code === '55000' && /lapsed/.test(e.message ?? '')) return messages.lapsed
+  if (e.code === '55000' && /closed since/.test(e.message ?? '')) return messages.receiverClosed
   if (e.code === '55000' && /in transit/.test(e.message ?? '')) return messages.inTransit
   if (e.code === '55000' && /already has an open/.test(e.message ?? '')) return messages.alreadyOpen
   if (e.code === '23505') return messages.alreadyOpen
