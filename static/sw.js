@@ -37,8 +37,8 @@ self.addEventListener('fetch', (event) => {
   const request = event.request
   const url = new URL(request.url)
   if (url.origin !== self.location.origin) return
-  // Signing in or out (or being sent to sign in) forgets the pages kept: they were another session's.
-  if (request.mode === 'navigate' && (url.pathname === '/login' || url.pathname === '/logout')) {
+  // Signing in or out, activating an account (or being sent to sign in) forgets the pages kept: they were another session's.
+  if (request.mode === 'navigate' && (url.pathname === '/login' || url.pathname === '/logout' || url.pathname === '/activate')) {
     event.waitUntil(caches.delete(PAGES))
     return
   }

@@ -211,7 +211,8 @@ export async function setClock(t: { runtime: Runtime }, at: string | Date | null
   await t.runtime.data.asSystem('test: freeze or thaw the database clock', (tx) =>
     at === null
       ? tx.query(`delete from app.settings where key = 'clock.now'`)
-      : tx.query(`insert into app.settings (key, value) values ('clock.now', $1) on conflict (key) do update set value = excluded.value`, [
+      : // written now: app.now() honours a frozen clock for an hour after it is set
+        tx.query(`insert into app.settings (key, value) values ('clock.now', $1) on conflict (key) do update set value = excluded.value, created_at = now()`, [
           at instanceof Date ? at.toISOString() : at,
         ]),
   )

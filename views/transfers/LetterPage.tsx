@@ -17,6 +17,9 @@ const dots = (value: string | null | undefined) => value || '………………�
  * right, the title, the member's facts, the receiving organization, the validity, the signature,
  * and the receiving side's slip below. Printed on A4 by the shared print stylesheet (.document).
  */
+/** The number as the committee wrote it ("25-GGT/ĐU"); a bare number gets the usual suffix ("25-GGT"). */
+const letterNumber = (n: string | null) => (n && /ggt/i.test(n) ? n : `${n ?? ''}-GGT`)
+
 export function LetterPage(props: { viewer: Viewer; letter: LetterView }) {
   const t = props.letter
   const [y, m, d] = (t.letter_date ?? '').split('-')
@@ -36,7 +39,7 @@ export function LetterPage(props: { viewer: Viewer; letter: LetterView }) {
               <strong>{issuer.toUpperCase()}</strong>
             </p>
             <p>*</p>
-            <p>Số {t.letter_number}-GGT</p>
+            <p>Số {letterNumber(t.letter_number)}</p>
           </div>
           <div>
             <p>

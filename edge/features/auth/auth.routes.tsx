@@ -63,7 +63,9 @@ auth.post('/login', async (c) => {
     await q.lockKeys(tx, [loginKey, addressKey, deviceKey])
     const failures = await q.recentFailures(tx, [loginKey, addressKey, deviceKey])
     const trusted = device.known && (await q.isTrustedDevice(tx, deviceKey))
-    if ((failures.get(addressKey) ?? 0) >= MAX_FAILURES_PER_ADDRESS) return { throttled: messages.throttledAddress }
+    // a shared address (a carrier's NAT, a meeting hall's Wi-Fi) holds off new browsers, not a phone
+    // that signed in to this account before: its own failures are counted on its device key
+    if (!trusted && (failures.get(addressKey) ?? 0) >= MAX_FAILURES_PER_ADDRESS) return { throttled: messages.throttledAddress }
     if ((failures.get(trusted ? deviceKey : loginKey) ?? 0) >= MAX_FAILURES_PER_LOGIN) {
       return { throttled: trusted ? messages.throttled : messages.throttledNewDevice }
     }

@@ -88,6 +88,19 @@ describe('a full permanent transfer through the pages', () => {
     expect(await (await cellSecretary.get(`/transfers/members/${member.id}`, { htmx: true })).text()).not.toContain('giấy số 101')
   })
 
+  it('the letter prints its number as the committee wrote it: "25-GGT/ĐU" stays so, a bare "25" gets the usual suffix', async () => {
+    for (const [typed, printed] of [
+      ['25-GGT/ĐU', 'Số 25-GGT/ĐU<'],
+      ['26', 'Số 26-GGT<'],
+    ]) {
+      const { id } = await asked(`Số Giấy ${typed.length}`)
+      await cellSecretary.post(`/transfers/${id}/confirm`, { fee_month: feeMonth(), nothing_pending: 'on' })
+      expect((await ward.post(`/transfers/${id}/issue`, { letter_number: typed, letter_date: inDays(0) })).status).toBe(303)
+      const letter = await (await ward.get(`/transfers/${id}/letter`)).text()
+      expect(letter).toContain(printed)
+    }
+  })
+
   it('a step out of order says so and changes nothing; a form without its checks is refused', async () => {
     const { id } = await asked('Sai Thứ Tự')
     const early = await ward.post(`/transfers/${id}/issue`, { letter_number: '5', letter_date: inDays(-1) })

@@ -154,6 +154,22 @@ describe('sign-in throttling behind a reverse proxy', () => {
     expect((await signIn('10.9.0.1', '203.0.113.8', LOGINS.member, DEMO_PASSWORD)).status).toBe(303)
   })
 
+  it('others’ failures on a shared address (carrier NAT, a hall’s Wi-Fi) do not lock out a phone that signed in to its account before', async () => {
+    const owner = t.anonymous()
+    owner.address = '198.51.100.77'
+    const form = { login: LOGINS.grassroots, password: DEMO_PASSWORD }
+    expect((await owner.post('/login', form)).status).toBe(303)
+    await owner.loadCsrf()
+    expect((await owner.post('/logout', {})).status).toBe(303)
+    owner.csrf = ''
+    await failUntilThrottled('198.51.100.77', () => '')
+    // a new browser on that address is held off; the owner's phone, with its device cookie and the right password, is not
+    const stranger = t.anonymous()
+    stranger.address = '198.51.100.77'
+    expect((await stranger.post('/login', { login: LOGINS.staff, password: DEMO_PASSWORD })).status).toBe(429)
+    expect((await owner.post('/login', form)).status).toBe(303)
+  })
+
   it('a client that is not the proxy cannot borrow or dodge a lock with X-Forwarded-For', async () => {
     expect((await signIn('198.51.100.9', '203.0.113.7', LOGINS.cellSecretary, DEMO_PASSWORD)).status).toBe(303)
     const needed = await failUntilThrottled('10.9.0.1', () => '203.0.113.50')

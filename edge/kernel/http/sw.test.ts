@@ -187,11 +187,14 @@ describe('the service worker keeps pages for reading offline', () => {
     expect(await kept()).toEqual([])
   })
 
-  it('signing out, signing in, or being sent to the login page forgets every kept page', async () => {
+  it('signing out, signing in, activating an account, or being sent to the login page forgets every kept page', async () => {
     for (const [path, method] of [
       ['/logout', 'POST'],
       ['/login', 'POST'],
       ['/login', 'GET'],
+      // a shared phone: the next person activates his/her own account from a slip
+      ['/activate', 'GET'],
+      ['/activate', 'POST'],
     ]) {
       await navigate(`/library/${ID(1)}`)
       expect(await kept()).toHaveLength(1)
