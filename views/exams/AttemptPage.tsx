@@ -26,7 +26,6 @@ export interface AttemptQuestionView {
   body: string
   options: { id: string; body: string }[]
   chosen: string[]
-  is_correct: boolean | null
 }
 
 /** The time left by the server's clock (id="clock"); asks again every 30 s, and the server sends the member to the result when time is up. */
@@ -123,6 +122,7 @@ export function AttemptPage(props: {
 }
 
 export interface ReviewView {
+  is_correct: boolean
   correct_ids: string[]
   explanation: string | null
 }
@@ -135,6 +135,8 @@ export function AttemptResult(props: {
   attempt: AttemptView
   questions: AttemptQuestionView[]
   review: Map<string, ReviewView>
+  /** when the exam closes: the member's own answers are reviewed from then */
+  closesAt?: string
   notice?: string
 }) {
   const a = props.attempt
@@ -156,7 +158,9 @@ export function AttemptResult(props: {
           {a.timed_out && <span class="muted"> · Hết giờ: bài được chấm với các câu trả lời đã lưu.</span>}
         </p>
         {a.submitted_at && <p class="muted">Nộp lúc {formatWhen(a.submitted_at)}</p>}
-        {props.review.size === 0 && <p class="muted">Đáp án được hiển thị khi bạn đã dùng hết số lần làm bài hoặc khi bài kiểm tra đóng.</p>}
+        {props.review.size === 0 && (
+          <p class="muted">Từng câu đúng hay sai và đáp án được hiển thị khi bài kiểm tra đóng{props.closesAt ? ` (${formatWhen(props.closesAt)})` : ''}.</p>
+        )}
       </section>
       <ul class="cards questions">
         {props.questions.map((q) => {
@@ -164,7 +168,7 @@ export function AttemptResult(props: {
           return (
             <li class="card">
               <p>
-                <strong>Câu {q.position}.</strong> {q.body} <span class="badge">{q.is_correct ? 'Đúng' : 'Sai'}</span>
+                <strong>Câu {q.position}.</strong> {q.body} {r && <span class="badge">{r.is_correct ? 'Đúng' : 'Sai'}</span>}
               </p>
               <ul>
                 {q.options.map((o, i) => (

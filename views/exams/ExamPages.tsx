@@ -180,7 +180,8 @@ export interface MemberResultView {
 /** Results of an exam at one organization: its totals, each organization below it, and its own members. */
 export function ResultsPage(props: {
   viewer: Viewer
-  exam: { id: string; title: string }
+  /** manages: the caller manages the exam's bank, and so may open members' attempts */
+  exam: { id: string; title: string; manages: boolean }
   at: { id: string; name: string }
   roots: { id: string; name: string }[]
   totals: { members: number; participants: number; passed: number }
@@ -252,7 +253,7 @@ export function ResultsPage(props: {
           <tbody>
             {props.members.map((m) => (
               <tr>
-                <td>{m.best_attempt ? <a href={`/exams/attempts/${m.best_attempt}`}>{m.name}</a> : m.name}</td>
+                <td>{m.best_attempt && props.exam.manages ? <a href={`/exams/attempts/${m.best_attempt}`}>{m.name}</a> : m.name}</td>
                 <td class="num" data-label="Số lần">
                   {m.attempts}
                 </td>

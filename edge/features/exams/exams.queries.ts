@@ -78,11 +78,10 @@ export async function bank(tx: Tx, id: string): Promise<(BankRow & { questions: 
     `select q.id, q.position, q.kind, q.body, k.explanation,
             coalesce((select json_agg(json_build_object('id', o.id, 'body', o.body, 'correct', o.id = any (k.correct_ids)) order by o.position)
                         from public.question_options o where o.question_id = q.id), '[]') as options,
-            coalesce(s.answered, 0) as answered, coalesce(s.right, 0) as right
+            coalesce(s.answered, 0) as answered, coalesce(s.answered_right, 0) as right
        from public.questions q
        left join public.question_keys k on k.question_id = q.id
-       left join lateral (select count(*)::int as answered, count(*) filter (where aq.is_correct)::int as right
-                            from public.attempt_questions aq where aq.question_id = q.id and aq.is_correct is not null) s on true
+       left join app.bank_question_shares($1) s on s.question_id = q.id
       where q.bank_id = $1 order by q.position, q.created_at limit 2000`,
     [id],
   )
@@ -262,13 +261,12 @@ export interface AttemptQuestion {
   body: string
   options: { id: string; body: string }[]
   chosen: string[]
-  is_correct: boolean | null
 }
 
 /** The questions of an attempt in its stored order, each with its options in the attempt's order and what was chosen. Never the answer. */
 export async function attemptQuestions(tx: Tx, attemptId: string): Promise<AttemptQuestion[]> {
   return tx.query<AttemptQuestion>(
-    `select aq.question_id, aq.position, aq.multiple, q.body, aq.chosen::text[] as chosen, aq.is_correct,
+    `select aq.question_id, aq.position, aq.multiple, q.body, aq.chosen::text[] as chosen,
             coalesce((select json_agg(json_build_object('id', o.id, 'body', o.body) order by u.n)
                         from unnest(aq.option_order) with ordinality u (id, n) join public.question_options o on o.id = u.id), '[]') as options
        from public.attempt_questions aq join public.questions q on q.id = aq.question_id
@@ -319,10 +317,17 @@ export async function submit(tx: Tx, attemptId: string): Promise<void> {
   await tx.query(`select app.exam_submit($1)`, [attemptId])
 }
 
-/** The answers of a graded attempt, where app.attempt_review allows them (else an empty map). */
-export async function review(tx: Tx, attemptId: string): Promise<Map<string, { correct_ids: string[]; explanation: string | null }>> {
-  const rows = await tx.query<{ question_id: string; correct_ids: string[]; explanation: string | null }>(
-    `select question_id, correct_ids::text[] as correct_ids, explanation from app.attempt_review($1)`,
+export interface Review {
+  is_correct: boolean
+  correct_ids: string[]
+  explanation: string | null
+}
+
+/** Right or wrong and the answers of a graded attempt, where the database allows them (the bank's managers; the member once the exam has closed), else an empty map. */
+export async function review(tx: Tx, attemptId: string): Promise<Map<string, Review>> {
+  const rows = await tx.query<Review & { question_id: string }>(
+    `select c.question_id, c.is_correct, coalesce(r.correct_ids::text[], '{}') as correct_ids, r.explanation
+       from app.attempt_correctness($1) c left join app.attempt_review($1) r on r.question_id = c.question_id`,
     [attemptId],
   )
   return new Map(rows.map((r) => [r.question_id, r]))

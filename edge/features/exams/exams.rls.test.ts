@@ -177,12 +177,17 @@ describe('exams and attempts', () => {
     })
     expect(attempt.submitted_at).not.toBeNull()
     expect(attempt.passed).not.toBeNull()
-    const graded = await as(LOGINS.member, (tx) =>
-      tx.query<{ is_correct: boolean }>(`select is_correct from public.attempt_questions where is_correct is not null`),
-    )
-    expect(graded).toHaveLength(3)
-    // one attempt allowed: the review is open now
-    expect(await count(LOGINS.member, `select 1 from app.attempt_review((select id from public.exam_attempts))`)).toBe(3)
+    // while the exam is open the member reads the score only: neither right and wrong per question nor the answers
+    expect(await failure(as(LOGINS.member, (tx) => tx.query(`select is_correct from public.attempt_questions`)))).toBe('42501')
+    const mine = `(select id from public.exam_attempts where member_id = app.current_member_id())`
+    expect(await count(LOGINS.member, `select 1 from app.attempt_correctness(${mine})`)).toBe(0)
+    expect(await count(LOGINS.member, `select 1 from app.attempt_review(${mine})`)).toBe(0)
+    // the bank's managers (the ward) read every question's result; the cell secretary of the audience reads none of the attempt's questions
+    const [{ id: graded }] = await as(LOGINS.grassroots, (tx) => tx.query<{ id: string }>(`select id from public.exam_attempts where exam_id = $1`, [examId]))
+    expect(await count(LOGINS.grassroots, `select 1 from app.attempt_correctness($1)`, [graded])).toBe(3)
+    expect(await count(LOGINS.cellSecretary, `select 1 from public.attempt_questions where attempt_id = $1`, [graded])).toBe(0)
+    expect(await count(LOGINS.cellSecretary, `select 1 from app.attempt_correctness($1)`, [graded])).toBe(0)
+    expect(await count(LOGINS.cellSecretary, `select 1 from app.attempt_review($1)`, [graded])).toBe(0)
     const [again] = await as(LOGINS.member, (tx) => tx.query<{ refusal: string }>(`select refusal from app.exam_start($1)`, [examId]))
     expect(again.refusal).toBe('no_attempts_left')
   })

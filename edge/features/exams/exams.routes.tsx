@@ -265,6 +265,8 @@ async function attemptPage(c: AppContext, id: string, extra: { notice?: string; 
       attempt = (await q.attempt(tx, id))!
     }
     const exam = (await q.exam(tx, attempt.exam_id))!
+    // another member's attempt is the bank's managers' to read; managers of the audience see scores in the results
+    if (!attempt.mine && !exam.manages) return undefined
     const questions = await q.attemptQuestions(tx, id)
     const review = attempt.submitted_at ? await q.review(tx, id) : new Map()
     return { attempt, exam, questions, review }
@@ -291,6 +293,7 @@ async function attemptPage(c: AppContext, id: string, extra: { notice?: string; 
       attempt={attempt}
       questions={attempt.submitted_at ? questions : []}
       review={review}
+      closesAt={exam.closes_at}
       notice={extra.notice ?? (attempt.timed_out && attempt.mine ? messages.closed : doneMessage(c, messages))}
     />,
     status,

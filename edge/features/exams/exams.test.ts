@@ -294,8 +294,20 @@ describe('taking an exam', () => {
     const result = await (await member.get(res.headers.get('Location')!)).text()
     expect(result).toContain('Kết quả bài làm')
     expect(result).toMatch(/đúng <strong>\d<\/strong>\/4 câu/)
-    // no attempt left: the answers and the explanation are shown now
-    expect(result).toContain('✓ đáp án đúng')
+    // the exam is still open for others: the score only, neither right and wrong per question nor the answers
+    expect(result).not.toContain('✓ đáp án đúng')
+    expect(result).not.toMatch(/class="badge">(Đúng|Sai)</)
+    expect(result).toContain('Từng câu đúng hay sai và đáp án được hiển thị khi bài kiểm tra đóng')
+    // once the exam has closed, the member's own answers are reviewed
+    const [{ closes_at }] = await system<{ closes_at: string }>(`select closes_at::text from public.exams where id = $1`, [examId])
+    await setClock(t, new Date(Date.parse(closes_at) + 60_000))
+    try {
+      const reviewed = await (await member.get(res.headers.get('Location')!)).text()
+      expect(reviewed).toContain('✓ đáp án đúng')
+      expect(reviewed).toMatch(/class="badge">(Đúng|Sai)</)
+    } finally {
+      await setClock(t, null)
+    }
     const refused = await member.post(`/exams/${examId}/start`, {})
     expect(refused.status).toBe(409)
     expect(await refused.text()).toContain('Bạn đã dùng hết số lần làm bài.')
@@ -401,11 +413,14 @@ describe('results', () => {
     const cellPage = await (await cell.get(`/exams/${examId}/results`)).text()
     expect(cellPage).toContain('<table class="stack" id="member-results">')
     expect(cellPage).toContain('data-label="Điểm cao nhất"')
-    // the secretary opens the member's graded attempt: right and wrong, not the answers of a bank that is not the cell's
-    const attemptUrl = /href="(\/exams\/attempts\/[0-9a-f-]{36})"/.exec(cellPage)![1]
-    const attemptPage = await (await cell.get(attemptUrl)).text()
-    expect(attemptPage).toContain('Kết quả bài làm')
-    expect(attemptPage).not.toContain(EXPLANATION)
+    // the secretary sees the member's score, but not the attempt: its questions would give the key away before he/she takes the exam
+    expect(cellPage).not.toMatch(/href="\/exams\/attempts\//)
+    const [{ id: attemptOfMember }] = await system<{ id: string }>(`select id from public.exam_attempts where exam_id = $1 limit 1`, [examId])
+    expect((await cell.get(`/exams/attempts/${attemptOfMember}`)).status).toBe(404)
+    // the bank's managers (the ward wrote the key) open it, with right and wrong per question
+    const wardResults = await (await ward.get(`/exams/${examId}/results?at=${await orgIdByPath(t, 'ns.tp1.g1.c1')}`)).text()
+    const attemptUrl = /href="(\/exams\/attempts\/[0-9a-f-]{36})"/.exec(wardResults)![1]
+    expect(await (await ward.get(attemptUrl)).text()).toMatch(/class="badge">(Đúng|Sai)</)
     const bank = await (await ward.get(`/exams/banks/${bankId}`)).text()
     expect(bank).toMatch(/trả lời đúng \(\d+\/\d+ lượt\)/)
   })
