@@ -125,6 +125,8 @@ export const messages = {
   formNotAddingUp: (general: number, tasks: number) =>
     `Bộ tiêu chí phải cộng đủ 30 điểm tiêu chí chung và 70 điểm kết quả nhiệm vụ (đang là ${formatPoints(general)} và ${formatPoints(tasks)}).`,
   formLocked: 'Đã có đảng viên gửi bản tự đánh giá: bộ tiêu chí không sửa được nữa.',
+  returnOverQuota:
+    'Không trả lại được: bớt một người xếp loại hoàn thành tốt trở lên sẽ làm số “hoàn thành xuất sắc” của tổ chức cơ sở vượt tỉ lệ cho phép. Hãy xem lại các quyết định xuất sắc trước.',
   criteriaSaved: 'Đã lưu bộ tiêu chí.',
   conditionsSaved: 'Đã lưu các điều kiện hạn chế mức xếp loại.',
   conditionLabel: 'Nội dung điều kiện: bắt buộc nhập (tối đa 300 ký tự).',

@@ -163,18 +163,23 @@ export async function orgForm(tx: Tx, p: Period, org: Org): Promise<OrgForm> {
 /** Saves the report as a draft (creating the row on the first save) and, with `send`, sends it to the committee above. */
 export async function saveReport(tx: Tx, periodId: string, orgId: string, input: { self_band?: Band; self_report?: string; send: boolean }) {
   // one update when the row exists, so that a send is one move (and one audit entry), not a save and a send
-  const updated = await tx.query(
-    `update public.org_evaluations set self_band = $3, self_report = $4, step = case when $5 then 'committee_decision' else step end
-      where period_id = $1 and org_id = $2 returning id`,
-    [periodId, orgId, input.self_band ?? null, input.self_report ?? null, input.send],
+  const update = () =>
+    tx.query(
+      `update public.org_evaluations set self_band = $3, self_report = $4, step = case when $5 then 'committee_decision' else step end
+        where period_id = $1 and org_id = $2 returning id`,
+      [periodId, orgId, input.self_band ?? null, input.self_report ?? null, input.send],
+    )
+  if ((await update()).length) return
+  // two first saves at once (two secretaries, a double tap): the second finds the row the first made and updates it
+  const inserted = await tx.query(
+    `insert into public.org_evaluations (period_id, org_id, self_band, self_report) values ($1, $2, $3, $4)
+     on conflict (period_id, org_id) do nothing returning id`,
+    [periodId, orgId, input.self_band ?? null, input.self_report ?? null],
   )
-  if (updated.length) return
-  await tx.query(`insert into public.org_evaluations (period_id, org_id, self_band, self_report) values ($1, $2, $3, $4)`, [
-    periodId,
-    orgId,
-    input.self_band ?? null,
-    input.self_report ?? null,
-  ])
+  if (!inserted.length) {
+    await update()
+    return
+  }
   if (input.send) await tx.query(`update public.org_evaluations set step = 'committee_decision' where period_id = $1 and org_id = $2`, [periodId, orgId])
 }
 

@@ -112,6 +112,37 @@ describe('the excellent quota', () => {
   })
 })
 
+describe('the rules hold in the database, whatever the page', () => {
+  it('a return that would leave the excellent already decided over the quota is refused, with the reason; one that keeps it is not', async () => {
+    // five good or better, one decided excellent: sending one of the good back leaves four, and 20% of four is none
+    const returned = (id: string) =>
+      as(LOGINS.staff, (tx) => tx.query(`update public.evaluations set step = 'cell_proposal', return_reason = 'Họp lại' where id = $1`, [id])).then(
+        () => 'ok',
+        (error) => (error as { code?: string }).code,
+      )
+    expect(await returned(rows[2].id)).toBe('23514')
+    const staff = await t.signIn(LOGINS.staff)
+    const page = await staff.post(`/evaluations/${rows[2].id}/return`, { from: 'committee_decision', return_reason: 'Họp lại' })
+    expect(page.status).toBe(400)
+    expect(await page.text()).toContain('sẽ làm số “hoàn thành xuất sắc” của tổ chức cơ sở vượt tỉ lệ cho phép')
+    expect((await system((tx) => tx.query<{ step: string }>(`select step from public.evaluations where id = $1`, [rows[2].id])))[0].step).toBe(
+      'committee_decision',
+    )
+    // the one ranked "complete" is not in the base: sending it back changes nothing of the share
+    expect(await returned(rows[5].id)).toBe('ok')
+  })
+
+  it('the disqualifying conditions are locked once a member has assessed himself/herself, in the database too', async () => {
+    const changed = await as(LOGINS.staff, (tx) =>
+      tx.query(`update public.evaluation_conditions set label = 'Sửa sau khi đã tự đánh giá' where period_id = $1`, [periodId]),
+    ).then(
+      () => 'ok',
+      (error) => (error as { code?: string }).code,
+    )
+    expect(changed).toBe('42501')
+  })
+})
+
 describe('reminders', () => {
   const planAt = (day: string) =>
     system(async (tx) => (await tx.query<{ n: number }>(`select app.plan_reminders_evaluations($1::timestamptz) as n`, [`${day}T09:00:00+07:00`]))[0].n)
@@ -151,5 +182,21 @@ describe('reminders', () => {
       (error) => (error as { code?: string }).code,
     )
     expect(code).toBe('42501')
+  })
+})
+
+describe('one evaluation per member, kind and year', () => {
+  it('a closed period of the same kind and year keeps its members from being evaluated again by a second one', async () => {
+    await system((tx) => tx.query(`update public.evaluation_periods set status = 'closed' where id = $1`, [periodId]))
+    const city = await orgIdByPath(t, 'ns.tp1')
+    const [{ count }] = await as(LOGINS.staff, async (tx) => {
+      const [row] = await tx.query<{ id: string }>(
+        `insert into public.evaluation_periods (org_id, year, title, self_due, proposal_due, decision_due)
+         values ($1, 2026, 'Đánh giá lại năm 2026', $2, $3, $4) returning id`,
+        [city, inDays(10), inDays(20), inDays(30)],
+      )
+      return tx.query<{ count: number }>(`select member_count as count from public.evaluation_periods where id = $1`, [row.id])
+    })
+    expect(count).toBe(0)
   })
 })

@@ -169,7 +169,18 @@ evaluations.post('/periods/:id/conditions', async (c) => {
   for (const k of found.conditions) read(k.code, k.code)
   read('new')
   if (Object.keys(errors).length) return periodPage(c, id, body, errors, 400)
-  await c.get('data').withUser(sessionOf(c), (tx) => q.saveConditions(tx, id, changes))
+  // a self-assessment sent since the page was read locks them in the database too
+  const locked = await c
+    .get('data')
+    .withUser(sessionOf(c), (tx) => q.saveConditions(tx, id, changes))
+    .then(
+      () => false,
+      (error) => {
+        if (isDbError(error, '42501')) return true
+        throw error
+      },
+    )
+  if (locked) return periodPage(c, id, body, { _form: messages.formLocked }, 400)
   return seeOther(c, `/evaluations/periods/${id}`, 'conditionsSaved', () => periodPage(c, id))
 })
 
@@ -221,9 +232,11 @@ evaluations.get('/:id', (c) => evaluationPage(c, uuidParam(c, 'id')))
 /** Runs one move; a move the database refuses (not this user's step, or no longer open) is said so on the page. */
 async function move(c: AppContext, id: string, active: ActiveForm, values: FormValues, done: keyof typeof messages, run: () => Promise<boolean>) {
   const moved = await run().catch((error) => {
+    if (isDbError(error, '23514') && /quota exceeded after this return/.test((error as Error).message)) return 'quota' as const
     if (isDbError(error, '42501') || isDbError(error, '23514')) return false
     throw error
   })
+  if (moved === 'quota') return evaluationPage(c, id, { active, values, errors: { _form: messages.returnOverQuota } }, 400)
   if (!moved) return evaluationPage(c, id, { active, values, errors: { _form: messages.notYourStep } }, 400)
   return seeOther(c, `/evaluations/${id}`, done, () => evaluationPage(c, id, { notice: messages[done] as string }))
 }
