@@ -204,20 +204,30 @@ export async function rename(tx: Tx, id: string, name: string): Promise<boolean>
 
 /** Re-parents a node and rewrites the paths of its whole subtree in the same transaction. */
 export async function move(tx: Tx, id: string, newParentId: string): Promise<boolean> {
-  const [check] = await tx.query<{ node_path: string; inside: boolean }>(
-    `select n.path::text as node_path, t.path <@ n.path as inside
+  const [check] = await tx.query<{ node_path: string; node_name: string; inside: boolean }>(
+    `select n.path::text as node_path, n.name as node_name, t.path <@ n.path as inside
        from public.organizations n, public.organizations t
       where n.id = $1 and t.id = $2 and n.valid_to is null and t.valid_to is null`,
     [id, newParentId],
   )
   if (!check || check.inside) return false
-  const reparented = await tx.query(`update public.organizations set parent_id = $2 where id = $1 returning id`, [id, newParentId])
+  // the internal label is unique among a parent's open children: a cell moving into a ward that has one of the same
+  // label (its own "khu phố 1") takes a fresh one; the label is no name anyone knows, so nothing visible changes
+  const [{ label }] = await tx.query<{ label: string }>(
+    `select case when exists (select 1 from public.organizations s join public.organizations t on t.id = $2
+                               where s.valid_to is null and s.path = t.path || n.code::ltree and s.id <> n.id)
+                 then $3 else n.code end as label
+       from public.organizations n where n.id = $1`,
+    [id, newParentId, pathLabel(check.node_name)],
+  )
+  const reparented = await tx.query(`update public.organizations set parent_id = $2, code = $3 where id = $1 returning id`, [id, newParentId, label])
   if (reparented.length !== 1) return false
   await tx.query(
     `update public.organizations o
-        set path = (select t.path from public.organizations t where t.id = $2) || subpath(o.path, nlevel($1::ltree) - 1)
+        set path = (select t.path from public.organizations t where t.id = $2) || $3::ltree
+                   || case when o.path = $1::ltree then ''::ltree else subpath(o.path, nlevel($1::ltree)) end
       where o.path <@ $1::ltree`,
-    [check.node_path, newParentId],
+    [check.node_path, newParentId, label],
   )
   return true
 }

@@ -102,6 +102,27 @@ describe('restructuring', () => {
     expect(actions).toEqual(['organization.create', 'organization.update', 'organization.update'])
   })
 
+  it('a cell moves into a ward that has a cell of the same name (the clash of internal labels is not the user’s business)', async () => {
+    const staff = await t.signIn(LOGINS.staff)
+    // wards 9 and 11 each have a "Chi bộ khu phố 2" (internal label c2)
+    const moving = await orgIdByPath(t, 'ns.tp1.g9.c2')
+    const ward = await orgIdByPath(t, 'ns.tp1.g11')
+    const [{ n: before }] = await t.runtime.data.asSystem('test: the moving cell’s members', (tx) =>
+      tx.query<{ n: number }>(`select count(*)::int as n from public.members where org_id = $1`, [moving]),
+    )
+    const res = await staff.post(`/orgs/${moving}/move`, { target: ward })
+    expect(res.status).toBe(303)
+    const path = await pathOf(moving)
+    expect(path.startsWith('ns.tp1.g11.')).toBe(true)
+    expect(path).not.toBe('ns.tp1.g11.c2')
+    expect(await pathOf(await orgIdByPath(t, 'ns.tp1.g11.c2'))).toBe('ns.tp1.g11.c2')
+    // its members' copied paths followed it
+    const [{ n }] = await t.runtime.data.asSystem('test: the members moved with it', (tx) =>
+      tx.query<{ n: number }>(`select count(*)::int as n from public.members where org_id = $1 and org_path = $2::ltree`, [moving, path]),
+    )
+    expect(n).toBe(before)
+  })
+
   it('refuses to move a unit under its own descendant', async () => {
     const staff = await t.signIn(LOGINS.staff)
     const g3 = await orgIdByPath(t, 'ns.tp1.g3')
