@@ -92,8 +92,11 @@ export function AttemptPage(props: {
   questions: AttemptQuestionView[]
   notice?: string
   error?: string
+  /** positions of the questions left blank when the member handed in: asked once before the attempt is spent */
+  blank?: number[]
 }) {
   const a = props.attempt
+  const blank = props.blank ?? []
   return (
     <Layout title={props.examTitle} viewer={props.viewer} current="/exams">
       <p>
@@ -104,6 +107,14 @@ export function AttemptPage(props: {
         Lần làm bài thứ {a.attempt_no} · {props.questions.length} câu hỏi
       </p>
       <Flash notice={props.notice} error={props.error} />
+      {blank.length > 0 && (
+        <div class="alert" role="alert" id="blank-warning">
+          <p>
+            Bạn còn {blank.length} câu chưa trả lời (câu {blank.join(', ')}). Nộp bài bây giờ thì các câu này tính là sai, và lần làm bài này được tính.
+          </p>
+          <p>Làm tiếp các câu đó rồi nộp, hoặc bấm “Vẫn nộp bài” ở cuối trang.</p>
+        </div>
+      )}
       <Clock attempt={a} />
       <form method="post" action={`/exams/attempts/${a.id}/submit`} id="attempt">
         <CsrfField token={props.viewer.csrf} />
@@ -114,7 +125,13 @@ export function AttemptPage(props: {
           <button type="submit" class="secondary" formaction={`/exams/attempts/${a.id}/save`}>
             Lưu câu trả lời
           </button>
-          <button type="submit">Nộp bài</button>
+          {blank.length > 0 ? (
+            <button type="submit" name="confirm_blank" value="1">
+              Vẫn nộp bài
+            </button>
+          ) : (
+            <button type="submit">Nộp bài</button>
+          )}
         </div>
       </form>
     </Layout>

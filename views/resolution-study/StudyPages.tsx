@@ -2,6 +2,7 @@ import { Layout, type Viewer } from '../layout/Layout.tsx'
 import { CsrfField, EmptyState, Field, Flash, FormErrors, SelectField } from '../components/Field.tsx'
 import { Pagination } from '../components/Pagination.tsx'
 import { formatDate, formatWhen } from '../components/labels.ts'
+import type { CellMember } from '../../edge/features/resolution-study/resolution-study.queries.ts'
 
 export const STUDY_STATUS: Record<string, string> = {
   none: 'Chưa nộp',
@@ -39,6 +40,7 @@ export interface CampaignView {
   extra_titles: (string | null)[]
   exam_title: string | null
   quiz_passed: boolean
+  quiz_taken: boolean
 }
 
 /** What the member still has to do in a campaign, in words (empty: nothing left). */
@@ -320,7 +322,7 @@ export function CampaignPage(props: {
             <dt>Bài kiểm tra</dt>
             <dd>
               <a href={`/exams/${c.exam_id}`}>{c.exam_title ?? 'Làm bài kiểm tra'}</a>
-              {c.addressed && <span class="badge">{c.quiz_passed ? 'Bạn đã đạt' : 'Chưa đạt'}</span>}
+              {c.addressed && <span class="badge">{c.quiz_passed ? 'Bạn đã đạt' : c.quiz_taken ? 'Chưa đạt' : 'Chưa làm'}</span>}
             </dd>
           </>
         )}
@@ -415,15 +417,8 @@ export interface CompletionRowView {
   quiz_passed: number | null
 }
 
-export interface CellMemberView {
-  member_id: string
-  full_name: string
-  record_id: string | null
-  studied_at: Date | string | null
-  studied_by_proxy: boolean
-  reflection_status: string
-  quiz_passed: boolean
-}
+/** A cell member's row: the shape the query returns (one home for it). */
+export type CellMemberView = CellMember
 
 const pct = (n: number, of: number) => (of > 0 ? `${Math.round((100 * n) / of)}%` : '–')
 
@@ -576,7 +571,7 @@ export function CellMembers(props: {
                     STUDY_STATUS.none
                   )}
                 </td>
-                {props.hasQuiz && <td data-label="Bài kiểm tra">{m.quiz_passed ? 'Đạt' : 'Chưa đạt'}</td>}
+                {props.hasQuiz && <td data-label="Bài kiểm tra">{m.quiz_passed ? 'Đạt' : m.quiz_taken ? 'Chưa đạt' : 'Chưa làm'}</td>}
               </tr>
             ))}
           </tbody>

@@ -256,7 +256,7 @@ exams.get('/:id/results', async (c) => {
 // attempts ---------------------------------------------------------------------------------
 
 /** An attempt: the questions while it is open, else (handed in, or time ran out: graded now) the result. */
-async function attemptPage(c: AppContext, id: string, extra: { notice?: string; error?: string } = {}, status: 200 | 409 = 200) {
+async function attemptPage(c: AppContext, id: string, extra: { notice?: string; error?: string; blank?: number[] } = {}, status: 200 | 409 = 200) {
   const found = await c.get('data').withUser(sessionOf(c), async (tx) => {
     let attempt = await q.attempt(tx, id)
     if (!attempt) return undefined
@@ -282,6 +282,7 @@ async function attemptPage(c: AppContext, id: string, extra: { notice?: string; 
         questions={questions}
         notice={extra.notice ?? doneMessage(c, messages)}
         error={extra.error}
+        blank={extra.blank}
       />,
       status,
     )
@@ -349,16 +350,25 @@ async function saveAll(c: AppContext, finish: boolean) {
     if (!attempt?.mine) return 'unknown' as const
     if (attempt.submitted_at) return 'closed' as const
     let closed = false
+    const blank: number[] = []
     for (const question of await q.attemptQuestions(tx, id)) {
       // a field absent from the post is a question left unanswered: nothing to save
-      if (!(`q_${question.question_id}` in body)) continue
-      if ((await q.saveAnswer(tx, id, question.question_id, chosenOf(body, question.question_id))) === 'closed') closed = true
+      if (!(`q_${question.question_id}` in body)) {
+        if (!question.chosen.length) blank.push(question.position)
+        continue
+      }
+      const chosen = chosenOf(body, question.question_id)
+      if (!chosen.length) blank.push(question.position)
+      if ((await q.saveAnswer(tx, id, question.question_id, chosen)) === 'closed') closed = true
     }
+    // handing in spends an attempt: with questions left blank the member is asked once (unless time is up)
+    if (finish && !closed && blank.length && body.confirm_blank !== '1') return { blank }
     if (finish || closed) await q.submit(tx, id)
     return closed ? ('closed' as const) : ('saved' as const)
   })
   if (outcome === 'unknown') notFound()
   if (outcome === 'closed') return attemptPage(c, id, { error: messages.closed }, 409)
+  if (typeof outcome === 'object') return attemptPage(c, id, { blank: outcome.blank })
   return c.redirect(`/exams/attempts/${id}?done=${finish ? 'submitted' : 'saved'}`, 303)
 }
 

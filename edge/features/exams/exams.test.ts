@@ -315,6 +315,26 @@ describe('taking an exam', () => {
     expect(n).toBe(1)
   })
 
+  it('handing in with questions left blank asks once, naming them; the attempt is spent only when the member confirms', async () => {
+    const exam = await createExam({ title: 'Kiểm tra có câu bỏ trống', attempts_allowed: '2' })
+    const { attemptId: id, html } = await start(member, exam)
+    const questions = questionOrder(html)
+    const first = [...html.matchAll(new RegExp(`name="q_${questions[0]}" value="([0-9a-f-]{36})"`, 'g'))][0][1]
+    const asked = await member.post(`/exams/attempts/${id}/submit`, { [`q_${questions[0]}`]: first })
+    expect(asked.status).toBe(200)
+    const page = await asked.text()
+    expect(page).toContain(`Bạn còn ${questions.length - 1} câu chưa trả lời`)
+    expect(page).toContain('name="confirm_blank" value="1"')
+    const [open] = await system<{ submitted_at: string | null }>(`select submitted_at from public.exam_attempts where id = $1`, [id])
+    expect(open.submitted_at).toBeNull()
+    // what was chosen before asking is kept
+    expect(page).toMatch(new RegExp(`value="${first}" checked`))
+    const handed = await member.post(`/exams/attempts/${id}/submit`, { [`q_${questions[0]}`]: first, confirm_blank: '1' })
+    expect(handed.status).toBe(303)
+    const [done] = await system<{ submitted_at: string | null }>(`select submitted_at from public.exam_attempts where id = $1`, [id])
+    expect(done.submitted_at).not.toBeNull()
+  })
+
   it('an answer after the deadline is refused and the attempt graded with what was saved', async () => {
     const timed = await createExam({ title: 'Kiểm tra có giờ', attempts_allowed: '2', time_limit_minutes: '5' })
     const { attemptId: id, html } = await start(member, timed)

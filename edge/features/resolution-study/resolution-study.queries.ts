@@ -40,6 +40,8 @@ export interface Campaign {
   exam_title: string | null
   /** the signed-in member passed the campaign's quiz (an attempt graded as passed) */
   quiz_passed: boolean
+  /** the signed-in member handed in an attempt of it */
+  quiz_taken: boolean
 }
 
 const CAMPAIGN_COLUMNS = `c.id, c.org_id, o.name as org_name, c.title, c.description, c.document_id, c.extra_document_ids, c.extra_links, c.exam_id,
@@ -54,7 +56,9 @@ const CAMPAIGN_COLUMNS = `c.id, c.org_id, o.name as org_name, c.title, c.descrip
   array(select (select d.title from public.documents d where d.id = x.id) from unnest(c.extra_document_ids) with ordinality x (id, n) order by x.n) as extra_titles,
   (select e.title from public.exams e where e.id = c.exam_id) as exam_title,
   (c.exam_id is not null and exists (select 1 from public.exam_attempts a
-                                      where a.exam_id = c.exam_id and a.member_id = (select app.current_member_id()) and a.passed)) as quiz_passed`
+                                      where a.exam_id = c.exam_id and a.member_id = (select app.current_member_id()) and a.passed)) as quiz_passed,
+  (c.exam_id is not null and exists (select 1 from public.exam_attempts a
+                                      where a.exam_id = c.exam_id and a.member_id = (select app.current_member_id()) and a.submitted_at is not null)) as quiz_taken`
 
 /** One campaign as the user may see it (RLS), with his/her own record; undefined when invisible. */
 export async function campaign(tx: Tx, id: string): Promise<Campaign | undefined> {
@@ -310,6 +314,8 @@ export interface CellMember {
   studied_by_proxy: boolean
   reflection_status: string
   quiz_passed: boolean
+  /** handed in (or timed out) at least one attempt: "Chưa đạt" is said only of those, the others have not taken it */
+  quiz_taken: boolean
 }
 
 /** The members of one cell with their study in the campaign (the secretary's list), a page at a time. */
@@ -319,6 +325,9 @@ export async function cellMembers(tx: Tx, campaignId: string, orgId: string, pag
             coalesce(r.reflection_status, 'none') as reflection_status,
             exists (select 1 from public.exam_attempts a
                      where a.exam_id = (select c.exam_id from public.study_campaigns c where c.id = $1) and a.member_id = m.id and a.passed) as quiz_passed,
+            exists (select 1 from public.exam_attempts a
+                     where a.exam_id = (select c.exam_id from public.study_campaigns c where c.id = $1) and a.member_id = m.id
+                       and a.submitted_at is not null) as quiz_taken,
             count(*) over ()::int as total
        from public.members m
        left join public.study_records r on r.campaign_id = $1 and r.member_id = m.id
