@@ -1,4 +1,5 @@
 import { Layout, type Viewer } from '../layout/Layout.tsx'
+import { messages } from '../../edge/features/cell-meetings/cell-meetings.forms.ts'
 import { CsrfField, Flash } from '../components/Field.tsx'
 import { KIND_LABELS, formatWhen, meetingPhase } from './labels.ts'
 import type { Child } from 'hono/jsx'
@@ -16,6 +17,7 @@ export interface MeetingView {
   note_taker_name: string | null
   can_manage: boolean
   recorded_late?: boolean
+  cancel_reason?: string | null
   now?: Date | string
 }
 
@@ -86,14 +88,24 @@ export function MeetingPage(props: { viewer: Viewer; meeting: MeetingView; notic
           <a class="button" href={`/meetings/${m.id}/edit`}>
             Sửa lịch
           </a>
-          <form method="post" action={`/meetings/${m.id}/cancel`}>
+        </p>
+      )}
+      {m.can_manage && m.status === 'scheduled' && (
+        <details class="card" id="cancel" open={props.error === messages.cancelReason}>
+          <summary>Hủy buổi sinh hoạt</summary>
+          <form method="post" action={`/meetings/${m.id}/cancel`} data-confirm="Hủy buổi sinh hoạt này? Mọi đảng viên của chi bộ sẽ được báo, kèm lý do.">
             <CsrfField token={props.viewer.csrf} />
+            <div class="field">
+              <label for="f-cancel-reason">Lý do hủy (đảng viên của chi bộ sẽ được báo kèm lý do)</label>
+              <input id="f-cancel-reason" name="reason" maxlength={500} required />
+            </div>
             <button type="submit" class="secondary">
               Hủy buổi sinh hoạt
             </button>
           </form>
-        </p>
+        </details>
       )}
+      {m.status === 'cancelled' && m.cancel_reason && <p class="card">Lý do hủy: {m.cancel_reason}</p>}
     </Layout>
   )
 }

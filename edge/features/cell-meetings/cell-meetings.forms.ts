@@ -33,9 +33,13 @@ export const meetingForm = z
 
 export type MeetingInput = z.infer<typeof meetingForm>
 
+/** A cancellation says why: the members are told. */
+export const cancelForm = z.object({ reason: field.text('Lý do hủy', 500) })
+
 export const messages = {
+  cancelReason: 'Hủy buổi sinh hoạt: hãy ghi lý do (đảng viên của chi bộ sẽ được báo kèm lý do).',
   saved: 'Đã lưu lịch sinh hoạt.',
-  cancelled: 'Đã hủy buổi sinh hoạt.',
+  cancelled: 'Đã hủy buổi sinh hoạt. Đảng viên của chi bộ đã được báo.',
   notInCell: 'Chủ trì và thư ký phải là đảng viên của chi bộ.',
   orgOutOfScope: 'Chi bộ không thuộc phạm vi bạn quản lý.',
   minutesLocked: 'Biên bản đã được duyệt: không đổi được chủ trì, thư ký và thời gian họp.',

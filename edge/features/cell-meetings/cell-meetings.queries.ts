@@ -123,6 +123,8 @@ export interface MeetingDetail extends MeetingRow {
   note_taker_name: string | null
   can_manage: boolean
   recorded_late: boolean
+  /** why it was cancelled (the members were told) */
+  cancel_reason: string | null
   /** the database's clock (app.now), which decides the time rules */
   now: Date
   check_in_opens: Date
@@ -136,7 +138,7 @@ export async function getMeeting(tx: Tx, id: string): Promise<MeetingDetail | un
             app.visible_member_name(mt.chair_id) as chair_name,
             app.visible_member_name(mt.note_taker_id) as note_taker_name,
             o.path <@ any ((select app.managed_scope())::ltree[]) as can_manage,
-            mt.recorded_late, app.now() as now,
+            mt.recorded_late, mt.cancel_reason, app.now() as now,
             app.check_in_opens(mt.starts_at) as check_in_opens, app.meeting_day_end(mt.starts_at) as day_end
        from public.meetings mt join public.organizations o on o.id = mt.org_id
       where mt.id = $1`,
@@ -193,8 +195,11 @@ export async function updateMeeting(tx: Tx, id: string, input: MeetingInput): Pr
   return rows.length === 1
 }
 
-export async function cancelMeeting(tx: Tx, id: string): Promise<boolean> {
-  const rows = await tx.query(`update public.meetings set status = 'cancelled' where id = $1 and status = 'scheduled' returning id`, [id])
+export async function cancelMeeting(tx: Tx, id: string, reason: string): Promise<boolean> {
+  const rows = await tx.query(`update public.meetings set status = 'cancelled', cancel_reason = $2 where id = $1 and status = 'scheduled' returning id`, [
+    id,
+    reason,
+  ])
   return rows.length === 1
 }
 

@@ -13,6 +13,7 @@ import {
   attendanceForm,
   attendanceMessages,
   attendanceRefusal,
+  cancelForm,
   defaultMeetingDate,
   defaultTitle,
   meetingForm,
@@ -148,6 +149,7 @@ const FLASHES: Record<string, string> = {
   too_early: attendanceMessages.tooEarly,
   too_late: attendanceMessages.tooLate,
   locked: attendanceMessages.locked,
+  cancel_reason: messages.cancelReason,
 }
 const FLASH_KEYS = new Map(Object.entries(FLASHES).map(([k, v]) => [v, k]))
 
@@ -223,7 +225,10 @@ cellMeetings.post('/:id', (c) => {
 
 cellMeetings.post('/:id/cancel', async (c) => {
   const id = uuidParam(c, 'id')
-  const cancelled = await c.get('data').withUser(sessionOf(c), (tx) => q.cancelMeeting(tx, id))
+  const form = parseForm(cancelForm, await c.req.parseBody())
+  if (!form.ok) return c.redirect(`/meetings/${id}?error=cancel_reason#cancel`, 303)
+  // the members of the cell are told, with the reason (the database's meetings_announce)
+  const cancelled = await c.get('data').withUser(sessionOf(c), (tx) => q.cancelMeeting(tx, id, form.value.reason))
   if (!cancelled) notFound()
   return c.redirect(`/meetings/${id}?cancelled=1`, 303)
 })

@@ -89,13 +89,25 @@ describe('scheduling', () => {
     expect(attempt).toBe('42501')
   })
 
-  it('edits and cancels; a cancelled meeting stays in the list, marked', async () => {
+  it('edits and cancels; members hear of both; a cancellation needs its reason; a cancelled meeting stays in the list, marked', async () => {
+    const member = await t.signIn(LOGINS.member)
+    const notices = async () => (await (await member.get('/notifications')).text()).replaceAll('&quot;', '"')
     const edit = await secretary.post(meetingUrl, { org_id: cellId, kind: 'thematic', title: 'Chuyên đề học tập Nghị quyết', date: tomorrow(), time: '08:00' })
     expect(edit.status).toBe(303)
-    const cancel = await secretary.post(`${meetingUrl}/cancel`, {})
+    expect(await notices()).toContain('Lịch sinh hoạt: ')
+    expect(await notices()).toContain('Đổi lịch sinh hoạt: Chuyên đề học tập Nghị quyết, 08:00')
+    // one tap does not cancel: without a reason nothing changes, and the page says why
+    const bare = await secretary.post(`${meetingUrl}/cancel`, {})
+    expect(bare.status).toBe(303)
+    expect(await (await secretary.get(bare.headers.get('Location')!)).text()).toContain('hãy ghi lý do')
+    expect(await (await secretary.get(meetingUrl)).text()).toContain('Đã lên lịch')
+    const cancel = await secretary.post(`${meetingUrl}/cancel`, { reason: 'Trùng lịch hội nghị của phường' })
     expect(cancel.status).toBe(303)
     const cancelled = await (await secretary.get(cancel.headers.get('Location')!)).text()
     expect(cancelled).toContain('Đã hủy buổi sinh hoạt.')
+    expect(cancelled).toContain('Lý do hủy: Trùng lịch hội nghị của phường')
+    expect(await notices()).toContain('Hủy buổi sinh hoạt: Chuyên đề học tập Nghị quyết')
+    expect(await notices()).toContain('Lý do: Trùng lịch hội nghị của phường')
     const list = await (await secretary.get('/meetings')).text()
     expect(list).toContain('Chuyên đề học tập Nghị quyết')
     expect(list).toContain('Đã hủy')

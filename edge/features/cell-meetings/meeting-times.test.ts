@@ -138,7 +138,7 @@ describe('plain form posts (no htmx) land on the page they changed', () => {
     expect(draft.status).toBe(303)
     expect(await (await member.get(draft.headers.get('Location')!)).text()).toContain('Đã lập dự thảo biên bản')
     const other = await scheduleMeeting(t, secretary, { title: 'Họp sẽ hủy', date: inDays(5) })
-    const cancelled = await secretary.post(`/meetings/${other}/cancel`, {})
+    const cancelled = await secretary.post(`/meetings/${other}/cancel`, { reason: 'Trùng lịch họp của phường' })
     expect(cancelled.status).toBe(303)
     expect(await (await secretary.get(cancelled.headers.get('Location')!)).text()).toContain('Đã hủy buổi sinh hoạt.')
   })
