@@ -52,7 +52,7 @@ export function CommentThread(props: {
       >
         <li class="empty muted">Chưa có ý kiến nào.</li>
         {props.comments.map((c) => (
-          <CommentItem comment={c} base={base} canManage={props.canManage} csrf={props.csrf} />
+          <CommentItem comment={c} base={base} canManage={props.canManage && !props.closed} csrf={props.csrf} />
         ))}
       </ol>
       {props.canComment && <CommentForm meetingId={props.meetingId} csrf={props.csrf} />}

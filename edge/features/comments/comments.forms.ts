@@ -11,6 +11,7 @@ export const messages = {
   slowDown: 'Bạn đã gửi hơn 10 ý kiến trong một phút. Vui lòng đợi một chút rồi gửi tiếp.',
   taken: 'Đã đánh dấu: tiếp thu vào nghị quyết.',
   untaken: 'Đã bỏ đánh dấu tiếp thu.',
+  minutesLocked: 'Biên bản đã được duyệt và khóa: đánh dấu tiếp thu các ý kiến giữ như biên bản ghi.',
   hidden: 'Đã ẩn ý kiến.',
   closed: 'Biên bản đã được duyệt: buổi sinh hoạt không nhận thêm ý kiến.',
 }

@@ -58,7 +58,7 @@ async function render(c: AppContext, meetingId: string, change?: (tx: Tx) => Pro
     return c.html(
       <>
         <Flash notice={shown.notice} error={shown.error} />
-        {comment && <CommentItem comment={comment} base={base} canManage={thread.can_manage} csrf="" oob />}
+        {comment && <CommentItem comment={comment} base={base} canManage={thread.can_manage && !thread.closed} csrf="" oob />}
       </>,
       status,
     )
@@ -114,6 +114,8 @@ comments.post('/meetings/:meetingId/:commentId/taken', async (c) => {
     c,
     meetingId,
     async (tx) => {
+      // approved minutes record the marks: they stay (the database refuses it too)
+      if ((await q.thread(tx, meetingId))?.closed) return { error: messages.minutesLocked, status: 400, changed: commentId }
       if (!(await q.setTaken(tx, meetingId, commentId!, taken))) notFound()
       return { notice: taken ? messages.taken : messages.untaken, changed: commentId }
     },

@@ -131,6 +131,20 @@ describe('minutes', () => {
     const read = await (await other.get(base)).text()
     expect(read).toContain('Bổ sung: chi bộ thống nhất.')
     expect(read).toContain('In biên bản (A4)')
+    // the comments the minutes record stay as recorded: no "taken" toggle, and a post or SQL changing one is refused
+    const thread = await (await secretary.get(`/comments/meetings/${meetingId}`)).text()
+    expect(thread).not.toContain('Tiếp thu vào nghị quyết</button>')
+    const [comment] = await t.runtime.data.asSystem('test: the meeting’s comment', (tx) =>
+      tx.query<{ id: string }>(`select id from public.meeting_comments where meeting_id = $1 limit 1`, [meetingId]),
+    )
+    const toggled = await secretary.post(`/comments/meetings/${meetingId}/${comment.id}/taken`, { taken: 'true' }, { htmx: true })
+    expect(toggled.status).toBe(400)
+    expect(await toggled.text()).toContain('Biên bản đã được duyệt và khóa')
+    await expect(
+      t.runtime.data.withUser(await claimsOf(t, LOGINS.cellSecretary), (tx) =>
+        tx.query(`update public.meeting_comments set taken_into_resolution = true where id = $1`, [comment.id]),
+      ),
+    ).rejects.toMatchObject({ code: '55000' })
   })
 
   it('someone from another cell sees nothing and can change nothing', async () => {
