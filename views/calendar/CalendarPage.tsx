@@ -58,13 +58,16 @@ export function CalendarPage(props: {
       <p class="pager">
         <a href={props.prev}>‹ Trước</a> <strong>{props.title}</strong> <a href={props.next}>Sau ›</a>
       </p>
-      {props.canAddEvents && (
-        <p class="actions">
+      <p class="actions">
+        {props.canAddEvents && (
           <a class="button secondary" href="/calendar/events/new">
             Thêm sự kiện
           </a>
-        </p>
-      )}
+        )}
+        <a class="button secondary" href="/calendar/holidays">
+          Ngày nghỉ lễ
+        </a>
+      </p>
       {props.items.length === 0 && <EmptyState title="Không có lịch trong thời gian này." />}
       <ol class={`calendar ${props.view}`}>
         {shownDays.map((day) => (

@@ -18,6 +18,12 @@ export const eventForm = z
 
 export type EventInput = z.infer<typeof eventForm>
 
+/** A public holiday the root committee adds: any day (next year's Tết is entered ahead), and its name. */
+export const holidayForm = z.object({
+  day: z.string({ error: 'Ngày: bắt buộc nhập.' }).trim().refine(isRealDate, 'Ngày: không hợp lệ (dd/mm/yyyy).').transform(toIsoDate),
+  name: field.text('Tên ngày nghỉ', 200),
+})
+
 export const messages = {
   created: 'Đã thêm sự kiện vào lịch.',
   saved: 'Đã lưu thay đổi.',
@@ -25,4 +31,7 @@ export const messages = {
   feedCreated: 'Đã tạo địa chỉ lịch riêng. Chép địa chỉ dưới đây vào ứng dụng lịch trên điện thoại. Địa chỉ chỉ hiện một lần.',
   feedRevoked: 'Đã thu hồi địa chỉ lịch cũ. Các ứng dụng đang dùng nó sẽ không cập nhật nữa.',
   outOfScope: 'Chỉ thêm sự kiện cho tổ chức bạn quản lý.',
+  holidayAdded: 'Đã thêm ngày nghỉ lễ. Các thời hạn tính theo ngày làm việc từ nay bỏ qua ngày này.',
+  holidayRemoved: 'Đã bỏ ngày nghỉ lễ.',
+  holidayTaken: 'Ngày này đã có trong danh sách ngày nghỉ lễ.',
 }

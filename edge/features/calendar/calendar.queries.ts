@@ -109,3 +109,28 @@ export async function feedOwner(tx: Tx, tokenHash: string): Promise<string | und
   const [row] = await tx.query<{ user_id: string }>(`select user_id from public.calendar_feeds where token_hash = $1`, [tokenHash])
   return row?.user_id
 }
+
+export interface Holiday {
+  day: string
+  name: string
+}
+
+/** The public holidays of a year, and whether the user keeps them (the root committee, the administrator). */
+export async function holidays(tx: Tx, year: number): Promise<{ days: Holiday[]; keeps: boolean }> {
+  const days = await tx.query<Holiday>(
+    `select day::text, name from public.public_holidays where day >= make_date($1, 1, 1) and day < make_date($1 + 1, 1, 1) order by day`,
+    [year],
+  )
+  const [{ keeps }] = await tx.query<{ keeps: boolean }>(`select app.keeps_holidays() as keeps`)
+  return { days, keeps }
+}
+
+/** Adds a holiday (false when the day is one already); the policy lets only its keepers write. */
+export async function addHoliday(tx: Tx, day: string, name: string): Promise<boolean> {
+  const rows = await tx.query(`insert into public.public_holidays (day, name) values ($1, $2) on conflict (day) do nothing returning day`, [day, name])
+  return rows.length === 1
+}
+
+export async function removeHoliday(tx: Tx, day: string): Promise<boolean> {
+  return (await tx.query(`delete from public.public_holidays where day = $1 returning day`, [day])).length === 1
+}

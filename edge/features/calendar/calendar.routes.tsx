@@ -8,7 +8,8 @@ import { toICalendar } from '../../kernel/files/ical.ts'
 import { digest } from '../../kernel/http/client.ts'
 import { CalendarPage } from '../../../views/calendar/CalendarPage.tsx'
 import { EventForm, EventPage, type EventFormValues } from '../../../views/calendar/EventPages.tsx'
-import { eventForm, messages } from './calendar.forms.ts'
+import { HolidaysPage } from '../../../views/calendar/HolidaysPage.tsx'
+import { eventForm, holidayForm, messages } from './calendar.forms.ts'
 import * as q from './calendar.queries.ts'
 import { doneMessage, seeOther } from '../../kernel/http/flash.ts'
 import { viewerOf } from '../../kernel/http/viewer.ts'
@@ -81,6 +82,51 @@ async function calendarPage(c: AppContext, extra: { notice?: string; feedUrl?: s
 }
 
 calendar.get('/', requireUser, (c) => calendarPage(c, { notice: doneMessage(c, messages) }))
+
+// public holidays --------------------------------------------------------------------------
+
+const thisYear = () => Number(today().slice(0, 4))
+
+async function holidaysPage(
+  c: AppContext,
+  year: number,
+  extra: { values?: Record<string, string>; errors?: FieldErrors; notice?: string } = {},
+  status: 200 | 400 = 200,
+) {
+  const { days, keeps } = await c.get('data').withUser(sessionOf(c), (tx) => q.holidays(tx, year))
+  return c.html(<HolidaysPage viewer={viewerOf(c)} year={year} days={days} keeps={keeps} {...extra} />, status)
+}
+
+calendar.get('/holidays', requireUser, (c) => {
+  const asked = Number(c.req.query('year'))
+  const year = Number.isInteger(asked) && asked >= 2000 && asked <= 2100 ? asked : thisYear()
+  return holidaysPage(c, year, { notice: doneMessage(c, messages) })
+})
+
+calendar.post('/holidays', requireUser, async (c) => {
+  const body = (await c.req.parseBody()) as Record<string, string>
+  const form = parseForm(holidayForm, body)
+  if (!form.ok) return holidaysPage(c, thisYear(), { values: body, errors: form.errors }, 400)
+  const { day, name } = form.value
+  // the policy lets only the root committee and the administrator write: another user's insert is refused (42501)
+  const added = await c
+    .get('data')
+    .withUser(sessionOf(c), (tx) => q.addHoliday(tx, day, name))
+    .catch((error) => {
+      if ((error as { code?: string }).code === '42501') notFound()
+      throw error
+    })
+  if (!added) return holidaysPage(c, Number(day.slice(0, 4)), { values: body, errors: { day: messages.holidayTaken } }, 400)
+  return seeOther(c, `/calendar/holidays?year=${day.slice(0, 4)}`, 'holidayAdded', () => holidaysPage(c, Number(day.slice(0, 4))))
+})
+
+calendar.post('/holidays/:day/delete', requireUser, async (c) => {
+  const day = c.req.param('day')
+  if (!isRealDate(day) || !/^\d{4}-\d{2}-\d{2}$/.test(day)) notFound()
+  // under RLS a user who does not keep the holidays deletes nothing: the same answer as a day not listed
+  if (!(await c.get('data').withUser(sessionOf(c), (tx) => q.removeHoliday(tx, day)))) notFound()
+  return seeOther(c, `/calendar/holidays?year=${day.slice(0, 4)}`, 'holidayRemoved', () => holidaysPage(c, Number(day.slice(0, 4))))
+})
 
 async function eventFormPage(
   c: AppContext,

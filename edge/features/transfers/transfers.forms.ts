@@ -23,17 +23,6 @@ const withinTwoYears = <T extends { kind: string; starts_on?: string; ends_on?: 
 /** The yyyy-mm-dd `days` before a yyyy-mm-dd date. */
 const daysBefore = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) - days * 86_400_000).toISOString().slice(0, 10)
 
-/** The date n working days (Monday to Friday) after a date, as app.add_working_days computes it. */
-export function addWorkingDays(date: string, days: number): string {
-  let t = Date.parse(`${date}T00:00:00Z`)
-  for (let left = days; left > 0; ) {
-    t += 86_400_000
-    const day = new Date(t).getUTCDay()
-    if (day !== 0 && day !== 6) left--
-  }
-  return new Date(t).toISOString().slice(0, 10)
-}
-
 /** Invisible format characters (zero-width spaces and joiners, bidirectional controls) have no place in a name or a number. */
 const visible = (v: unknown) => (typeof v === 'string' ? v.replace(/\p{Cf}/gu, '') : v)
 const visibleText = (label: string, max: number) => z.preprocess(visible, field.text(label, max))
@@ -100,13 +89,9 @@ export const incomingForm = z
   })
   .refine(temporaryDates, { message: 'Chuyển tạm thời: ghi từ ngày và đến ngày (đến ngày sau từ ngày).', path: ['ends_on'] })
   .refine(withinTwoYears, { message: 'Chuyển tạm thời: tối đa 2 năm.', path: ['ends_on'] })
-  // a permanent letter is presented within 30 working days: one already lapsed could never be accepted
-  .refine((v) => v.kind !== 'permanent' || addWorkingDays(v.letter_date, 30) >= today(), {
-    message: 'Ngày cấp: giấy giới thiệu đã quá hạn tiếp nhận (30 ngày làm việc).',
-    path: ['letter_date'],
-  })
 
 export const messages = {
+  letterLapsed: 'Ngày cấp: giấy giới thiệu đã quá hạn tiếp nhận (30 ngày làm việc).',
   requested: 'Đã gửi đề nghị chuyển sinh hoạt đảng. Chi bộ sẽ xác nhận.',
   recorded: 'Đã ghi nhận giấy giới thiệu chuyển đến. Hãy tiếp nhận trong hạn.',
   confirmed: 'Đã xác nhận. Cấp ủy cấp trên sẽ cấp giấy giới thiệu.',

@@ -222,3 +222,9 @@ export const auditExport = (tx: Tx, orgId: string, tab: Tab, rows: number) =>
 /** The viewer's own transfers (a member without a managed scope). */
 export const mine = (tx: Tx) =>
   tx.query<TransferRow>(`select ${ROW} from public.transfers t where t.member_id = app.current_member_id() order by t.created_at desc limit 50`)
+
+/** Whether a letter of that date is past its 30 working days (the database's calendar: weekends and public holidays). */
+export async function letterLapsed(tx: Tx, letterDate: string): Promise<boolean> {
+  const [row] = await tx.query<{ lapsed: boolean }>(`select app.add_working_days($1::date, 30) < app.today() as lapsed`, [letterDate])
+  return row.lapsed
+}

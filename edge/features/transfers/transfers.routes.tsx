@@ -175,8 +175,13 @@ transfers.post('/incoming', async (c) => {
   if (!form.ok) return incomingPage(c, body, form.errors, 400)
   const outcome = await c
     .get('data')
-    .withUser(sessionOf(c), async (tx) => ({ id: await q.recordIncoming(tx, form.value) }))
+    .withUser(sessionOf(c), async (tx) => {
+      // a permanent letter is presented within 30 working days (public holidays skipped): one already lapsed could never be accepted
+      if (form.value.kind === 'permanent' && (await q.letterLapsed(tx, form.value.letter_date))) return { lapsed: true as const }
+      return { id: await q.recordIncoming(tx, form.value) }
+    })
     .catch((error) => ({ error: refusal(error) }))
+  if ('lapsed' in outcome) return incomingPage(c, body, { letter_date: messages.letterLapsed }, 400)
   if ('error' in outcome) return incomingPage(c, body, { _form: outcome.error }, 400)
   return c.redirect(`/transfers/${outcome.id}?done=recorded`, 303)
 })
