@@ -55,7 +55,7 @@ export const scenarios: Record<string, (browser: Browser, url: string) => Promis
 
     await secretary.goto(periodUrl)
     await secretary.getByRole('link', { name: memberName }).click()
-    await secretary.getByLabel('Số đảng viên tán thành').fill('6')
+    await secretary.getByLabel('Số đảng viên tán thành').fill('3')
     await secretary.getByLabel('Số đảng viên không tán thành').fill('0')
     await secretary.getByLabel('Mức chi bộ đề xuất').selectOption('good')
     await fitsTheScreen(secretary, 'the proposal')

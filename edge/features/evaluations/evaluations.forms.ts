@@ -125,6 +125,8 @@ export const messages = {
   formNotAddingUp: (general: number, tasks: number) =>
     `Bộ tiêu chí phải cộng đủ 30 điểm tiêu chí chung và 70 điểm kết quả nhiệm vụ (đang là ${formatPoints(general)} và ${formatPoints(tasks)}).`,
   formLocked: 'Đã có đảng viên gửi bản tự đánh giá: bộ tiêu chí không sửa được nữa.',
+  tooManyVotes: (voters: number) => `Số phiếu tán thành và không tán thành cộng lại vượt số đảng viên chính thức của chi bộ (${voters} người).`,
+  noMajority: 'Đề xuất của chi bộ cần số phiếu tán thành nhiều hơn số phiếu không tán thành.',
   returnOverQuota:
     'Không trả lại được: bớt một người xếp loại hoàn thành tốt trở lên sẽ làm số “hoàn thành xuất sắc” của tổ chức cơ sở vượt tỉ lệ cho phép. Hãy xem lại các quyết định xuất sắc trước.',
   criteriaSaved: 'Đã lưu bộ tiêu chí.',

@@ -422,3 +422,13 @@ export async function memberEvaluations(tx: Tx, memberId: string) {
     : []
   return evaluations.map((e) => ({ ...e, moves: moves.filter((m) => m.evaluation_id === e.id) }))
 }
+
+/** The official members of a cell today: who votes on its proposals. */
+export async function cellVoters(tx: Tx, orgId: string): Promise<number> {
+  const [row] = await tx.query<{ n: number }>(
+    `select count(*)::int as n from public.members m
+      where m.org_id = $1 and m.status = 'official' and m.deceased_on is null and (m.left_on is null or m.left_on > app.today())`,
+    [orgId],
+  )
+  return row.n
+}

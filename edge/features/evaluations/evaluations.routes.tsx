@@ -275,8 +275,18 @@ evaluations.post('/:id/proposal', async (c) => {
   const form = parseForm(proposalForm, body)
   if (!form.ok) return evaluationPage(c, id, { active: 'proposal', values: body, errors: form.errors }, 400)
   const v = form.value
-  const e = await c.get('data').withUser(sessionOf(c), (tx) => q.detail(tx, id))
+  const { e, voters } = await c.get('data').withUser(sessionOf(c), async (tx) => {
+    const e = await q.detail(tx, id)
+    return { e, voters: e ? await q.cellVoters(tx, e.org_id) : 0 }
+  })
   if (!e) notFound()
+  // the cell's official members vote: no more ballots than they are, and a proposal needs more for than against
+  // (asked of whoever may record it; anyone else hears that the step is not his/hers, from move below)
+  const mayPropose = e.step === 'cell_proposal' && e.cell_side
+  if (mayPropose && v.votes_for + v.votes_against > voters)
+    return evaluationPage(c, id, { active: 'proposal', values: body, errors: { votes_for: messages.tooManyVotes(voters) } }, 400)
+  if (mayPropose && v.votes_for <= v.votes_against)
+    return evaluationPage(c, id, { active: 'proposal', values: body, errors: { votes_for: messages.noMajority } }, 400)
   if (v.proposal_band) {
     const computed = await c.get('data').withUser(sessionOf(c), (tx) => q.computedBand(tx, e.period_id, v.proposal_points, v.all_tasks_done, v.conditions))
     if (RANK[v.proposal_band] > RANK[computed])

@@ -27,8 +27,22 @@ beforeAll(async () => {
   member = await t.signIn(LOGINS.member)
   outsider = await signInMemberOf(t, 'ns.tp1.g2.c1')
   memberId = await memberIdOf(t, LOGINS.member)
+  voters = await t.runtime.data.asSystem(
+    'test: the demo cell’s official members',
+    async (tx) =>
+      (
+        await tx.query<{ n: number }>(
+          `select count(*)::int as n from public.members m join public.organizations o on o.id = m.org_id
+          where o.path = 'ns.tp1.g1.c1' and m.status = 'official' and m.deceased_on is null and m.left_on is null`,
+        )
+      )[0].n,
+  )
 })
 afterAll(() => t?.close())
+
+/** The demo cell's official members (its voters), and a vote of all of them but one for, one against. */
+let voters: number
+const vote = () => ({ votes_for: String(voters - 1), votes_against: '1' })
 
 describe('opening a period', () => {
   it('the form says what is wrong next to each field and keeps the input', async () => {
@@ -237,14 +251,20 @@ describe('the cell’s proposal and the committee’s decision', () => {
   })
 
   it('the secretary records the proposal with the vote (a band above the points is refused, the input kept)', async () => {
-    const above = await secretary.post(`${evaluationUrl}/proposal`, { proposal_points: '75', votes_for: '6', votes_against: '1', proposal_band: 'excellent' })
+    const above = await secretary.post(`${evaluationUrl}/proposal`, { proposal_points: '75', ...vote(), proposal_band: 'excellent' })
     expect(above.status).toBe(400)
     const html = await above.text()
     expect(html).toContain('Không được cao hơn mức tính theo điểm và điều kiện: hoàn thành tốt nhiệm vụ.')
     expect(html).toContain('value="75"')
     const missing = await secretary.post(`${evaluationUrl}/proposal`, { proposal_points: '75', votes_for: '', votes_against: '1' })
     expect(await missing.text()).toContain('Số tán thành')
-    const ok = await secretary.submit(`${evaluationUrl}/proposal`, { proposal_points: '98', all_tasks_done: 'on', votes_for: '6', votes_against: '1' })
+    // more ballots than the cell's official members, or no majority for it: refused beside the field
+    const tooMany = await secretary.post(`${evaluationUrl}/proposal`, { proposal_points: '98', votes_for: String(voters + 20), votes_against: '1' })
+    expect(tooMany.status).toBe(400)
+    expect(await tooMany.text()).toContain(`vượt số đảng viên chính thức của chi bộ (${voters} người)`)
+    const against = await secretary.post(`${evaluationUrl}/proposal`, { proposal_points: '98', votes_for: '0', votes_against: '2' })
+    expect(await against.text()).toContain('cần số phiếu tán thành nhiều hơn số phiếu không tán thành')
+    const ok = await secretary.submit(`${evaluationUrl}/proposal`, { proposal_points: '98', all_tasks_done: 'on', ...vote() })
     expect(await ok.text()).toContain('Đã ghi đề xuất của chi bộ.')
   })
 
@@ -325,7 +345,7 @@ describe('nobody moves his/her own evaluation past the self-assessment', () => {
           tx.query<{ step: string; decision_band: string | null }>(`select step, decision_band from public.evaluations where id = $1`, [url.split('/').pop()]),
         )
       )[0]
-    const proposal = { proposal_points: '80', votes_for: '5', votes_against: '0', proposal_band: 'good' }
+    const proposal = { proposal_points: '80', ...vote(), proposal_band: 'good' }
     // the cell secretary's own evaluation: the proposal is the cell's, recorded by someone else (the ward may)
     const mine = await own(LOGINS.cellSecretary)
     const form = await (await secretary.get(mine)).text()
