@@ -32,6 +32,9 @@ export function ExamsPage(props: { viewer: Viewer; exams: ExamView[]; managesBan
           <a class="button secondary" href="/exams/banks">
             Ngân hàng câu hỏi
           </a>
+          <a class="button secondary" href="/exams/banks#set-exam">
+            Ra đề kiểm tra (chọn ngân hàng câu hỏi)
+          </a>
         </p>
       )}
       <h2>Bài kiểm tra của tôi</h2>

@@ -142,7 +142,12 @@ export function OrgPage(props: OrgPageProps) {
             <button type="submit">Đổi tên</button>
           </form>
           {targets.length > 0 && (
-            <form method="post" action={`/orgs/${o.id}/move`} class="card">
+            <form
+              method="post"
+              action={`/orgs/${o.id}/move`}
+              class="card"
+              data-confirm={`Chuyển ${o.name} (cùng các tổ chức trực thuộc và đảng viên) sang cấp trên đã chọn? Người quản lý cấp trên cũ không còn quản lý tổ chức này.`}
+            >
               <h2>Chuyển sang tổ chức cấp trên khác</h2>
               <CsrfField token={csrf} />
               <SelectField name="target" label="Cấp trên mới" error={e.move} blank="— Chọn —" options={targets} />
@@ -152,7 +157,12 @@ export function OrgPage(props: OrgPageProps) {
           {targets.length === 0 && e.move && <p class="card error">{e.move}</p>}
           {mergeTargets.length === 0 && e.merge && <p class="card error">{e.merge}</p>}
           {mergeTargets.length > 0 && (
-            <form method="post" action={`/orgs/${o.id}/merge`} class="card">
+            <form
+              method="post"
+              action={`/orgs/${o.id}/merge`}
+              class="card"
+              data-confirm={`Hợp nhất ${o.name} vào tổ chức đã chọn? Đảng viên chuyển sang tổ chức đích, ${o.name} đóng lại. Việc này không hoàn tác được.`}
+            >
               <h2>Hợp nhất vào tổ chức khác</h2>
               <p class="muted">Đảng viên và tổ chức trực thuộc chuyển sang tổ chức đích (cùng loại); tổ chức này đóng lại và được lưu trong lịch sử.</p>
               <CsrfField token={csrf} />

@@ -143,7 +143,8 @@ export function TransfersPage(props: RegisterView & { viewer: Viewer; notice?: s
       <p class="actions no-print">
         <a href={`/transfers/export?org=${props.org.id}&tab=${props.tab}${props.year ? `&year=${props.year}` : ''}&format=xlsx`}>Tải Excel</a> ·{' '}
         <a href={`/transfers/export?org=${props.org.id}&tab=${props.tab}${props.year ? `&year=${props.year}` : ''}&format=csv`}>Tải CSV</a> ·{' '}
-        <a href={`/transfers/incoming/new?org=${props.org.id}`}>Ghi nhận chuyển đến từ ngoài hệ thống</a>
+        <a href={`/transfers/incoming/new?org=${props.org.id}`}>Ghi nhận chuyển đến từ ngoài hệ thống</a> ·{' '}
+        <a href={`/members?org=${props.org.id}`}>Chuyển sinh hoạt cho một đảng viên (mở hồ sơ của đồng chí)</a>
       </p>
     </Layout>
   )

@@ -36,6 +36,7 @@ export const messages = {
   sameCode: 'Nơi đến đã có tổ chức trùng mã.',
   shortCodeTaken: 'Mã này đã dùng cho một tổ chức khác đang hoạt động.',
   mergeSelf: 'Không thể hợp nhất một tổ chức vào chính nó.',
+  duplicateChild: 'Đã có tổ chức cùng tên trực thuộc tổ chức này. Đặt tên khác (ví dụ thêm số hoặc địa bàn), hoặc mở tổ chức đã có.',
   inTransit:
     'Không thực hiện được: có đảng viên của tổ chức này đang chuyển sinh hoạt (đã cấp giấy giới thiệu). Hãy để bên nhận tiếp nhận, hoặc thu hồi giấy, rồi làm lại.',
   badMergeTarget: 'Không hợp nhất được: chỉ hợp nhất vào một tổ chức cùng loại, ngoài tổ chức này, trong phạm vi bạn quản lý.',

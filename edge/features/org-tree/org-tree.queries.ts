@@ -118,6 +118,16 @@ export async function mergeTargets(tx: Tx, id: string): Promise<OrgTarget[]> {
   )
 }
 
+/** Whether an open child of the organization already has this name (whatever the case and spacing). */
+export async function hasChildNamed(tx: Tx, parentId: string, name: string): Promise<boolean> {
+  const [row] = await tx.query<{ taken: boolean }>(
+    `select exists (select 1 from public.organizations where parent_id = $1 and valid_to is null
+                     and lower(regexp_replace(btrim(name), '\\s+', ' ', 'g')) = lower(regexp_replace(btrim($2), '\\s+', ' ', 'g'))) as taken`,
+    [parentId, name],
+  )
+  return row.taken
+}
+
 /** No RETURNING: the select policy's scope was computed before the row existed. */
 export async function createChild(tx: Tx, parentId: string, name: string, kind: string, shortCode: string | null = null): Promise<string> {
   const id = crypto.randomUUID()

@@ -96,6 +96,7 @@ async function restructure(
     })
   if (outcome === 'not-found') notFound()
   if (outcome === 'transit') return orgPage(c, id, { errors: { [errorKey]: messages.inTransit }, input }, 409)
+  if (outcome === 'duplicate') return orgPage(c, id, { errors: { child_name: messages.duplicateChild }, input }, 400)
   if (outcome === 'clash') return orgPage(c, id, { errors: { [errorKey]: messages.sameCode }, input }, 409)
   if (outcome === 'kind') return orgPage(c, id, { errors: { [errorKey]: kindFailure() }, input }, 400)
   if (outcome === false) return orgPage(c, id, { errors: { [errorKey]: failure }, input }, 400)
@@ -115,6 +116,8 @@ orgTree.post('/:id/children', async (c) => {
     id,
     async (tx, org) => {
       parentKind = org.kind
+      // two units of one name under one committee are a typing slip, never two units people could tell apart
+      if (await q.hasChildNamed(tx, id, form.value.name)) return 'duplicate'
       childId = await q.createChild(tx, id, form.value.name, form.value.kind)
       return true
     },

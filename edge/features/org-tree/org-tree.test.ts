@@ -180,5 +180,13 @@ describe('restructuring', () => {
     expect(await badKind.text()).toContain('Chọn loại tổ chức.')
     const badTarget = await staff.post(`/orgs/${g1}/move`, { target: 'nope' })
     expect(await badTarget.text()).toContain('Tổ chức đích: không hợp lệ.')
+    // a second "Chi bộ khu phố 1" under the same ward (whatever the case and spacing) is refused, the first stays alone
+    const twin = await staff.post(`/orgs/${g1}/children`, { name: 'chi bộ  Khu phố 1', kind: 'cell' })
+    expect(twin.status).toBe(400)
+    expect(await twin.text()).toContain('Đã có tổ chức cùng tên trực thuộc tổ chức này.')
+    const [{ n }] = await t.runtime.data.asSystem('test: the ward’s cells of that name', (tx) =>
+      tx.query<{ n: number }>(`select count(*)::int as n from public.organizations where parent_id = $1 and lower(name) like '%khu phố 1'`, [g1]),
+    )
+    expect(n).toBe(1)
   })
 })
