@@ -251,6 +251,11 @@ describe('temporary transfers and transfers across the deployment’s edge', () 
     )
     const counts = async () => (await f.as(receiving.login, `select public.meeting_counts($1) as c`, [meeting.id]))[0].c
     expect((await counts()).temporary).toBe(before + 1)
+    // a member who leaves during the stay is no longer counted there
+    await f.system(`update public.members set left_on = app.today() where id = $1`, [member.id])
+    expect(await count()).toBe(before)
+    await f.system(`update public.members set left_on = null where id = $1`, [member.id])
+    expect(await count()).toBe(before + 1)
     await f.setClock(`${inDays(201)}T09:00:00+07:00`) // the day after the stay
     expect(await count()).toBe(before)
     expect((await counts()).temporary).toBe(before)
