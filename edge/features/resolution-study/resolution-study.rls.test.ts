@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { LOGINS, inDays, memberIdOf, testApp, type TestApp } from '../../../test/support.ts'
+import { LOGINS, inDays, memberIdOf, orgIdByPath, testApp, type TestApp } from '../../../test/support.ts'
 import { openCampaign, personOf } from './resolution-study.support.ts'
 import { asUser, failure } from '../../../test/support.ts'
 
@@ -168,6 +168,22 @@ describe('study records under row-level security', () => {
         ),
       ),
     ).toBe('42501')
+  })
+
+  it('a campaign points at a document (and an exam) that exist', async () => {
+    const ward = await orgIdByPath(t, 'ns.tp1.g1')
+    const dangling = (column: string) =>
+      failure(
+        asUser(t, LOGINS.grassroots, (tx) =>
+          tx.query(
+            `insert into public.study_campaigns (org_id, title, document_id, ${column === 'exam_id' ? 'exam_id, ' : ''}starts_on, due_on)
+             select $1, 'Không có văn bản', ${column === 'exam_id' ? '(select id from public.documents limit 1), gen_random_uuid()' : 'gen_random_uuid()'}, app.today(), app.today() + 3`,
+            [ward],
+          ),
+        ),
+      )
+    expect(await dangling('document_id')).toBe('23503')
+    expect(await dangling('exam_id')).toBe('23503')
   })
 
   it('a record cannot be moved to another member or campaign', async () => {

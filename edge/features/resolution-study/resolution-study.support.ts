@@ -32,11 +32,12 @@ export async function personOf(t: TestApp, path: string, kind: 'secretary' | 'pl
 /** A campaign opened by `login` for the subtree at `path` (today until `dueOn`), straight in SQL under that login's RLS. */
 export async function openCampaign(t: TestApp, login: string, path: string, dueOn: string, title = 'Học tập Nghị quyết 57-NQ/TW') {
   const orgId = await orgIdByPath(t, path)
+  const documentId = await publishedDocument(t, path, `Văn bản của ${title}`)
   return asUser(t, login, async (tx) => {
     const [row] = await tx.query<{ id: string }>(
       `insert into public.study_campaigns (org_id, title, document_id, starts_on, due_on)
-       values ($1, $2, gen_random_uuid(), app.today(), $3) returning id`,
-      [orgId, title, dueOn],
+       values ($1, $2, $4, app.today(), $3) returning id`,
+      [orgId, title, dueOn, documentId],
     )
     return row.id
   })
