@@ -103,7 +103,7 @@ describe('meeting materials (files in the database)', () => {
     expect(res).not.toContain('chưa đầy 1 ngày')
     const [{ notified, members }] = await t.runtime.data.asSystem('test: notices of the cell', (tx) =>
       tx.query<{ notified: number; members: number }>(
-        `select (select count(*)::int from public.notifications where url = $1) as notified,
+        `select (select count(*)::int from public.notifications where url = $1 and kind = 'meeting.materials') as notified,
                 (select count(*)::int from public.members m join public.meetings mt on mt.org_id = m.org_id
                   where mt.id = $2 and m.deceased_on is null and m.left_on is null) as members`,
         [`/meetings/${meetingId}`, meetingId],
