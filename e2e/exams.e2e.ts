@@ -14,7 +14,7 @@ export const scenarios: Record<string, (browser: Browser, url: string) => Promis
   async 'an exam: the ward sets it, a member answers, loses the connection, comes back, resumes with the answers kept and hands in'(browser, url) {
     const ward = await signIn(browser, url, LOGINS.grassroots)
     await ward.goto(`${url}/exams`)
-    await ward.getByRole('link', { name: 'Ngân hàng câu hỏi' }).click()
+    await ward.getByRole('link', { name: 'Ngân hàng câu hỏi', exact: true }).click()
     await ward.getByLabel('Tên ngân hàng câu hỏi').fill('Lịch sử Đảng')
     await ward.getByRole('button', { name: 'Tạo', exact: true }).click()
     await ward.getByText('Đã tạo ngân hàng câu hỏi.').waitFor()
