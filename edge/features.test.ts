@@ -7,8 +7,10 @@ import { home } from './features/home/home.routes.tsx'
 import { FEATURES, type FeatureName, featureOf } from './features.ts'
 import { asApp } from './listen.ts'
 import { createRouter } from './router.ts'
+import { parseRange } from './kernel/http/ip.ts'
 
 let t: TestApp
+const ROUTER_SECRET = 'router-secret-for-the-tests-0123456789'
 beforeAll(async () => {
   t = await testApp()
 })
@@ -99,8 +101,9 @@ describe('the path router', () => {
         if (!apps.has(name)) apps.set(name, createFeatureApp(t.runtime, name))
         const inner = new URL(req.url)
         inner.pathname = inner.pathname.slice('/functions/v1'.length)
-        return apps.get(name)!.fetch(asApp(new Request(inner, req), name, true))
+        return apps.get(name)!.fetch(asApp(new Request(inner, req), name, true, ROUTER_SECRET))
       },
+      { secret: ROUTER_SECRET },
     )
     const browser = new Agent(router as never)
     const login = await browser.post('/login', { login: LOGINS.cellSecretary, password: 'demo-pass-2026' })
@@ -119,5 +122,57 @@ describe('the path router', () => {
     const signOut = await browser.post('/logout', {})
     expect(signOut.status).toBe(303)
     expect(called).toEqual(['auth', 'auth', 'home', 'members', 'home', 'home', 'auth'])
+  })
+
+  it('a client’s own forwarded headers go on only from a trusted proxy; the peer always closes X-Forwarded-For', async () => {
+    const sent: Headers[] = []
+    const routerFor = (trusted: string[]) =>
+      createRouter(
+        () => 'http://project.supabase.test/functions/v1/home',
+        async (req) => {
+          sent.push(req.headers)
+          return new Response('ok')
+        },
+        { trusted: trusted.map((r) => parseRange(r)!), secret: ROUTER_SECRET },
+      )
+    const forged = { 'X-Forwarded-Host': 'evil.test', 'X-Forwarded-Proto': 'http', 'X-Forwarded-For': '10.9.9.9', 'X-Router-Secret': 'guess' }
+    const fromClient = new Request('https://app.example.vn/', { headers: forged })
+    await routerFor([]).fetch(fromClient, { remoteAddr: { hostname: '203.0.113.7' } })
+    expect(sent[0].get('X-Forwarded-Host')).toBe('app.example.vn')
+    expect(sent[0].get('X-Forwarded-Proto')).toBe('https')
+    expect(sent[0].get('X-Forwarded-For')).toBe('203.0.113.7')
+    expect(sent[0].get('X-Router-Secret')).toBe(ROUTER_SECRET)
+    // a reverse proxy in front, listed in TRUSTED_PROXIES, names the browser's host and address
+    await routerFor(['10.0.0.0/8']).fetch(new Request('http://router.internal/', { headers: forged }), { remoteAddr: { hostname: '10.0.0.2' } })
+    expect(sent[1].get('X-Forwarded-Host')).toBe('evil.test')
+    expect(sent[1].get('X-Forwarded-For')).toBe('10.9.9.9, 10.0.0.2')
+  })
+
+  it('a function called directly with a forged host and no router secret keeps its own host: links and the same-origin check are not the caller’s', async () => {
+    const forged = new Request('http://project.supabase.test/auth/login', {
+      method: 'POST',
+      headers: {
+        'X-Forwarded-Host': 'evil.test',
+        'X-Forwarded-Proto': 'https',
+        'X-Router-Secret': 'not-the-secret-not-the-secret-0000000',
+        Origin: 'https://evil.test',
+      },
+    })
+    const seen = asApp(forged, 'auth', true, ROUTER_SECRET)
+    expect(new URL(seen.url).host).toBe('project.supabase.test')
+    expect(seen.headers.get('X-Forwarded-Host')).toBeNull()
+    expect(seen.headers.get('X-Router-Secret')).toBeNull()
+    // the app refuses the cross-site post
+    const answer = await createFeatureApp(t.runtime, 'auth').fetch(seen)
+    expect(answer.status).toBe(403)
+    // with the secret the router's forwarded host is believed, and the secret goes no further
+    const routed = asApp(
+      new Request('http://project.supabase.test/auth/login', { headers: { 'X-Forwarded-Host': 'app.example.vn', 'X-Router-Secret': ROUTER_SECRET } }),
+      'auth',
+      true,
+      ROUTER_SECRET,
+    )
+    expect(new URL(routed.url).origin).toBe('https://app.example.vn')
+    expect(routed.headers.get('X-Router-Secret')).toBeNull()
   })
 })

@@ -15,7 +15,8 @@
  * TRUSTED_PROXIES, LOG_LEVEL, TASK_BULK_THRESHOLD, TASK_BULK_CHUNK, DATABASE_URL (e.g. the pooler's
  * address; without it the functions use SUPABASE_DB_URL, which Supabase provides), ROUTER_TARGET
  * (where the router function sends each path; default SUPABASE_URL/functions/v1/{name}), APP_DOMAIN
- * (the custom domain, put into the printed recipe).
+ * (the custom domain, put into the printed recipe), ROUTER_SECRET (what the router shows the functions so
+ * they believe the browser's host it forwards; generated for each deploy when not given).
  * --dry-run prints the commands without running them (nothing is read from or sent to Supabase).
  */
 import { spawnSync } from 'node:child_process'
@@ -45,6 +46,7 @@ const OPTIONAL = [
   'TASK_BULK_CHUNK',
   'DATABASE_URL',
   'ROUTER_TARGET', // read by the router function (supabase/functions/router), not by config.ts
+  'ROUTER_SECRET', // read by the router and by edge/listen.ts: the functions believe forwarded hosts only beside it
 ]
 
 function fail(message: string): never {
@@ -89,6 +91,8 @@ for (const name of REQUIRED) {
   secrets[name] = value
 }
 for (const name of OPTIONAL) if (env[name]) secrets[name] = env[name]
+// the router and the functions share it and both get it in this deploy: a fresh one when none is given
+secrets.ROUTER_SECRET ??= Array.from(crypto.getRandomValues(new Uint8Array(32)), (b) => b.toString(16).padStart(2, '0')).join('')
 try {
   readConfig(secrets)
 } catch (error) {

@@ -303,3 +303,77 @@ export async function importFile(agent: Agent, path: string, name: string, bytes
   const commit = new RegExp(`action="(${path}/[0-9a-f-]{36}/commit)"`).exec(dry)?.[1]
   return { dry, done: commit ? await text(await agent.post(commit, {})) : null }
 }
+
+/** A new member of the cell at `path` with an account (the demo password, no change asked); optionally a role in an organization. */
+export async function newPerson(t: TestApp, path: string, name: string, role?: { path: string; role: string; from?: string }) {
+  return t.runtime.data.asSystem('test: a new member with an account', async (tx) => {
+    const phone = `09${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`
+    const [m] = await tx.query<{ id: string }>(
+      `insert into public.members (org_id, full_name, phone, status, birth_date)
+       values ((select id from public.organizations where path = $1::ltree and valid_to is null and merged_into is null), $2, $3, 'official', '1980-05-01') returning id`,
+      [path, name, phone],
+    )
+    const [u] = await tx.query<{ id: string }>(`insert into auth.users (phone) values (null) returning id`)
+    await tx.query(`insert into public.accounts (user_id, member_id, display_name) values ($1, $2, $3)`, [u.id, m.id, name])
+    await tx.query(
+      `insert into app.credentials (user_id, login_phone, password_hash, must_change_password)
+       values ($1, $2, (select password_hash from app.credentials where login_phone = $3), false)`,
+      [u.id, phone, LOGINS.member],
+    )
+    if (role)
+      await tx.query(
+        `insert into public.org_roles (org_id, member_id, role, valid_from) values ((select id from public.organizations where path = $1::ltree), $2, $3, $4)`,
+        [role.path, m.id, role.role, role.from ?? '2024-01-01'],
+      )
+    return { id: m.id, login: phone }
+  })
+}
+
+/** A small seeded PRNG (mulberry32) for random walks: a failure prints its seed, and the walk replays exactly. */
+export function mulberry32(seed: number) {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+/**
+ * What a committee offers an organization's subtree to read, study and be tested on, made as its
+ * manager (`login`) makes it under RLS: a published item, a bank of one question with its key, an
+ * exam open for `days` days, and a study campaign on both. Returns their ids.
+ */
+export async function studyMaterials(t: TestApp, login: string, orgId: string, days = 30) {
+  return asUser(t, login, async (tx) => {
+    const [doc] = await tx.query<{ id: string }>(
+      `insert into public.documents (org_id, kind, category, title, body) values ($1, 'news', 'news', 'Tin để học tập', 'Nội dung') returning id`,
+      [orgId],
+    )
+    await tx.query(`insert into public.document_audiences (document_id, org_id) values ($1, $2)`, [doc.id, orgId])
+    await tx.query(`update public.documents set status = 'published' where id = $1`, [doc.id])
+    const [bank] = await tx.query<{ id: string }>(`insert into public.question_banks (org_id, title) values ($1, 'Ngân hàng để học tập') returning id`, [orgId])
+    const [question] = await tx.query<{ id: string }>(
+      `insert into public.questions (bank_id, kind, body, fingerprint) values ($1, 'single', 'Câu hỏi', 'fp') returning id`,
+      [bank.id],
+    )
+    const options = await tx.query<{ id: string }>(
+      `insert into public.question_options (question_id, position, body) values ($1, 1, 'Đúng'), ($1, 2, 'Sai') returning id`,
+      [question.id],
+    )
+    await tx.query(`insert into public.question_keys (question_id, correct_ids) values ($1, $2)`, [question.id, [options[0].id]])
+    const [exam] = await tx.query<{ id: string }>(
+      `insert into public.exams (bank_id, org_id, title, opens_at, closes_at, time_limit_minutes, pass_percent, attempts_allowed)
+       values ($1, $2, 'Kiểm tra học tập', now() - interval '1 hour', now() + make_interval(days => $3), 10, 50, 20) returning id`,
+      [bank.id, orgId, days],
+    )
+    const [campaign] = await tx.query<{ id: string }>(
+      `insert into public.study_campaigns (org_id, title, document_id, exam_id, starts_on, due_on)
+       values ($1, 'Học tập nghị quyết', $2, $3, app.today(), app.today() + $4::int) returning id`,
+      [orgId, doc.id, exam.id, days],
+    )
+    return { document: doc.id, exam: exam.id, campaign: campaign.id }
+  })
+}

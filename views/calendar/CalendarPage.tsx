@@ -103,6 +103,16 @@ export function CalendarPage(props: {
             <input id="feed-url" readonly value={props.feed.url} />
           </p>
         )}
+        {props.feed.url && (
+          <p class="actions">
+            <a class="button" href={props.feed.url.replace(/^https?:/, 'webcal:')}>
+              Thêm vào lịch của điện thoại
+            </a>
+            <button type="button" class="secondary" data-copy="#feed-url">
+              Chép địa chỉ
+            </button>
+          </p>
+        )}
         <div class="actions">
           <form method="post" action="/calendar/feed">
             <CsrfField token={props.viewer.csrf} />

@@ -32,6 +32,8 @@ export function Attendance(props: {
   myId: string | null
   canManage: boolean
   open: boolean
+  /** the minutes are approved: the attendance is final */
+  locked?: boolean
   csrf: string
   notice?: string
   error?: string
@@ -62,6 +64,7 @@ export function Attendance(props: {
         </form>
       )}
       {me?.status && <p>Bạn: {STATUS[me.status]}</p>}
+      {props.locked && <p class="muted">Biên bản đã duyệt: điểm danh đã chốt, không sửa được nữa.</p>}
       {props.canManage && (
         // the secretary's list is long: it folds away so members' parts of the page stay near
         <details open={props.expanded}>

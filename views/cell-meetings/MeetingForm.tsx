@@ -44,7 +44,14 @@ export function MeetingForm(props: {
               ['thematic', 'Chuyên đề'],
             ]}
           />
-          <Field name="title" label="Tiêu đề" value={v.title} error={e.title} required maxlength={200} />
+          <Field
+            name="title"
+            label="Tiêu đề"
+            value={v.title}
+            error={e.title}
+            maxlength={200}
+            hint="Để trống hoặc giữ tiêu đề gợi ý: tự đặt theo loại sinh hoạt và tháng họp."
+          />
           <div class="grid two">
             <Field name="date" label="Ngày họp" type="date" value={v.date} error={e.date} required />
             <Field name="time" label="Giờ bắt đầu" type="time" value={v.time} error={e.time} required hint="Giờ Việt Nam" />

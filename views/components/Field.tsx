@@ -12,6 +12,8 @@ interface FieldProps {
   autocomplete?: string
   inputmode?: 'search' | 'none' | 'text' | 'email' | 'tel' | 'url' | 'numeric' | 'decimal'
   maxlength?: number
+  /** the id of a <datalist> offering choices */
+  list?: string
 }
 
 /** A labelled input with its error beside it; the user's input is always kept. */
@@ -33,6 +35,7 @@ export function Field(props: FieldProps) {
         autocomplete={props.autocomplete}
         inputmode={props.inputmode}
         maxlength={props.maxlength}
+        list={props.list}
         aria-invalid={props.error ? 'true' : undefined}
         aria-describedby={describedBy}
       />

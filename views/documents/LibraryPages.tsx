@@ -477,13 +477,14 @@ export function ItemForm(props: {
   )
 }
 
-export function BookmarksPage(props: { viewer: Viewer; rows: ItemRow[] }) {
+export function BookmarksPage(props: { viewer: Viewer; rows: ItemRow[]; notice?: string }) {
   return (
     <Layout title="Đã đánh dấu để xem sau" viewer={props.viewer} current="/library">
       <p>
         <a href="/library">‹ Tài liệu, tin tức</a>
       </p>
       <h1>Đã đánh dấu để xem sau</h1>
+      {props.notice && <p class="muted">{props.notice}</p>}
       {props.rows.length ? (
         <ul class="items">
           {props.rows.map((i) => (

@@ -72,6 +72,12 @@ export function MinutesPage(props: { viewer: Viewer; minutes: MinutesView; draft
           <button type="submit">Lưu biên bản</button>
         </form>
       )}
+      {m.status === 'draft' && !noteTaker && !chair && (
+        <p class="muted no-print">
+          {m.note_taker_name ? `Thư ký ${m.note_taker_name} sửa biên bản` : 'Chủ trì viết biên bản (buổi sinh hoạt không có thư ký)'};{' '}
+          {m.chair_name ? `chủ trì ${m.chair_name} duyệt.` : 'bí thư chi bộ duyệt (buổi sinh hoạt không có chủ trì).'}
+        </p>
+      )}
       {m.body && <MinutesDocument minutes={m} />}
       <div class="actions no-print">
         {m.status === 'draft' && chair && (

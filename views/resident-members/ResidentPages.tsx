@@ -147,6 +147,19 @@ export interface RowError {
 }
 
 /** One page of a residence cell's list: swapped alone by the pager and by the confirm/refuse buttons. */
+/** The cell's three lists as tabs, each with how many it holds (swapped out of band after a decision). */
+export function ResidentTabs(props: { orgId: string; view: string; counts: Record<string, number>; oob?: boolean }) {
+  return (
+    <nav class="tabs" id="resident-tabs" aria-label={m.headings.lists} hx-swap-oob={props.oob ? 'true' : undefined}>
+      {Object.entries(m.views).map(([view, label]) => (
+        <a href={`/residents/cells/${props.orgId}?view=${view}`} aria-current={view === props.view ? 'page' : undefined}>
+          {label} ({props.counts[view] ?? 0})
+        </a>
+      ))}
+    </nav>
+  )
+}
+
 export function ResidentRows(props: {
   orgId: string
   view: string
@@ -156,10 +169,12 @@ export function ResidentRows(props: {
   page: number
   csrf: string
   error?: RowError
+  notice?: string
 }) {
   const href = (page: number) => `/residents/cells/${props.orgId}?view=${props.view}${page > 1 ? `&page=${page}` : ''}`
   return (
     <div id="resident-rows">
+      <Flash notice={props.notice} />
       {props.rows.length === 0 ? (
         <EmptyState title={m.empty[props.view as 'residing']} />
       ) : (
@@ -258,6 +273,7 @@ export function CellResidentsPage(props: {
   page: number
   notice?: string
   error?: RowError
+  counts: Record<string, number>
 }) {
   return (
     <Layout title={`${m.headings.here} · ${props.org.name}`} viewer={props.viewer}>
@@ -267,15 +283,9 @@ export function CellResidentsPage(props: {
       <h1>
         {m.headings.here}: {props.org.name}
       </h1>
-      <Flash notice={props.notice} />
-      <nav class="tabs" aria-label={m.headings.lists}>
-        {Object.entries(m.views).map(([view, label]) => (
-          <a href={`/residents/cells/${props.org.id}?view=${view}`} aria-current={view === props.view ? 'page' : undefined}>
-            {label}
-          </a>
-        ))}
-      </nav>
+      <ResidentTabs orgId={props.org.id} view={props.view} counts={props.counts} />
       <ResidentRows
+        notice={props.notice}
         orgId={props.org.id}
         view={props.view}
         year={props.year}

@@ -167,6 +167,8 @@ export interface CampaignFormValues {
 export function CampaignForm(props: {
   viewer: Viewer
   audiences: { id: string; name: string }[]
+  /** what the pickers offer: recent published items and open exams */
+  choices: { documents: { id: string; title: string }[]; exams: { id: string; title: string }[] }
   values: CampaignFormValues
   errors: Record<string, string>
   /** editing an open campaign: its audience stays (records were made for it) */
@@ -201,15 +203,21 @@ export function CampaignForm(props: {
         <Field name="title" label="Tên đợt học tập" value={v.title} error={e.title} required maxlength={200} />
         <Field
           name="document_id"
-          label="Nghị quyết (mã văn bản trong thư viện)"
+          label="Nghị quyết (văn bản trong thư viện)"
           value={v.document_id}
           error={e.document_id}
           required
-          hint="Mở văn bản trong mục Tài liệu, chép mã ở cuối địa chỉ trang (/library/…)."
+          list="study-documents"
+          hint="Gõ vài chữ của tên văn bản để chọn, hoặc dán địa chỉ trang văn bản (/library/…)."
         />
+        <datalist id="study-documents">
+          {props.choices.documents.map((d) => (
+            <option value={`/library/${d.id}`} label={d.title} />
+          ))}
+        </datalist>
         <TextArea
           name="extra_document_ids"
-          label="Tài liệu tham khảo trong thư viện (mỗi dòng một mã, tối đa 10)"
+          label="Tài liệu tham khảo trong thư viện (mỗi dòng một địa chỉ trang hoặc mã, tối đa 10)"
           value={v.extra_document_ids}
           error={e.extra_document_ids}
           rows={3}
@@ -223,7 +231,19 @@ export function CampaignForm(props: {
           rows={3}
           maxlength={5100}
         />
-        <Field name="exam_id" label="Bài kiểm tra (mã bài kiểm tra, nếu có)" value={v.exam_id} error={e.exam_id} hint="Để trống nếu không kiểm tra." />
+        <Field
+          name="exam_id"
+          label="Bài kiểm tra (nếu có)"
+          value={v.exam_id}
+          error={e.exam_id}
+          list="study-exams"
+          hint="Gõ vài chữ của tên bài để chọn, hoặc dán địa chỉ trang bài kiểm tra. Để trống nếu không kiểm tra."
+        />
+        <datalist id="study-exams">
+          {props.choices.exams.map((x) => (
+            <option value={`/exams/${x.id}`} label={x.title} />
+          ))}
+        </datalist>
         <div class="grid two">
           <Field name="starts_on" label="Ngày bắt đầu" type="date" value={v.starts_on} error={e.starts_on} required />
           <Field name="due_on" label="Hạn hoàn thành" type="date" value={v.due_on} error={e.due_on} required />

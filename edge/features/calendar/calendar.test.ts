@@ -104,6 +104,9 @@ describe('work calendar', () => {
     const page = await (await member.post('/calendar/feed', {})).text()
     const url = /id="feed-url" readonly="" value="([^"]+)"/.exec(page)![1]
     const path = new URL(url).pathname
+    // the phone's calendar opens the same address by webcal:, and a button copies it
+    expect(page).toContain(`href="${url.replace(/^https?:/, 'webcal:')}"`)
+    expect(page).toContain('data-copy="#feed-url"')
     const feed = await t.anonymous().get(path)
     expect(feed.headers.get('Content-Type')).toBe('text/calendar; charset=utf-8')
     const text = await feed.text()

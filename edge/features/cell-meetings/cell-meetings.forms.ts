@@ -43,6 +43,7 @@ export const messages = {
   notInCell: 'Chủ trì và thư ký phải là đảng viên của chi bộ.',
   orgOutOfScope: 'Chi bộ không thuộc phạm vi bạn quản lý.',
   minutesLocked: 'Biên bản đã được duyệt: không đổi được chủ trì, thư ký và thời gian họp.',
+  secondRegular: 'Lưu ý: chi bộ đã có một buổi sinh hoạt thường kỳ khác trong tháng này. Nếu trùng, hãy hủy một buổi.',
   inThePast: 'Ngày giờ họp đã qua. Nếu đây là buổi sinh hoạt đã diễn ra, đánh dấu «Ghi lại cuộc họp đã diễn ra».',
 }
 
@@ -55,6 +56,21 @@ export function defaultMeetingDate(now = new Date()): string {
 export function defaultTitle(kind: 'regular' | 'thematic', date = today()): string {
   const [y, m] = date.split('-')
   return kind === 'regular' ? `Sinh hoạt chi bộ thường kỳ tháng ${Number(m)}/${y}` : `Sinh hoạt chuyên đề tháng ${Number(m)}/${y}`
+}
+
+const DEFAULT_TITLE = /^(Sinh hoạt chi bộ thường kỳ|Sinh hoạt chuyên đề) tháng \d{1,2}\/\d{4}$/
+
+/**
+ * The title as saved: one left empty, or still a default the form filled in for another kind or
+ * month, follows the kind and date chosen (the page filled it before they were changed); a title
+ * the secretary wrote is kept.
+ */
+export function titleFor(values: { title?: unknown; kind?: unknown; date?: unknown }): unknown {
+  const title = typeof values.title === 'string' ? values.title.trim() : values.title
+  const kind = values.kind === 'thematic' ? 'thematic' : values.kind === 'regular' ? 'regular' : undefined
+  const date = typeof values.date === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(values.date) ? values.date : undefined
+  if (!kind || !date || (title !== '' && !(typeof title === 'string' && DEFAULT_TITLE.test(title)))) return values.title
+  return defaultTitle(kind, date)
 }
 
 /** One member's attendance, as the secretary records it. */

@@ -129,6 +129,8 @@ export interface MeetingDetail extends MeetingRow {
   now: Date
   check_in_opens: Date
   day_end: Date
+  /** approved minutes froze the attendance, the chair, the note-taker and the time */
+  minutes_approved: boolean
 }
 
 export async function getMeeting(tx: Tx, id: string): Promise<MeetingDetail | undefined> {
@@ -139,7 +141,8 @@ export async function getMeeting(tx: Tx, id: string): Promise<MeetingDetail | un
             app.visible_member_name(mt.note_taker_id) as note_taker_name,
             o.path <@ any ((select app.managed_scope())::ltree[]) as can_manage,
             mt.recorded_late, mt.cancel_reason, app.now() as now,
-            app.check_in_opens(mt.starts_at) as check_in_opens, app.meeting_day_end(mt.starts_at) as day_end
+            app.check_in_opens(mt.starts_at) as check_in_opens, app.meeting_day_end(mt.starts_at) as day_end,
+            exists (select 1 from public.meeting_minutes mm where mm.meeting_id = mt.id and mm.status = 'approved') as minutes_approved
        from public.meetings mt join public.organizations o on o.id = mt.org_id
       where mt.id = $1`,
     [id],
@@ -184,6 +187,18 @@ export async function createMeeting(tx: Tx, input: MeetingInput): Promise<string
     COLUMNS.map((c) => input[c] ?? null),
   )
   return row.id
+}
+
+/** Another regular meeting of the same cell in the same month (Vietnam time), not cancelled: a second one is allowed but said. */
+export async function otherRegularInMonth(tx: Tx, id: string): Promise<boolean> {
+  const rows = await tx.query(
+    `select 1 from public.meetings mt join public.meetings other
+         on other.org_id = mt.org_id and other.id <> mt.id and other.kind = 'regular' and other.status <> 'cancelled'
+        and date_trunc('month', other.starts_at at time zone 'Asia/Ho_Chi_Minh') = date_trunc('month', mt.starts_at at time zone 'Asia/Ho_Chi_Minh')
+      where mt.id = $1 and mt.kind = 'regular' limit 1`,
+    [id],
+  )
+  return rows.length > 0
 }
 
 export async function updateMeeting(tx: Tx, id: string, input: MeetingInput): Promise<boolean> {

@@ -16,6 +16,7 @@ import {
   cancelForm,
   defaultMeetingDate,
   defaultTitle,
+  titleFor,
   meetingForm,
   messages,
   type MeetingInput,
@@ -76,7 +77,8 @@ async function saveMeeting(
   page: { action: string; title: string; cancelHref: string },
   save: (tx: Tx, value: MeetingInput) => Promise<string | null>,
 ) {
-  const body = (await c.req.parseBody()) as MeetingFormValues
+  const posted = (await c.req.parseBody()) as MeetingFormValues
+  const body = { ...posted, title: titleFor(posted) } as MeetingFormValues
   const form = parseForm(meetingForm, body)
   if (!form.ok) return formPage(c, page, body, form.errors, 400)
   const outcome = await c
@@ -84,7 +86,8 @@ async function saveMeeting(
     .withUser(sessionOf(c), async (tx) => {
       const cells = await q.schedulableCells(tx)
       if (!cells.some((cell) => cell.id === form.value.org_id)) return { errors: { _form: messages.orgOutOfScope } }
-      return { id: await save(tx, form.value) }
+      const id = await save(tx, form.value)
+      return { id, second: !!id && (await q.otherRegularInMonth(tx, id)) }
     })
     .catch((error): { errors: FieldErrors } => {
       if ((error as { code?: string }).code === '23514') return { errors: { chair_id: messages.notInCell } }
@@ -94,7 +97,7 @@ async function saveMeeting(
     })
   if ('errors' in outcome) return formPage(c, page, body, outcome.errors, 400)
   if (!outcome.id) notFound()
-  return c.redirect(`/meetings/${outcome.id}?saved=1`, 303)
+  return c.redirect(`/meetings/${outcome.id}?saved=1${outcome.second ? '&second=1' : ''}`, 303)
 }
 
 cellMeetings.post('/', (c) => saveMeeting(c, { action: '/meetings', title: 'Lên lịch sinh hoạt', cancelHref: '/meetings' }, q.createMeeting))
@@ -110,7 +113,8 @@ async function meetingPage(c: AppContext, id: string, change?: (tx: Tx) => Promi
   })
   if (!loaded) notFound()
   const { meeting, rows, counts, myId } = loaded
-  const open = meeting.status === 'scheduled'
+  // approved minutes froze the attendance: nobody is offered a change the database refuses
+  const open = meeting.status === 'scheduled' && !meeting.minutes_approved
   const now = new Date(meeting.now).getTime()
   const block = (
     <Attendance
@@ -120,6 +124,7 @@ async function meetingPage(c: AppContext, id: string, change?: (tx: Tx) => Promi
       myId={myId}
       canManage={meeting.can_manage && open && now >= new Date(meeting.check_in_opens).getTime()}
       open={open}
+      locked={meeting.minutes_approved}
       window={{ opens: meeting.check_in_opens, closes: meeting.day_end, now: meeting.now }}
       csrf={c.get('csrf')}
       notice={extra.notice}
@@ -136,7 +141,8 @@ async function meetingPage(c: AppContext, id: string, change?: (tx: Tx) => Promi
   }
   const key = FLASH_KEYS.get(extra.error ?? extra.notice ?? '')
   if (c.req.method === 'POST' && key) return c.redirect(`/meetings/${id}?${extra.error ? 'error' : 'notice'}=${key}#attendance`, 303)
-  const flash = FLASHES[c.req.query('notice') ?? ''] ?? (c.req.query('saved') ? messages.saved : c.req.query('cancelled') ? messages.cancelled : undefined)
+  const saved = c.req.query('second') ? `${messages.saved} ${messages.secondRegular}` : messages.saved
+  const flash = FLASHES[c.req.query('notice') ?? ''] ?? (c.req.query('saved') ? saved : c.req.query('cancelled') ? messages.cancelled : undefined)
   const error = FLASHES[c.req.query('error') ?? '']
   return c.html(<MeetingPage viewer={viewerOf(c)} meeting={meeting} notice={flash} error={error} attendance={block} />, status)
 }

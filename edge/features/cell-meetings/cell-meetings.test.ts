@@ -52,6 +52,28 @@ describe('scheduling', () => {
     expect(stored).toBe('12:30')
   })
 
+  it('a title left as the form suggested, or empty, follows the kind and month chosen; a written one is kept', async () => {
+    const date = tomorrow()
+    const [year, month] = date.split('-').map(Number)
+    const pages: string[] = []
+    const titleOf = async (fields: Record<string, string>) => {
+      const res = await secretary.post('/meetings', { org_id: cellId, date, time: '20:00', ...fields })
+      expect(res.status).toBe(303)
+      pages.push(await (await secretary.get(res.headers.get('Location')!)).text())
+      return pages.at(-1)!.match(/<h1>([^<]*)<\/h1>/)?.[1]
+    }
+    // suggested for a regular meeting in another month, then the secretary chose a thematic one
+    const stale = `Sinh hoạt chi bộ thường kỳ tháng ${(month % 12) + 1}/${year + 5}`
+    expect(await titleOf({ kind: 'thematic', title: stale })).toBe(`Sinh hoạt chuyên đề tháng ${month}/${year}`)
+    expect(await titleOf({ kind: 'regular', title: '  ' })).toBe(`Sinh hoạt chi bộ thường kỳ tháng ${month}/${year}`)
+    expect(await titleOf({ kind: 'thematic', title: 'Chuyên đề học tập và làm theo tư tưởng Hồ Chí Minh' })).toBe(
+      'Chuyên đề học tập và làm theo tư tưởng Hồ Chí Minh',
+    )
+    // the regular one is the month's second (the cell met tomorrow already): saved, and said; thematic ones are not
+    const second = 'chi bộ đã có một buổi sinh hoạt thường kỳ khác trong tháng này'
+    expect(pages.map((page) => page.includes(second))).toEqual([false, true, false])
+  })
+
   it('the form explains bad dates, times and a chair from another cell, keeping the input', async () => {
     const bad = await secretary.post('/meetings', { org_id: cellId, kind: 'regular', title: 'Họp thử', date: '2026-02-30', time: '25:00', place: 'Hội trường' })
     expect(bad.status).toBe(400)

@@ -76,6 +76,8 @@ export const VALIDITY_LABELS: Record<string, string> = { in_force: 'Còn hiệu 
 export const STATUS_LABELS: Record<string, string> = { draft: 'Bản nháp', published: 'Đã phát hành', withdrawn: 'Đã thu hồi' }
 
 export const messages = {
+  outOfSight: 'Tài liệu này không còn trong phạm vi bạn được xem: tài liệu đã được thu hồi, hoặc bạn đã chuyển sinh hoạt sang tổ chức ngoài phạm vi phát hành.',
+  hiddenBookmarks: (n: number) => `${n} tài liệu bạn đã đánh dấu không còn xem được (đã thu hồi, hoặc bạn đã chuyển sang tổ chức ngoài phạm vi phát hành).`,
   created: 'Đã lưu bản nháp. Bản nháp chỉ hiện với người soạn và cấp ủy cho tới khi phát hành.',
   saved: 'Đã lưu thay đổi.',
   published: 'Đã phát hành tới đối tượng đã chọn.',

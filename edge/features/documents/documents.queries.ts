@@ -74,6 +74,28 @@ export async function bookmarks(tx: Tx): Promise<ItemRow[]> {
   )
 }
 
+/** Bookmarks whose item the member no longer sees (withdrawn, or he/she moved out of its audience). */
+export async function hiddenBookmarks(tx: Tx): Promise<number> {
+  const [row] = await tx.query<{ n: number }>(
+    `select count(*)::int as n from public.document_bookmarks bm
+      where bm.member_id = (select app.current_member_id())
+        and not exists (select 1 from public.documents d where d.id = bm.document_id and d.status = 'published')`,
+  )
+  return row.n
+}
+
+/** Whether the member once had the item: read it or marked it (so a 404 can say why). */
+export async function onceSeen(tx: Tx, id: string): Promise<boolean> {
+  const rows = await tx.query(
+    `select 1 from public.document_reads r where r.document_id = $1 and r.member_id = (select app.current_member_id())
+     union all
+     select 1 from public.document_bookmarks b where b.document_id = $1 and b.member_id = (select app.current_member_id())
+     limit 1`,
+    [id],
+  )
+  return rows.length > 0
+}
+
 export async function one(tx: Tx, id: string): Promise<Item | undefined> {
   const [row] = await tx.query<Omit<Item, 'files' | 'audience'>>(
     `select ${COLUMNS}, d.org_id, d.summary, d.body, d.published_at, app.in_scope(d.org_key) as can_manage from public.documents d where d.id = $1`,

@@ -47,8 +47,8 @@ documents.get('/latest', async (c) => {
 })
 
 documents.get('/bookmarks', async (c) => {
-  const rows = await withUser(c, q.bookmarks)
-  return c.html(<BookmarksPage viewer={viewerOf(c)} rows={rows} />)
+  const { rows, hidden } = await withUser(c, async (tx) => ({ rows: await q.bookmarks(tx), hidden: await q.hiddenBookmarks(tx) }))
+  return c.html(<BookmarksPage viewer={viewerOf(c)} rows={rows} notice={hidden ? messages.hiddenBookmarks(hidden) : undefined} />)
 })
 
 type FormPage = { title: string; action: string; back: string }
@@ -261,12 +261,12 @@ documents.get('/:id/readers', async (c) => {
 
 /** The page of an item; opening it leaves the member's read receipt (when, not what). */
 async function itemPage(c: AppContext, id: string, flash: { notice?: string; error?: string } = {}, status: 200 | 400 = 200) {
-  const item = await withUser(c, async (tx) => {
+  const { item, seen } = await withUser(c, async (tx) => {
     const item = await q.one(tx, id)
     if (item && c.req.method === 'GET') await q.recordRead(tx, id)
-    return item
+    return { item, seen: !item && (await q.onceSeen(tx, id)) }
   })
-  if (!item) notFound()
+  if (!item) notFound(seen ? messages.outOfSight : undefined)
   const part = Number.parseInt(c.req.query('part') ?? '1', 10)
   return c.html(<ItemPage viewer={viewerOf(c)} item={item} part={Number.isFinite(part) ? part : 1} {...flash} />, status)
 }

@@ -128,6 +128,18 @@ describe('the collective report of an organization', () => {
     expect(audit.map((a) => a.action)).toEqual(['org_evaluation.draft', 'org_evaluation.sent', 'org_evaluation.decided'])
   })
 
+  it('first saves sent at once (a double tap, two secretaries) each answer as a save: one report, no 500', async () => {
+    const other = otherCell
+    const answers = await Promise.all(
+      ['Lần một', 'Lần hai', 'Lần ba', 'Lần bốn'].map((text) => wardAgent.post(`${page(other)}/report`, { self_band: '', self_report: `Bản nháp ${text}` })),
+    )
+    expect(answers.map((res) => res.status).sort()).toEqual(answers.map(() => 303))
+    const rows = await system((tx) =>
+      tx.query<{ n: number }>(`select count(*)::int as n from public.org_evaluations where period_id = $1 and org_id = $2`, [periodId, other]),
+    )
+    expect(rows[0].n).toBe(1)
+  })
+
   it('the committee above returns with a reason only; the report goes back one step', async () => {
     expect((await wardAgent.post(`${page(cell)}/return`, { return_reason: ' ' })).status).toBe(400)
     await wardAgent.submit(`${page(cell)}/return`, { return_reason: 'Xem lại số liệu' })

@@ -93,6 +93,8 @@ export const examForm = z
 export type ExamInput = z.infer<typeof examForm>
 
 export const messages = {
+  outOfSight:
+    'Bài kiểm tra này không còn trong phạm vi của bạn: bạn đã chuyển sinh hoạt sang tổ chức ngoài đối tượng dự thi. Kết quả các lần bạn đã làm vẫn được lưu.',
   bankCreated: 'Đã tạo ngân hàng câu hỏi.',
   questionAdded: 'Đã thêm câu hỏi.',
   examCreated: 'Đã tạo bài kiểm tra. Đảng viên thuộc đối tượng dự thi thấy bài khi đến giờ mở.',

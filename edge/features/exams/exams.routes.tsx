@@ -206,9 +206,9 @@ async function examPage(c: AppContext, id: string, extra: { error?: string } = {
   const found = await c.get('data').withUser(sessionOf(c), async (tx) => {
     await q.gradeDue(tx, id)
     const exam = await q.exam(tx, id)
-    return exam && { exam, attempts: await q.myAttempts(tx, id) }
+    return { exam, attempts: await q.myAttempts(tx, id) }
   })
-  if (!found) notFound()
+  if (!found.exam) notFound(found.attempts.length ? messages.outOfSight : undefined)
   return c.html(<ExamPage viewer={viewerOf(c)} exam={found.exam} attempts={found.attempts} notice={doneMessage(c, messages)} error={extra.error} />, status)
 }
 

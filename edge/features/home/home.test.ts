@@ -8,13 +8,20 @@ beforeAll(async () => {
 afterAll(() => t?.close())
 
 describe('home', () => {
-  it("shows a member's cell, its committees and placeholders for later modules", async () => {
+  it("shows a member's cell, its committees, and a card per module that loads that module's own summary", async () => {
     const member = await t.signIn(LOGINS.member)
     const html = await (await member.get('/')).text()
     expect(html).toContain('Chi bộ khu phố 1')
     expect(html).toContain('Đảng bộ phường Minh Khai')
     expect(html).toContain('Bạn là đảng viên, không giữ chức vụ quản lý.')
-    expect(html).toContain('Sinh hoạt chi bộ')
+    const cards = [...html.matchAll(/hx-get="([^"]+)" hx-trigger="load"/g)].map((m) => m[1])
+    expect(cards).toEqual(['/notifications/latest', '/meetings/upcoming', '/tasks/summary', '/library/latest', '/study/summary'])
+    // each card's address answers the member with its part of the page, not an error
+    for (const url of cards) {
+      const part = await member.get(url, { htmx: true })
+      expect(part.status, url).toBe(200)
+      expect(await part.text(), url).not.toContain('class="alert"')
+    }
   })
 
   it("shows a secretary's roles with links", async () => {

@@ -131,6 +131,10 @@ describe('minutes', () => {
     const read = await (await other.get(base)).text()
     expect(read).toContain('Bổ sung: chi bộ thống nhất.')
     expect(read).toContain('In biên bản (A4)')
+    // the attendance is final: the meeting page offers no control the database would refuse
+    const meetingPage = await (await secretary.get(`/meetings/${meetingId}`)).text()
+    expect(meetingPage).toContain('Biên bản đã duyệt: điểm danh đã chốt')
+    expect(meetingPage).not.toContain(`action="/meetings/${meetingId}/attendance"`)
     // the comments the minutes record stay as recorded: no "taken" toggle, and a post or SQL changing one is refused
     const thread = await (await secretary.get(`/comments/meetings/${meetingId}`)).text()
     expect(thread).not.toContain('Tiếp thu vào nghị quyết</button>')
@@ -193,5 +197,35 @@ describe('minutes and meeting agree', () => {
     })
     expect(moved.status).toBe(400)
     expect(await moved.text()).toContain('Biên bản đã được duyệt: không đổi được chủ trì')
+  })
+
+  it('a meeting without a note-taker has its chair write the minutes, and one without a chair has the cell secretary approve them', async () => {
+    const chairOnly = await scheduleMeeting(t, secretary, {
+      title: 'Họp không có thư ký',
+      time: '19:35',
+      recorded_late: 'on',
+      chair_id: await memberIdOf(t, LOGINS.cellSecretary),
+    })
+    await secretary.post(`/minutes/meetings/${chairOnly}`, {})
+    const drafted = await (await secretary.get(`/minutes/meetings/${chairOnly}`)).text()
+    expect(drafted).toContain('id="f-minutes"')
+    const edited = await follow(
+      secretary,
+      await secretary.post(`/minutes/meetings/${chairOnly}/edit`, { body: 'Biên bản do chủ trì viết', revision: revisionIn(drafted) }),
+    )
+    const page = await edited.text()
+    expect(page).toContain('Đã lưu biên bản.')
+    expect((await secretary.post(`/minutes/meetings/${chairOnly}/approve`, { revision: revisionIn(page) })).status).toBe(303)
+    // a member who is neither chair nor note-taker still cannot edit
+    const other = await signInMemberOf(t, 'ns.tp1.g1.c1')
+    expect((await other.post(`/minutes/meetings/${chairOnly}/edit`, { body: 'Sửa trộm', revision: '1' })).status).toBe(404)
+
+    const nobody = await scheduleMeeting(t, secretary, { title: 'Họp không có chủ trì', time: '19:36', recorded_late: 'on' })
+    await secretary.post(`/minutes/meetings/${nobody}`, {})
+    const open = await (await secretary.get(`/minutes/meetings/${nobody}`)).text()
+    expect(open).toContain('id="f-minutes"')
+    expect(open).toContain('Duyệt và khóa biên bản')
+    expect((await other.post(`/minutes/meetings/${nobody}/approve`, { revision: revisionIn(open) })).status).toBe(404)
+    expect((await secretary.post(`/minutes/meetings/${nobody}/approve`, { revision: revisionIn(open) })).status).toBe(303)
   })
 })

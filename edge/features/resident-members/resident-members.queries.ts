@@ -176,6 +176,23 @@ export async function residents(tx: Tx, orgId: string, view: HereView, year: num
   return { rows, total: rows[0]?.total ?? 0 }
 }
 
+export type HereCounts = Record<HereView, number>
+
+/** How many registrations each of a residence cell's lists holds, for its tabs. */
+export async function residentCounts(tx: Tx, orgId: string, year: number): Promise<HereCounts> {
+  const [row] = await tx.query<HereCounts>(
+    `select count(*) filter (where r.status = 'confirmed')::int as residing,
+            count(*) filter (where r.status = 'pending')::int as pending,
+            count(*) filter (where r.status = 'confirmed' and c.id is null)::int as due
+       from public.resident_registrations r
+       cross join lateral app.resident_member(r.id) x
+       left join public.resident_comments c on c.registration_id = r.id and c.year = $2
+      where r.org_id = $1 and x.active and r.status in ('pending', 'confirmed')`,
+    [orgId, year],
+  )
+  return row
+}
+
 export interface WorkingMember {
   id: string
   full_name: string

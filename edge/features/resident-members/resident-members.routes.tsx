@@ -22,6 +22,7 @@ import {
 import {
   CellResidentsPage,
   ResidentRows,
+  ResidentTabs,
   ResidentsPage,
   WorkingMembersPage,
   WorkingRows,
@@ -151,12 +152,20 @@ async function cellPage(c: AppContext, orgId: string, view: q.HereView, page: nu
     const org = await q.managedCell(tx, orgId)
     if (!org) return undefined
     const year = await q.thisYear(tx)
-    return { org, year, ...(await q.residents(tx, orgId, view, year, page)) }
+    return { org, year, counts: await q.residentCounts(tx, orgId, year), ...(await q.residents(tx, orgId, view, year, page)) }
   })
   if (!found) notFound()
   const rows = { orgId, view, year: found.year, rows: found.rows, total: found.total, page, error: extra.error }
-  if (isHtmx(c)) return c.html(<ResidentRows {...rows} csrf={viewerOf(c).csrf} />, extra.status ?? 200)
-  return c.html(<CellResidentsPage viewer={viewerOf(c)} {...rows} org={found.org} notice={extra.notice} />, extra.status ?? 200)
+  if (isHtmx(c))
+    // a decision swaps the rows: its message and the tabs' counts come along
+    return c.html(
+      <>
+        <ResidentRows {...rows} csrf={viewerOf(c).csrf} notice={extra.notice} />
+        <ResidentTabs orgId={orgId} view={view} counts={found.counts} oob />
+      </>,
+      extra.status ?? 200,
+    )
+  return c.html(<CellResidentsPage viewer={viewerOf(c)} {...rows} counts={found.counts} org={found.org} notice={extra.notice} />, extra.status ?? 200)
 }
 
 const viewOf = (value: string | undefined): q.HereView => (value === 'pending' || value === 'due' ? value : 'residing')
@@ -176,7 +185,7 @@ residentMembers.post('/registrations/:id/confirm', async (c) => {
   if (!done.ok && done.code === '42501') notFound()
   const orgId = reg.org_id ?? notFound()
   if (!done.ok) return cellPage(c, orgId, 'pending', 1, { notice: messages.notPending })
-  return seeOther(c, `/residents/cells/${orgId}?view=pending`, 'confirmed', () => cellPage(c, orgId, 'pending', 1))
+  return seeOther(c, `/residents/cells/${orgId}?view=pending`, 'confirmed', () => cellPage(c, orgId, 'pending', 1, { notice: messages.confirmed }))
 })
 
 residentMembers.post('/registrations/:id/refuse', async (c) => {
@@ -188,7 +197,7 @@ residentMembers.post('/registrations/:id/refuse', async (c) => {
   const done = await attempt(c, (tx) => q.decide(tx, reg.id, false, form.value.reason))
   if (!done.ok && done.code === '42501') notFound()
   if (!done.ok) return cellPage(c, orgId, 'pending', 1, { notice: messages.notPending })
-  return seeOther(c, `/residents/cells/${orgId}?view=pending`, 'refused', () => cellPage(c, orgId, 'pending', 1))
+  return seeOther(c, `/residents/cells/${orgId}?view=pending`, 'refused', () => cellPage(c, orgId, 'pending', 1, { notice: messages.refused }))
 })
 
 residentMembers.post('/registrations/:id/end', async (c) => {

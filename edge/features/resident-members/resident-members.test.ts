@@ -73,6 +73,9 @@ describe('registering with the residence cell', () => {
     const pending = await text(await residence.get(`/residents/cells/${residenceCell}?view=pending`))
     expect(pending).toContain('Nguyễn Thị Hồng Nhung')
     expect(pending).toContain('Số 5 ngõ 12')
+    // the tabs say how many each list holds (other registrations of the fixture may live here too)
+    expect(pending).toMatch(/Chờ xác nhận \((\d+)\)/)
+    expect(Number(/Chờ xác nhận \((\d+)\)/.exec(pending)![1])).toBeGreaterThanOrEqual(1)
     registrationId = /registrations\/([0-9a-f-]{36})\/confirm/.exec(pending)?.[1] ?? ''
     expect(registrationId).not.toBe('')
     const notices = await text(await residence.get('/notifications'))
@@ -148,6 +151,10 @@ describe('the residence cell decides and comments', () => {
   it('confirms; the pending list is empty and the member is told', async () => {
     const rows = await text(await residence.post(`/residents/registrations/${registrationId}/confirm`, {}, { htmx: true }))
     expect(rows).toContain('Không có đăng ký nào chờ xác nhận')
+    // the decision says so, and the tabs' counts follow out of band
+    expect(rows).toContain('Đã xác nhận đăng ký sinh hoạt nơi cư trú.')
+    expect(rows).toMatch(/<nav class="tabs" id="resident-tabs"[^>]*hx-swap-oob="true"/)
+    expect(rows).toContain('Chờ xác nhận (0)')
     expect(await text(await residence.get(`/residents/cells/${residenceCell}`))).toContain('Nguyễn Thị Hồng Nhung')
     expect(await text(await member.get('/notifications'))).toContain('đã xác nhận')
   })

@@ -24,17 +24,23 @@ const lines = (v: unknown) =>
         .filter(Boolean)
     : []
 
-const optionalUuid = (label: string) =>
-  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : typeof v === 'string' ? v.trim() : v), field.uuid(label).optional())
+/** The id in what was typed: a bare id, or a pasted address of the item's page (…/library/<id>, …/exams/<id>). */
+const idIn = (v: unknown) => {
+  if (typeof v !== 'string') return v
+  const found = new RegExp(UUID_PATTERN.source.replace(/^\^|\$$/g, ''), 'i').exec(v)
+  return found ? found[0].toLowerCase() : v.trim()
+}
+
+const optionalUuid = (label: string) => z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : idIn(v)), field.uuid(label).optional())
 
 export const campaignForm = z
   .object({
     org_id: field.uuid('Đơn vị học tập'),
     title: field.text('Tên đợt học tập', 200),
     description: field.optionalLongText('Hướng dẫn', 5000),
-    document_id: z.preprocess((v) => (typeof v === 'string' ? v.trim() : v), field.uuid('Mã văn bản nghị quyết')),
+    document_id: z.preprocess(idIn, field.uuid('Văn bản nghị quyết')),
     extra_document_ids: z.preprocess(
-      lines,
+      (v) => lines(v).map(idIn),
       z
         .array(z.string().regex(UUID_PATTERN, 'Tài liệu tham khảo: mỗi dòng là một mã tài liệu trong thư viện.'))
         .max(10, 'Tài liệu tham khảo: tối đa 10 tài liệu.'),
@@ -73,6 +79,8 @@ export const returnForm = z.object({
 })
 
 export const messages = {
+  outOfSight:
+    'Đợt học tập này không còn trong phạm vi của bạn: bạn đã chuyển sinh hoạt sang tổ chức ngoài đối tượng của đợt. Kết quả học tập của bạn vẫn được lưu.',
   created: 'Đã mở đợt học tập. Đảng viên trong phạm vi sẽ thấy đợt này trên trang chủ.',
   closed: 'Đã kết thúc đợt học tập.',
   saved: 'Đã lưu thay đổi của đợt học tập.',

@@ -61,6 +61,12 @@ const CAMPAIGN_COLUMNS = `c.id, c.org_id, o.name as org_name, c.title, c.descrip
                                       where a.exam_id = c.exam_id and a.member_id = (select app.current_member_id()) and a.submitted_at is not null)) as quiz_taken`
 
 /** One campaign as the user may see it (RLS), with his/her own record; undefined when invisible. */
+/** Whether the member has a record in the campaign (so a 404 can say why he/she no longer sees it). */
+export async function hasRecord(tx: Tx, campaignId: string): Promise<boolean> {
+  const rows = await tx.query(`select 1 from public.study_records where campaign_id = $1 and member_id = (select app.current_member_id())`, [campaignId])
+  return rows.length > 0
+}
+
 export async function campaign(tx: Tx, id: string): Promise<Campaign | undefined> {
   const [row] = await tx.query<Campaign>(
     `select ${CAMPAIGN_COLUMNS} from public.study_campaigns c join public.organizations o on o.id = c.org_id where c.id = $1`,
@@ -106,6 +112,17 @@ export async function toReview(tx: Tx): Promise<{ campaign_id: string; title: st
       order by c.due_on, c.id
       limit 5`,
   )
+}
+
+/** What a campaign may point to, for the form's pickers: recent published items and exams not yet closed, as the user sees them. */
+export async function choices(tx: Tx): Promise<{ documents: { id: string; title: string }[]; exams: { id: string; title: string }[] }> {
+  const documents = await tx.query<{ id: string; title: string }>(
+    `select d.id, d.title from public.documents d where d.status = 'published' order by d.published_at desc nulls last, d.id limit 100`,
+  )
+  const exams = await tx.query<{ id: string; title: string }>(
+    `select e.id, e.title from public.exams e where e.closes_at > app.now() order by e.opens_at desc, e.id limit 100`,
+  )
+  return { documents, exams }
 }
 
 /** Organizations the user may open a campaign for: those he/she manages and their children. */

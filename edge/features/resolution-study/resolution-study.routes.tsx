@@ -61,9 +61,9 @@ resolutionStudy.get('/summary', async (c) => {
 })
 
 async function formPage(c: AppContext, values: CampaignFormValues, errors: FieldErrors = {}, status: 200 | 400 = 200) {
-  const audiences = await c.get('data').withUser(sessionOf(c), q.audiences)
+  const { audiences, choices } = await c.get('data').withUser(sessionOf(c), async (tx) => ({ audiences: await q.audiences(tx), choices: await q.choices(tx) }))
   if (!audiences.length) notFound()
-  return c.html(<CampaignForm viewer={viewerOf(c)} audiences={audiences} values={values} errors={errors} />, status)
+  return c.html(<CampaignForm viewer={viewerOf(c)} audiences={audiences} choices={choices} values={values} errors={errors} />, status)
 }
 
 resolutionStudy.get('/new', (c) => {
@@ -96,7 +96,7 @@ async function referenceErrors(tx: Tx, v: CampaignInput): Promise<FieldErrors | 
 }
 
 async function editPage(c: AppContext, id: string, values: CampaignFormValues | undefined, errors: FieldErrors = {}, status: 200 | 400 = 200) {
-  const found = await c.get('data').withUser(sessionOf(c), (tx) => q.campaign(tx, id))
+  const { found, choices } = await c.get('data').withUser(sessionOf(c), async (tx) => ({ found: await q.campaign(tx, id), choices: await q.choices(tx) }))
   if (!found?.can_manage || found.closed_at) notFound()
   const shown: CampaignFormValues = values ?? {
     org_id: found.org_id,
@@ -110,7 +110,14 @@ async function editPage(c: AppContext, id: string, values: CampaignFormValues | 
     due_on: found.due_on,
   }
   return c.html(
-    <CampaignForm viewer={viewerOf(c)} audiences={[]} values={{ ...shown, org_id: found.org_id }} errors={errors} edit={{ id, orgName: found.org_name }} />,
+    <CampaignForm
+      viewer={viewerOf(c)}
+      audiences={[]}
+      choices={choices}
+      values={{ ...shown, org_id: found.org_id }}
+      errors={errors}
+      edit={{ id, orgName: found.org_name }}
+    />,
     status,
   )
 }
@@ -138,8 +145,11 @@ resolutionStudy.post('/:id', async (c) => {
 })
 
 async function campaignPage(c: AppContext, id: string, extra: { reflection?: string; errors?: FieldErrors; notice?: string } = {}, status: 200 | 400 = 200) {
-  const found = await c.get('data').withUser(sessionOf(c), (tx) => q.campaign(tx, id))
-  if (!found) notFound()
+  const { found, studied } = await c.get('data').withUser(sessionOf(c), async (tx) => {
+    const found = await q.campaign(tx, id)
+    return { found, studied: !found && (await q.hasRecord(tx, id)) }
+  })
+  if (!found) notFound(studied ? messages.outOfSight : undefined)
   return c.html(<CampaignPage viewer={viewerOf(c)} campaign={found} maxReflection={REFLECTION_MAX} {...extra} />, status)
 }
 

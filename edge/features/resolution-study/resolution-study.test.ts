@@ -68,6 +68,28 @@ describe('opening a campaign', () => {
     expect(shown).toMatch(/nofollow">https:\/\/<wbr\s*\/?>example\.<wbr\s*\/?>org\/<wbr\s*\/?>nq57-<wbr/)
   })
 
+  it('the resolution and the quiz are picked by title or by a pasted address of their page', async () => {
+    const page = await (await ward.get('/study/new')).text()
+    expect(page).toContain(`<option value="/library/${DOC}" label="Nghị quyết số 57-NQ/TW về đột phá`)
+    expect(page).toContain('list="study-documents"')
+    const res = await ward.post(
+      '/study',
+      form({
+        org_id: await orgIdByPath(t, 'ns.tp1.g1'),
+        title: 'Đợt dán địa chỉ',
+        document_id: `https://sotay.example.vn/library/${DOC.toUpperCase()}?part=2`,
+      }),
+    )
+    expect(res.status).toBe(303)
+    const id = res.headers.get('Location')!.split('?')[0].split('/').pop()!
+    expect(await (await ward.get(`/study/${id}`)).text()).toContain(`/library/${DOC}`)
+    const wrong = await ward.post(
+      '/study',
+      form({ org_id: await orgIdByPath(t, 'ns.tp1.g1'), title: 'Đợt sai', document_id: 'https://sotay.example.vn/library/' }),
+    )
+    expect(wrong.status).toBe(400)
+  })
+
   it('shows errors next to the fields and keeps what was typed', async () => {
     const res = await ward.post(
       '/study',
@@ -78,7 +100,7 @@ describe('opening a campaign', () => {
     expect(html).toContain('Tên đợt học tập: bắt buộc nhập.')
     expect(html).toContain('Hạn hoàn thành: phải từ ngày bắt đầu trở đi.')
     expect(html).toContain('Liên kết: mỗi dòng là một địa chỉ')
-    expect(html).toContain('Mã văn bản nghị quyết: không hợp lệ.')
+    expect(html).toContain('Văn bản nghị quyết: không hợp lệ.')
     expect(html).toContain('javascript:alert(1)</textarea>')
     expect(html).toMatch(/aria-describedby="f-title-err"/)
   })

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { claimsOf, LOGINS, testApp, type TestApp } from '../../../test/support.ts'
+import { claimsOf, LOGINS, mulberry32, testApp, type TestApp } from '../../../test/support.ts'
 import { registerCounts, TABS, type Tab } from './transfers.queries.ts'
 import { fixtures } from './transfers.support.ts'
 
@@ -12,17 +12,6 @@ import { fixtures } from './transfers.support.ts'
  * The generator is a small seeded PRNG (mulberry32): a failure prints its seed and step, and
  * replays exactly.
  */
-
-function mulberry32(seed: number) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const CELLS = { A: 'ns.tp1.g1.c1', B: 'ns.tp1.g1.c2', C: 'ns.tp1.g2.c1' } as const
 type Cell = keyof typeof CELLS

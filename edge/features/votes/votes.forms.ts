@@ -6,6 +6,7 @@ export const castForm = z.object({
 
 export const messages = {
   cast: 'Đã ghi nhận biểu quyết của bạn. Bạn có thể đổi cho đến khi kết thúc biểu quyết.',
+  castFinal: 'Đã ghi nhận biểu quyết của bạn. Biểu quyết đã kết thúc, không đổi được nữa.',
   opened: 'Đã mở biểu quyết.',
   closed: 'Đã kết thúc biểu quyết. Kết quả đã được ghi lại.',
   notOpen: 'Biểu quyết chưa mở hoặc đã kết thúc.',

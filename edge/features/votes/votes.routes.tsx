@@ -64,7 +64,11 @@ function answer(c: AppContext, ballot: q.Ballot, outcome: Outcome) {
 
 votes.get('/meetings/:meetingId', async (c) => {
   const { ballot } = await load(c, uuidParam(c, 'meetingId'))
-  const flash = (name: string) => messages[c.req.query(name) as keyof typeof messages]
+  // a reload after the vote closed no longer says the choice can change
+  const flash = (name: string) => {
+    const key = c.req.query(name) === 'cast' && ballot.status !== 'open' ? 'castFinal' : c.req.query(name)
+    return messages[key as keyof typeof messages]
+  }
   const block = (
     <VoteBlock
       meetingId={ballot.meeting_id}

@@ -113,6 +113,10 @@ describe('the vote on the resolution', () => {
       tx.query(`update public.meeting_votes set choice = 'against' where meeting_id = $1 returning 1`, [meetingId]),
     )
     expect(changed).toEqual([])
+    // the page the member's plain post led to, reloaded after the close, no longer says the choice can change
+    const reloaded = await (await member.get(`${base}?notice=cast`)).text()
+    expect(reloaded).toContain('Biểu quyết đã kết thúc, không đổi được nữa.')
+    expect(reloaded).not.toContain('Bạn có thể đổi')
     await expect(
       t.runtime.data.withUser(await claimsOf(t, LOGINS.cellSecretary), (tx) =>
         tx.query(`update public.meeting_ballots set status = 'open' where meeting_id = $1`, [meetingId]),

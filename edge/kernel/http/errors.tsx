@@ -3,9 +3,9 @@ import { HTTPException } from 'hono/http-exception'
 import { Layout } from '../../../views/layout/Layout.tsx'
 import type { AppEnv } from './context.ts'
 
-/** Thrown by handlers for an id that does not exist or is out of scope: both answer 404. */
-export function notFound(): never {
-  throw new HTTPException(404)
+/** Thrown by handlers for an id that does not exist or is out of scope: both answer 404 (with why, when the user may know it). */
+export function notFound(message?: string): never {
+  throw new HTTPException(404, message ? { message } : undefined)
 }
 
 const MESSAGES: Record<number, string> = {
