@@ -219,12 +219,14 @@ export interface DecisionList {
 /** The decision list of a period for an organization's subtree: every evaluated member, by cell then name, with the decided band. */
 export async function decisionList(tx: Tx, periodId: string, key: string): Promise<DecisionList> {
   const rows = await tx.query<DecisionRow>(
-    `select m.full_name, m.position, o.name as cell_name, case when e.step = 'decided' then e.decision_band end as band
+    `select coalesce(m.full_name, app.evaluated_member_name(e.id)) as full_name, m.position, o.name as cell_name,
+            case when e.step = 'decided' then e.decision_band end as band
        from public.evaluations e
-       join public.members m on m.id = e.member_id
+       -- one transferred out during the period is still on the list of the cell that evaluated him/her
+       left join public.members m on m.id = e.member_id
        join public.organizations o on o.id = e.org_id
       where e.period_id = $1 and e.org_key >= $2::text and e.org_key < $2::text || '/'
-      order by e.org_key, m.full_name, m.id`,
+      order by e.org_key, 1, e.member_id`,
     [periodId, key],
   )
   const counts = zeroCounts()

@@ -256,7 +256,8 @@ export async function list(tx: Tx, periodId: string, filter: { orgId?: string; s
   const atStep = filter.step ? `and e.step = ${add(filter.step)}` : ''
   const read = () =>
     tx.query<ListRow>(
-      `select e.id, e.member_id, m.full_name, o.name as org_name, e.step, e.self_points::text, e.self_band, e.proposal_band, e.decision_band
+      `select e.id, e.member_id, coalesce(m.full_name, app.evaluated_member_name(e.id)) as full_name, o.name as org_name, e.step, e.self_points::text,
+              e.self_band, e.proposal_band, e.decision_band
          from public.evaluations e
          join public.organizations o on o.id = e.org_id
          left join public.members m on m.id = e.member_id
@@ -279,7 +280,7 @@ export async function list(tx: Tx, periodId: string, filter: { orgId?: string; s
 
 export async function detail(tx: Tx, id: string): Promise<EvaluationDetail | undefined> {
   const [row] = await tx.query<EvaluationDetail>(
-    `select e.id, e.period_id, e.member_id, e.org_id, m.full_name, coalesce(o.name, '') as org_name, e.step, e.self_scores, e.self_points::text,
+    `select e.id, e.period_id, e.member_id, e.org_id, coalesce(m.full_name, app.evaluated_member_name(e.id)) as full_name, coalesce(o.name, '') as org_name, e.step, e.self_scores, e.self_points::text,
             e.self_computed_band, e.self_band, e.self_all_tasks_done, e.self_note, e.proposal_points::text, e.all_tasks_done,
             e.conditions, e.proposal_band, e.votes_for, e.votes_against, e.proposal_note, e.decision_band, e.decision_note,
             e.return_reason, p.title as period_title, p.year as period_year, p.status as period_status, p.self_due::text, p.proposal_due::text,

@@ -310,7 +310,17 @@ describe('a member transferred to another ward during the period', () => {
     const html = await form.text()
     expect(scoreFields(html)).toHaveLength(7)
     expect((await moved.post(`/evaluations/${id}/self`, scores(html, '1'))).status).toBe(303)
-    expect(await (await secretary.get(`/evaluations/${id}`)).text()).toContain(`action="/evaluations/${id}/proposal"`)
+    const proposal = await (await secretary.get(`/evaluations/${id}`)).text()
+    expect(proposal).toContain(`action="/evaluations/${id}/proposal"`)
+    // the old cell still evaluates him/her: its pages name the member, not "Đảng viên"
+    const [{ name }] = await t.runtime.data.asSystem('test: the name', (tx) =>
+      tx.query<{ name: string }>(`select full_name as name from public.members where id = $1`, [movingId]),
+    )
+    expect(proposal).toContain(`<h1>${name}</h1>`)
+    const list = await (await secretary.get(`/evaluations?period=${period}&step=cell_proposal`)).text()
+    expect(list).toContain(name)
+    // someone outside both cells learns nothing
+    expect(await (await outsider.get(`/evaluations/${id}`)).text()).not.toContain(name)
   })
 })
 
