@@ -1,5 +1,6 @@
 import { Layout, type Viewer } from '../layout/Layout.tsx'
 import { CsrfField, EmptyState, Flash } from '../components/Field.tsx'
+import { ASSET_VERSION } from '../layout/assets.ts'
 
 export interface ItemView {
   kind: string
@@ -45,7 +46,12 @@ export function CalendarPage(props: {
   }
   const shownDays = props.view === 'agenda' ? props.days.filter((d) => byDay.has(d)) : props.days
   return (
-    <Layout title="Lịch làm việc" viewer={props.viewer} current="/calendar">
+    <Layout
+      title="Lịch làm việc"
+      viewer={props.viewer}
+      current="/calendar"
+      head={props.feed.url ? <script src={`/static/js/copy.js?v=${ASSET_VERSION}`} defer></script> : undefined}
+    >
       <h1>Lịch làm việc</h1>
       <Flash notice={props.notice} />
       <nav class="tabs" aria-label="Kiểu xem">

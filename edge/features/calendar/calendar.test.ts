@@ -107,6 +107,8 @@ describe('work calendar', () => {
     // the phone's calendar opens the same address by webcal:, and a button copies it
     expect(page).toContain(`href="${url.replace(/^https?:/, 'webcal:')}"`)
     expect(page).toContain('data-copy="#feed-url"')
+    const script = /src="(\/static\/js\/copy\.js\?v=[^"]+)"/.exec(page)?.[1]
+    expect((await member.get(script!)).status).toBe(200)
     const feed = await t.anonymous().get(path)
     expect(feed.headers.get('Content-Type')).toBe('text/calendar; charset=utf-8')
     const text = await feed.text()

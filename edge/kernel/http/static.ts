@@ -12,6 +12,7 @@ const FILES: Record<string, { path: string; type: string }> = {
   'js/hx-sse.min.js': { path: 'node_modules/htmx.org/dist/ext/hx-sse.min.js', type: 'text/javascript; charset=utf-8' },
   'js/push.js': { path: 'static/js/push.js', type: 'text/javascript; charset=utf-8' },
   'js/print.js': { path: 'static/js/print.js', type: 'text/javascript; charset=utf-8' },
+  'js/copy.js': { path: 'static/js/copy.js', type: 'text/javascript; charset=utf-8' },
   'js/app.js': { path: 'static/js/app.js', type: 'text/javascript; charset=utf-8' },
   'js/offline.js': { path: 'static/js/offline.js', type: 'text/javascript; charset=utf-8' },
   'js/speak.js': { path: 'static/js/speak.js', type: 'text/javascript; charset=utf-8' },
