@@ -9,7 +9,8 @@ import { asUser, inDays, LOGINS, mulberry32, newPerson, orgIdByPath, studyMateri
  * them the members study, take the exam, read, get tasks and assess themselves. After every step:
  *   - each active member is in exactly one open cell, and his/her key is that cell's path;
  *   - every copy of a member's cell key is the member's cell of now (so the study, exam and
- *     reading counts of a subtree are the sums of its children's);
+ *     reading counts of a subtree are the sums of its children's), and a meeting's attendance,
+ *     votes and comments stay with the cell that held it, wherever that cell moves;
  *   - the registration rollup equals a recount of the members, at every level, and the
  *     evaluation counts equal a recount of the evaluations, per cell and step;
  *   - a secretary of a cell outside the walk reads no row of it.
@@ -139,6 +140,22 @@ function stepsOf(pick: <T>(xs: readonly T[]) => T): Record<string, [number, Step
         return `move ${cell.path} under ${ward} (${res.status === 303 ? 'moved' : 'refused'})`
       },
     ],
+    meet: [
+      1,
+      async () => {
+        const member = await someone()
+        if (!member) return 'nobody to meet'
+        // a meeting held an hour ago in the member's cell, entered afterwards; the committee records who came
+        await as(
+          LOGINS.staff,
+          `with held as (insert into public.meetings (org_id, kind, title, starts_at, recorded_late)
+                         select org_id, 'thematic', 'Sinh hoạt ngẫu nhiên', app.now() - interval '1 hour', true from public.members where id = $1 returning id)
+           insert into public.meeting_attendance (meeting_id, member_id, status) select id, $1, 'present' from held`,
+          [member.id],
+        )
+        return `${member.path}: meets with the cell`
+      },
+    ],
     join: [
       2,
       async () => {
@@ -244,6 +261,12 @@ async function broken(): Promise<string[]> {
       `select count(*)::int as n from ${name} c join public.members m on m.id = c.member_id where c.org_key is distinct from m.org_key`,
     )
     if (row.n) found.push(`${row.n} rows of ${name} keep a cell their member left`)
+  }
+  for (const table of ['public.meeting_attendance', 'public.meeting_votes', 'public.meeting_comments']) {
+    const [row] = await system(
+      `select count(*)::int as n from ${table} c join public.meetings mt on mt.id = c.meeting_id where c.org_key is distinct from mt.org_key`,
+    )
+    if (row.n) found.push(`${row.n} rows of ${table} left the cell that held their meeting`)
   }
   const registration = await system(
     `with expected as (
