@@ -152,8 +152,15 @@ export const scenarios: Record<string, (browser: Browser, url: string) => Promis
     await secretary.getByLabel(/Nội dung biên bản/).fill(`${draft}\nChi bộ thống nhất 100%.`)
     await secretary.getByRole('button', { name: 'Lưu biên bản' }).click()
     await secretary.getByText('Đã lưu biên bản.').waitFor()
+    // approving cannot be undone: the page asks once, naming what it locks
+    let asked = ''
+    secretary.once('dialog', (dialog) => {
+      asked = dialog.message()
+      void dialog.accept()
+    })
     await secretary.getByRole('button', { name: 'Duyệt và khóa biên bản' }).click()
     await secretary.getByText('Đã duyệt biên bản.').waitFor()
+    assert.match(asked, /chốt điểm danh/)
     assert.equal(await secretary.getByLabel(/Nội dung biên bản/).count(), 0, 'locked: no editor')
 
     await secretary.emulateMedia({ media: 'print' })

@@ -81,7 +81,11 @@ export function MinutesPage(props: { viewer: Viewer; minutes: MinutesView; draft
       {m.body && <MinutesDocument minutes={m} />}
       <div class="actions no-print">
         {m.status === 'draft' && chair && (
-          <form method="post" action={`${base}/approve`}>
+          <form
+            method="post"
+            action={`${base}/approve`}
+            data-confirm="Duyệt biên bản sẽ khóa biên bản và chốt điểm danh, chủ trì, thư ký và giờ họp; sau đó không sửa được nữa. Duyệt biên bản?"
+          >
             <CsrfField token={props.viewer.csrf} />
             <input type="hidden" name="revision" value={String(m.revision)} />
             <button type="submit">Duyệt và khóa biên bản</button>

@@ -220,6 +220,9 @@ calendar.post('/feed', requireUser, async (c) => {
   return calendarPage(c, { notice: messages.feedCreated, feedUrl: `${new URL(c.req.url).origin}/calendar/feed/${token}.ics` })
 })
 
+// the address shown after creating one is /calendar/feed: opened again (a bookmark, the address bar) it is the calendar, not a 404
+calendar.get('/feed', requireUser, (c) => c.redirect('/calendar', 303))
+
 calendar.post('/feed/revoke', requireUser, async (c) => {
   await c.get('data').withUser(sessionOf(c), q.revokeFeed)
   return seeOther(c, '/calendar', 'feedRevoked', () => calendarPage(c, { notice: messages.feedRevoked }))

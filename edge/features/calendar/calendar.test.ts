@@ -107,6 +107,9 @@ describe('work calendar', () => {
     // the phone's calendar opens the same address by webcal:, and a button copies it
     expect(page).toContain(`href="${url.replace(/^https?:/, 'webcal:')}"`)
     expect(page).toContain('data-copy="#feed-url"')
+    // the page's own address, opened again, is the calendar (the token is never shown twice)
+    const again = await member.get('/calendar/feed')
+    expect([again.status, again.headers.get('Location')]).toEqual([303, '/calendar'])
     const script = /src="(\/static\/js\/copy\.js\?v=[^"]+)"/.exec(page)?.[1]
     expect((await member.get(script!)).status).toBe(200)
     const feed = await t.anonymous().get(path)

@@ -112,6 +112,8 @@ describe('minutes', () => {
   it('the chair approves the current revision; then the minutes are locked and every member reads them', async () => {
     const page = await (await secretary.get(base)).text()
     expect(page).toContain('Duyệt và khóa biên bản')
+    // approving cannot be undone: the form asks once, saying what it locks
+    expect(page).toMatch(/action="[^"]*\/approve" data-confirm="Duyệt biên bản sẽ khóa biên bản và chốt điểm danh/)
     expect((await secretary.post(`${base}/approve`, { revision: '1' })).status).toBe(409)
     const approved = await (await follow(secretary, await secretary.post(`${base}/approve`, { revision: revisionIn(page) }))).text()
     expect(approved).toContain('Đã duyệt biên bản.')
