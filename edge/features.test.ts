@@ -162,6 +162,9 @@ describe('the path router', () => {
     expect(new URL(seen.url).host).toBe('project.supabase.test')
     expect(seen.headers.get('X-Forwarded-Host')).toBeNull()
     expect(seen.headers.get('X-Router-Secret')).toBeNull()
+    // without any secret header the forged host goes too
+    const bare = asApp(new Request('http://project.supabase.test/auth/login', { headers: { 'X-Forwarded-Host': 'evil.test' } }), 'auth', true, ROUTER_SECRET)
+    expect([new URL(bare.url).host, bare.headers.get('X-Forwarded-Host')]).toEqual(['project.supabase.test', null])
     // the app refuses the cross-site post
     const answer = await createFeatureApp(t.runtime, 'auth').fetch(seen)
     expect(answer.status).toBe(403)

@@ -39,7 +39,8 @@ export function asApp(req: Request, name: string, supabase = onSupabase(), route
     url.host = host
     url.protocol = `${req.headers.get('X-Forwarded-Proto') === 'http' ? 'http' : 'https'}:`
   }
-  if (!req.headers.has(ROUTER_SECRET_HEADER) && url.href === req.url) return req
+  const untouched = ![ROUTER_SECRET_HEADER, 'X-Forwarded-Host', 'X-Forwarded-Proto'].some((name) => req.headers.has(name))
+  if (untouched && url.href === req.url) return req
   const headers = new Headers(req.headers)
   headers.delete(ROUTER_SECRET_HEADER)
   if (!fromRouter) {

@@ -136,6 +136,7 @@ describe('minutes', () => {
     // the attendance is final: the meeting page offers no control the database would refuse
     const meetingPage = await (await secretary.get(`/meetings/${meetingId}`)).text()
     expect(meetingPage).toContain('Biên bản đã duyệt: điểm danh đã chốt')
+    expect(meetingPage).toContain('<span class="badge">Đã diễn ra</span>')
     expect(meetingPage).not.toContain(`action="/meetings/${meetingId}/attendance"`)
     // the comments the minutes record stay as recorded: no "taken" toggle, and a post or SQL changing one is refused
     const thread = await (await secretary.get(`/comments/meetings/${meetingId}`)).text()
