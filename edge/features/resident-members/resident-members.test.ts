@@ -50,6 +50,13 @@ describe('registering with the residence cell', () => {
     expect(fragment).toContain('id="cell-choices"')
     expect(fragment).not.toContain('<html')
     expect(await text(await member.get('/residents/cells?q=zzzzzz', { htmx: true }))).toContain('Không tìm thấy chi bộ nào')
+    // the cells named as typed come first, not every "khu phố 1" whose ward's name holds a 2
+    const ranked = await text(await member.get(`/residents/cells?q=${encodeURIComponent('khu  phố 2')}`, { htmx: true }))
+    const names = [...ranked.matchAll(/<span>([^<]+)<small/g)].map((m) => m[1].trim())
+    expect(names.length).toBeGreaterThan(1)
+    const whole = names.findIndex((name) => !/ khu phố 2( |$)/.test(` ${name}`))
+    expect(names.slice(0, whole === -1 ? names.length : whole).length).toBeGreaterThan(0)
+    expect(names.slice(whole === -1 ? names.length : whole).every((name) => !/ khu phố 2( |$)/.test(` ${name}`))).toBe(true)
   })
 
   it('a form without a cell is answered with the error beside the field and the address kept', async () => {
